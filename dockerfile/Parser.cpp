@@ -1,0 +1,1116 @@
+//===- Parser.cpp - BuildKit-compatible Dockerfile parser ----------------===//
+//
+// Follows moby/buildkit frontend/dockerfile/parser (parser.go, line_parsers.go, split_command.go)
+// step by step, but keeps source positions for every piece and recovers after errors.
+//
+//===----------------------------------------------------------------------===//
+#include "dockerfile/Ast.h"
+
+#include <algorithm>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ConvertUTF.h"
+
+namespace ballast::dockerfile {
+
+llvm::StringRef kindKeyword(InstrKind K) {
+  switch (K) {
+  case InstrKind::Add: return "add";
+  case InstrKind::Arg: return "arg";
+  case InstrKind::Cmd: return "cmd";
+  case InstrKind::Copy: return "copy";
+  case InstrKind::Entrypoint: return "entrypoint";
+  case InstrKind::Env: return "env";
+  case InstrKind::Expose: return "expose";
+  case InstrKind::From: return "from";
+  case InstrKind::Healthcheck: return "healthcheck";
+  case InstrKind::Label: return "label";
+  case InstrKind::Maintainer: return "maintainer";
+  case InstrKind::Onbuild: return "onbuild";
+  case InstrKind::Run: return "run";
+  case InstrKind::Shell: return "shell";
+  case InstrKind::StopSignal: return "stopsignal";
+  case InstrKind::User: return "user";
+  case InstrKind::Volume: return "volume";
+  case InstrKind::Workdir: return "workdir";
+  case InstrKind::Unknown: return "";
+  }
+  return "";
+}
+
+InstrKind kindFromKeyword(llvm::StringRef Keyword) {
+  std::string L = Keyword.lower();
+  return llvm::StringSwitch<InstrKind>(L)
+      .Case("add", InstrKind::Add)
+      .Case("arg", InstrKind::Arg)
+      .Case("cmd", InstrKind::Cmd)
+      .Case("copy", InstrKind::Copy)
+      .Case("entrypoint", InstrKind::Entrypoint)
+      .Case("env", InstrKind::Env)
+      .Case("expose", InstrKind::Expose)
+      .Case("from", InstrKind::From)
+      .Case("healthcheck", InstrKind::Healthcheck)
+      .Case("label", InstrKind::Label)
+      .Case("maintainer", InstrKind::Maintainer)
+      .Case("onbuild", InstrKind::Onbuild)
+      .Case("run", InstrKind::Run)
+      .Case("shell", InstrKind::Shell)
+      .Case("stopsignal", InstrKind::StopSignal)
+      .Case("user", InstrKind::User)
+      .Case("volume", InstrKind::Volume)
+      .Case("workdir", InstrKind::Workdir)
+      .Default(InstrKind::Unknown);
+}
+
+uint32_t Instruction::toSource(uint32_t LinePos) const {
+  if (Segments.empty())
+    return Range.Begin;
+  auto It = std::upper_bound(Segments.begin(), Segments.end(), LinePos,
+                             [](uint32_t P, const LineSegment &S) { return P < S.LinePos; });
+  if (It == Segments.begin())
+    return Segments.front().SrcPos;
+  --It;
+  return It->SrcPos + (LinePos - It->LinePos);
+}
+
+SourceRange Instruction::toSource(uint32_t B, uint32_t E) const {
+  uint32_t SB = toSource(B);
+  if (E <= B)
+    return {SB, SB};
+  return {SB, toSource(E - 1) + 1};
+}
+
+const Flag *Instruction::flag(llvm::StringRef Name) const {
+  const Flag *Found = nullptr;
+  for (const Flag &F : Flags)
+    if (llvm::StringRef(F.Name).equals_insensitive(Name))
+      Found = &F;
+  return Found;
+}
+
+std::vector<const Flag *> Instruction::flags(llvm::StringRef Name) const {
+  std::vector<const Flag *> R;
+  for (const Flag &F : Flags)
+    if (llvm::StringRef(F.Name).equals_insensitive(Name))
+      R.push_back(&F);
+  return R;
+}
+
+std::optional<llvm::StringRef> Dockerfile::directive(llvm::StringRef Name) const {
+  for (const Directive &D : Directives)
+    if (D.Name == Name)
+      return llvm::StringRef(D.Value);
+  return std::nullopt;
+}
+
+namespace {
+
+/// Go's unicode.IsSpace for a single byte taken as a rune (as split_command.go does).
+bool isSpaceByte(unsigned char C) {
+  return C == ' ' || C == '\t' || C == '\n' || C == '\v' || C == '\f' || C == '\r' || C == 0x85 ||
+         C == 0xA0;
+}
+/// The `[\t\v\f\r ]` class of BuildKit's reWhitespace.
+bool isWs(char C) { return C == ' ' || C == '\t' || C == '\v' || C == '\f' || C == '\r'; }
+
+/// Decodes one UTF-8 rune at S[Pos]; invalid bytes decode as U+FFFD of width 1, like Go.
+std::pair<uint32_t, unsigned> decodeRune(llvm::StringRef S, size_t Pos) {
+  unsigned char C = static_cast<unsigned char>(S[Pos]);
+  if (C < 0x80)
+    return {C, 1};
+  unsigned Len = llvm::getNumBytesForUTF8(C);
+  if (Len < 2 || Pos + Len > S.size())
+    return {0xFFFD, 1};
+  const llvm::UTF8 *Src = reinterpret_cast<const llvm::UTF8 *>(S.data() + Pos);
+  llvm::UTF32 Out;
+  llvm::UTF32 *OutP = &Out;
+  const llvm::UTF8 *SrcP = Src;
+  if (llvm::ConvertUTF8toUTF32(&SrcP, Src + Len, &OutP, OutP + 1, llvm::strictConversion) !=
+      llvm::conversionOK)
+    return {0xFFFD, 1};
+  return {Out, Len};
+}
+
+/// Go's unicode.IsSpace on a rune.
+bool isSpaceRune(uint32_t R) {
+  switch (R) {
+  case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
+  case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    return true;
+  default:
+    return R >= 0x2000 && R <= 0x200A;
+  }
+}
+
+/// A word found by parseWords: text plus [Begin, End) in the string that was split.
+struct SpannedWord {
+  std::string Text;
+  uint32_t Begin, End;
+};
+
+/// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
+std::vector<SpannedWord> parseWords(llvm::StringRef Rest, char Escape) {
+  enum { InSpaces, InWord, InQuote } Phase = InSpaces;
+  std::vector<SpannedWord> Words;
+  uint32_t Quote = 0;
+  bool BlankOK = false;
+  std::string Cur;
+  uint32_t Start = 0;
+  uint32_t Ch = 0;
+  unsigned W = 1;
+  auto Push = [&](uint32_t End) {
+    if (BlankOK || !Cur.empty())
+      Words.push_back({Cur, Start, End});
+  };
+  auto Append = [&](size_t Pos, unsigned Width) { Cur.append(Rest.data() + Pos, Width); };
+  for (size_t Pos = 0; Pos <= Rest.size(); Pos += W) {
+    if (Pos != Rest.size())
+      std::tie(Ch, W) = decodeRune(Rest, Pos);
+    if (Phase == InSpaces) {
+      if (Pos == Rest.size())
+        break;
+      if (isSpaceRune(Ch))
+        continue;
+      Phase = InWord;
+      Start = static_cast<uint32_t>(Pos);
+    }
+    if ((Phase == InWord || Phase == InQuote) && Pos == Rest.size()) {
+      Push(static_cast<uint32_t>(Pos));
+      break;
+    }
+    if (Phase == InWord) {
+      if (isSpaceRune(Ch)) {
+        Phase = InSpaces;
+        Push(static_cast<uint32_t>(Pos));
+        Cur.clear();
+        BlankOK = false;
+        continue;
+      }
+      if (Ch == '\'' || Ch == '"') {
+        Quote = Ch;
+        BlankOK = true;
+        Phase = InQuote;
+      }
+      if (Ch == static_cast<unsigned char>(Escape)) {
+        if (Pos + W == Rest.size())
+          continue;
+        Append(Pos, W);
+        Pos += W;
+        std::tie(Ch, W) = decodeRune(Rest, Pos);
+      }
+      Append(Pos, W);
+      continue;
+    }
+    // InQuote
+    if (Ch == Quote)
+      Phase = InWord;
+    if (Ch == static_cast<unsigned char>(Escape) && Quote != '\'') {
+      if (Pos + W == Rest.size()) {
+        Phase = InWord;
+        continue;
+      }
+      Append(Pos, W);
+      Pos += W;
+      std::tie(Ch, W) = decodeRune(Rest, Pos);
+    }
+    Append(Pos, W);
+  }
+  return Words;
+}
+
+/// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1), with positions.
+std::vector<SpannedWord> splitWhitespace(llvm::StringRef Rest, int Max = -1) {
+  std::vector<SpannedWord> Out;
+  size_t Start = 0;
+  size_t I = 0;
+  while (I < Rest.size()) {
+    if (isWs(Rest[I]) && (Max < 0 || static_cast<int>(Out.size()) + 1 < Max)) {
+      size_t J = I;
+      while (J < Rest.size() && isWs(Rest[J]))
+        ++J;
+      Out.push_back({Rest.slice(Start, I).str(), uint32_t(Start), uint32_t(I)});
+      Start = I = J;
+      continue;
+    }
+    ++I;
+  }
+  Out.push_back({Rest.substr(Start).str(), uint32_t(Start), uint32_t(Rest.size())});
+  return Out;
+}
+
+/// A minimal JSON reader for arrays of strings that keeps element positions.
+class JsonArrayReader {
+public:
+  explicit JsonArrayReader(llvm::StringRef S) : S(S) {}
+  enum Result { Ok, NotStrings, Invalid };
+
+  Result read(std::vector<SpannedWord> &Out) {
+    skipWs();
+    if (!eat('['))
+      return Invalid;
+    skipWs();
+    if (eat(']'))
+      return finish();
+    while (true) {
+      skipWs();
+      if (P >= S.size())
+        return Invalid;
+      if (S[P] != '"')
+        return skipValue() ? NotStringsIfValid() : Invalid;
+      uint32_t B = uint32_t(P);
+      std::string Str;
+      if (!readString(Str))
+        return Invalid;
+      Out.push_back({std::move(Str), B, uint32_t(P)});
+      skipWs();
+      if (eat(','))
+        continue;
+      if (eat(']'))
+        return finish();
+      return Invalid;
+    }
+  }
+
+private:
+  llvm::StringRef S;
+  size_t P = 0;
+
+  Result finish() {
+    skipWs();
+    return P == S.size() ? Ok : Invalid;
+  }
+  // Called after a non-string element: the whole input must still be valid JSON.
+  Result NotStringsIfValid() {
+    // Continue scanning the array to make sure the rest is well formed.
+    while (true) {
+      skipWs();
+      if (eat(',')) {
+        skipWs();
+        if (!skipValue())
+          return Invalid;
+        continue;
+      }
+      if (eat(']'))
+        return finish() == Ok ? NotStrings : Invalid;
+      return Invalid;
+    }
+  }
+  void skipWs() {
+    while (P < S.size() && (S[P] == ' ' || S[P] == '\t' || S[P] == '\n' || S[P] == '\r'))
+      ++P;
+  }
+  bool eat(char C) {
+    if (P < S.size() && S[P] == C) {
+      ++P;
+      return true;
+    }
+    return false;
+  }
+  bool skipValue() {
+    skipWs();
+    if (P >= S.size())
+      return false;
+    char C = S[P];
+    if (C == '"') {
+      std::string Ignored;
+      return readString(Ignored);
+    }
+    if (C == '[' || C == '{') {
+      char Close = C == '[' ? ']' : '}';
+      ++P;
+      skipWs();
+      if (eat(Close))
+        return true;
+      while (true) {
+        if (Close == '}') {
+          skipWs();
+          std::string K;
+          if (P >= S.size() || S[P] != '"' || !readString(K))
+            return false;
+          skipWs();
+          if (!eat(':'))
+            return false;
+        }
+        if (!skipValue())
+          return false;
+        skipWs();
+        if (eat(','))
+          continue;
+        return eat(Close);
+      }
+    }
+    for (llvm::StringRef Lit : {"true", "false", "null"})
+      if (S.substr(P).startswith(Lit)) {
+        P += Lit.size();
+        return true;
+      }
+    // number
+    size_t B = P;
+    eat('-');
+    if (P < S.size() && S[P] == '0')
+      ++P;
+    else if (P < S.size() && S[P] >= '1' && S[P] <= '9')
+      while (P < S.size() && llvm::isDigit(S[P]))
+        ++P;
+    else
+      return false;
+    if (eat('.')) {
+      if (P >= S.size() || !llvm::isDigit(S[P]))
+        return false;
+      while (P < S.size() && llvm::isDigit(S[P]))
+        ++P;
+    }
+    if (P < S.size() && (S[P] == 'e' || S[P] == 'E')) {
+      ++P;
+      if (P < S.size() && (S[P] == '+' || S[P] == '-'))
+        ++P;
+      if (P >= S.size() || !llvm::isDigit(S[P]))
+        return false;
+      while (P < S.size() && llvm::isDigit(S[P]))
+        ++P;
+    }
+    return P > B;
+  }
+  static void appendUtf8(std::string &Out, uint32_t Cp) {
+    char Buf[4];
+    char *Ptr = Buf;
+    if (!llvm::ConvertCodePointToUTF8(Cp, Ptr))
+      Out += "\xEF\xBF\xBD";
+    else
+      Out.append(Buf, Ptr);
+  }
+  bool readHex4(uint32_t &V) {
+    if (P + 4 > S.size())
+      return false;
+    V = 0;
+    for (int I = 0; I < 4; ++I) {
+      unsigned D;
+      char C = S[P + I];
+      if (!llvm::isHexDigit(C))
+        return false;
+      D = llvm::hexDigitValue(C);
+      V = V * 16 + D;
+    }
+    P += 4;
+    return true;
+  }
+  bool readString(std::string &Out) {
+    ++P; // opening quote
+    while (P < S.size()) {
+      unsigned char C = static_cast<unsigned char>(S[P]);
+      if (C == '"') {
+        ++P;
+        return true;
+      }
+      if (C < 0x20)
+        return false;
+      if (C == '\\') {
+        ++P;
+        if (P >= S.size())
+          return false;
+        char E = S[P++];
+        switch (E) {
+        case '"': Out += '"'; break;
+        case '\\': Out += '\\'; break;
+        case '/': Out += '/'; break;
+        case 'b': Out += '\b'; break;
+        case 'f': Out += '\f'; break;
+        case 'n': Out += '\n'; break;
+        case 'r': Out += '\r'; break;
+        case 't': Out += '\t'; break;
+        case 'u': {
+          uint32_t V;
+          if (!readHex4(V))
+            return false;
+          if (V >= 0xD800 && V < 0xDC00) {
+            size_t Save = P;
+            uint32_t Lo;
+            if (P + 1 < S.size() && S[P] == '\\' && S[P + 1] == 'u') {
+              P += 2;
+              if (readHex4(Lo) && Lo >= 0xDC00 && Lo < 0xE000) {
+                appendUtf8(Out, 0x10000 + ((V - 0xD800) << 10) + (Lo - 0xDC00));
+                break;
+              }
+            }
+            P = Save;
+            appendUtf8(Out, 0xFFFD);
+            break;
+          }
+          if (V >= 0xDC00 && V < 0xE000)
+            V = 0xFFFD;
+          appendUtf8(Out, V);
+          break;
+        }
+        default:
+          return false;
+        }
+        continue;
+      }
+      auto [R, W] = decodeRune(S, P);
+      if (R == 0xFFFD && W == 1 && C >= 0x80)
+        Out += "\xEF\xBF\xBD";
+      else
+        Out.append(S.data() + P, W);
+      P += W;
+    }
+    return false;
+  }
+};
+
+/// Parses one logical line into an Instruction (split_command.go + the dispatch table).
+class LineParser {
+public:
+  LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors)
+      : SF(SF), Escape(Escape), Errors(Errors) {}
+
+  /// Fills I from I.Line (whose Segments are set); Base is where the instruction text starts.
+  void parse(Instruction &I, uint32_t Base) {
+    llvm::StringRef Line(I.Line);
+    // splitCommand: trim, split keyword from the rest at the first whitespace run.
+    size_t B = Base;
+    while (B < Line.size() && isSpaceByte(Line[B]))
+      ++B;
+    size_t E = Line.size();
+    while (E > B && isSpaceByte(Line[E - 1]))
+      --E;
+    size_t KEnd = B;
+    while (KEnd < E && !isWs(Line[KEnd]))
+      ++KEnd;
+    llvm::StringRef Kw = Line.slice(B, KEnd);
+    I.Keyword = Kw.lower();
+    I.Kind = kindFromKeyword(Kw);
+    I.KeywordRange = I.toSource(uint32_t(B), uint32_t(KEnd));
+    size_t ArgsBegin = KEnd;
+    while (ArgsBegin < E && isWs(Line[ArgsBegin]))
+      ++ArgsBegin;
+    size_t RestB = E;
+    if (KEnd < E)
+      RestB = extractFlags(I, Line.slice(0, E), ArgsBegin);
+    // strings.TrimSpace(args)
+    while (RestB < E && isSpaceByte(Line[RestB]))
+      ++RestB;
+    I.RestPos = uint32_t(RestB);
+    I.Rest = Line.slice(RestB, E).str();
+    dispatch(I);
+  }
+
+private:
+  const SourceFile &SF;
+  char Escape;
+  std::vector<Diagnostic> &Errors;
+
+  void error(const Instruction &I, uint32_t LinePos, const llvm::Twine &Msg) {
+    uint32_t Off = I.toSource(LinePos);
+    Errors.push_back({SF.path().str(), SF.lineCol(Off), {Off, Off}, Msg.str()});
+  }
+
+  Word restWord(const Instruction &I, const SpannedWord &W) {
+    return {W.Text, I.restToSource(W.Begin, W.End)};
+  }
+
+  /// split_command.go extractBuilderFlags; returns where the remaining arguments start.
+  size_t extractFlags(Instruction &I, llvm::StringRef Line, size_t From) {
+    enum { InSpaces, InWord, InQuote } Phase = InSpaces;
+    std::string W;
+    char Quote = 0;
+    bool BlankOK = false;
+    size_t WordStart = From;
+    auto Push = [&](size_t End) {
+      Flag F;
+      F.Text = W;
+      llvm::StringRef T(W);
+      T.consume_front("--");
+      auto [N, V] = T.split('=');
+      F.Name = N.str();
+      F.HasValue = T.contains('=');
+      F.Value = V.str();
+      F.Range = I.toSource(uint32_t(WordStart), uint32_t(End));
+      I.Flags.push_back(std::move(F));
+    };
+    for (size_t Pos = From; Pos <= Line.size(); ++Pos) {
+      char Ch = Pos != Line.size() ? Line[Pos] : 0;
+      if (Phase == InSpaces) {
+        if (Pos == Line.size())
+          break;
+        if (isSpaceByte(static_cast<unsigned char>(Ch)))
+          continue;
+        if (Ch != '-' || Pos + 1 == Line.size() || Line[Pos + 1] != '-')
+          return Pos;
+        Phase = InWord;
+        WordStart = Pos;
+      }
+      if ((Phase == InWord || Phase == InQuote) && Pos == Line.size()) {
+        if (W != "--" && (BlankOK || !W.empty()))
+          Push(Pos);
+        break;
+      }
+      if (Phase == InWord) {
+        if (isSpaceByte(static_cast<unsigned char>(Ch))) {
+          Phase = InSpaces;
+          if (W == "--")
+            return Pos;
+          if (BlankOK || !W.empty())
+            Push(Pos);
+          W.clear();
+          BlankOK = false;
+          continue;
+        }
+        if (Ch == '\'' || Ch == '"') {
+          Quote = Ch;
+          BlankOK = true;
+          Phase = InQuote;
+          continue;
+        }
+        if (Ch == '\\') {
+          if (Pos + 1 == Line.size())
+            continue;
+          Ch = Line[++Pos];
+        }
+        W += Ch;
+        continue;
+      }
+      // InQuote
+      if (Ch == Quote) {
+        Phase = InWord;
+        continue;
+      }
+      if (Ch == '\\') {
+        if (Pos + 1 == Line.size()) {
+          Phase = InWord;
+          continue;
+        }
+        Ch = Line[++Pos];
+      }
+      W += Ch;
+    }
+    return Line.size();
+  }
+
+  /// parseJSON; returns true when Rest was a JSON array of strings (Args filled).
+  bool parseJson(Instruction &I, llvm::StringRef Rest, uint32_t Off, bool &Failed) {
+    size_t Lead = 0;
+    while (Lead < Rest.size() && isSpaceByte(Rest[Lead]))
+      ++Lead;
+    if (Lead >= Rest.size() || Rest[Lead] != '[')
+      return false;
+    std::vector<SpannedWord> Els;
+    JsonArrayReader R(Rest);
+    switch (R.read(Els)) {
+    case JsonArrayReader::Ok:
+      I.IsJson = true;
+      for (auto &W : Els)
+        I.Args.push_back({std::move(W.Text), I.restToSource(Off + W.Begin, Off + W.End)});
+      return true;
+    case JsonArrayReader::NotStrings:
+      error(I, I.RestPos + Off + uint32_t(Lead),
+            "when using JSON array syntax, arrays must be comprised of strings only");
+      Failed = true;
+      return false;
+    case JsonArrayReader::Invalid:
+      return false;
+    }
+    return false;
+  }
+
+  void parseMaybeJson(Instruction &I, uint32_t Off = 0) {
+    llvm::StringRef Rest = llvm::StringRef(I.Rest).substr(Off);
+    if (Rest.empty())
+      return;
+    bool Failed = false;
+    if (parseJson(I, Rest, Off, Failed) || Failed)
+      return;
+    I.Args.push_back({Rest.str(), I.restToSource(Off, uint32_t(I.Rest.size()))});
+  }
+
+  void parseMaybeJsonToList(Instruction &I) {
+    bool Failed = false;
+    if (parseJson(I, I.Rest, 0, Failed) || Failed)
+      return;
+    parseWhitespaceDelimited(I);
+  }
+
+  void parseWhitespaceDelimited(Instruction &I) {
+    if (I.Rest.empty())
+      return;
+    for (const SpannedWord &W : splitWhitespace(I.Rest))
+      I.Args.push_back(restWord(I, W));
+  }
+
+  void parseNameVal(Instruction &I, llvm::StringRef What) {
+    std::vector<SpannedWord> Words = parseWords(I.Rest, Escape);
+    if (Words.empty())
+      return;
+    if (!llvm::StringRef(Words[0].Text).contains('=')) {
+      std::vector<SpannedWord> Parts = splitWhitespace(I.Rest, 2);
+      if (Parts.size() < 2) {
+        error(I, I.RestPos + uint32_t(I.Rest.size()),
+              What + " must have two arguments; write `" + What + " " + Parts[0].Text +
+                  "=<value>`");
+        return;
+      }
+      I.Pairs.push_back({restWord(I, Parts[0]), restWord(I, Parts[1]), false});
+      return;
+    }
+    for (const SpannedWord &W : Words) {
+      size_t Eq = W.Text.find('=');
+      if (Eq == std::string::npos) {
+        error(I, I.RestPos + W.Begin,
+              "syntax error - can't find = in \"" + W.Text +
+                  "\"; must be of the form name=value");
+        continue;
+      }
+      // Words keep their raw bytes, so the '=' offset within the text is its source offset.
+      uint32_t EqPos = W.Begin + uint32_t(Eq);
+      I.Pairs.push_back({{W.Text.substr(0, Eq), I.restToSource(W.Begin, EqPos)},
+                         {W.Text.substr(Eq + 1), I.restToSource(EqPos + 1, W.End)},
+                         true});
+    }
+  }
+
+  void parseHealthcheck(Instruction &I) {
+    llvm::StringRef Rest(I.Rest);
+    size_t Sep = 0;
+    while (Sep < Rest.size() && !isSpaceByte(Rest[Sep]))
+      ++Sep;
+    size_t Next = Sep;
+    while (Next < Rest.size() && isSpaceByte(Rest[Next]))
+      ++Next;
+    if (Sep == 0)
+      return;
+    I.Args.push_back({Rest.take_front(Sep).str(), I.restToSource(0, uint32_t(Sep))});
+    parseMaybeJson(I, uint32_t(Next));
+  }
+
+  void dispatch(Instruction &I) {
+    switch (I.Kind) {
+    case InstrKind::Add:
+    case InstrKind::Copy:
+    case InstrKind::Volume:
+      parseMaybeJsonToList(I);
+      break;
+    case InstrKind::Arg:
+      for (const SpannedWord &W : parseWords(I.Rest, Escape))
+        I.Args.push_back(restWord(I, W));
+      break;
+    case InstrKind::Cmd:
+    case InstrKind::Entrypoint:
+    case InstrKind::Run:
+    case InstrKind::Shell:
+      parseMaybeJson(I);
+      break;
+    case InstrKind::Env:
+      parseNameVal(I, "ENV");
+      break;
+    case InstrKind::Label:
+      parseNameVal(I, "LABEL");
+      break;
+    case InstrKind::Expose:
+    case InstrKind::From:
+      parseWhitespaceDelimited(I);
+      break;
+    case InstrKind::Healthcheck:
+      parseHealthcheck(I);
+      break;
+    case InstrKind::Maintainer:
+    case InstrKind::StopSignal:
+    case InstrKind::User:
+    case InstrKind::Workdir:
+      if (!I.Rest.empty())
+        I.Args.push_back({I.Rest, I.restToSource(0, uint32_t(I.Rest.size()))});
+      break;
+    case InstrKind::Onbuild: {
+      if (I.Rest.empty())
+        break;
+      auto C = std::make_unique<Instruction>();
+      C->Line = I.Line;
+      C->Segments = I.Segments;
+      C->Range = I.Range;
+      C->StartLine = I.StartLine;
+      C->EndLine = I.EndLine;
+      parse(*C, I.RestPos);
+      C->Range = {C->KeywordRange.Begin, I.Range.End};
+      I.Child = std::move(C);
+      break;
+    }
+    case InstrKind::Unknown:
+      break;
+    }
+  }
+};
+
+/// `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on a whitespace-trimmed line.
+bool matchDirective(llvm::StringRef L, std::string &Key, std::string &Value) {
+  if (!L.consume_front("#"))
+    return false;
+  L = L.ltrim(" \t\v\f\r");
+  size_t K = 0;
+  if (K >= L.size() || !llvm::isAlpha(L[K]))
+    return false;
+  while (K < L.size() && llvm::isAlnum(L[K]))
+    ++K;
+  Key = L.take_front(K).lower();
+  L = L.drop_front(K).ltrim(" \t\v\f\r");
+  if (!L.consume_front("="))
+    return false;
+  L = L.trim(" \t\v\f\r");
+  if (L.empty())
+    return false;
+  Value = L.str();
+  return true;
+}
+
+/// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the name with quotes removed.
+std::optional<Heredoc> parseHeredocWord(llvm::StringRef W) {
+  size_t D = 0;
+  while (D < W.size() && llvm::isDigit(W[D]))
+    ++D;
+  llvm::StringRef Rest = W.drop_front(D);
+  if (!Rest.consume_front("<<"))
+    return std::nullopt;
+  Heredoc H;
+  H.FileDescriptor = D ? unsigned(std::stoul(W.take_front(D).str())) : 0;
+  H.Chomp = Rest.consume_front("-");
+  if (Rest.empty() || Rest.contains('<'))
+    return std::nullopt;
+  std::string Name;
+  bool Quoted = false;
+  char Q = 0;
+  for (size_t I = 0; I < Rest.size(); ++I) {
+    char C = Rest[I];
+    if (Q) {
+      if (C == Q) {
+        Q = 0;
+        continue;
+      }
+      if (C == '\\' && Q == '"' && I + 1 < Rest.size()) {
+        Name += Rest[++I];
+        continue;
+      }
+      Name += C;
+      continue;
+    }
+    if (C == '\'' || C == '"') {
+      Q = C;
+      Quoted = true;
+      continue;
+    }
+    if (C == '\\' && I + 1 < Rest.size()) {
+      Quoted = true;
+      Name += Rest[++I];
+      continue;
+    }
+    Name += C;
+  }
+  if (Name.empty())
+    return std::nullopt;
+  H.Name = Name;
+  H.Expand = !Quoted;
+  return H;
+}
+
+/// The heredoc markers on a logical line: shell words with raw quotes, like heredocsFromLine.
+std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(llvm::StringRef L) {
+  std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> Out;
+  size_t I = 0;
+  while (I < L.size()) {
+    while (I < L.size() && isSpaceByte(L[I]))
+      ++I;
+    size_t B = I;
+    char Q = 0;
+    while (I < L.size()) {
+      char C = L[I];
+      if (Q) {
+        if (C == Q)
+          Q = 0;
+        else if (C == '\\' && Q == '"' && I + 1 < L.size())
+          ++I;
+      } else if (C == '\'' || C == '"') {
+        Q = C;
+      } else if (C == '\\' && I + 1 < L.size()) {
+        ++I;
+      } else if (isSpaceByte(C)) {
+        break;
+      }
+      ++I;
+    }
+    if (I > B)
+      if (auto H = parseHeredocWord(L.slice(B, I)))
+        Out.push_back({std::move(*H), {uint32_t(B), uint32_t(I)}});
+  }
+  return Out;
+}
+
+/// Reads the file line by line keeping offsets; strips the newline (and a CR before it).
+class LineReader {
+public:
+  explicit LineReader(llvm::StringRef T) : T(T) {}
+  bool next(llvm::StringRef &Line, uint32_t &Off, uint32_t &EndWithNl) {
+    if (P >= T.size())
+      return false;
+    size_t NL = T.find('\n', P);
+    size_t E = NL == llvm::StringRef::npos ? T.size() : NL;
+    Off = uint32_t(P);
+    Line = T.slice(P, E);
+    if (Line.endswith("\r"))
+      Line = Line.drop_back();
+    P = NL == llvm::StringRef::npos ? T.size() : NL + 1;
+    EndWithNl = uint32_t(P);
+    ++LineNo;
+    return true;
+  }
+  unsigned line() const { return LineNo; }
+
+private:
+  llvm::StringRef T;
+  size_t P = 0;
+  unsigned LineNo = 0;
+};
+
+bool isCommentLine(llvm::StringRef L) { return L.ltrim(" \t\n\v\f\r").startswith("#"); }
+
+/// `\[ \t]*$` with the current escape character: returns the length without it, or npos.
+size_t continuationAt(llvm::StringRef L, char Escape) {
+  size_t E = L.size();
+  while (E > 0 && (L[E - 1] == ' ' || L[E - 1] == '\t'))
+    --E;
+  // `([^\\])\\[ \t]*$|^\\[ \t]*$`: an escaped escape token does not continue the line.
+  if (E > 0 && L[E - 1] == Escape && (E == 1 || L[E - 2] != Escape))
+    return E - 1;
+  return llvm::StringRef::npos;
+}
+
+} // namespace
+
+Dockerfile parse(std::string Path, std::string Text) {
+  Dockerfile DF;
+  auto SF = std::make_shared<SourceFile>(std::move(Path), std::move(Text));
+  DF.Source = SF;
+  llvm::StringRef T = SF->text();
+  LineReader R(T);
+  bool DirectivesDone = false;
+  std::vector<std::string> PendingComments;
+  auto Err = [&](uint32_t Off, const llvm::Twine &Msg) {
+    DF.Errors.push_back({SF->path().str(), SF->lineCol(Off), {Off, Off}, Msg.str()});
+  };
+  auto NoteComment = [&](llvm::StringRef L, uint32_t Off, unsigned LineNo) {
+    size_t Lead = L.size() - L.ltrim(" \t\v\f\r").size();
+    llvm::StringRef C = L.drop_front(Lead + 1);
+    DF.Comments.push_back({C.trim().str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())},
+                           LineNo});
+  };
+  // processLine's directive half: looks for parser directives until the first other line.
+  auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
+    if (DirectivesDone)
+      return;
+    std::string K, V;
+    if (!matchDirective(Trimmed, K, V) || (K != "escape" && K != "syntax" && K != "check")) {
+      DirectivesDone = true;
+      return;
+    }
+    for (const Directive &D : DF.Directives)
+      if (D.Name == K) {
+        Err(Off, "only one " + K + " parser directive can be used; remove this line");
+        return;
+      }
+    if (K == "escape") {
+      if (V != "`" && V != "\\") {
+        Err(Off, "invalid escape token '" + V + "' does not match ` or \\");
+        return;
+      }
+      DF.Escape = V[0];
+    }
+    DF.Directives.push_back({K, V, {Off, Off + uint32_t(Trimmed.size())}, LineNo});
+  };
+
+  llvm::StringRef L;
+  uint32_t Off = 0, NextOff = 0;
+  std::vector<Diagnostic> &Errors = DF.Errors;
+  while (R.next(L, Off, NextOff)) {
+    unsigned LineNo = R.line();
+    if (LineNo == 1 && L.startswith("\xEF\xBB\xBF")) {
+      L = L.drop_front(3);
+      Off += 3;
+    }
+    // processLine(d, line, stripLeftWhitespace=true)
+    size_t Lead = L.size() - L.ltrim(" \t\n\v\f\r").size();
+    llvm::StringRef Tr = L.drop_front(Lead);
+    uint32_t TrOff = Off + uint32_t(Lead);
+    MaybeDirective(Tr, TrOff, LineNo);
+    if (Tr.startswith("#")) {
+      NoteComment(L, Off, LineNo);
+      llvm::StringRef C = Tr.drop_front().trim();
+      if (C.empty())
+        PendingComments.clear();
+      else
+        PendingComments.push_back(C.str());
+      continue; // a comment line becomes empty, which ends nothing
+    }
+    Instruction I;
+    I.StartLine = LineNo;
+    uint32_t LineEnd = Off + uint32_t(L.size());
+    size_t Cont = continuationAt(Tr, DF.Escape);
+    bool EndOfLine = Cont == llvm::StringRef::npos;
+    llvm::StringRef Piece = EndOfLine ? Tr : Tr.take_front(Cont);
+    if (EndOfLine && Piece.empty())
+      continue;
+    I.Segments.push_back({0, TrOff});
+    I.Line = Piece.str();
+    bool EmptyContinuation = false;
+    uint32_t LastOff = Off;
+    while (!EndOfLine && R.next(L, Off, NextOff)) {
+      unsigned N = R.line();
+      MaybeDirective(L, Off, N);
+      LineEnd = Off + uint32_t(L.size());
+      LastOff = Off;
+      if (isCommentLine(L)) {
+        NoteComment(L, Off, N);
+        continue;
+      }
+      if (L.ltrim(" \t\n\v\f\r").empty()) {
+        EmptyContinuation = true;
+        continue;
+      }
+      size_t C = continuationAt(L, DF.Escape);
+      EndOfLine = C == llvm::StringRef::npos;
+      llvm::StringRef P = EndOfLine ? L : L.take_front(C);
+      I.Segments.push_back({uint32_t(I.Line.size()), Off});
+      I.Line += P.str();
+    }
+    (void)LastOff;
+    I.EndLine = R.line();
+    I.Range = {TrOff, LineEnd};
+    if (EmptyContinuation)
+      DF.Warnings.push_back({SF->path().str(), SF->lineCol(TrOff), {TrOff, TrOff},
+                             "empty continuation line; empty continuation lines will become "
+                             "errors in a future release"});
+    LineParser(*SF, DF.Escape, Errors).parse(I, 0);
+    I.PrevComments = std::move(PendingComments);
+    PendingComments.clear();
+    // Heredocs: RUN, COPY and ADD in shell form (also inside ONBUILD).
+    Instruction *Host = I.Child ? I.Child.get() : &I;
+    bool CanHeredoc = (Host->Kind == InstrKind::Run || Host->Kind == InstrKind::Copy ||
+                       Host->Kind == InstrKind::Add) &&
+                      !Host->IsJson;
+    if (CanHeredoc && llvm::StringRef(Host->Line).contains("<<")) {
+      for (auto &[H, Pos] : heredocsFromLine(llvm::StringRef(Host->Line).substr(Host->RestPos))) {
+        H.MarkerRange = Host->restToSource(Pos.first, Pos.second);
+        bool Terminated = false;
+        uint32_t BodyBegin = NextOff;
+        uint32_t BodyEnd = NextOff;
+        while (R.next(L, Off, NextOff)) {
+          llvm::StringRef Cand = L;
+          if (H.Chomp)
+            Cand = Cand.ltrim('\t');
+          if (Cand == H.Name) {
+            Terminated = true;
+            H.TerminatorRange = {Off, Off + uint32_t(L.size())};
+            LineEnd = Off + uint32_t(L.size());
+            break;
+          }
+          H.Content += T.slice(Off, Off + L.size()).str();
+          H.Content += '\n';
+          BodyEnd = NextOff;
+          LineEnd = Off + uint32_t(L.size());
+        }
+        H.ContentRange = {BodyBegin, BodyEnd};
+        if (!Terminated) {
+          Err(H.MarkerRange.Begin, "unterminated heredoc " + H.Name + "; add a line `" + H.Name +
+                                       "` after its content");
+        }
+        Host->Heredocs.push_back(std::move(H));
+      }
+      I.EndLine = R.line();
+      I.Range.End = LineEnd;
+      if (I.Child)
+        I.Child->Range.End = LineEnd;
+    }
+    DF.Instructions.push_back(std::move(I));
+  }
+  if (DF.Instructions.empty())
+    Err(uint32_t(T.size()), "file with no instructions; a Dockerfile needs at least a FROM");
+  return DF;
+}
+
+std::string goQuote(llvm::StringRef S) {
+  std::string O = "\"";
+  static const char *Hex = "0123456789abcdef";
+  for (size_t I = 0; I < S.size();) {
+    unsigned char C = static_cast<unsigned char>(S[I]);
+    auto [R, W] = decodeRune(S, I);
+    if (R == 0xFFFD && W == 1 && C >= 0x80) {
+      O += "\\x";
+      O += Hex[C >> 4];
+      O += Hex[C & 15];
+      I += 1;
+      continue;
+    }
+    switch (R) {
+    case '"': O += "\\\""; break;
+    case '\\': O += "\\\\"; break;
+    case '\a': O += "\\a"; break;
+    case '\b': O += "\\b"; break;
+    case '\f': O += "\\f"; break;
+    case '\n': O += "\\n"; break;
+    case '\r': O += "\\r"; break;
+    case '\t': O += "\\t"; break;
+    case '\v': O += "\\v"; break;
+    default:
+      if (R < 0x20 || R == 0x7f) {
+        O += "\\x";
+        O += Hex[R >> 4];
+        O += Hex[R & 15];
+      } else if (R >= 0x80 && R < 0xA0) {
+        O += "\\u00";
+        O += Hex[R >> 4];
+        O += Hex[R & 15];
+      } else {
+        O.append(S.data() + I, W);
+      }
+    }
+    I += W;
+  }
+  O += '"';
+  return O;
+}
+
+static void dumpInstruction(const Instruction &I, std::string &O) {
+  O += I.Keyword;
+  if (!I.Flags.empty()) {
+    O += " [";
+    for (size_t K = 0; K < I.Flags.size(); ++K) {
+      if (K)
+        O += ' ';
+      O += goQuote(I.Flags[K].Text);
+    }
+    O += ']';
+  }
+  if (I.Kind == InstrKind::Onbuild && I.Child) {
+    O += " (";
+    dumpInstruction(*I.Child, O);
+    O += ')';
+    return;
+  }
+  if (I.Kind == InstrKind::Unknown) {
+    O += " \"\"";
+    return;
+  }
+  for (const Word &W : I.Args)
+    O += " " + goQuote(W.Text);
+  for (const KeyValue &P : I.Pairs) {
+    O += " " + goQuote(P.Key.Text) + " " + goQuote(P.Value.Text) + " " +
+         (P.Equals ? "\"=\"" : "\"\"");
+  }
+}
+
+std::string dump(const Dockerfile &DF) {
+  std::string O;
+  for (const Instruction &I : DF.Instructions) {
+    O += '(';
+    dumpInstruction(I, O);
+    O += ")\n";
+  }
+  return O;
+}
+
+} // namespace ballast::dockerfile

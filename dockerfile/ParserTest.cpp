@@ -1,0 +1,143 @@
+//===- ParserTest.cpp - positions, heredocs, recovery ---------------------===//
+#include "dockerfile/Ast.h"
+
+#include <gtest/gtest.h>
+
+using namespace ballast;
+using namespace ballast::dockerfile;
+
+static std::string text(const Dockerfile &DF, SourceRange R) { return DF.Source->slice(R).str(); }
+
+TEST(ParserTest, KeepsExactRangesAcrossContinuations) {
+  Dockerfile DF = parse("Dockerfile", "FROM alpine:3.19 AS base\n"
+                                      "RUN --mount=type=cache,target=/var/cache/apk \\\n"
+                                      "    # a comment inside\n"
+                                      "    apk add curl\n"
+                                      "env A=1 B=\"two words\"\n");
+  ASSERT_TRUE(DF.ok());
+  ASSERT_EQ(DF.Instructions.size(), 3u);
+  const Instruction &From = DF.Instructions[0];
+  EXPECT_EQ(From.Kind, InstrKind::From);
+  ASSERT_EQ(From.Args.size(), 3u);
+  EXPECT_EQ(text(DF, From.Args[2].Range), "base");
+  const Instruction &Run = DF.Instructions[1];
+  EXPECT_EQ(Run.StartLine, 2u);
+  EXPECT_EQ(Run.EndLine, 4u);
+  ASSERT_EQ(Run.Flags.size(), 1u);
+  EXPECT_EQ(Run.Flags[0].Name, "mount");
+  EXPECT_EQ(Run.Flags[0].Value, "type=cache,target=/var/cache/apk");
+  EXPECT_EQ(text(DF, Run.Flags[0].Range), "--mount=type=cache,target=/var/cache/apk");
+  EXPECT_EQ(Run.Rest, "apk add curl");
+  // "apk" in the script maps to line 4, column 5.
+  size_t Apk = Run.Rest.find("apk");
+  SourceRange R = Run.restToSource(uint32_t(Apk), uint32_t(Apk + 3));
+  EXPECT_EQ(text(DF, R), "apk");
+  EXPECT_EQ(DF.Source->lineCol(R.Begin), (LineCol{4, 5}));
+  EXPECT_EQ(text(DF, Run.Range).back(), 'l');
+  const Instruction &Env = DF.Instructions[2];
+  EXPECT_EQ(Env.Keyword, "env");
+  EXPECT_EQ(text(DF, Env.KeywordRange), "env");
+  ASSERT_EQ(Env.Pairs.size(), 2u);
+  EXPECT_EQ(text(DF, Env.Pairs[1].Key.Range), "B");
+  EXPECT_EQ(text(DF, Env.Pairs[1].Value.Range), "\"two words\"");
+  ASSERT_EQ(DF.Comments.size(), 1u);
+  EXPECT_EQ(DF.Comments[0].Text, "a comment inside");
+  EXPECT_EQ(DF.Comments[0].Line, 3u);
+}
+
+TEST(ParserTest, JsonFormKeepsElementRanges) {
+  Dockerfile DF = parse("Dockerfile", "CMD [\"echo\", \"a\\\"b\"]\n");
+  const Instruction &I = DF.Instructions[0];
+  EXPECT_TRUE(I.IsJson);
+  ASSERT_EQ(I.Args.size(), 2u);
+  EXPECT_EQ(I.Args[1].Text, "a\"b");
+  EXPECT_EQ(text(DF, I.Args[1].Range), "\"a\\\"b\"");
+}
+
+TEST(ParserTest, InvalidJsonFallsBackToShellForm) {
+  Dockerfile DF = parse("Dockerfile", "CMD ['echo', 'hi']\n");
+  ASSERT_TRUE(DF.ok());
+  EXPECT_FALSE(DF.Instructions[0].IsJson);
+  EXPECT_EQ(dump(DF), "(cmd \"['echo', 'hi']\")\n");
+}
+
+TEST(ParserTest, HeredocsSeveralPerLine) {
+  Dockerfile DF = parse("Dockerfile", "FROM busybox\n"
+                                      "COPY <<EOF1 <<\"EOF2\" /dest/\n"
+                                      "one $X\n"
+                                      "EOF1\n"
+                                      "two\n"
+                                      "EOF2\n"
+                                      "RUN <<-EOT sh\n"
+                                      "\techo hi\n"
+                                      "\tEOT\n"
+                                      "USER nobody\n");
+  ASSERT_TRUE(DF.ok()) << DF.Errors[0].format();
+  ASSERT_EQ(DF.Instructions.size(), 4u);
+  const Instruction &Copy = DF.Instructions[1];
+  ASSERT_EQ(Copy.Heredocs.size(), 2u);
+  EXPECT_EQ(Copy.Heredocs[0].Name, "EOF1");
+  EXPECT_TRUE(Copy.Heredocs[0].Expand);
+  EXPECT_EQ(Copy.Heredocs[0].Content, "one $X\n");
+  EXPECT_EQ(Copy.Heredocs[1].Name, "EOF2");
+  EXPECT_FALSE(Copy.Heredocs[1].Expand);
+  EXPECT_EQ(Copy.Heredocs[1].Content, "two\n");
+  EXPECT_EQ(text(DF, Copy.Heredocs[1].ContentRange), "two\n");
+  EXPECT_EQ(Copy.EndLine, 6u);
+  const Instruction &Run = DF.Instructions[2];
+  ASSERT_EQ(Run.Heredocs.size(), 1u);
+  EXPECT_TRUE(Run.Heredocs[0].Chomp);
+  EXPECT_EQ(Run.Heredocs[0].Content, "\techo hi\n");
+  EXPECT_EQ(DF.Instructions[3].Kind, InstrKind::User);
+}
+
+TEST(ParserTest, UnterminatedHeredocIsAnErrorWithLocation) {
+  Dockerfile DF = parse("Dockerfile", "FROM busybox\nRUN <<EOF\necho hi\n");
+  ASSERT_EQ(DF.Errors.size(), 1u);
+  EXPECT_EQ(DF.Errors[0].format(DF.Source.get()),
+            "Dockerfile:2:5: unterminated heredoc EOF; add a line `EOF` after its content\n"
+            "RUN <<EOF\n"
+            "    ^");
+}
+
+TEST(ParserTest, RecoversAndReportsEveryError) {
+  Dockerfile DF = parse("Dockerfile", "FROM a\nENV PATH\nLABEL x\nCMD [1]\nRUN ok\n");
+  ASSERT_EQ(DF.Errors.size(), 3u);
+  EXPECT_EQ(DF.Errors[0].format(), "Dockerfile:2:9: ENV must have two arguments; write `ENV PATH=<value>`");
+  EXPECT_EQ(DF.Errors[1].Pos.Line, 3u);
+  EXPECT_EQ(DF.Errors[2].format(),
+            "Dockerfile:4:5: when using JSON array syntax, arrays must be comprised of strings only");
+  EXPECT_EQ(DF.Instructions.size(), 5u);
+}
+
+TEST(ParserTest, DirectivesAndBacktickEscape) {
+  Dockerfile DF = parse("Dockerfile", "# syntax=docker/dockerfile:1\n"
+                                      "# escape=`\n"
+                                      "# check=skip=JSONArgsRecommended;error=true\n"
+                                      "FROM mcr.microsoft.com/windows\n"
+                                      "RUN dir `\n"
+                                      "  c:\\\n");
+  ASSERT_TRUE(DF.ok());
+  EXPECT_EQ(DF.Escape, '`');
+  EXPECT_EQ(DF.directive("syntax").value_or(""), "docker/dockerfile:1");
+  EXPECT_EQ(DF.directive("check").value_or(""), "skip=JSONArgsRecommended;error=true");
+  EXPECT_EQ(DF.Instructions[1].Rest, "dir   c:\\");
+}
+
+TEST(ParserTest, OnbuildWrapsAnInstructionWithRanges) {
+  Dockerfile DF = parse("Dockerfile", "FROM a\nONBUILD RUN --network=none make\n");
+  const Instruction &I = DF.Instructions[1];
+  ASSERT_TRUE(I.Child);
+  EXPECT_EQ(I.Child->Kind, InstrKind::Run);
+  EXPECT_EQ(text(DF, I.Child->KeywordRange), "RUN");
+  EXPECT_EQ(I.Child->flag("network")->Value, "none");
+  EXPECT_EQ(text(DF, I.Child->Args[0].Range), "make");
+  EXPECT_EQ(dump(DF), "(from \"a\")\n(onbuild (run [\"--network=none\"] \"make\"))\n");
+}
+
+TEST(ParserTest, UnknownInstructionIsKeptNotFatal) {
+  Dockerfile DF = parse("Dockerfile", "FROM a\nFROBNICATE x\nRUN y\n");
+  EXPECT_TRUE(DF.ok());
+  EXPECT_EQ(DF.Instructions[1].Kind, InstrKind::Unknown);
+  EXPECT_EQ(DF.Instructions[1].Keyword, "frobnicate");
+}

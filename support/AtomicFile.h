@@ -1,0 +1,17 @@
+//===- AtomicFile.h - Replace a file atomically ------------------*- C++ -*-===//
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace ballast {
+
+/// Writes Content to a temporary file beside Path, fsyncs it, keeps Path's mode when it exists
+/// (else uses Mode), and renames it over Path. On failure Path is untouched.
+llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content,
+                                unsigned Mode = 0644);
+
+/// Reads a whole file; "-" reads standard input.
+llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path);
+
+} // namespace ballast

@@ -1,0 +1,55 @@
+//===- SourceFile.h - A file's text with byte-offset ranges ------*- C++ -*-===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "llvm/ADT/StringRef.h"
+
+namespace ballast {
+
+/// A half-open byte range [Begin, End) into one SourceFile.
+struct SourceRange {
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+  SourceRange() = default;
+  SourceRange(uint32_t B, uint32_t E) : Begin(B), End(E) {}
+  bool empty() const { return Begin == End; }
+  uint32_t size() const { return End - Begin; }
+  bool contains(uint32_t Off) const { return Off >= Begin && Off < End; }
+  bool operator==(const SourceRange &O) const = default;
+};
+
+/// A 1-based line and column (column counts bytes, like clang and hadolint).
+struct LineCol {
+  unsigned Line = 0;
+  unsigned Column = 0;
+  bool operator==(const LineCol &O) const = default;
+};
+
+/// The text of one file plus a line table, so offsets become line:col only when printed.
+class SourceFile {
+public:
+  SourceFile(std::string Path, std::string Text);
+
+  llvm::StringRef path() const { return Path; }
+  llvm::StringRef text() const { return Text; }
+  llvm::StringRef slice(SourceRange R) const {
+    return llvm::StringRef(Text).slice(R.Begin, R.End);
+  }
+  /// Line and column of a byte offset (offset == size() maps past the last byte).
+  LineCol lineCol(uint32_t Offset) const;
+  /// Byte offset of the first byte of a 1-based line.
+  uint32_t lineStart(unsigned Line) const;
+  /// The text of a 1-based line without its newline.
+  llvm::StringRef lineText(unsigned Line) const;
+  unsigned lineCount() const { return static_cast<unsigned>(LineStarts.size()); }
+
+private:
+  std::string Path;
+  std::string Text;
+  std::vector<uint32_t> LineStarts;
+};
+
+} // namespace ballast
