@@ -1,0 +1,107 @@
+//===- Expand.h - BuildKit-exact variable expansion of words ------*- C++ -*-===//
+//
+// A port of BuildKit's shell lexer (frontend/dockerfile/shell/lex.go): `$v`, `${v}`,
+// `${v:-w}`, `${v-w}`, `${v:+w}`, `${v+w}`, `${v:?e}`, `${v?e}`, `${v#p}`, `${v##p}`,
+// `${v%p}`, `${v%%p}`, `${v/p/r}`, `${v//p/r}`, quotes and the escape character, with the same
+// results and the same error messages. Variable names are case-sensitive (BuildKit on Unix).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace ballast::dockerfile {
+
+/// Variables visible to an instruction (ARG and ENV values), kept in first-set order.
+class VarScope {
+public:
+  VarScope() = default;
+  /// A scope holding Vars in order; a later duplicate name overwrites the earlier value.
+  VarScope(std::initializer_list<std::pair<llvm::StringRef, llvm::StringRef>> Vars);
+
+  /// Sets Name to Value; a new name goes last, an existing one keeps its place.
+  void set(llvm::StringRef Name, llvm::StringRef Value);
+  /// Removes Name; returns whether it was set.
+  bool unset(llvm::StringRef Name);
+  /// The value of Name, or nullopt when it is not set (an empty value is set).
+  std::optional<llvm::StringRef> lookup(llvm::StringRef Name) const;
+  /// Whether Name is set (possibly to the empty string).
+  bool contains(llvm::StringRef Name) const { return Index.count(Name) != 0; }
+  /// The number of variables set.
+  size_t size() const { return Entries.size(); }
+  /// Whether no variable is set.
+  bool empty() const { return Entries.empty(); }
+  /// The variables as (name, value) pairs in first-set order.
+  llvm::ArrayRef<std::pair<std::string, std::string>> entries() const { return Entries; }
+
+private:
+  std::vector<std::pair<std::string, std::string>> Entries;
+  llvm::StringMap<unsigned> Index;
+};
+
+/// How expansion treats escapes, quotes and unset variables (the fields of BuildKit's Lex).
+struct ExpandOptions {
+  /// The escape character: `\` by default, a backtick after `# escape=``; must be ASCII.
+  char Escape = '\\';
+  /// Leave references to unset variables as written (`$X`, `${X:-w}`) (Lex.SkipUnsetEnv).
+  bool SkipUnset = false;
+  /// Keep the quote characters in the result (Lex.RawQuotes).
+  bool RawQuotes = false;
+  /// Keep the escape characters in the result (Lex.RawEscapes).
+  bool RawEscapes = false;
+  /// Treat `'` and `"` as ordinary characters (Lex.SkipProcessQuotes).
+  bool SkipQuotes = false;
+};
+
+/// The expansion of one word and the variables it referenced.
+struct ExpandResult {
+  /// The expanded text, quotes and escapes removed.
+  std::string Text;
+  /// Names referenced and set, in first-reference order, without duplicates.
+  llvm::SmallVector<std::string, 2> Used;
+  /// Names referenced but not set, in first-reference order, without duplicates. This includes
+  /// positional and special parameters (`$1`, `$@`), which are never set, exactly as BuildKit
+  /// reports them; `${+x}` looks up (and reports) the empty name.
+  llvm::SmallVector<std::string, 2> Unset;
+};
+
+/// The expansion of one word split into several and the variables it referenced.
+struct ExpandWordsResult {
+  /// The words: split on unquoted, unescaped white space (also inside expanded values).
+  std::vector<std::string> Words;
+  /// Names referenced and set, in first-reference order, without duplicates.
+  llvm::SmallVector<std::string, 2> Used;
+  /// Names referenced but not set, in first-reference order, without duplicates.
+  llvm::SmallVector<std::string, 2> Unset;
+};
+
+/// Expands Word as one word (BuildKit ProcessWord); errors read like BuildKit's, for example
+/// `failed to process "${X:?}": X: is not allowed to be unset`.
+llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &Env,
+                                        char Escape = '\\');
+/// Expands Word as one word with the given options.
+llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &Env,
+                                        const ExpandOptions &Opts);
+
+/// Expands Word and splits it into words (BuildKit ProcessWords, used for EXPOSE).
+llvm::Expected<std::vector<std::string>> expandWords(llvm::StringRef Word, const VarScope &Env,
+                                                     char Escape = '\\');
+/// Expands Word and splits it into words with the given options, keeping the names referenced.
+llvm::Expected<ExpandWordsResult> expandWords(llvm::StringRef Word, const VarScope &Env,
+                                              const ExpandOptions &Opts);
+
+/// Whether Word expands to itself: no `$`, quote or escape character, valid UTF-8 without a
+/// leading byte order mark. Such words need no expansion.
+bool isLiteralWord(llvm::StringRef Word, char Escape = '\\');
+
+} // namespace ballast::dockerfile
