@@ -1,1 +1,60 @@
-int main() { return 0; }
+//===- Main.cpp - The ballast command table -------------------------------===//
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/Args.h"
+#include "cli/Commands.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace ballast::cli;
+
+static int runVersion(const std::vector<std::string> &) {
+  llvm::outs() << "ballast " << version() << "\n";
+  return ExitOk;
+}
+
+static const Command Commands[] = {
+    {"lint", "lint Dockerfiles (text, json, sarif, checkstyle, gitlab, github; --fix)", runLint},
+    {"rules", "list every rule with its severity, category and aliases", runRules},
+    {"explain", "print the documentation of a rule", runExplain},
+    {"dump-ast", "print BuildKit's parse dump of a Dockerfile", runDumpAst},
+    {"version", "print the version", runVersion},
+};
+
+static void usage(llvm::raw_ostream &OS) {
+  OS << "usage: ballast COMMAND [OPTIONS]\n\nballast makes container images smaller and better, "
+        "and proves it.\n\ncommands:\n";
+  for (const Command &C : Commands) {
+    std::string N = C.Name;
+    N.resize(12, ' ');
+    OS << "  " << N << C.Summary << "\n";
+  }
+  OS << "\nrun 'ballast COMMAND --help' for a command's options\n";
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(llvm::errs());
+    return ExitUsage;
+  }
+  std::string Name = argv[1];
+  if (Name == "-h" || Name == "--help" || Name == "help") {
+    usage(llvm::outs());
+    return ExitOk;
+  }
+  if (Name == "--version" || Name == "-v")
+    Name = "version";
+  std::vector<std::string> Rest(argv + 2, argv + argc);
+  for (const Command &C : Commands)
+    if (Name == C.Name)
+      return C.Run(Rest);
+  std::vector<std::string> Names;
+  for (const Command &C : Commands)
+    Names.push_back(C.Name);
+  llvm::errs() << "ballast: '" << Name << "' is not a ballast command";
+  if (auto Best = closest(Name, Names))
+    llvm::errs() << "; did you mean '" << *Best << "'?";
+  llvm::errs() << "\nrun 'ballast --help' for the list\n";
+  return ExitUsage;
+}

@@ -1,0 +1,308 @@
+//===- LintCommand.cpp - `ballast lint` -----------------------------------===//
+#include <algorithm>
+#include <mutex>
+#include <unistd.h>
+
+#include "cli/Args.h"
+#include "cli/Commands.h"
+#include "dockerfile/Ast.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "report/ReportWriter.h"
+#include "rewriter/EditSet.h"
+#include "rewriter/Fixer.h"
+#include "rules/Engine.h"
+#include "rules/Registry.h"
+#include "support/AtomicFile.h"
+
+namespace ballast::cli {
+
+namespace {
+
+const FlagSpec LintFlags[] = {
+    {"format", 'f', true, "text, json, sarif, checkstyle, gitlab or github (default text)", "FORMAT"},
+    {"output", 'o', true, "write the report to FILE instead of standard output", "FILE"},
+    {"config", 'c', true, "use this config instead of the nearest .ballast.yaml/.hadolint.yaml", "FILE"},
+    {"context", 0, true, "build context folder for .dockerignore rules (default: the file's folder)", "DIR"},
+    {"ignore", 0, true, "ignore a rule by ID or alias (repeatable)", "ID"},
+    {"failure-threshold", 't', true, "fail on findings at or above: error, warning, info, style, none", "LEVEL"},
+    {"no-fail", 0, false, "exit 0 even when findings reach the threshold"},
+    {"trusted-registry", 0, true, "a registry FROM may use (repeatable; DL3026)", "HOST"},
+    {"shellcheck", 0, true, "check RUN bodies with shellcheck: auto, always or never", "WHEN"},
+    {"disable-ignore-pragma", 0, false, "ignore `# ballast ignore=` / `# hadolint ignore=` pragmas"},
+    {"fix", 0, false, "apply every safe fix in place"},
+    {"diff", 0, false, "print the safe fixes as a unified diff instead of writing them"},
+    {"color", 0, false, "force colour (default: when standard output is a terminal)"},
+    {"no-color", 0, false, "never use colour"},
+    {"help", 'h', false, "show this help"},
+};
+
+bool isDockerfileName(llvm::StringRef N) {
+  if (N.endswith(".dockerignore"))
+    return false;
+  std::string L = N.lower();
+  llvm::StringRef S(L);
+  return S == "dockerfile" || S == "containerfile" || S.startswith("dockerfile.") ||
+         S.startswith("dockerfile-") || S.startswith("containerfile.") ||
+         S.endswith(".dockerfile") || S.endswith(".containerfile");
+}
+
+llvm::Error collect(llvm::StringRef Path, std::vector<std::string> &Out) {
+  if (Path == "-") {
+    Out.push_back("-");
+    return llvm::Error::success();
+  }
+  llvm::sys::fs::file_status St;
+  if (std::error_code EC = llvm::sys::fs::status(Path, St))
+    return makeError(Path + ": " + EC.message());
+  if (!llvm::sys::fs::is_directory(St)) {
+    Out.push_back(Path.str());
+    return llvm::Error::success();
+  }
+  std::error_code EC;
+  std::vector<std::string> Found;
+  for (llvm::sys::fs::recursive_directory_iterator It(Path, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    llvm::StringRef Name = llvm::sys::path::filename(It->path());
+    if (It->type() == llvm::sys::fs::file_type::directory_file) {
+      if (Name == ".git" || Name == "node_modules" || Name == ".venv")
+        It.no_push();
+      continue;
+    }
+    if (isDockerfileName(Name))
+      Found.push_back(It->path());
+  }
+  if (EC)
+    return makeError(Path + ": " + EC.message());
+  std::sort(Found.begin(), Found.end());
+  Out.insert(Out.end(), Found.begin(), Found.end());
+  return llvm::Error::success();
+}
+
+struct FileJob {
+  std::string Path;
+  std::string Text;
+  rules::Config Cfg;
+  std::string ReadError;
+  rules::LintResult Result;
+  rewriter::FixResult Fixed;
+};
+
+rewriter::Snapshot snapshot(const std::string &Path, const std::string &Text,
+                            const rules::Config &Cfg, const rules::LintOptions &Opts) {
+  rules::LintResult R = rules::lintText(Path, Text, Cfg, Opts);
+  rewriter::Snapshot S;
+  S.Parses = !R.ParseFailed;
+  dockerfile::Dockerfile DF = dockerfile::parse(Path, Text);
+  for (const dockerfile::Instruction &I : DF.Instructions)
+    S.InstructionKinds.push_back(I.Keyword);
+  S.Findings = std::move(R.Findings);
+  return S;
+}
+
+} // namespace
+
+int runLint(const std::vector<std::string> &Argv) {
+  auto A = Args::parse(Argv, LintFlags);
+  if (!A) {
+    llvm::errs() << "ballast lint: " << llvm::toString(A.takeError()) << "\n";
+    return ExitUsage;
+  }
+  if (A->flag("help")) {
+    llvm::outs() << "usage: ballast lint [OPTIONS] PATH...\n\nLint Dockerfiles. A folder is "
+                    "searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.*;\n"
+                    "'-' reads standard input.\n\noptions:\n"
+                 << flagHelp(LintFlags)
+                 << "\nexit status: 0 no finding at or above the threshold, 1 findings, 2 usage "
+                    "or input errors\n";
+    return ExitOk;
+  }
+  auto Usage = [](const llvm::Twine &Msg) {
+    llvm::errs() << "ballast lint: " << Msg << "\n";
+    return ExitUsage;
+  };
+  report::Format Fmt = report::Format::Text;
+  if (auto F = A->get("format")) {
+    auto P = report::parseFormat(*F);
+    if (!P) {
+      std::vector<std::string> Names;
+      for (llvm::StringRef N : report::formatNames())
+        Names.push_back(N.str());
+      auto C = closest(*F, Names);
+      return Usage("unknown format '" + *F + "'" +
+                   (C ? "; did you mean " + *C + "?" : std::string("; use text, json, sarif, "
+                                                                   "checkstyle, gitlab or github")));
+    }
+    Fmt = *P;
+  }
+  std::optional<Severity> Threshold;
+  if (auto T = A->get("failure-threshold")) {
+    Threshold = parseSeverity(*T);
+    if (!Threshold)
+      return Usage("unknown failure threshold '" + *T + "'; use error, warning, info, style or none");
+  }
+  std::string SC = A->get("shellcheck").value_or("");
+  if (!SC.empty() && SC != "auto" && SC != "always" && SC != "never")
+    return Usage("--shellcheck must be auto, always or never, not '" + SC + "'");
+  bool Fix = A->flag("fix"), Diff = A->flag("diff");
+  if (A->positional().empty())
+    return Usage("no Dockerfile given; usage: ballast lint [OPTIONS] PATH... (see --help)");
+  for (const std::string &Id : A->getAll("ignore"))
+    if (!rules::findRule(Id) && !llvm::StringRef(Id).startswith("SC"))
+      return Usage("--ignore " + Id + ": no such rule; run 'ballast rules' for the list");
+
+  std::vector<std::string> Paths;
+  for (const std::string &P : A->positional())
+    if (llvm::Error E = collect(P, Paths))
+      return Usage(llvm::toString(std::move(E)));
+  if ((Fix || Diff) && std::count(Paths.begin(), Paths.end(), "-") && Fix)
+    return Usage("--fix cannot rewrite standard input; use --diff");
+
+  std::optional<rules::Config> Explicit;
+  if (auto C = A->get("config")) {
+    auto Cfg = rules::loadConfig(*C);
+    if (!Cfg)
+      return Usage(llvm::toString(Cfg.takeError()));
+    Explicit = std::move(*Cfg);
+  }
+
+  std::vector<FileJob> Jobs(Paths.size());
+  int Exit = ExitOk;
+  // Config per folder, found once.
+  std::map<std::string, rules::Config> ByDir;
+  for (size_t I = 0; I < Paths.size(); ++I) {
+    FileJob &J = Jobs[I];
+    J.Path = Paths[I];
+    auto Text = readFileOrStdin(J.Path);
+    if (!Text) {
+      J.ReadError = llvm::toString(Text.takeError());
+      continue;
+    }
+    J.Text = std::move(*Text);
+    if (Explicit) {
+      J.Cfg = *Explicit;
+    } else {
+      std::string Dir = llvm::sys::path::parent_path(J.Path == "-" ? "./-" : J.Path).str();
+      auto It = ByDir.find(Dir);
+      if (It == ByDir.end()) {
+        auto Cfg = rules::findConfigFor(J.Path == "-" ? "./-" : J.Path);
+        if (!Cfg)
+          return Usage(llvm::toString(Cfg.takeError()));
+        It = ByDir.emplace(Dir, std::move(*Cfg)).first;
+      }
+      J.Cfg = It->second;
+    }
+    for (const std::string &Id : A->getAll("ignore"))
+      J.Cfg.Ignored.insert(Id);
+    for (const std::string &R : A->getAll("trusted-registry"))
+      J.Cfg.TrustedRegistries.push_back(R);
+    if (Threshold)
+      J.Cfg.FailureThreshold = *Threshold;
+    if (A->flag("disable-ignore-pragma"))
+      J.Cfg.DisableIgnorePragma = true;
+    if (A->flag("no-fail"))
+      J.Cfg.NoFail = true;
+    if (!SC.empty())
+      J.Cfg.ShellCheck = SC;
+  }
+  for (const auto &[Dir, Cfg] : ByDir)
+    for (const Diagnostic &W : Cfg.Warnings)
+      llvm::errs() << "ballast lint: warning: " << W.File << ":" << W.Pos.Line << ":" << W.Pos.Column
+                   << ": " << W.Message << "\n";
+
+  bool HaveShellCheck = static_cast<bool>(llvm::sys::findProgramByName("shellcheck"));
+  auto ShellCheckFor = [&](const rules::Config &C) {
+    if (C.ShellCheck == "never")
+      return false;
+    return HaveShellCheck;
+  };
+  for (const FileJob &J : Jobs)
+    if (J.ReadError.empty() && J.Cfg.ShellCheck == "always" && !HaveShellCheck)
+      return Usage("--shellcheck=always but no shellcheck program is installed; install it "
+                   "(apt-get install shellcheck) or use --shellcheck=auto");
+
+  auto IsSafe = [](const Finding &F) {
+    const RuleInfo *R = rules::findRule(F.RuleId);
+    return R && R->Fixes == FixSafety::Safe;
+  };
+  auto MayReshape = [](const Finding &F) { return F.RuleId == "DL3059"; };
+  llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
+    if (!J.ReadError.empty())
+      return;
+    rules::LintOptions Opts;
+    Opts.ContextDir = A->get("context").value_or("");
+    Opts.ShellCheck = ShellCheckFor(J.Cfg);
+    if (Fix || Diff) {
+      J.Fixed = rewriter::fixToFixPoint(
+          J.Text, [&](const std::string &T) { return snapshot(J.Path, T, J.Cfg, Opts); }, IsSafe,
+          MayReshape);
+      J.Result = rules::lintText(J.Path, J.Fixed.Text, J.Cfg, Opts);
+    } else {
+      J.Result = rules::lintText(J.Path, J.Text, J.Cfg, Opts);
+    }
+  });
+
+  std::vector<Finding> All;
+  report::ReportOptions RO;
+  RO.ToolVersion = version();
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  RO.BaseDir = Cwd.str().str();
+  std::string DiffText;
+  for (FileJob &J : Jobs) {
+    if (!J.ReadError.empty()) {
+      llvm::errs() << "ballast lint: " << J.ReadError << "\n";
+      Exit = ExitUsage;
+      continue;
+    }
+    if (Fix || Diff) {
+      if (!J.Fixed.Refused.empty())
+        llvm::errs() << "ballast lint: " << J.Path << ": kept a fix back: " << J.Fixed.Refused << "\n";
+      if (J.Fixed.Text != J.Text) {
+        if (Diff) {
+          DiffText += rewriter::unifiedDiff(J.Path, J.Text, J.Fixed.Text);
+        } else if (llvm::Error E = writeFileAtomically(J.Path, J.Fixed.Text)) {
+          llvm::errs() << "ballast lint: " << llvm::toString(std::move(E)) << "\n";
+          Exit = ExitUsage;
+        }
+      }
+    }
+    if (J.Result.ParseFailed)
+      Exit = ExitUsage;
+    if (J.Result.Source)
+      RO.Sources[J.Path] = J.Result.Source.get();
+    for (Finding &F : J.Result.Findings) {
+      if (!J.Cfg.NoFail && J.Cfg.FailureThreshold != Severity::None &&
+          F.Sev >= J.Cfg.FailureThreshold && Exit == ExitOk)
+        Exit = ExitFindings;
+      All.push_back(std::move(F));
+    }
+  }
+
+  std::unique_ptr<llvm::raw_fd_ostream> File;
+  llvm::raw_ostream *OS = &llvm::outs();
+  if (auto Out = A->get("output")) {
+    std::error_code EC;
+    File = std::make_unique<llvm::raw_fd_ostream>(*Out, EC);
+    if (EC)
+      return Usage(*Out + ": " + EC.message());
+    OS = File.get();
+  }
+  bool Tty = !File && ::isatty(STDOUT_FILENO);
+  RO.Color = !A->flag("no-color") && (A->flag("color") || (Tty && !getenv("NO_COLOR")));
+  RO.Snippets = Tty;
+  if (Diff && Fmt == report::Format::Text) {
+    *OS << DiffText;
+  } else {
+    report::writeReport(Fmt, *OS, All, rules::catalogue(), RO);
+    if (Diff)
+      llvm::errs() << DiffText;
+  }
+  OS->flush();
+  return Exit;
+}
+
+} // namespace ballast::cli

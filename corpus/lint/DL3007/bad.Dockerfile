@@ -1,0 +1,3 @@
+ARG TAG=latest
+FROM node:latest
+FROM python:${TAG}

@@ -1,0 +1,224 @@
+//===- Config.cpp - reading .ballast.yaml and .hadolint.yaml -------------===//
+//
+// yaml-cpp throws; this file is its adapter and the only place its exceptions are caught.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "support/AtomicFile.h"
+
+namespace ballast::rules {
+
+static bool matchesAny(const std::set<std::string> &S, llvm::StringRef Id,
+                       llvm::ArrayRef<std::string> Aliases) {
+  if (S.count(Id.str()))
+    return true;
+  for (const std::string &A : Aliases)
+    if (S.count(A))
+      return true;
+  return false;
+}
+
+bool Config::isIgnored(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,
+                       llvm::StringRef File) const {
+  if (matchesAny(Ignored, Id, Aliases))
+    return true;
+  for (const PathOverride &P : PerPath)
+    if (globMatch(P.Glob, File) && matchesAny(P.Ignored, Id, Aliases))
+      return true;
+  return false;
+}
+
+Severity Config::severityFor(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,
+                             llvm::StringRef File, Severity Default) const {
+  Severity S = Default;
+  auto Look = [&](const std::map<std::string, Severity> &M) {
+    auto It = M.find(Id.str());
+    if (It != M.end()) {
+      S = It->second;
+      return;
+    }
+    for (const std::string &A : Aliases)
+      if ((It = M.find(A)) != M.end()) {
+        S = It->second;
+        return;
+      }
+  };
+  Look(Severities);
+  for (const PathOverride &P : PerPath)
+    if (globMatch(P.Glob, File))
+      Look(P.Severities);
+  return S;
+}
+
+bool globMatch(llvm::StringRef Pat, llvm::StringRef Path) {
+  if (Pat.empty())
+    return Path.empty();
+  if (Pat.startswith("**")) {
+    llvm::StringRef Rest = Pat.drop_front(2);
+    if (Rest.startswith("/"))
+      Rest = Rest.drop_front();
+    for (size_t I = 0; I <= Path.size(); ++I)
+      if ((I == 0 || Path[I - 1] == '/') && globMatch(Rest, Path.drop_front(I)))
+        return true;
+    return Rest.empty();
+  }
+  char C = Pat[0];
+  if (C == '*') {
+    for (size_t I = 0; I <= Path.size(); ++I) {
+      if (globMatch(Pat.drop_front(), Path.drop_front(I)))
+        return true;
+      if (I < Path.size() && Path[I] == '/')
+        break;
+    }
+    return false;
+  }
+  if (Path.empty())
+    return false;
+  if (C == '?' ? Path[0] != '/' : C == Path[0])
+    return globMatch(Pat.drop_front(), Path.drop_front());
+  return false;
+}
+
+namespace {
+
+std::vector<std::string> stringList(const YAML::Node &N) {
+  std::vector<std::string> R;
+  if (!N)
+    return R;
+  if (N.IsScalar())
+    R.push_back(N.as<std::string>());
+  else if (N.IsSequence())
+    for (const auto &E : N)
+      if (E.IsScalar())
+        R.push_back(E.as<std::string>());
+  return R;
+}
+
+void readOverrides(const YAML::Node &N, std::map<std::string, Severity> &Out, Config &C) {
+  if (!N || !N.IsMap())
+    return;
+  for (const auto &KV : N) {
+    std::string Level = KV.first.as<std::string>();
+    std::optional<Severity> S = parseSeverity(Level);
+    if (!S) {
+      C.Warnings.push_back({C.Path, {}, {}, "unknown severity '" + Level + "' in override; use error, warning, info or style"});
+      continue;
+    }
+    for (const std::string &Id : stringList(KV.second))
+      Out[Id] = *S;
+  }
+}
+
+} // namespace
+
+llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef Path) {
+  Config C;
+  C.Path = Path.str();
+  try {
+    YAML::Node Root = YAML::Load(Text.str());
+    if (Root.IsNull())
+      return C;
+    if (!Root.IsMap())
+      return makeError(Path + ":1:1: the config must be a mapping of keys to values");
+    for (const auto &KV : Root) {
+      std::string K = KV.first.as<std::string>();
+      const YAML::Node &V = KV.second;
+      if (K == "ignored") {
+        for (const std::string &Id : stringList(V))
+          C.Ignored.insert(Id);
+      } else if (K == "override") {
+        readOverrides(V, C.Severities, C);
+      } else if (K == "trustedRegistries" || K == "trusted-registries") {
+        C.TrustedRegistries = stringList(V);
+      } else if (K == "failure-threshold") {
+        std::string S = V.as<std::string>();
+        if (auto Sev = parseSeverity(S))
+          C.FailureThreshold = *Sev;
+        else
+          C.Warnings.push_back({C.Path, {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)}, {},
+                                "unknown failure-threshold '" + S + "'; using info"});
+      } else if (K == "no-fail") {
+        C.NoFail = V.as<bool>();
+      } else if (K == "disable-ignore-pragma") {
+        C.DisableIgnorePragma = V.as<bool>();
+      } else if (K == "strict-labels") {
+        C.StrictLabels = V.as<bool>();
+      } else if (K == "label-schema") {
+        if (V.IsMap())
+          for (const auto &L : V)
+            C.LabelSchema[L.first.as<std::string>()] = L.second.as<std::string>();
+      } else if (K == "shellcheck") {
+        std::string S = V.as<std::string>();
+        if (S == "auto" || S == "always" || S == "never")
+          C.ShellCheck = S;
+        else
+          C.Warnings.push_back({C.Path, {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)}, {},
+                                "shellcheck must be auto, always or never; using auto"});
+      } else if (K == "per-path") {
+        if (V.IsMap())
+          for (const auto &P : V) {
+            PathOverride O;
+            O.Glob = P.first.as<std::string>();
+            for (const std::string &Id : stringList(P.second["ignored"]))
+              O.Ignored.insert(Id);
+            readOverrides(P.second["override"], O.Severities, C);
+            C.PerPath.push_back(std::move(O));
+          }
+      } else if (K == "format" || K == "no-color" || K == "verbose") {
+        // Output options of hadolint's config; the command line decides ours.
+      } else {
+        C.Warnings.push_back({C.Path, {unsigned(KV.first.Mark().line + 1), unsigned(KV.first.Mark().column + 1)}, {},
+                              "unknown config key '" + K + "'; it is ignored"});
+      }
+    }
+  } catch (const YAML::Exception &E) {
+    return makeError(Path + ":" + llvm::Twine(E.mark.line + 1) + ":" +
+                     llvm::Twine(E.mark.column + 1) + ": invalid YAML: " + E.msg);
+  }
+  return C;
+}
+
+llvm::Expected<Config> loadConfig(llvm::StringRef Path) {
+  auto Text = readFileOrStdin(Path);
+  if (!Text)
+    return Text.takeError();
+  return parseConfig(*Text, Path);
+}
+
+llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath) {
+  llvm::SmallString<256> Dir(FilePath);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir);
+  std::string Hadolint;
+  while (true) {
+    for (const char *Name : {".ballast.yaml", ".ballast.yml"}) {
+      llvm::SmallString<256> P(Dir);
+      llvm::sys::path::append(P, Name);
+      if (llvm::sys::fs::exists(P))
+        return loadConfig(P);
+    }
+    if (Hadolint.empty())
+      for (const char *Name : {".hadolint.yaml", ".hadolint.yml"}) {
+        llvm::SmallString<256> P(Dir);
+        llvm::sys::path::append(P, Name);
+        if (llvm::sys::fs::exists(P)) {
+          Hadolint = P.str().str();
+          break;
+        }
+      }
+    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
+    if (Parent.empty() || Parent == Dir)
+      break;
+    Dir = Parent;
+  }
+  if (!Hadolint.empty())
+    return loadConfig(Hadolint);
+  return Config();
+}
+
+} // namespace ballast::rules

@@ -1,0 +1,106 @@
+//===- Context.cpp --------------------------------------------------------===//
+#include "rules/Context.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+
+using dockerfile::Instruction;
+using dockerfile::InstrKind;
+
+namespace {
+
+/// Whether a RUN's shell-form text hands its heredoc to a shell as the script: `<<EOF`,
+/// `<<EOF bash`, `bash <<EOF`, `sh -e <<EOF`.
+bool heredocIsScript(const Instruction &I) {
+  llvm::SmallVector<llvm::StringRef, 4> Words;
+  llvm::StringRef(I.Rest).split(Words, ' ', -1, false);
+  bool SawShell = false;
+  for (llvm::StringRef W : Words) {
+    if (W.contains("<<"))
+      continue;
+    if (W.startswith("-"))
+      continue;
+    llvm::StringRef Base = W.rsplit('/').second.empty() ? W : W.rsplit('/').second;
+    if (Base == "sh" || Base == "bash" || Base == "ash" || Base == "dash" || Base == "zsh") {
+      SawShell = true;
+      continue;
+    }
+    return false;
+  }
+  (void)SawShell;
+  return true;
+}
+
+const Instruction *runOf(const Instruction &I) {
+  if (I.Kind == InstrKind::Run)
+    return &I;
+  if (I.Kind == InstrKind::Onbuild && I.Child && I.Child->Kind == InstrKind::Run)
+    return I.Child.get();
+  return nullptr;
+}
+
+} // namespace
+
+Model::Model(dockerfile::Dockerfile D, std::string Ctx)
+    : DF(std::move(D)), Graph(dockerfile::StageGraph::build(DF)), ContextDir(std::move(Ctx)) {
+  for (const Instruction &I : DF.Instructions) {
+    const Instruction *Run = runOf(I);
+    if (!Run || Run->IsJson)
+      continue;
+    if (!Run->Heredocs.empty() && heredocIsScript(*Run))
+      Scripts[Run] = std::unique_ptr<ScriptInfo>(
+          new ScriptInfo{shell::Script::parse(Run->Heredocs[0].Content), true,
+                         Run->Heredocs[0].ContentRange.Begin});
+    else
+      Scripts[Run] = std::unique_ptr<ScriptInfo>(
+          new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
+  }
+}
+
+const shell::Script *Model::script(const Instruction &I) const {
+  auto It = Scripts.find(&I);
+  return It == Scripts.end() ? nullptr : &It->second->Script;
+}
+
+uint32_t Model::scriptToSource(const Instruction &I, uint32_t Off) const {
+  auto It = Scripts.find(&I);
+  if (It != Scripts.end() && It->second->FromHeredoc)
+    return It->second->HeredocBase + Off;
+  return I.toSource(I.RestPos + Off);
+}
+
+SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
+  auto It = Scripts.find(&I);
+  if (It != Scripts.end() && It->second->FromHeredoc)
+    return {It->second->HeredocBase + R.Begin, It->second->HeredocBase + R.End};
+  return I.restToSource(R.Begin, R.End);
+}
+
+ReportBuilder::~ReportBuilder() {
+  if (C)
+    C->add(std::move(F));
+}
+
+ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
+  F.Notes.push_back({R, {}, std::move(Msg)});
+  return *this;
+}
+
+ReportBuilder &ReportBuilder::fix(std::string Title, std::vector<TextEdit> Edits) {
+  F.FixIt = Fix{std::move(Title), std::move(Edits)};
+  return *this;
+}
+
+ReportBuilder Context::report(SourceRange R, std::string Message) {
+  Finding F;
+  F.Range = R;
+  F.Message = std::move(Message);
+  if (Cur) {
+    F.RuleId = Cur->Id;
+    F.Sev = Cur->DefaultSeverity;
+  }
+  return ReportBuilder(*this, std::move(F));
+}
+
+} // namespace ballast::rules

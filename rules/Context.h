@@ -1,0 +1,107 @@
+//===- Context.h - What a rule sees of the file being linted -----*- C++ -*-===//
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dockerfile/Ast.h"
+#include "dockerfile/Stages.h"
+#include "shell/Script.h"
+#include "support/Finding.h"
+#include "support/RuleInfo.h"
+
+namespace ballast::rules {
+
+struct Config;
+
+/// Everything parsed once before any rule runs: the file, its stages, every RUN's shell AST.
+class Model {
+public:
+  explicit Model(dockerfile::Dockerfile DF, std::string ContextDir = "");
+  const dockerfile::Dockerfile &file() const { return DF; }
+  const SourceFile &source() const { return *DF.Source; }
+  const dockerfile::StageGraph &stages() const { return Graph; }
+  /// The parsed shell script of a RUN (shell form, or its heredoc body); nullptr otherwise.
+  const shell::Script *script(const dockerfile::Instruction &I) const;
+  /// The offset in the file of byte Off of I's script (shell form or heredoc body).
+  uint32_t scriptToSource(const dockerfile::Instruction &I, uint32_t Off) const;
+  SourceRange scriptToSource(const dockerfile::Instruction &I, SourceRange R) const;
+  /// The folder holding the build context ("" when unknown, e.g. stdin).
+  llvm::StringRef contextDir() const { return ContextDir; }
+
+private:
+  struct ScriptInfo {
+    shell::Script Script;
+    bool FromHeredoc;
+    uint32_t HeredocBase;
+  };
+  dockerfile::Dockerfile DF;
+  dockerfile::StageGraph Graph;
+  std::map<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
+  std::string ContextDir;
+};
+
+class Context;
+
+/// Returned by Context::report; adds notes and a fix, and files the finding when destroyed.
+class ReportBuilder {
+public:
+  ReportBuilder(Context &C, Finding F) : C(&C), F(std::move(F)) {}
+  ReportBuilder(ReportBuilder &&O) noexcept : C(O.C), F(std::move(O.F)) { O.C = nullptr; }
+  ReportBuilder(const ReportBuilder &) = delete;
+  ~ReportBuilder();
+  /// Adds a located note ("deleted here").
+  ReportBuilder &note(SourceRange R, std::string Msg);
+  /// Attaches a fix made of byte-range edits.
+  ReportBuilder &fix(std::string Title, std::vector<TextEdit> Edits);
+
+private:
+  Context *C;
+  Finding F;
+};
+
+/// The per-rule view of the file being linted.
+class Context {
+public:
+  Context(const Model &M, const Config &Cfg) : M(M), Cfg(Cfg) {}
+  const Model &model() const { return M; }
+  const dockerfile::Dockerfile &file() const { return M.file(); }
+  const dockerfile::StageGraph &stages() const { return M.stages(); }
+  const Config &config() const { return Cfg; }
+  /// The stage of the instruction being checked (nullptr for global ARGs).
+  const dockerfile::Stage *stage() const { return CurStage; }
+  /// True while check() is called for the instruction inside an ONBUILD.
+  bool inOnbuild() const { return InOnbuild; }
+  /// The ONBUILD instruction wrapping the current one, when inOnbuild().
+  const dockerfile::Instruction *onbuild() const { return Onbuild; }
+  const shell::Script *script(const dockerfile::Instruction &I) const { return M.script(I); }
+  SourceRange scriptRange(const dockerfile::Instruction &I, SourceRange R) const {
+    return M.scriptToSource(I, R);
+  }
+
+  /// Reports a finding of the running rule at R.
+  ReportBuilder report(SourceRange R, std::string Message);
+
+  // Engine side.
+  void setRule(const RuleInfo *Info) { Cur = Info; }
+  void setPosition(const dockerfile::Stage *S, const dockerfile::Instruction *Wrapper) {
+    CurStage = S;
+    InOnbuild = Wrapper != nullptr;
+    Onbuild = Wrapper;
+  }
+  std::vector<Finding> takeFindings() { return std::move(Findings); }
+  void add(Finding F) { Findings.push_back(std::move(F)); }
+
+private:
+  const Model &M;
+  const Config &Cfg;
+  const RuleInfo *Cur = nullptr;
+  const dockerfile::Stage *CurStage = nullptr;
+  bool InOnbuild = false;
+  const dockerfile::Instruction *Onbuild = nullptr;
+  std::vector<Finding> Findings;
+};
+
+} // namespace ballast::rules

@@ -1,0 +1,32 @@
+//===- Engine.h - Lint one file: parse once, run every rule once -*- C++ -*-===//
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/Config.h"
+#include "support/Finding.h"
+#include "support/SourceFile.h"
+
+namespace ballast::rules {
+
+/// What linting one file produced.
+struct LintResult {
+  std::shared_ptr<const SourceFile> Source;
+  std::vector<Finding> Findings; ///< sorted, suppressions and config applied
+  unsigned Suppressed = 0;       ///< findings dropped by pragmas
+  bool ParseFailed = false;      ///< BuildKit would reject the file (DL1000 findings)
+};
+
+/// Options that are not part of the config file.
+struct LintOptions {
+  std::string ContextDir; ///< folder for .dockerignore-aware rules; "" = the file's folder
+  bool ShellCheck = false; ///< run shellcheck on RUN bodies (resolved from --shellcheck/config)
+};
+
+/// Lints Text as the Dockerfile named Path.
+LintResult lintText(std::string Path, std::string Text, const Config &Cfg,
+                    const LintOptions &Opts = {});
+
+} // namespace ballast::rules

@@ -1,0 +1,79 @@
+//===- EngineTest.cpp - suppression, config and severity plumbing --------===//
+#include <gtest/gtest.h>
+
+#include "rules/Config.h"
+#include "rules/Engine.h"
+
+using namespace ballast;
+using namespace ballast::rules;
+
+namespace {
+
+std::vector<std::string> ids(const LintResult &R) {
+  std::vector<std::string> V;
+  for (const Finding &F : R.Findings)
+    V.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line));
+  return V;
+}
+
+LintResult lint(const std::string &Text, const Config &Cfg = Config()) {
+  LintOptions O;
+  O.ContextDir = "/nonexistent";
+  return lintText("Dockerfile", Text, Cfg, O);
+}
+
+} // namespace
+
+TEST(EngineTest, LinePragmaCoversOnlyTheNextInstructionAndCountsSuppressed) {
+  LintResult R = lint("# hadolint ignore=DL3006 # team base image\n"
+                      "FROM debian\n"
+                      "FROM ubuntu\n");
+  EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@3"}));
+  EXPECT_EQ(R.Suppressed, 1u);
+}
+
+TEST(EngineTest, StagePragmaCoversTheWholeStage) {
+  LintResult R = lint("# ballast stage ignore=DL3007\n"
+                      "FROM node:latest AS a\n"
+                      "FROM node:latest\n");
+  EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3007@3"}));
+}
+
+TEST(EngineTest, BuildKitCheckDirectiveSkipsByAliasOnly) {
+  // DL3006 has no BuildKit alias, so check=skip=all leaves it alone.
+  LintResult R = lint("# check=skip=all\nFROM debian\n");
+  EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@2"}));
+}
+
+TEST(EngineTest, ConfigOverridesSeverityAndIgnores) {
+  auto C = parseConfig("override:\n  error: [DL3006]\nignored: [DL3007]\n", ".ballast.yaml");
+  ASSERT_TRUE(bool(C));
+  LintResult R = lint("FROM debian\nFROM node:latest\n", *C);
+  ASSERT_EQ(R.Findings.size(), 1u);
+  EXPECT_EQ(R.Findings[0].RuleId, "DL3006");
+  EXPECT_EQ(R.Findings[0].Sev, Severity::Error);
+}
+
+TEST(EngineTest, PerPathOverridesMatchGlobs) {
+  auto C = parseConfig("per-path:\n  \"legacy/**\":\n    ignored: [DL3006]\n", ".ballast.yaml");
+  ASSERT_TRUE(bool(C));
+  EXPECT_TRUE(C->isIgnored("DL3006", {}, "legacy/a/Dockerfile"));
+  EXPECT_FALSE(C->isIgnored("DL3006", {}, "svc/Dockerfile"));
+}
+
+TEST(EngineTest, BadConfigValuesWarnAndFallBack) {
+  auto C = parseConfig("failure-threshold: fatal\nbogus: 1\n", ".ballast.yaml");
+  ASSERT_TRUE(bool(C));
+  EXPECT_EQ(C->FailureThreshold, Severity::Info);
+  ASSERT_EQ(C->Warnings.size(), 2u);
+  EXPECT_EQ(C->Warnings[0].Message, "unknown failure-threshold 'fatal'; using info");
+  auto Bad = parseConfig("ignored: [a\n", ".ballast.yaml");
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_EQ(llvm::toString(Bad.takeError()).rfind(".ballast.yaml:", 0), 0u);
+}
+
+TEST(EngineTest, ParseErrorsBecomeDL1000AndOtherRulesStillRun) {
+  LintResult R = lint("FROM debian\nENV PATH\n");
+  EXPECT_TRUE(R.ParseFailed);
+  EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@1", "DL1000@2"}));
+}

@@ -1,0 +1,437 @@
+//===- Queries.cpp --------------------------------------------------------===//
+#include "rules/Queries.h"
+
+#include "rules/Context.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+
+ImageRef splitImageRef(llvm::StringRef Ref) {
+  ImageRef R;
+  auto [Name, Digest] = Ref.split('@');
+  R.Digest = Digest.str();
+  // The tag is after the last ':' that follows the last '/'.
+  size_t Slash = Name.rfind('/');
+  size_t Colon = Name.rfind(':');
+  if (Colon != llvm::StringRef::npos && (Slash == llvm::StringRef::npos || Colon > Slash)) {
+    R.Tag = Name.substr(Colon + 1).str();
+    Name = Name.take_front(Colon);
+  }
+  size_t First = Name.find('/');
+  if (First != llvm::StringRef::npos) {
+    llvm::StringRef Host = Name.take_front(First);
+    if (Host.contains('.') || Host.contains(':') || Host == "localhost") {
+      R.Registry = Host.str();
+      Name = Name.drop_front(First + 1);
+    }
+  }
+  R.Repository = Name.str();
+  return R;
+}
+
+std::string mountOption(llvm::StringRef MountValue, llvm::StringRef Key) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  MountValue.split(Parts, ',');
+  for (llvm::StringRef P : Parts) {
+    auto [K, V] = P.split('=');
+    if (K.trim().equals_insensitive(Key))
+      return V.trim().str();
+  }
+  return "";
+}
+
+bool layersReachTarget(const dockerfile::StageGraph &G, const dockerfile::Stage &S) {
+  if (G.Target < 0 || G.Target >= int(G.Stages.size()))
+    return true;
+  // Walk from the target down its FROM chain; the guard stops a malformed cycle.
+  int Cur = G.Target;
+  for (size_t Steps = 0; Cur >= 0 && Steps <= G.Stages.size(); ++Steps) {
+    if (unsigned(Cur) == S.Index)
+      return true;
+    Cur = G.Stages[Cur].BaseStage;
+  }
+  return false;
+}
+
+bool leftoversReachImage(const Context &C) {
+  if (C.inOnbuild() || !C.stage())
+    return true;
+  return layersReachTarget(C.stages(), *C.stage());
+}
+
+namespace {
+
+/// The shell named by a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma, or "".
+llvm::StringRef shellPragma(llvm::StringRef Text) {
+  llvm::StringRef T = Text.trim();
+  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
+    return "";
+  if (T.empty() || !llvm::isSpace(T[0]))
+    return "";
+  T = T.ltrim();
+  if (!T.consume_front("shell"))
+    return "";
+  T = T.ltrim();
+  if (!T.consume_front("="))
+    return "";
+  return T.ltrim().take_until([](char C) { return llvm::isSpace(C) || C == '#'; });
+}
+
+/// Whether a shell program (`pwsh`, `C:\\...\\powershell.exe`, `cmd`) is not a POSIX shell.
+bool isNonPosixShell(llvm::StringRef Program) {
+  llvm::StringRef Base = Program;
+  size_t Sep = Base.find_last_of("/\\");
+  if (Sep != llvm::StringRef::npos)
+    Base = Base.drop_front(Sep + 1);
+  std::string L = Base.lower();
+  llvm::StringRef B(L);
+  B.consume_back(".exe");
+  return B == "pwsh" || B == "powershell" || B == "cmd";
+}
+
+/// The stages whose instructions a RUN in S inherits, root first, S last.
+llvm::SmallVector<const dockerfile::Stage *, 4> stageChain(const dockerfile::StageGraph &G,
+                                                           const dockerfile::Stage &S) {
+  llvm::SmallVector<const dockerfile::Stage *, 4> Chain;
+  const dockerfile::Stage *Cur = &S;
+  while (Cur && Chain.size() <= G.Stages.size()) {
+    Chain.insert(Chain.begin(), Cur);
+    Cur = Cur->BaseStage >= 0 && size_t(Cur->BaseStage) < G.Stages.size()
+              ? &G.Stages[Cur->BaseStage]
+              : nullptr;
+  }
+  return Chain;
+}
+
+/// Maps a home-relative spelling to `~/rest`: `~`, `$HOME`, `${HOME}`, `/root`, `/home/<user>`.
+std::string normalizeHome(llvm::StringRef P) {
+  for (llvm::StringRef Home : {"~", "$HOME", "${HOME}", "/root"}) {
+    if (P == Home)
+      return "~";
+    if (P.startswith(Home) && P.drop_front(Home.size()).startswith("/"))
+      return ("~" + P.drop_front(Home.size())).str();
+  }
+  if (P.startswith("/home/")) {
+    llvm::StringRef Rest = P.drop_front(6);
+    size_t Slash = Rest.find('/');
+    if (Slash == llvm::StringRef::npos)
+      return "~";
+    return ("~" + Rest.drop_front(Slash)).str();
+  }
+  return P.str();
+}
+
+/// Splits a normalised path into its non-empty segments (`.` dropped).
+llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef P) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts, Out;
+  P.split(Parts, '/', -1, false);
+  for (llvm::StringRef S : Parts)
+    if (S != ".")
+      Out.push_back(S);
+  return Out;
+}
+
+} // namespace
+
+const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C) {
+  if (I.Kind != dockerfile::InstrKind::Run)
+    return nullptr;
+  const shell::Script *S = C.script(I);
+  if (!S)
+    return nullptr;
+  for (const dockerfile::Comment &Cm : C.file().Comments) {
+    llvm::StringRef Sh = shellPragma(Cm.Text);
+    if (!Sh.empty() && isNonPosixShell(Sh))
+      return nullptr;
+  }
+  if (!C.stage())
+    return S;
+  // The last SHELL before I in its stage or the stages it is built FROM decides.
+  llvm::StringRef Program;
+  for (const dockerfile::Stage *St : stageChain(C.stages(), *C.stage()))
+    for (const dockerfile::Instruction *J : St->Instructions) {
+      if (St == C.stage() && J->Range.Begin >= I.Range.Begin)
+        break;
+      if (J->Kind == dockerfile::InstrKind::Shell && !J->Args.empty())
+        Program = J->Args.front().Text;
+    }
+  return !Program.empty() && isNonPosixShell(Program) ? nullptr : S;
+}
+
+bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {
+  std::string W = normalizeHome(Written.trim());
+  std::string D = normalizeHome(Dir);
+  llvm::StringRef WR(W);
+  // `dir/*`, `dir/`, `dir/.` all mean the folder's content.
+  while (true) {
+    if (WR.consume_back("/*") || WR.consume_back("/.") || (WR.size() > 1 && WR.consume_back("/")))
+      continue;
+    break;
+  }
+  if (WR.empty())
+    return false;
+  // Both must be absolute or both home-relative; a relative path depends on the folder.
+  if ((WR.front() != '/' && WR.front() != '~') || WR.front() != D.front())
+    return false;
+  auto WS = segments(WR), DS = segments(D);
+  if (WS.size() > DS.size())
+    return false;
+  for (size_t K = 0; K < WS.size(); ++K)
+    if (WS[K] != DS[K] && WS[K] != "*")
+      return false;
+  return true;
+}
+
+bool hasCacheMount(const dockerfile::Instruction &I, llvm::ArrayRef<llvm::StringRef> Dirs) {
+  for (const dockerfile::Flag *F : I.flags("mount")) {
+    std::string Type = mountOption(F->Value, "type");
+    if (Type != "cache" && Type != "tmpfs")
+      continue;
+    std::string Target = mountOption(F->Value, "target");
+    if (Target.empty())
+      Target = mountOption(F->Value, "dst");
+    if (Target.empty())
+      Target = mountOption(F->Value, "destination");
+    if (Target.empty() || Target.find('*') != std::string::npos)
+      continue;
+    for (llvm::StringRef D : Dirs)
+      if (pathCovers(Target, D))
+        return true;
+  }
+  return false;
+}
+
+bool removesAnyDir(const shell::Command &Cmd, llvm::ArrayRef<llvm::StringRef> Dirs) {
+  auto Covers = [&](const shell::Word &W) {
+    return llvm::any_of(Dirs, [&](llvm::StringRef D) { return pathCovers(W.Text, D); });
+  };
+  if (Cmd.is("rm")) {
+    for (const shell::Word &W : Cmd.args())
+      if (!W.Text.startswith("-") && Covers(W))
+        return true;
+    return false;
+  }
+  if (Cmd.is("find") && (Cmd.hasArg("-delete") || (Cmd.hasArg("-exec") && Cmd.hasArg("rm")))) {
+    for (const shell::Word &W : Cmd.args()) {
+      if (W.Text.startswith("-") || W.Text == "(" || W.Text == "!")
+        break; // the expression starts
+      if (Covers(W))
+        return true;
+    }
+  }
+  return false;
+}
+
+SourceRange commandHead(const shell::Command &Cmd) {
+  if (Cmd.Args.empty())
+    return Cmd.Range;
+  SourceRange R = Cmd.Args.front().Range;
+  if (Cmd.Spec && Cmd.Spec->HasSubcommand)
+    if (std::optional<shell::Word> Sub = Cmd.subcommand())
+      R.End = Sub->Range.End;
+  return R;
+}
+
+std::optional<std::string> envValueAt(const Context &C, const dockerfile::Instruction &I,
+                                      llvm::StringRef Name) {
+  if (!C.stage())
+    return std::nullopt;
+  auto Unquote = [](llvm::StringRef V) {
+    if (V.size() >= 2 && (V.front() == '"' || V.front() == '\'') && V.back() == V.front())
+      V = V.drop_front().drop_back();
+    return V.str();
+  };
+  std::optional<std::string> Value;
+  for (const dockerfile::Stage *St : stageChain(C.stages(), *C.stage()))
+    for (const dockerfile::Instruction *J : St->Instructions) {
+      if (St == C.stage() && J->Range.Begin >= I.Range.Begin)
+        break;
+      if (J->Kind == dockerfile::InstrKind::Env) {
+        for (const dockerfile::KeyValue &KV : J->Pairs)
+          if (KV.Key.Text == Name)
+            Value = Unquote(KV.Value.Text);
+      } else if (J->Kind == dockerfile::InstrKind::Arg) {
+        for (const dockerfile::Word &W : J->Args) {
+          auto [K, V] = llvm::StringRef(W.Text).split('=');
+          if (K == Name && llvm::StringRef(W.Text).contains('='))
+            Value = Unquote(V);
+        }
+      }
+    }
+  return Value;
+}
+
+std::optional<llvm::StringRef> prefixAssignment(const shell::Command &Cmd, llvm::StringRef Name) {
+  for (const shell::Assignment &A : Cmd.Assignments)
+    if (A.Name == Name)
+      return A.Value.Text;
+  return std::nullopt;
+}
+
+bool isTruthy(llvm::StringRef S) {
+  return S.equals_insensitive("1") || S.equals_insensitive("true") || S.equals_insensitive("yes") ||
+         S.equals_insensitive("on");
+}
+
+void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<shell::Word> Words,
+                 std::string Message, llvm::StringRef NoteMessage) {
+  if (Words.empty())
+    return;
+  ReportBuilder B = C.report(C.scriptRange(I, Words.front().Range), std::move(Message));
+  for (const shell::Word &W : Words.drop_front())
+    B.note(C.scriptRange(I, W.Range), "`" + W.Text.str() + "`: " + NoteMessage.str());
+}
+
+std::optional<std::string> literalText(llvm::StringRef Raw, char Escape) {
+  if (dockerfile::isLiteralWord(Raw, Escape))
+    return Raw.str();
+  auto R = dockerfile::expandWord(Raw, dockerfile::VarScope(), Escape);
+  if (!R) {
+    llvm::consumeError(R.takeError());
+    return std::nullopt;
+  }
+  if (!R->Used.empty() || !R->Unset.empty())
+    return std::nullopt;
+  return std::move(R->Text);
+}
+
+llvm::ArrayRef<llvm::StringRef> predefinedArgNames() {
+  static const llvm::StringRef Names[] = {"BUILDPLATFORM", "BUILDOS",         "BUILDOSVERSION",
+                                          "BUILDARCH",     "BUILDVARIANT",    "TARGETPLATFORM",
+                                          "TARGETOS",      "TARGETOSVERSION", "TARGETARCH",
+                                          "TARGETVARIANT", "TARGETSTAGE"};
+  return Names;
+}
+
+dockerfile::VarScope globalArgScope(const dockerfile::Dockerfile &DF,
+                                    const dockerfile::StageGraph &G,
+                                    std::set<std::string> *Declared) {
+  dockerfile::VarScope S;
+  std::string Target;
+  if (!G.Stages.empty())
+    Target = G.Stages.back().Name;
+  const std::pair<llvm::StringRef, llvm::StringRef> Defaults[] = {{"BUILDPLATFORM", "linux/amd64"},
+                                                                  {"BUILDOS", "linux"},
+                                                                  {"BUILDOSVERSION", ""},
+                                                                  {"BUILDARCH", "amd64"},
+                                                                  {"BUILDVARIANT", ""},
+                                                                  {"TARGETPLATFORM", "linux/amd64"},
+                                                                  {"TARGETOS", "linux"},
+                                                                  {"TARGETOSVERSION", ""},
+                                                                  {"TARGETARCH", "amd64"},
+                                                                  {"TARGETVARIANT", ""},
+                                                                  {"TARGETSTAGE", Target}};
+  for (const auto &[K, V] : Defaults)
+    S.set(K, V);
+  for (const dockerfile::Instruction *I : G.GlobalArgs)
+    for (const dockerfile::Word &W : I->Args) {
+      llvm::StringRef Text = W.Text;
+      auto [Name, Value] = Text.split('=');
+      if (Declared)
+        Declared->insert(Name.str());
+      if (!Text.contains('='))
+        continue;
+      auto R = dockerfile::expandWord(Value, S, DF.Escape);
+      if (!R) {
+        llvm::consumeError(R.takeError());
+        continue;
+      }
+      S.set(Name, R->Text);
+    }
+  return S;
+}
+
+bool experimentalCheckEnabled(const dockerfile::Dockerfile &DF, llvm::StringRef CheckName) {
+  std::optional<llvm::StringRef> D = DF.directive("check");
+  if (!D)
+    return false;
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  D->split(Parts, ';');
+  for (llvm::StringRef P : Parts) {
+    auto [K, V] = P.split('=');
+    if (!K.trim().equals_insensitive("experimental"))
+      continue;
+    llvm::SmallVector<llvm::StringRef, 4> Names;
+    V.split(Names, ',');
+    for (llvm::StringRef N : Names)
+      if (N.trim().equals_insensitive("all") || N.trim().equals_insensitive(CheckName))
+        return true;
+  }
+  return false;
+}
+
+std::optional<shell::Command> pipCommand(const shell::Command &Cmd) {
+  if (isTool(Cmd, "pip"))
+    return Cmd;
+  if (!Cmd.basename().startswith("python"))
+    return std::nullopt;
+  for (size_t K = 1; K + 1 < Cmd.Args.size(); ++K) {
+    llvm::StringRef T = Cmd.Args[K].Text;
+    if (T == "-m" && Cmd.Args[K + 1].Text == "pip") {
+      shell::Command P = Cmd;
+      P.Args.erase(P.Args.begin(), P.Args.begin() + K + 1);
+      P.Name = "pip";
+      P.Spec = shell::findToolSpec("pip");
+      return P;
+    }
+    if (T == "-W" || T == "-X") {
+      ++K; // an option with a value
+      continue;
+    }
+    if (!T.startswith("-") || T == "-c")
+      break; // a script or `-c` program: what follows are its arguments
+  }
+  return std::nullopt;
+}
+
+std::string commandTitle(const shell::Command &Cmd) {
+  std::string T = Cmd.basename().str();
+  if (Cmd.Spec && Cmd.Spec->HasSubcommand)
+    if (std::optional<shell::Word> Sub = Cmd.subcommand())
+      T += " " + Sub->Text.str();
+  return T;
+}
+
+SourceRange findVariableReference(const SourceFile &SF, SourceRange Range, llvm::StringRef Name) {
+  llvm::StringRef T = SF.slice(Range);
+  auto IsNameChar = [](char C) { return llvm::isAlnum(C) || C == '_'; };
+  for (size_t Pos = T.find('$'); Pos != llvm::StringRef::npos; Pos = T.find('$', Pos + 1)) {
+    llvm::StringRef After = T.drop_front(Pos + 1);
+    bool Braced = After.consume_front("{");
+    if (!After.startswith(Name))
+      continue;
+    llvm::StringRef Tail = After.drop_front(Name.size());
+    bool NameChar = !Tail.empty() && IsNameChar(Tail.front());
+    if (NameChar && (llvm::isAlnum(Name.back()) || Name.back() == '_'))
+      continue;
+    uint32_t B = Range.Begin + uint32_t(Pos);
+    uint32_t E = B + 1 + (Braced ? 1 : 0) + uint32_t(Name.size());
+    if (Braced) {
+      size_t Close = Tail.find('}');
+      if (Close != llvm::StringRef::npos)
+        E += uint32_t(Close) + 1;
+    }
+    return {B, E};
+  }
+  return Range;
+}
+
+std::string suggestName(llvm::StringRef Name, llvm::ArrayRef<std::string> Options) {
+  std::string Match;
+  unsigned MinDist = 3;
+  for (const std::string &O : Options) {
+    if (O == Name)
+      return "";
+    unsigned D = Name.edit_distance(O, true, MinDist);
+    if (D < MinDist) {
+      MinDist = D;
+      Match = O;
+    }
+  }
+  return Match;
+}
+
+} // namespace ballast::rules

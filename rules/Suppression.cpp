@@ -1,0 +1,139 @@
+//===- Suppression.cpp ----------------------------------------------------===//
+#include "rules/Suppression.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+
+namespace {
+
+enum class PragmaKind { None, Line, Global, Stage, Shell };
+
+/// Parses `hadolint ignore=A,B # reason`, `ballast global ignore=A`, `hadolint shell=powershell`.
+PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::string &Shell) {
+  llvm::StringRef T = Text.trim();
+  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
+    return PragmaKind::None;
+  if (T.empty() || !llvm::isSpace(T[0]))
+    return PragmaKind::None;
+  T = T.ltrim();
+  PragmaKind K = PragmaKind::Line;
+  if (T.consume_front("global")) {
+    K = PragmaKind::Global;
+    T = T.ltrim();
+  } else if (T.consume_front("stage")) {
+    K = PragmaKind::Stage;
+    T = T.ltrim();
+  }
+  if (T.consume_front("shell")) {
+    T = T.ltrim();
+    if (!T.consume_front("="))
+      return PragmaKind::None;
+    Shell = T.trim().take_until([](char C) { return llvm::isSpace(C) || C == '#'; }).lower();
+    return PragmaKind::Shell;
+  }
+  if (!T.consume_front("ignore"))
+    return PragmaKind::None;
+  T = T.ltrim();
+  if (!T.consume_front("="))
+    return PragmaKind::None;
+  T = T.ltrim();
+  // The list ends at whitespace or a `#` that starts the reason.
+  llvm::StringRef List = T.take_until([](char C) { return C == '#'; }).trim();
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  List.split(Parts, ',', -1, false);
+  for (llvm::StringRef P : Parts) {
+    P = P.trim();
+    // "DL3008 reason words" without a # still ends the id at the first space.
+    P = P.take_until([](char C) { return llvm::isSpace(C); });
+    if (!P.empty())
+      Ids.insert(P.upper());
+  }
+  return Ids.empty() ? PragmaKind::None : K;
+}
+
+} // namespace
+
+Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::StageGraph &G,
+                           bool DisablePragmas) {
+  if (DisablePragmas)
+    return;
+  if (auto Check = DF.directive("check")) {
+    llvm::SmallVector<llvm::StringRef, 4> Parts;
+    Check->split(Parts, ';');
+    for (llvm::StringRef P : Parts) {
+      auto [K, V] = P.split('=');
+      K = K.trim();
+      V = V.trim();
+      if (K == "skip") {
+        llvm::SmallVector<llvm::StringRef, 8> Names;
+        V.split(Names, ',');
+        for (llvm::StringRef N : Names) {
+          N = N.trim();
+          if (N == "all")
+            SkipAll = true;
+          else if (!N.empty())
+            SkipChecks.insert(N.upper());
+        }
+      } else if (K == "error") {
+        ChecksError = V.equals_insensitive("true");
+      }
+    }
+  }
+  // Pragma comments keyed by line.
+  std::map<unsigned, std::pair<PragmaKind, std::set<std::string>>> ByLine;
+  for (const dockerfile::Comment &C : DF.Comments) {
+    std::set<std::string> Ids;
+    std::string Shell;
+    PragmaKind K = parsePragma(C.Text, Ids, Shell);
+    switch (K) {
+    case PragmaKind::None: break;
+    case PragmaKind::Global: Global.insert(Ids.begin(), Ids.end()); break;
+    case PragmaKind::Shell: PowerShell = Shell == "powershell" || Shell == "pwsh"; break;
+    case PragmaKind::Line:
+    case PragmaKind::Stage: ByLine[C.Line] = {K, std::move(Ids)}; break;
+    }
+  }
+  if (ByLine.empty())
+    return;
+  std::set<unsigned> CommentLines;
+  for (const dockerfile::Comment &C : DF.Comments)
+    CommentLines.insert(C.Line);
+  for (const dockerfile::Instruction &I : DF.Instructions) {
+    // Walk up the comment lines directly above the instruction.
+    for (unsigned L = I.StartLine - 1; L > 0 && CommentLines.count(L); --L) {
+      auto It = ByLine.find(L);
+      if (It == ByLine.end())
+        continue;
+      if (It->second.first == PragmaKind::Line) {
+        Ranges.push_back({I.StartLine, I.EndLine, It->second.second});
+      } else if (I.Kind == dockerfile::InstrKind::From) {
+        const dockerfile::Stage *S = G.stageOf(&I);
+        unsigned Last = S && !S->Instructions.empty() ? S->Instructions.back()->EndLine : I.EndLine;
+        Ranges.push_back({I.StartLine, Last, It->second.second});
+      }
+    }
+  }
+}
+
+bool Suppressions::suppressed(const RuleInfo &Info, unsigned Line) const {
+  auto Has = [&](const std::set<std::string> &S) {
+    if (S.count(llvm::StringRef(Info.Id).upper()))
+      return true;
+    for (const std::string &A : Info.Aliases)
+      if (S.count(llvm::StringRef(A).upper()))
+        return true;
+    return false;
+  };
+  if (!Info.Aliases.empty() && (SkipAll || Has(SkipChecks)))
+    return true;
+  if (Has(Global))
+    return true;
+  for (const LineRange &R : Ranges)
+    if (Line >= R.First && Line <= R.Last && Has(R.Ids))
+      return true;
+  return false;
+}
+
+} // namespace ballast::rules

@@ -1,0 +1,42 @@
+//===- Suppression.h - ignore pragmas and BuildKit check= --------*- C++ -*-===//
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dockerfile/Ast.h"
+#include "dockerfile/Stages.h"
+#include "support/Finding.h"
+#include "support/RuleInfo.h"
+
+namespace ballast::rules {
+
+/// The suppressions of one file: `# ballast|hadolint ignore=`, `global ignore=`, `stage ignore=`,
+/// and BuildKit's `# check=skip=...;error=true` directive.
+class Suppressions {
+public:
+  /// Reads the pragmas of DF (none when DisablePragmas, except nothing).
+  Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::StageGraph &G,
+               bool DisablePragmas);
+  /// Whether a finding of rule Info on line Line is suppressed.
+  bool suppressed(const RuleInfo &Info, unsigned Line) const;
+  /// BuildKit's `# check=error=true`: build-check findings become errors.
+  bool checksAreErrors() const { return ChecksError; }
+  /// `# hadolint shell=powershell` (or ballast): RUN bodies are not POSIX shell.
+  bool shellIsPowerShell() const { return PowerShell; }
+
+private:
+  struct LineRange {
+    unsigned First, Last;
+    std::set<std::string> Ids;
+  };
+  std::set<std::string> Global;
+  std::vector<LineRange> Ranges;
+  std::set<std::string> SkipChecks;
+  bool SkipAll = false;
+  bool ChecksError = false;
+  bool PowerShell = false;
+};
+
+} // namespace ballast::rules

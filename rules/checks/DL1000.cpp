@@ -1,0 +1,21 @@
+//===- DL1000.cpp - The Dockerfile does not parse -------------------------===//
+//
+// The engine files the parser's errors under this ID; the rule itself checks nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+
+RuleInfo infoDL1000() {
+  RuleInfo R;
+  R.Id = "DL1000";
+  R.DefaultSeverity = Severity::Error;
+  R.Cat = Category::Correctness;
+  R.Title = "the dockerfile cannot be parsed";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL1000() { return std::make_unique<Rule>(); }
+
+} // namespace ballast::rules

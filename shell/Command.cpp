@@ -1,0 +1,206 @@
+//===- Command.cpp - Queries on one simple command --------------------------===//
+#include "shell/Command.h"
+
+#include "shell/ToolSpec.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace ballast::shell {
+
+namespace {
+
+/// One option or positional argument, as the tool's option grammar sees it.
+struct OptionEvent {
+  /// A short option letter (`y` in `-qy`), or 0.
+  char Short = 0;
+  /// A long option with its dashes and without `=value` (`--yes`; `-ldflags` for go), or empty.
+  llvm::StringRef Long;
+  /// The option's value, when it has one.
+  std::optional<Word> Value;
+  /// A positional argument (neither option nor option value).
+  const Word *Positional = nullptr;
+};
+
+/// The part of W after its first Skip cooked bytes, with a range narrowed when W was written
+/// without quoting (so cooked and raw bytes line up).
+Word tail(const Word &W, size_t Skip) {
+  Word V = W;
+  V.Text = W.Text.drop_front(Skip);
+  if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size() &&
+      W.Range.size() == W.Raw.size()) {
+    V.Raw = W.Raw.drop_front(Skip);
+    V.Range.Begin = W.Range.Begin + static_cast<uint32_t>(std::min(Skip, W.Raw.size()));
+  }
+  return V;
+}
+
+/// Walks the arguments of C (after the name) through the tool's option grammar.
+template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
+  static const ToolSpec Unknown{.Name = ""};
+  const ToolSpec &Spec = C.Spec ? *C.Spec : Unknown;
+  llvm::ArrayRef<Word> Args = C.args();
+  bool AfterDashDash = false;
+  // Old-style tar (`tar xzf a.tgz -C d`): letters waiting for their values, in order.
+  llvm::SmallVector<char, 2> WaitingValues;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const Word &W = Args[I];
+    llvm::StringRef T = W.Text;
+    OptionEvent E;
+    if (!WaitingValues.empty()) {
+      E.Short = WaitingValues.front();
+      E.Value = W;
+      WaitingValues.erase(WaitingValues.begin());
+      F(E);
+      continue;
+    }
+    if (AfterDashDash || T.size() < 2 || T[0] != '-') {
+      if (!AfterDashDash && I == 0 && Spec.OldStyleFirstArg && !T.empty() && T[0] != '-' &&
+          !W.HasExpansion) {
+        for (char L : T) {
+          OptionEvent O;
+          O.Short = L;
+          if (Spec.shortTakesValue(L))
+            WaitingValues.push_back(L);
+          else
+            F(O);
+        }
+        continue;
+      }
+      E.Positional = &W;
+      F(E);
+      continue;
+    }
+    if (T == "--") {
+      AfterDashDash = true;
+      continue;
+    }
+    if (T.startswith("--") || Spec.SingleDashLong) {
+      size_t Eq = T.find('=');
+      E.Long = T.take_front(Eq);
+      if (Spec.SingleDashLong && E.Long.startswith("--"))
+        E.Long = E.Long.drop_front(); // go accepts `--flag` for `-flag`
+      if (Eq != llvm::StringRef::npos)
+        E.Value = tail(W, Eq + 1);
+      else if (Spec.longTakesValue(E.Long) && I + 1 < Args.size())
+        E.Value = Args[++I];
+      F(E);
+      continue;
+    }
+    // A cluster of short options: `-qy`, `-fsSLo file`, `-ofile`.
+    for (size_t J = 1; J < T.size(); ++J) {
+      OptionEvent O;
+      O.Short = T[J];
+      if (Spec.shortTakesValue(T[J])) {
+        if (J + 1 < T.size())
+          O.Value = tail(W, J + 1);
+        else if (I + 1 < Args.size())
+          O.Value = Args[++I];
+        F(O);
+        break;
+      }
+      if (llvm::StringRef(Spec.ShortOptionalValue).contains(T[J])) {
+        if (J + 1 < T.size())
+          O.Value = tail(W, J + 1);
+        F(O);
+        break;
+      }
+      F(O);
+    }
+  }
+}
+
+/// The option event matches the flag F as a user writes it (`-y`, `--yes`, `-ldflags`).
+bool matches(const OptionEvent &E, llvm::StringRef F) {
+  if (E.Positional)
+    return false;
+  if (F.size() == 2 && F[0] == '-' && F[1] != '-' && E.Short == F[1])
+    return true;
+  return !E.Long.empty() && E.Long == F;
+}
+
+} // namespace
+
+llvm::StringRef Command::basename() const {
+  size_t Slash = Name.rfind('/');
+  return Slash == llvm::StringRef::npos ? Name : Name.drop_front(Slash + 1);
+}
+
+bool Command::is(llvm::StringRef N) const {
+  return !Name.empty() && (Name == N || basename() == N);
+}
+
+bool Command::is(llvm::StringRef N, llvm::StringRef Sub) const {
+  if (!is(N))
+    return false;
+  std::optional<Word> S = subcommand();
+  return S && S->Text == Sub;
+}
+
+bool Command::isAnyOf(std::initializer_list<llvm::StringRef> Names) const {
+  return llvm::any_of(Names, [&](llvm::StringRef N) { return is(N); });
+}
+
+std::optional<Word> Command::subcommand() const {
+  std::optional<Word> First;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    if (E.Positional && !First)
+      First = *E.Positional;
+  });
+  return First;
+}
+
+bool Command::hasFlag(llvm::StringRef F) const {
+  bool Found = false;
+  scanOptions(*this, [&](const OptionEvent &E) { Found = Found || matches(E, F); });
+  return Found;
+}
+
+bool Command::hasAnyFlag(std::initializer_list<llvm::StringRef> Fs) const {
+  bool Found = false;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    Found = Found || llvm::any_of(Fs, [&](llvm::StringRef F) { return matches(E, F); });
+  });
+  return Found;
+}
+
+std::optional<Word> Command::flagValue(llvm::StringRef F) const {
+  std::optional<Word> Last;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    if (E.Value && matches(E, F))
+      Last = E.Value;
+  });
+  return Last;
+}
+
+llvm::SmallVector<Word, 2> Command::flagValues(llvm::StringRef F) const {
+  llvm::SmallVector<Word, 2> Values;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    if (E.Value && matches(E, F))
+      Values.push_back(*E.Value);
+  });
+  return Values;
+}
+
+llvm::SmallVector<Word, 4> Command::positionalArgs() const {
+  llvm::SmallVector<Word, 4> Out;
+  bool SkipSubcommand = Spec && Spec->HasSubcommand;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    if (!E.Positional)
+      return;
+    if (SkipSubcommand) {
+      SkipSubcommand = false;
+      return;
+    }
+    Out.push_back(*E.Positional);
+  });
+  return Out;
+}
+
+bool Command::hasArg(llvm::StringRef A) const {
+  return llvm::any_of(args(), [&](const Word &W) { return W.Text == A; });
+}
+
+bool Command::hasArgStartingWith(llvm::StringRef Prefix) const {
+  return llvm::any_of(args(), [&](const Word &W) { return W.Text.startswith(Prefix); });
+}
+
+} // namespace ballast::shell

@@ -1,0 +1,180 @@
+//===- Command.h - One simple command of a shell script ----------*- C++ -*-===//
+//
+// Words, assignments, redirections and the simple command that holds them, plus the query
+// vocabulary lint rules use (modelled on hadolint's Shell.hs, but every answer has a range).
+//
+// All text (Word::Text, Word::Raw, names) points into the Script the command came from and lives
+// as long as that Script. All ranges are byte offsets into the text given to Script::parse.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+
+#include "support/SourceFile.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace ballast::shell {
+
+struct ToolSpec;
+
+/// One shell word: what the command receives before expansion, and where it was written.
+struct Word {
+  /// The cooked text: quotes removed, backslash escapes resolved, expansions left as written
+  /// (`"$HOME"/x` cooks to `$HOME/x`).
+  llvm::StringRef Text;
+  /// The word as the parsing shell saw it (for a word inside `sh -c '...'`, a slice of the body).
+  llvm::StringRef Raw;
+  /// Where the word is in the input given to Script::parse.
+  SourceRange Range;
+  /// The word had quotes (`'`, `"`, `$'`) or backslash escapes.
+  bool Quoted = false;
+  /// The word has an expansion the shell would perform: `$x`, `${x}`, `$(...)`, backticks,
+  /// `$((...))` (outside single quotes).
+  bool HasExpansion = false;
+  /// The word has a command substitution (`$(...)`, backticks or `<(...)`).
+  bool HasSubstitution = false;
+  /// The word has an unquoted glob character (`*`, `?` or a `[...]` class).
+  bool HasGlob = false;
+
+  /// True when Text is exactly what the command receives (no expansion, no globbing).
+  bool isLiteral() const { return !HasExpansion && !HasGlob; }
+};
+
+/// `NAME=value` (or `NAME+=value`) before a command's name.
+struct Assignment {
+  /// The variable name.
+  llvm::StringRef Name;
+  /// The value after `=` (empty text when nothing follows).
+  Word Value;
+  /// The whole assignment.
+  SourceRange Range;
+  /// Written `+=`.
+  bool Append = false;
+};
+
+/// The operator of a redirection.
+enum class RedirectKind : uint8_t {
+  Out,          ///< `>`
+  Append,       ///< `>>`
+  Clobber,      ///< `>|`
+  In,           ///< `<`
+  InOut,        ///< `<>`
+  DupOut,       ///< `>&` (as in `2>&1`)
+  DupIn,        ///< `<&`
+  OutErr,       ///< `&>`
+  AppendOutErr, ///< `&>>`
+  HereDoc,      ///< `<<`
+  HereDocStrip, ///< `<<-`
+  HereString,   ///< `<<<`
+};
+
+/// One redirection, on a simple command or a compound one.
+struct Redirect {
+  /// The operator.
+  RedirectKind Kind = RedirectKind::Out;
+  /// The explicit file descriptor (`2` in `2>&1`), or -1 when none was written.
+  int Fd = -1;
+  /// The target: a file, a descriptor (`1` in `2>&1`), the here-string, or the heredoc delimiter.
+  Word Target;
+  /// The whole redirection, including the descriptor number and target.
+  SourceRange Range;
+  /// For `<<` and `<<-`: index into Script::hereDocs(); otherwise -1.
+  int HereDoc = -1;
+};
+
+/// What follows a command in its list.
+enum class Connector : uint8_t {
+  None,       ///< end of the script, or the command closes a compound (`)`, `}`, `fi`...)
+  And,        ///< `&&`
+  Or,         ///< `||`
+  Pipe,       ///< `|` or `|&`
+  Semicolon,  ///< `;` (also `;;` ending a case item)
+  Background, ///< `&`
+  Newline,    ///< a line break
+};
+
+/// One simple command (`VAR=x cmd args... >redirs`), with where it sits in the script.
+struct Command {
+  /// The cooked argv[0] as written (no basename applied); empty when the command has only
+  /// assignments or redirections.
+  llvm::StringRef Name;
+  /// argv, including the name at index 0.
+  llvm::SmallVector<Word, 6> Args;
+  /// `VAR=x` prefixes.
+  llvm::SmallVector<Assignment, 0> Assignments;
+  /// Redirections, in source order.
+  llvm::SmallVector<Redirect, 0> Redirects;
+  /// From the first assignment, word or redirection to the last one.
+  SourceRange Range;
+  /// The operator that follows this command.
+  Connector After = Connector::None;
+  /// The command runs in the background (its and-or list ends with `&`).
+  bool Background = false;
+  /// Index into Script::pipelines() of the innermost pipeline (2+ commands) this command is an
+  /// element of (or inside an element of, for `{ a; b; } | c`), or -1.
+  int Pipeline = -1;
+  /// Position of the command's element in that pipeline (0 for the first).
+  unsigned PipelineIndex = 0;
+  /// Index into Script::commands() of the command whose word holds this one (a command
+  /// substitution or a `sh -c` body), or -1.
+  int Parent = -1;
+  /// Index into Script::commands() of the `sh -c` command whose body holds this one, or -1.
+  int Shell = -1;
+  /// For a `sh -c`/`bash -c`/`su -c` command: index into Args of the script parsed as a nested
+  /// script, or -1.
+  int ShellScriptArg = -1;
+  /// Number of enclosing compound commands (subshells, groups, if, loops, case, functions).
+  uint16_t Depth = 0;
+  /// Number of enclosing command substitutions (`$(...)`, backticks, `<(...)`).
+  uint16_t SubstitutionDepth = 0;
+  /// Number of enclosing `sh -c` bodies.
+  uint16_t ShellDepth = 0;
+  /// Inside `( ... )` in the same shell (a `cd` here does not outlive the subshell).
+  bool InSubshell = false;
+  /// Inside a function body.
+  bool InFunction = false;
+  /// The option grammar of the tool, from its basename; null when unknown.
+  const ToolSpec *Spec = nullptr;
+
+  /// True when the command is an element of a pipeline of two or more commands.
+  bool inPipeline() const { return Pipeline >= 0; }
+  /// The arguments after the name.
+  llvm::ArrayRef<Word> args() const {
+    return Args.empty() ? llvm::ArrayRef<Word>() : llvm::ArrayRef<Word>(Args).drop_front();
+  }
+  /// The name after its last `/` ("apt-get" for `/usr/bin/apt-get`).
+  llvm::StringRef basename() const;
+  /// The command is N, by full name or basename (`is("apt-get")` matches `/usr/bin/apt-get`).
+  bool is(llvm::StringRef N) const;
+  /// The command is N and its subcommand (first positional argument) is Sub.
+  bool is(llvm::StringRef N, llvm::StringRef Sub) const;
+  /// The command is one of Names.
+  bool isAnyOf(std::initializer_list<llvm::StringRef> Names) const;
+  /// The first positional argument (option values skipped per the tool spec), if any.
+  std::optional<Word> subcommand() const;
+  /// The option F is given: `-y` (also inside `-qy`), `--yes`, `--opt` (also as `--opt=v`).
+  /// For single-dash tools (go) `-name` matches the whole word.
+  bool hasFlag(llvm::StringRef F) const;
+  /// Any of the options Fs is given.
+  bool hasAnyFlag(std::initializer_list<llvm::StringRef> Fs) const;
+  /// The value of the last occurrence of option F (`-o x`, `-ox`, `--output=x`, `--output x`).
+  std::optional<Word> flagValue(llvm::StringRef F) const;
+  /// The values of every occurrence of option F, in order.
+  llvm::SmallVector<Word, 2> flagValues(llvm::StringRef F) const;
+  /// Arguments that are neither options nor option values, after the subcommand when the tool
+  /// has subcommands (`apt-get install -y pkg` gives [pkg]); everything after `--` counts.
+  llvm::SmallVector<Word, 4> positionalArgs() const;
+  /// Some argument after the name has cooked text A.
+  bool hasArg(llvm::StringRef A) const;
+  /// Some argument after the name starts with Prefix.
+  bool hasArgStartingWith(llvm::StringRef Prefix) const;
+  /// The body of `sh -c BODY`, if this command has one.
+  const Word *shellScript() const { return ShellScriptArg >= 0 ? &Args[ShellScriptArg] : nullptr; }
+};
+
+} // namespace ballast::shell

@@ -1,0 +1,1571 @@
+//===- Parser.cpp - Recovering single-pass shell parser ---------------------===//
+//
+// A recursive-descent parser that reads characters directly (no token stream, no regex).
+// Command substitutions are parsed in place by recursion on the same text; backtick bodies and
+// `sh -c` scripts are parsed by a child Parser over their cooked text, with an offset map back to
+// the parent's text so every range ends up in the coordinates of the original input.
+//
+// Commands and constructs are appended when they start (a placeholder, filled when they end), so
+// Script::commands() is in source order with outer commands before the ones nested in them.
+//
+//===----------------------------------------------------------------------===//
+#include "shell/Script.h"
+
+#include <cstring>
+
+#include "shell/ToolSpec.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/Twine.h"
+
+namespace ballast::shell {
+namespace detail {
+
+namespace {
+
+/// Deeper nesting than this is abandoned with a problem (keeps the stack bounded on hostile
+/// input such as thousands of `$(`).
+constexpr unsigned MaxNesting = 100;
+
+bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
+
+/// Characters that end an unquoted word.
+bool isMeta(char C) {
+  switch (C) {
+  case ' ':
+  case '\t':
+  case '\r':
+  case '\n':
+  case ';':
+  case '&':
+  case '|':
+  case '<':
+  case '>':
+  case '(':
+  case ')': return true;
+  default: return false;
+  }
+}
+
+bool isNameStart(char C) { return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_'; }
+bool isNameChar(char C) { return isNameStart(C) || (C >= '0' && C <= '9'); }
+bool isDigit(char C) { return C >= '0' && C <= '9'; }
+
+/// The length of `NAME=` / `NAME+=` at the start of an unquoted raw word, or 0.
+size_t assignmentPrefix(llvm::StringRef Raw) {
+  if (Raw.empty() || !isNameStart(Raw[0]))
+    return 0;
+  size_t I = 1;
+  while (I < Raw.size() && isNameChar(Raw[I]))
+    ++I;
+  if (I < Raw.size() && Raw[I] == '=')
+    return I + 1;
+  if (I + 1 < Raw.size() && Raw[I] == '+' && Raw[I + 1] == '=')
+    return I + 2;
+  return 0;
+}
+
+enum class ShellKind : uint8_t { None, Sh, Su };
+
+ShellKind shellKind(llvm::StringRef Name) {
+  llvm::StringRef Base = Name.substr(Name.rfind('/') + 1);
+  return llvm::StringSwitch<ShellKind>(Base)
+      .Cases("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", ShellKind::Sh)
+      .Cases("su", "runuser", ShellKind::Su)
+      .Default(ShellKind::None);
+}
+
+/// Finds the body of `sh [options] -c BODY` / `su ... -c BODY` while a command's words arrive.
+struct ShellScriptFinder {
+  ShellKind Kind = ShellKind::None;
+  bool CSeen = false;
+  bool SkipNext = false;
+  bool OptionsDone = false;
+  bool Done = false;
+
+  /// Feeds the next argument; true when it is the script.
+  bool feed(const Word &W) {
+    if (Done || Kind == ShellKind::None)
+      return false;
+    llvm::StringRef T = W.Text;
+    if (Kind == ShellKind::Su) {
+      if (CSeen) {
+        Done = true;
+        return true;
+      }
+      CSeen = T == "-c" || T == "--command";
+      return false;
+    }
+    if (SkipNext) {
+      SkipNext = false;
+      return false;
+    }
+    if (!OptionsDone && (T == "--" || T == "-")) {
+      OptionsDone = true;
+      return false;
+    }
+    if (!OptionsDone && T.size() > 1 && (T[0] == '-' || T[0] == '+')) {
+      if (T.startswith("--")) {
+        SkipNext = T == "--rcfile" || T == "--init-file";
+        return false;
+      }
+      for (char L : T.drop_front()) {
+        if (L == 'c')
+          CSeen = true;
+        else if (L == 'o' || L == 'O')
+          SkipNext = true;
+      }
+      return false;
+    }
+    Done = true;
+    return CSeen;
+  }
+};
+
+} // namespace
+
+/// The source bytes one cooked byte came from: First == Last, except for escapes (`\"`).
+struct MapEntry {
+  uint32_t First;
+  uint32_t Last;
+};
+
+/// Where the parser is: copied into each command and construct it starts.
+struct Context {
+  int Parent = -1;
+  int Shell = -1;
+  int Construct = -1;
+  uint16_t Depth = 0;
+  uint16_t SubstitutionDepth = 0;
+  uint16_t ShellDepth = 0;
+  bool InSubshell = false;
+  bool InFunction = false;
+};
+
+/// Collects the cooked text of one word and the source offset of each cooked byte.
+struct WordBuilder {
+  llvm::SmallString<64> Buf;
+  llvm::SmallVectorImpl<MapEntry> &Map;
+  /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
+  llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
+  bool Quoted = false;
+  bool HasExpansion = false;
+  bool HasSubstitution = false;
+  bool HasGlob = false;
+  bool OpenBracket = false;
+
+  void put(char C, size_t At) { putEscaped(C, At, At); }
+  /// A cooked byte written as several source bytes [First, Last] (`\x`, `\t` in `$'...'`).
+  void putEscaped(char C, size_t First, size_t Last) {
+    Buf.push_back(C);
+    Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last)});
+  }
+};
+
+class Parser {
+public:
+  Parser(Script &S, unsigned &Nesting, llvm::StringRef T, const Parser *Up, uint32_t Base,
+         llvm::ArrayRef<MapEntry> Map, llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque,
+         Context Ctx)
+      : S(S), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx) {}
+
+  /// Parses the whole text as a program, skipping what does not parse.
+  void parseProgram();
+
+private:
+  struct CmdResult {
+    bool Parsed = false;
+    int Simple = -1; ///< index of the simple command, or -1 for a compound one
+    size_t End = 0;  ///< local offset just after the command
+  };
+
+  struct PendingHereDoc {
+    unsigned Index;
+    llvm::StringRef Delimiter;
+    bool StripTabs;
+  };
+
+  /// Restores Ctx, the current command and the word mode when a nested parse ends.
+  struct ContextScope {
+    Parser &P;
+    Context Saved;
+    int SavedCmd;
+    bool SavedLoose;
+    explicit ContextScope(Parser &P)
+        : P(P), Saved(P.Ctx), SavedCmd(P.CurCmd), SavedLoose(P.LooseWords) {}
+    ~ContextScope() {
+      P.Ctx = Saved;
+      P.CurCmd = SavedCmd;
+      P.LooseWords = SavedLoose;
+    }
+  };
+
+  /// Counts nesting; false (after a problem, with the rest of the text skipped) when too deep.
+  struct NestingGuard {
+    Parser &P;
+    bool Ok;
+    explicit NestingGuard(Parser &P) : P(P), Ok(++P.Nesting <= MaxNesting) {
+      if (!Ok) {
+        if (P.Pos < P.T.size())
+          P.problem(P.Pos, P.T.size(), "nesting is too deep; the rest of the script is skipped");
+        P.Pos = P.T.size();
+      }
+    }
+    ~NestingGuard() { --P.Nesting; }
+  };
+
+  // Offsets and problems.
+  uint32_t outerFirst(size_t Local) const;
+  uint32_t outerLast(size_t Local) const;
+  SourceRange range(size_t B, size_t E) const;
+  void problem(size_t B, size_t E, llvm::StringRef Msg);
+  llvm::StringRef save(llvm::StringRef Str);
+
+  // Characters.
+  bool eof() const { return Pos >= T.size(); }
+  char peek(size_t Ahead = 0) const { return Pos + Ahead < T.size() ? T[Pos + Ahead] : '\0'; }
+  void skipBlanks();
+  void skipComment();
+  void consumeNewline();
+  void skipLinebreaks();
+  llvm::StringRef peekReserved() const;
+  bool atListTerminator() const;
+  void skipUnexpected();
+
+  // Grammar.
+  /// Returns the last simple command when the list ends right after it (no separator), else -1.
+  int parseList();
+  int parseAndOr();
+  CmdResult parsePipeline();
+  CmdResult parseCommand();
+  CmdResult parseSimpleCommand();
+  unsigned beginConstruct(ConstructKind K, size_t Begin);
+  void endConstruct(unsigned Index, size_t End);
+  size_t parseCompoundRedirects(unsigned ConstructIndex, size_t End);
+  bool expectReserved(llvm::StringRef Word, size_t ConstructBegin, llvm::StringRef What);
+  void parseSubshell(size_t Begin);
+  void parseGroup(size_t Begin);
+  void parseIf(size_t Begin);
+  void parseFor(size_t Begin);
+  void parseWhile(size_t Begin, ConstructKind K);
+  void parseCase(size_t Begin);
+  void parseFunctionBody(llvm::StringRef Name, size_t Begin);
+  void parseFunctionKeyword(size_t Begin);
+  size_t arithmeticEnd(size_t Open) const;
+  bool parseRedirect(llvm::SmallVectorImpl<Redirect> &Out);
+
+  // Words.
+  bool readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
+                llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions = nullptr);
+  void readSingleQuoted(WordBuilder &B);
+  void readDoubleQuoted(WordBuilder &B);
+  void readAnsiC(WordBuilder &B);
+  void readDollar(WordBuilder &B, bool InDoubleQuotes);
+  void readBacktick(WordBuilder &B, bool InDoubleQuotes);
+  void putRaw(WordBuilder &B, size_t From, size_t To);
+  bool copyOpaque(WordBuilder &B);
+  void parseSubstitutionBody(size_t Open);
+  void scanBraceParameter(size_t Dollar);
+  void parseNestedScript(llvm::StringRef Text, uint32_t Base, llvm::ArrayRef<MapEntry> Map,
+                         llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque, Context C);
+
+  Script &S;
+  unsigned &Nesting;
+  llvm::StringRef T;
+  size_t Pos = 0;
+  const Parser *Up;
+  uint32_t Base;
+  llvm::ArrayRef<MapEntry> Map;
+  /// Local ranges that the enclosing shell already expanded (its `$(...)` inside a `"sh -c"`
+  /// body): copied as expansions, not parsed a second time.
+  llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque;
+  Context Ctx;
+  int CurCmd = -1;
+  bool LooseWords = false; ///< inside `[[ ]]`: only blanks and newlines end a word
+  llvm::SmallVector<PendingHereDoc, 1> Pending;
+};
+
+//===-- Offsets, problems, storage ------------------------------------------===//
+
+uint32_t Parser::outerFirst(size_t Local) const {
+  uint32_t P = Map.empty() ? Base + static_cast<uint32_t>(Local)
+                           : Map[std::min(Local, Map.size() - 1)].First;
+  return Up ? Up->outerFirst(P) : P;
+}
+
+uint32_t Parser::outerLast(size_t Local) const {
+  uint32_t P =
+      Map.empty() ? Base + static_cast<uint32_t>(Local) : Map[std::min(Local, Map.size() - 1)].Last;
+  return Up ? Up->outerLast(P) : P;
+}
+
+SourceRange Parser::range(size_t B, size_t E) const {
+  if (!Up && Map.empty())
+    return SourceRange(Base + static_cast<uint32_t>(B), Base + static_cast<uint32_t>(E));
+  uint32_t OB = outerFirst(B);
+  if (E <= B)
+    return SourceRange(OB, OB);
+  return SourceRange(OB, std::max(OB, outerLast(E - 1) + 1));
+}
+
+void Parser::problem(size_t B, size_t E, llvm::StringRef Msg) {
+  E = std::min(E, T.size());
+  B = std::min(B, E);
+  S.Problems.push_back(Problem{range(B, E), Msg.str()});
+}
+
+llvm::StringRef Parser::save(llvm::StringRef Str) {
+  if (Str.empty())
+    return {};
+  char *P = S.Alloc->Allocate<char>(Str.size());
+  std::memcpy(P, Str.data(), Str.size());
+  return llvm::StringRef(P, Str.size());
+}
+
+//===-- Characters -----------------------------------------------------------===//
+
+void Parser::skipBlanks() {
+  while (Pos < T.size()) {
+    char C = T[Pos];
+    if (isBlank(C))
+      ++Pos;
+    else if (C == '\\' && peek(1) == '\n')
+      Pos += 2;
+    else
+      break;
+  }
+}
+
+void Parser::skipComment() {
+  size_t NL = T.find('\n', Pos);
+  Pos = NL == llvm::StringRef::npos ? T.size() : NL;
+}
+
+void Parser::consumeNewline() {
+  ++Pos; // the '\n'
+  for (const PendingHereDoc &H : Pending) {
+    HereDoc &D = S.HereDocs[H.Index];
+    size_t BodyBegin = Pos;
+    size_t BodyEnd = T.size();
+    while (Pos < T.size()) {
+      size_t LineEnd = T.find('\n', Pos);
+      if (LineEnd == llvm::StringRef::npos)
+        LineEnd = T.size();
+      llvm::StringRef Line = T.slice(Pos, LineEnd);
+      if (H.StripTabs)
+        Line = Line.ltrim('\t');
+      if (Line.endswith("\r"))
+        Line = Line.drop_back();
+      if (Line == H.Delimiter) {
+        BodyEnd = Pos;
+        D.Terminated = true;
+        Pos = std::min(LineEnd + 1, T.size());
+        break;
+      }
+      Pos = LineEnd == T.size() ? T.size() : LineEnd + 1;
+    }
+    D.Body = range(BodyBegin, BodyEnd);
+    D.Text = T.slice(BodyBegin, BodyEnd);
+    if (!D.Terminated)
+      problem(BodyBegin, BodyEnd,
+              ("here-document is not terminated; end it with a line '" + H.Delimiter + "'").str());
+  }
+  Pending.clear();
+}
+
+void Parser::skipLinebreaks() {
+  for (;;) {
+    skipBlanks();
+    char C = peek();
+    if (C == '#')
+      skipComment();
+    else if (C == '\n')
+      consumeNewline();
+    else
+      return;
+  }
+}
+
+llvm::StringRef Parser::peekReserved() const {
+  size_t E = Pos;
+  while (E < T.size() && !isMeta(T[E]))
+    ++E;
+  llvm::StringRef Tok = T.slice(Pos, E);
+  if (Tok.empty() || Tok.size() > 8)
+    return {};
+  bool Reserved = llvm::StringSwitch<bool>(Tok)
+                      .Cases("if", "then", "elif", "else", "fi", "do", "done", true)
+                      .Cases("case", "esac", "while", "until", "for", "in", "select", true)
+                      .Cases("function", "{", "}", "!", "[[", true)
+                      .Default(false);
+  return Reserved ? Tok : llvm::StringRef();
+}
+
+bool Parser::atListTerminator() const {
+  char C = peek();
+  if (C == ')')
+    return true;
+  if (C == ';' && (peek(1) == ';' || peek(1) == '&'))
+    return true;
+  llvm::StringRef R = peekReserved();
+  return R == "then" || R == "elif" || R == "else" || R == "fi" || R == "do" || R == "done" ||
+         R == "esac" || R == "}";
+}
+
+void Parser::skipUnexpected() {
+  size_t B = Pos;
+  llvm::StringRef R = peekReserved();
+  if (!R.empty())
+    Pos += R.size();
+  else if (peek() == ';' && (peek(1) == ';' || peek(1) == '&'))
+    Pos += peek(2) == '&' ? 3 : 2;
+  else if ((peek() == '&' && peek(1) == '&') || (peek() == '|' && peek(1) == '|'))
+    Pos += 2;
+  else
+    ++Pos;
+  problem(B, Pos, ("unexpected '" + T.slice(B, Pos) + "'; remove it or quote it").str());
+}
+
+//===-- Grammar --------------------------------------------------------------===//
+
+void Parser::parseProgram() {
+  for (;;) {
+    parseList();
+    if (eof())
+      break;
+    skipUnexpected();
+  }
+  for (const PendingHereDoc &H : Pending) {
+    HereDoc &D = S.HereDocs[H.Index];
+    D.Body = range(T.size(), T.size());
+    problem(T.size(), T.size(),
+            ("here-document has no body; add lines ending with '" + H.Delimiter + "'").str());
+  }
+  Pending.clear();
+}
+
+int Parser::parseList() {
+  NestingGuard G(*this);
+  if (!G.Ok)
+    return -1;
+  for (;;) {
+    skipLinebreaks();
+    if (eof() || atListTerminator())
+      return -1;
+    unsigned FirstCmd = static_cast<unsigned>(S.Commands.size());
+    int Last = parseAndOr();
+    skipBlanks();
+    if (peek() == '#')
+      skipComment();
+    if (eof())
+      return Last;
+    char C = peek();
+    if (C == ';' && peek(1) != ';' && peek(1) != '&') {
+      if (Last >= 0)
+        S.Commands[Last].After = Connector::Semicolon;
+      ++Pos;
+      continue;
+    }
+    if (C == '&' && peek(1) != '&' && peek(1) != '>') {
+      if (Last >= 0)
+        S.Commands[Last].After = Connector::Background;
+      for (unsigned I = FirstCmd; I < S.Commands.size(); ++I)
+        S.Commands[I].Background = true;
+      ++Pos;
+      continue;
+    }
+    if (C == '\n') {
+      if (Last >= 0)
+        S.Commands[Last].After = Connector::Newline;
+      consumeNewline();
+      continue;
+    }
+    if (atListTerminator())
+      return Last;
+    // Something that cannot follow a command (`a (b)`, `a ;; b` outside case...).
+    skipUnexpected();
+  }
+}
+
+int Parser::parseAndOr() {
+  CmdResult P = parsePipeline();
+  if (!P.Parsed)
+    return -1;
+  for (;;) {
+    skipBlanks();
+    char C = peek();
+    if (!((C == '&' && peek(1) == '&') || (C == '|' && peek(1) == '|')))
+      break;
+    size_t Op = Pos;
+    if (P.Simple >= 0)
+      S.Commands[P.Simple].After = C == '&' ? Connector::And : Connector::Or;
+    Pos += 2;
+    skipLinebreaks();
+    CmdResult Q = parsePipeline();
+    if (!Q.Parsed) {
+      problem(
+          Op, Op + 2,
+          ("expected a command after '" + T.slice(Op, Op + 2) + "'; add one or remove it").str());
+      return -1;
+    }
+    P = Q;
+  }
+  return P.Simple;
+}
+
+Parser::CmdResult Parser::parsePipeline() {
+  skipBlanks();
+  size_t Begin = Pos;
+  bool Negated = false;
+  if (peekReserved() == "!") {
+    Negated = true;
+    ++Pos;
+    skipBlanks();
+  }
+  struct Element {
+    unsigned First, Last;
+  };
+  llvm::SmallVector<Element, 4> Elements;
+  CmdResult Last;
+  for (;;) {
+    unsigned First = static_cast<unsigned>(S.Commands.size());
+    CmdResult R = parseCommand();
+    if (!R.Parsed) {
+      if (!Elements.empty() || Negated) {
+        size_t At = Elements.empty() ? Begin : Pos;
+        problem(At, At + 1, "expected a command after '|' or '!'; add one or remove it");
+      }
+      break;
+    }
+    Elements.push_back({First, static_cast<unsigned>(S.Commands.size())});
+    Last = R;
+    skipBlanks();
+    if (peek() == '|' && peek(1) != '|') {
+      if (R.Simple >= 0)
+        S.Commands[R.Simple].After = Connector::Pipe;
+      Pos += peek(1) == '&' ? 2 : 1;
+      skipLinebreaks();
+      continue;
+    }
+    break;
+  }
+  if (Elements.size() >= 2) {
+    int Index = static_cast<int>(S.Pipelines.size());
+    Pipeline P;
+    P.Range = range(Begin, Last.End);
+    P.Elements = static_cast<unsigned>(Elements.size());
+    P.Negated = Negated;
+    for (unsigned K = 0; K < Elements.size(); ++K) {
+      for (unsigned I = Elements[K].First; I < Elements[K].Last; ++I) {
+        Command &C = S.Commands[I];
+        if (C.Pipeline >= 0 || C.SubstitutionDepth != Ctx.SubstitutionDepth ||
+            C.ShellDepth != Ctx.ShellDepth)
+          continue;
+        C.Pipeline = Index;
+        C.PipelineIndex = K;
+        P.Commands.push_back(I);
+      }
+    }
+    S.Pipelines.push_back(std::move(P));
+  }
+  return Last;
+}
+
+size_t Parser::arithmeticEnd(size_t Open) const {
+  // Open is at the first of two '('; succeed only if the matching close is "))".
+  int Depth = 0;
+  for (size_t I = Open; I < T.size(); ++I) {
+    char C = T[I];
+    if (C == '\\') {
+      ++I;
+    } else if (C == '\'' || C == '"') {
+      size_t Close = T.find(C, I + 1);
+      if (Close == llvm::StringRef::npos)
+        return llvm::StringRef::npos;
+      I = Close;
+    } else if (C == '(') {
+      ++Depth;
+    } else if (C == ')') {
+      --Depth;
+      if (Depth == 1)
+        return I + 1 < T.size() && T[I + 1] == ')' ? I + 2 : llvm::StringRef::npos;
+    } else if (C == '\n' && Depth <= 2) {
+      // Arithmetic rarely spans lines; a newline here means nested subshells.
+      return llvm::StringRef::npos;
+    }
+  }
+  return llvm::StringRef::npos;
+}
+
+unsigned Parser::beginConstruct(ConstructKind K, size_t Begin) {
+  unsigned Index = static_cast<unsigned>(S.Constructs.size());
+  Construct C;
+  C.Kind = K;
+  C.Range = range(Begin, Begin);
+  C.Parent = Ctx.Construct;
+  S.Constructs.push_back(std::move(C));
+  CurCmd = -1; // words of the construct (for lists, case subjects) belong to no command
+  return Index;
+}
+
+void Parser::endConstruct(unsigned Index, size_t End) {
+  // The end of the last byte, so that a range mapped out of a `sh -c` body ends after it.
+  SourceRange &R = S.Constructs[Index].Range;
+  R.End = End > 0 ? std::max(R.Begin, range(End - 1, End).End) : R.Begin;
+}
+
+size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
+  for (;;) {
+    size_t Save = Pos;
+    skipBlanks();
+    char C = peek();
+    bool IsRedirect = false;
+    if ((C == '<' || C == '>') && peek(1) != '(')
+      IsRedirect = true;
+    else if (C == '&' && peek(1) == '>')
+      IsRedirect = true;
+    else if (isDigit(C)) {
+      size_t I = Pos;
+      while (I < T.size() && isDigit(T[I]))
+        ++I;
+      IsRedirect = I < T.size() && (T[I] == '<' || T[I] == '>');
+    }
+    if (!IsRedirect) {
+      Pos = Save;
+      return End;
+    }
+    llvm::SmallVector<Redirect, 1> Rs;
+    parseRedirect(Rs);
+    for (Redirect &R : Rs)
+      S.Constructs[ConstructIndex].Redirects.push_back(std::move(R));
+    End = Pos;
+  }
+}
+
+bool Parser::expectReserved(llvm::StringRef Word, size_t ConstructBegin, llvm::StringRef What) {
+  skipLinebreaks();
+  if (peekReserved() == Word) {
+    Pos += Word.size();
+    return true;
+  }
+  size_t At = eof() ? T.size() : Pos;
+  problem(At, std::min(At + 1, T.size()),
+          ("expected '" + Word + "' in " + What + " starting at offset " +
+           llvm::Twine(range(ConstructBegin, ConstructBegin).Begin) + "; add it")
+              .str());
+  return false;
+}
+
+Parser::CmdResult Parser::parseCommand() {
+  CmdResult R;
+  NestingGuard G(*this);
+  if (!G.Ok)
+    return R;
+  skipBlanks();
+  if (eof())
+    return R;
+  size_t Begin = Pos;
+  char C = peek();
+  if (C == '(') {
+    size_t ArithEnd = peek(1) == '(' ? arithmeticEnd(Pos) : llvm::StringRef::npos;
+    if (ArithEnd != llvm::StringRef::npos) {
+      unsigned I = beginConstruct(ConstructKind::Arithmetic, Begin);
+      Pos = ArithEnd;
+      R.End = parseCompoundRedirects(I, Pos);
+      endConstruct(I, R.End);
+    } else {
+      parseSubshell(Begin);
+      R.End = Pos;
+    }
+    R.Parsed = true;
+    return R;
+  }
+  llvm::StringRef Res = peekReserved();
+  if (!Res.empty()) {
+    if (Res == "{")
+      parseGroup(Begin);
+    else if (Res == "if")
+      parseIf(Begin);
+    else if (Res == "for" || Res == "select")
+      parseFor(Begin);
+    else if (Res == "while")
+      parseWhile(Begin, ConstructKind::While);
+    else if (Res == "until")
+      parseWhile(Begin, ConstructKind::Until);
+    else if (Res == "case")
+      parseCase(Begin);
+    else if (Res == "function")
+      parseFunctionKeyword(Begin);
+    else if (Res == "[[" || Res == "in")
+      return parseSimpleCommand();
+    else
+      return R; // a terminator or a stray `!`: nothing parsed here
+    R.Parsed = true;
+    R.End = Pos;
+    return R;
+  }
+  if (C == ')' || C == ';' || C == '|' || C == '\n' || (C == '&' && peek(1) != '>'))
+    return R;
+  return parseSimpleCommand();
+}
+
+void Parser::parseSubshell(size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::Subshell, Begin);
+  ContextScope Scope(*this);
+  ++Pos; // (
+  Ctx.InSubshell = true;
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  parseList();
+  skipLinebreaks();
+  if (peek() == ')')
+    ++Pos;
+  else
+    problem(Begin, Begin + 1, "subshell is not closed; add ')'");
+  size_t End = parseCompoundRedirects(I, Pos);
+  endConstruct(I, End);
+}
+
+void Parser::parseGroup(size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::Group, Begin);
+  ContextScope Scope(*this);
+  ++Pos; // {
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  parseList();
+  if (expectReserved("}", Begin, "a '{' group"))
+    Pos = parseCompoundRedirects(I, Pos);
+  endConstruct(I, Pos);
+}
+
+void Parser::parseIf(size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::If, Begin);
+  ContextScope Scope(*this);
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  Pos += 2; // if
+  auto Finish = [&] { endConstruct(I, Pos); };
+  parseList();
+  if (!expectReserved("then", Begin, "an if")) {
+    if (peekReserved() == "fi")
+      Pos += 2;
+    return Finish();
+  }
+  parseList();
+  for (;;) {
+    skipLinebreaks();
+    llvm::StringRef R = peekReserved();
+    if (R == "elif") {
+      Pos += 4;
+      parseList();
+      if (!expectReserved("then", Begin, "an elif")) {
+        if (peekReserved() == "fi")
+          Pos += 2;
+        return Finish();
+      }
+      parseList();
+      continue;
+    }
+    if (R == "else") {
+      Pos += 4;
+      parseList();
+    }
+    break;
+  }
+  if (expectReserved("fi", Begin, "an if"))
+    Pos = parseCompoundRedirects(I, Pos);
+  Finish();
+}
+
+void Parser::parseFor(size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::For, Begin);
+  ContextScope Scope(*this);
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  Pos += peekReserved().size(); // for / select
+  skipBlanks();
+  llvm::SmallVector<MapEntry, 64> WordMap;
+  if (peek() == '(' && peek(1) == '(') {
+    size_t End = arithmeticEnd(Pos);
+    if (End == llvm::StringRef::npos) {
+      problem(Pos, Pos + 2, "arithmetic for is not closed; add '))'");
+      skipComment();
+    } else {
+      Pos = End;
+    }
+  } else {
+    Word Name;
+    if (!readWord(Name, WordMap)) {
+      problem(Begin, Pos, "for needs a variable name; add one");
+    }
+    skipLinebreaks();
+    if (peekReserved() == "in") {
+      Pos += 2;
+      for (;;) {
+        skipBlanks();
+        char C = peek();
+        if (eof() || C == ';' || C == '\n' || C == '#' || isMeta(C))
+          break;
+        Word W;
+        readWord(W, WordMap);
+      }
+    }
+  }
+  skipBlanks();
+  if (peek() == ';')
+    ++Pos;
+  if (!expectReserved("do", Begin, "a for loop")) {
+    if (peekReserved() == "done")
+      Pos += 4;
+    return endConstruct(I, Pos);
+  }
+  parseList();
+  if (expectReserved("done", Begin, "a for loop"))
+    Pos = parseCompoundRedirects(I, Pos);
+  endConstruct(I, Pos);
+}
+
+void Parser::parseWhile(size_t Begin, ConstructKind K) {
+  unsigned I = beginConstruct(K, Begin);
+  ContextScope Scope(*this);
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  llvm::StringRef What = K == ConstructKind::While ? "a while loop" : "an until loop";
+  Pos += 5; // while / until
+  parseList();
+  if (!expectReserved("do", Begin, What)) {
+    if (peekReserved() == "done")
+      Pos += 4;
+    return endConstruct(I, Pos);
+  }
+  parseList();
+  if (expectReserved("done", Begin, What))
+    Pos = parseCompoundRedirects(I, Pos);
+  endConstruct(I, Pos);
+}
+
+void Parser::parseCase(size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::Case, Begin);
+  ContextScope Scope(*this);
+  ++Ctx.Depth;
+  Ctx.Construct = static_cast<int>(I);
+  Pos += 4; // case
+  skipBlanks();
+  llvm::SmallVector<MapEntry, 64> WordMap;
+  Word Subject;
+  if (!readWord(Subject, WordMap))
+    problem(Begin, Pos, "case needs a word to match; add one");
+  if (!expectReserved("in", Begin, "a case"))
+    return endConstruct(I, Pos);
+  for (;;) {
+    skipLinebreaks();
+    if (eof()) {
+      problem(Begin, Begin + 4, "case is not closed; add 'esac'");
+      return endConstruct(I, Pos);
+    }
+    size_t ItemBegin = Pos;
+    if (peekReserved() == "esac") {
+      Pos += 4;
+      break;
+    }
+    if (peek() == '(')
+      ++Pos;
+    // Patterns: word ('|' word)* ')'.
+    bool Closed = false;
+    for (;;) {
+      skipBlanks();
+      char C = peek();
+      if (C == ')') {
+        ++Pos;
+        Closed = true;
+        break;
+      }
+      if (C == '|') {
+        ++Pos;
+        continue;
+      }
+      if (eof() || isMeta(C))
+        break;
+      Word W;
+      readWord(W, WordMap);
+    }
+    if (!Closed) {
+      problem(ItemBegin, std::max(Pos, ItemBegin + 1),
+              "case pattern is not closed; add ')' after it");
+      if (Pos == ItemBegin)
+        ++Pos;
+      continue;
+    }
+    int Last = parseList();
+    skipLinebreaks();
+    if (peek() == ';' && (peek(1) == ';' || peek(1) == '&')) {
+      Pos += peek(1) == ';' && peek(2) == '&' ? 3 : 2;
+      if (Last >= 0)
+        S.Commands[Last].After = Connector::Semicolon;
+    } else if (peekReserved() != "esac" && !eof()) {
+      skipUnexpected();
+    }
+  }
+  Pos = parseCompoundRedirects(I, Pos);
+  endConstruct(I, Pos);
+}
+
+void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
+  unsigned I = beginConstruct(ConstructKind::Function, Begin);
+  S.Constructs[I].Name = Name;
+  ContextScope Scope(*this);
+  ++Ctx.Depth;
+  Ctx.InFunction = true;
+  Ctx.Construct = static_cast<int>(I);
+  skipLinebreaks();
+  CmdResult Body = parseCommand();
+  if (!Body.Parsed)
+    problem(Begin, Pos, "function has no body; add '{ ...; }'");
+  endConstruct(I, Pos);
+}
+
+void Parser::parseFunctionKeyword(size_t Begin) {
+  Pos += 8; // function
+  skipBlanks();
+  llvm::SmallVector<MapEntry, 16> WordMap;
+  Word Name;
+  if (!readWord(Name, WordMap)) {
+    problem(Begin, Pos, "function needs a name; add one");
+    return;
+  }
+  skipBlanks();
+  if (peek() == '(') {
+    size_t Open = Pos++;
+    skipBlanks();
+    if (peek() == ')')
+      ++Pos;
+    else
+      problem(Open, Open + 1, "function name must be followed by '()'; add ')'");
+  }
+  parseFunctionBody(Name.Text, Begin);
+}
+
+bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
+  size_t Begin = Pos;
+  Redirect R;
+  if (isDigit(peek())) {
+    int Fd = 0;
+    while (isDigit(peek())) {
+      Fd = std::min(Fd * 10 + (peek() - '0'), 1 << 20);
+      ++Pos;
+    }
+    R.Fd = Fd;
+  }
+  char C = peek();
+  if (C == '<') {
+    if (peek(1) == '<' && peek(2) == '<') {
+      R.Kind = RedirectKind::HereString;
+      Pos += 3;
+    } else if (peek(1) == '<' && peek(2) == '-') {
+      R.Kind = RedirectKind::HereDocStrip;
+      Pos += 3;
+    } else if (peek(1) == '<') {
+      R.Kind = RedirectKind::HereDoc;
+      Pos += 2;
+    } else if (peek(1) == '&') {
+      R.Kind = RedirectKind::DupIn;
+      Pos += 2;
+    } else if (peek(1) == '>') {
+      R.Kind = RedirectKind::InOut;
+      Pos += 2;
+    } else {
+      R.Kind = RedirectKind::In;
+      Pos += 1;
+    }
+  } else if (C == '>') {
+    if (peek(1) == '>') {
+      R.Kind = RedirectKind::Append;
+      Pos += 2;
+    } else if (peek(1) == '&') {
+      R.Kind = RedirectKind::DupOut;
+      Pos += 2;
+    } else if (peek(1) == '|') {
+      R.Kind = RedirectKind::Clobber;
+      Pos += 2;
+    } else {
+      R.Kind = RedirectKind::Out;
+      Pos += 1;
+    }
+  } else if (C == '&' && peek(1) == '>') {
+    R.Kind = peek(2) == '>' ? RedirectKind::AppendOutErr : RedirectKind::OutErr;
+    Pos += peek(2) == '>' ? 3 : 2;
+  } else {
+    return false;
+  }
+  skipBlanks();
+  llvm::SmallVector<MapEntry, 32> WordMap;
+  char N = peek();
+  bool HasTarget = !eof() && (!isMeta(N) || ((N == '<' || N == '>') && peek(1) == '('));
+  if (!HasTarget || !readWord(R.Target, WordMap)) {
+    problem(Begin, Pos, "redirection has no target; add a file name after it");
+    R.Target.Range = range(Pos, Pos);
+  }
+  R.Range = range(Begin, Pos);
+  if (R.Kind == RedirectKind::HereDoc || R.Kind == RedirectKind::HereDocStrip) {
+    R.HereDoc = static_cast<int>(S.HereDocs.size());
+    HereDoc D;
+    D.Delimiter = R.Target;
+    D.Expands = !R.Target.Quoted;
+    D.StripTabs = R.Kind == RedirectKind::HereDocStrip;
+    S.HereDocs.push_back(D);
+    if (HasTarget)
+      Pending.push_back({static_cast<unsigned>(R.HereDoc), R.Target.Text, D.StripTabs});
+  }
+  Out.push_back(std::move(R));
+  return true;
+}
+
+Parser::CmdResult Parser::parseSimpleCommand() {
+  CmdResult Result;
+  unsigned Idx = static_cast<unsigned>(S.Commands.size());
+  S.Commands.emplace_back();
+  ContextScope Scope(*this);
+  CurCmd = static_cast<int>(Idx);
+
+  Command C;
+  C.Parent = Ctx.Parent;
+  C.Shell = Ctx.Shell;
+  C.Depth = Ctx.Depth;
+  C.SubstitutionDepth = Ctx.SubstitutionDepth;
+  C.ShellDepth = Ctx.ShellDepth;
+  C.InSubshell = Ctx.InSubshell;
+  C.InFunction = Ctx.InFunction;
+
+  size_t Begin = Pos;
+  size_t End = Pos;
+  ShellScriptFinder Finder;
+  bool DoubleBracket = false;
+  llvm::SmallVector<MapEntry, 64> WordMap;
+  llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
+  bool FunctionDef = false;
+
+  for (;;) {
+    skipBlanks();
+    if (eof())
+      break;
+    char Ch = peek();
+    if (DoubleBracket) {
+      // Inside [[ ]]: operators are words; a newline without `]]` ends it.
+      if (Ch == '\n') {
+        problem(Begin, Pos, "'[[' is not closed; add ']]'");
+        break;
+      }
+      size_t WB = Pos;
+      Word W;
+      // `]]` ends the test even when `;`, `&&`... follow without a blank.
+      LooseWords = !(Ch == ']' && peek(1) == ']' && (Pos + 2 >= T.size() || isMeta(T[Pos + 2])));
+      readWord(W, WordMap);
+      LooseWords = false;
+      if (Pos == WB) { // only a stray character would get here
+        ++Pos;
+        continue;
+      }
+      C.Args.push_back(W);
+      End = Pos;
+      if (W.Raw == "]]")
+        DoubleBracket = false;
+      continue;
+    }
+    if (Ch == '#') {
+      skipComment();
+      continue;
+    }
+    if (Ch == '\n' || Ch == ';' || Ch == ')' || Ch == '|')
+      break;
+    if (Ch == '&' && peek(1) != '>')
+      break;
+    if (Ch == '(') {
+      // `name() body` defines a function.
+      if (C.Args.size() == 1 && C.Assignments.empty() && C.Redirects.empty() && !C.Args[0].Quoted &&
+          !C.Args[0].HasExpansion) {
+        size_t Open = Pos++;
+        skipBlanks();
+        if (peek() == ')') {
+          ++Pos;
+          FunctionDef = true;
+          break;
+        }
+        Pos = Open;
+      }
+      break;
+    }
+    bool IsRedirect = false;
+    if ((Ch == '<' || Ch == '>') && peek(1) != '(')
+      IsRedirect = true;
+    else if (Ch == '&')
+      IsRedirect = true; // `&>`
+    else if (isDigit(Ch)) {
+      size_t I = Pos;
+      while (I < T.size() && isDigit(T[I]))
+        ++I;
+      IsRedirect =
+          I < T.size() && (T[I] == '<' || T[I] == '>') && !(I + 1 < T.size() && T[I + 1] == '(');
+    }
+    if (IsRedirect) {
+      parseRedirect(C.Redirects);
+      End = Pos;
+      continue;
+    }
+    size_t WordBegin = Pos;
+    Word W;
+    Expansions.clear();
+    if (!readWord(W, WordMap, &Expansions)) {
+      ++Pos; // cannot happen for a non-meta character; guarantees progress
+      continue;
+    }
+    End = Pos;
+    size_t Eq = C.Args.empty() ? assignmentPrefix(W.Raw) : 0;
+    if (Eq) {
+      Assignment A;
+      bool Append = W.Raw[Eq - 2] == '+';
+      A.Name = W.Raw.take_front(Eq - (Append ? 2 : 1));
+      A.Append = Append;
+      A.Range = W.Range;
+      A.Value = W;
+      A.Value.Raw = W.Raw.drop_front(Eq);
+      A.Value.Text = W.Text.drop_front(Eq);
+      A.Value.Range = range(WordBegin + Eq, Pos);
+      A.Value.HasGlob = false;
+      if (A.Value.Raw.empty() && peek() == '(') {
+        // Array assignment `a=(x y)`: keep the list as written.
+        int Depth = 0;
+        size_t I = Pos;
+        for (; I < T.size(); ++I) {
+          if (T[I] == '(')
+            ++Depth;
+          else if (T[I] == ')' && --Depth == 0)
+            break;
+          else if (T[I] == '\\')
+            ++I;
+        }
+        if (I >= T.size())
+          problem(Pos, Pos + 1, "array assignment is not closed; add ')'");
+        Pos = std::min(I + 1, T.size());
+        A.Value.Raw = A.Value.Text = T.slice(WordBegin + Eq, Pos);
+        A.Value.Range = range(WordBegin + Eq, Pos);
+        A.Range = range(WordBegin, Pos);
+        End = Pos;
+      }
+      C.Assignments.push_back(A);
+      continue;
+    }
+    C.Args.push_back(W);
+    if (C.Args.size() == 1) {
+      if (W.Raw == "[[")
+        DoubleBracket = true;
+      Finder.Kind = shellKind(W.Text);
+      continue;
+    }
+    if (Finder.feed(W)) {
+      C.ShellScriptArg = static_cast<int>(C.Args.size() - 1);
+      Context Sub = Ctx;
+      Sub.Parent = static_cast<int>(Idx);
+      Sub.Shell = static_cast<int>(Idx);
+      ++Sub.ShellDepth;
+      Sub.SubstitutionDepth = 0;
+      Sub.Depth = 0;
+      Sub.InSubshell = false;
+      Sub.InFunction = false;
+      if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size()) {
+        parseNestedScript(W.Text, static_cast<uint32_t>(WordBegin), {}, Expansions, Sub);
+      } else {
+        uint32_t After =
+            WordMap.empty() ? static_cast<uint32_t>(WordBegin) : WordMap.back().Last + 1;
+        WordMap.push_back({After, After});
+        parseNestedScript(W.Text, 0, WordMap, Expansions, Sub);
+      }
+    }
+  }
+
+  if (FunctionDef) {
+    llvm::StringRef Name = C.Args[0].Text;
+    if (S.Commands.size() == Idx + 1)
+      S.Commands.pop_back();
+    else
+      S.Commands[Idx].Range = range(Begin, End);
+    parseFunctionBody(Name, Begin);
+    Result.Parsed = true;
+    Result.End = Pos;
+    return Result;
+  }
+
+  if (C.Args.empty() && C.Assignments.empty() && C.Redirects.empty()) {
+    if (S.Commands.size() == Idx + 1)
+      S.Commands.pop_back();
+    return Result;
+  }
+  if (DoubleBracket && eof())
+    problem(Begin, Pos, "'[[' is not closed; add ']]'");
+  C.Range = range(Begin, End);
+  if (!C.Args.empty()) {
+    C.Name = C.Args[0].Text;
+    C.Spec = findToolSpec(C.basename());
+  }
+  S.Commands[Idx] = std::move(C);
+  Result.Parsed = true;
+  Result.Simple = static_cast<int>(Idx);
+  Result.End = End;
+  return Result;
+}
+
+//===-- Words ----------------------------------------------------------------===//
+
+void Parser::putRaw(WordBuilder &B, size_t From, size_t To) {
+  for (size_t I = From; I < To && I < T.size(); ++I)
+    B.put(T[I], I);
+}
+
+bool Parser::copyOpaque(WordBuilder &B) {
+  for (const auto &[OB, OE] : Opaque) {
+    if (OB == Pos && OE > OB) {
+      size_t CookedBegin = B.Buf.size();
+      putRaw(B, Pos, OE);
+      Pos = std::min<size_t>(OE, T.size());
+      B.HasExpansion = true;
+      if (T[OB] == '`' || (OB + 1 < T.size() && T[OB + 1] == '('))
+        B.HasSubstitution = true;
+      if (B.Expansions)
+        B.Expansions->push_back(
+            {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
+                      llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions) {
+  size_t Start = Pos;
+  WordMap.clear();
+  WordBuilder B{{}, WordMap, Expansions};
+  bool Loose = LooseWords;
+  while (Pos < T.size()) {
+    char C = T[Pos];
+    if (Loose ? (C == ' ' || C == '\t' || C == '\r' || C == '\n') : isMeta(C)) {
+      if (Pos == Start && !Loose && (C == '<' || C == '>') && peek(1) == '(') {
+        // Process substitution `<(cmd)` / `>(cmd)`.
+        size_t Open = Pos;
+        size_t CookedBegin = B.Buf.size();
+        Pos += 2;
+        parseSubstitutionBody(Open);
+        putRaw(B, Open, Pos);
+        B.HasExpansion = B.HasSubstitution = true;
+        if (Expansions)
+          Expansions->push_back(
+              {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+        continue;
+      }
+      break;
+    }
+    switch (C) {
+    case '\\':
+      if (Pos + 1 >= T.size()) {
+        B.put('\\', Pos);
+        ++Pos;
+      } else if (T[Pos + 1] == '\n') {
+        Pos += 2;
+      } else {
+        B.Quoted = true;
+        B.putEscaped(T[Pos + 1], Pos, Pos + 1);
+        Pos += 2;
+      }
+      break;
+    case '\'': readSingleQuoted(B); break;
+    case '"': readDoubleQuoted(B); break;
+    case '$': readDollar(B, false); break;
+    case '`': readBacktick(B, false); break;
+    case '*':
+    case '?':
+      B.HasGlob = true;
+      B.put(C, Pos++);
+      break;
+    case '[':
+      B.OpenBracket = true;
+      B.put(C, Pos++);
+      break;
+    case ']':
+      if (B.OpenBracket && B.Buf.size() > 1)
+        B.HasGlob = true;
+      B.put(C, Pos++);
+      break;
+    default: B.put(C, Pos++);
+    }
+  }
+  if (Pos == Start)
+    return false;
+  W.Raw = T.slice(Start, Pos);
+  W.Text = B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
+  W.Range = range(Start, Pos);
+  W.Quoted = B.Quoted;
+  W.HasExpansion = B.HasExpansion;
+  W.HasSubstitution = B.HasSubstitution;
+  W.HasGlob = B.HasGlob;
+  return true;
+}
+
+void Parser::readSingleQuoted(WordBuilder &B) {
+  size_t Open = Pos;
+  B.Quoted = true;
+  size_t Close = T.find('\'', Open + 1);
+  if (Close == llvm::StringRef::npos) {
+    problem(Open, T.size(), "single quote is not closed; add a closing \"'\"");
+    Close = T.size();
+  }
+  putRaw(B, Open + 1, Close);
+  Pos = std::min(Close + 1, T.size());
+}
+
+void Parser::readDoubleQuoted(WordBuilder &B) {
+  size_t Open = Pos++;
+  B.Quoted = true;
+  while (Pos < T.size()) {
+    char C = T[Pos];
+    if (C == '"') {
+      ++Pos;
+      return;
+    }
+    if (C == '\\' && Pos + 1 < T.size()) {
+      char N = T[Pos + 1];
+      if (N == '\n') {
+        Pos += 2;
+        continue;
+      }
+      if (N == '$' || N == '`' || N == '"' || N == '\\') {
+        B.putEscaped(N, Pos, Pos + 1);
+        Pos += 2;
+        continue;
+      }
+      B.put(C, Pos++);
+      continue;
+    }
+    if (C == '$') {
+      readDollar(B, true);
+      continue;
+    }
+    if (C == '`') {
+      readBacktick(B, true);
+      continue;
+    }
+    B.put(C, Pos++);
+  }
+  problem(Open, T.size(), "double quote is not closed; add a closing '\"'");
+}
+
+void Parser::readAnsiC(WordBuilder &B) {
+  size_t Open = Pos;
+  Pos += 2; // $'
+  B.Quoted = true;
+  while (Pos < T.size()) {
+    char C = T[Pos];
+    if (C == '\'') {
+      ++Pos;
+      return;
+    }
+    if (C == '\\' && Pos + 1 < T.size()) {
+      char N = T[Pos + 1];
+      char Out = N;
+      switch (N) {
+      case 'n': Out = '\n'; break;
+      case 't': Out = '\t'; break;
+      case 'r': Out = '\r'; break;
+      case 'a': Out = '\a'; break;
+      case 'b': Out = '\b'; break;
+      case 'e':
+      case 'E': Out = '\x1b'; break;
+      case 'f': Out = '\f'; break;
+      case 'v': Out = '\v'; break;
+      default: break;
+      }
+      B.putEscaped(Out, Pos, Pos + 1);
+      Pos += 2;
+      continue;
+    }
+    B.put(C, Pos++);
+  }
+  problem(Open, T.size(), "$' quote is not closed; add a closing \"'\"");
+}
+
+void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
+  if (copyOpaque(B))
+    return;
+  size_t Dollar = Pos;
+  size_t CookedBegin = B.Buf.size();
+  char N = peek(1);
+  auto noteExpansion = [&] {
+    B.HasExpansion = true;
+    if (B.Expansions)
+      B.Expansions->push_back(
+          {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+  };
+  if (N == '(') {
+    size_t ArithEnd = peek(2) == '(' ? arithmeticEnd(Pos + 1) : llvm::StringRef::npos;
+    if (ArithEnd != llvm::StringRef::npos) {
+      Pos = ArithEnd;
+    } else {
+      Pos += 2;
+      parseSubstitutionBody(Dollar);
+      B.HasSubstitution = true;
+    }
+    putRaw(B, Dollar, Pos);
+    return noteExpansion();
+  }
+  if (N == '{') {
+    scanBraceParameter(Dollar);
+    putRaw(B, Dollar, Pos);
+    return noteExpansion();
+  }
+  if (N == '\'' && !InDoubleQuotes)
+    return readAnsiC(B);
+  if (N == '"' && !InDoubleQuotes) {
+    ++Pos; // `$"..."` is a double-quoted string (translated); the loop reads the quote
+    return;
+  }
+  if (isNameStart(N)) {
+    Pos += 2;
+    while (Pos < T.size() && isNameChar(T[Pos]))
+      ++Pos;
+    putRaw(B, Dollar, Pos);
+    return noteExpansion();
+  }
+  if (isDigit(N) || (N != '\0' && llvm::StringRef("@*#?-$!").contains(N))) {
+    Pos += 2;
+    putRaw(B, Dollar, Pos);
+    return noteExpansion();
+  }
+  B.put('$', Pos++);
+}
+
+void Parser::parseSubstitutionBody(size_t Open) {
+  ContextScope Scope(*this);
+  Ctx.Parent = CurCmd;
+  ++Ctx.SubstitutionDepth;
+  LooseWords = false;
+  for (;;) {
+    parseList();
+    if (eof()) {
+      problem(Open, Open + 2, "command substitution is not closed; add ')'");
+      return;
+    }
+    if (peek() == ')') {
+      ++Pos;
+      return;
+    }
+    skipUnexpected();
+  }
+}
+
+void Parser::scanBraceParameter(size_t Dollar) {
+  Pos = Dollar + 2;
+  int Depth = 1;
+  while (Pos < T.size()) {
+    char C = T[Pos];
+    if (C == '\\') {
+      Pos += 2;
+    } else if (C == '\'') {
+      size_t Close = T.find('\'', Pos + 1);
+      Pos = Close == llvm::StringRef::npos ? T.size() : Close + 1;
+    } else if (C == '"') {
+      ++Pos;
+      while (Pos < T.size() && T[Pos] != '"') {
+        if (T[Pos] == '\\')
+          ++Pos;
+        ++Pos;
+      }
+      ++Pos;
+    } else if (C == '$' && peek(1) == '(' && peek(2) != '(') {
+      size_t Open = Pos;
+      Pos += 2;
+      parseSubstitutionBody(Open);
+    } else if (C == '$' && peek(1) == '{') {
+      ++Depth;
+      Pos += 2;
+    } else if (C == '}') {
+      ++Pos;
+      if (--Depth == 0)
+        return;
+    } else {
+      ++Pos;
+    }
+  }
+  Pos = std::min(Pos, T.size());
+  problem(Dollar, T.size(), "parameter expansion is not closed; add '}'");
+}
+
+void Parser::readBacktick(WordBuilder &B, bool InDoubleQuotes) {
+  if (copyOpaque(B))
+    return;
+  size_t Open = Pos++;
+  size_t CookedBegin = B.Buf.size();
+  llvm::SmallString<64> Body;
+  llvm::SmallVector<MapEntry, 64> BodyMap;
+  bool Changed = false;
+  while (Pos < T.size() && T[Pos] != '`') {
+    char C = T[Pos];
+    if (C == '\\' && Pos + 1 < T.size()) {
+      char N = T[Pos + 1];
+      if (N == '$' || N == '`' || N == '\\' || (InDoubleQuotes && N == '"')) {
+        Body.push_back(N);
+        BodyMap.push_back({static_cast<uint32_t>(Pos), static_cast<uint32_t>(Pos + 1)});
+        Pos += 2;
+        Changed = true;
+        continue;
+      }
+    }
+    Body.push_back(C);
+    BodyMap.push_back({static_cast<uint32_t>(Pos), static_cast<uint32_t>(Pos)});
+    ++Pos;
+  }
+  size_t BodyEnd = Pos;
+  if (Pos >= T.size())
+    problem(Open, T.size(), "backquote substitution is not closed; add '`'");
+  else
+    ++Pos;
+  putRaw(B, Open, Pos);
+  B.HasExpansion = B.HasSubstitution = true;
+  if (B.Expansions)
+    B.Expansions->push_back(
+        {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+
+  Context Sub = Ctx;
+  Sub.Parent = CurCmd;
+  ++Sub.SubstitutionDepth;
+  if (!Changed) {
+    parseNestedScript(T.slice(Open + 1, BodyEnd), static_cast<uint32_t>(Open + 1), {}, {}, Sub);
+  } else {
+    BodyMap.push_back({static_cast<uint32_t>(BodyEnd), static_cast<uint32_t>(BodyEnd)});
+    parseNestedScript(save(Body.str()), 0, BodyMap, {}, Sub);
+  }
+}
+
+void Parser::parseNestedScript(llvm::StringRef Text, uint32_t NestedBase,
+                               llvm::ArrayRef<MapEntry> NestedMap,
+                               llvm::ArrayRef<std::pair<uint32_t, uint32_t>> NestedOpaque,
+                               Context C) {
+  NestingGuard G(*this);
+  if (!G.Ok)
+    return;
+  Parser Child(S, Nesting, Text, this, NestedBase, NestedMap, NestedOpaque, C);
+  Child.parseProgram();
+}
+
+} // namespace detail
+
+Script Script::parse(llvm::StringRef Text) {
+  Script S;
+  if (!Text.empty()) {
+    char *P = S.Alloc->Allocate<char>(Text.size());
+    std::memcpy(P, Text.data(), Text.size());
+    S.Text = llvm::StringRef(P, Text.size());
+  }
+  unsigned Nesting = 0;
+  detail::Parser P(S, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
+  P.parseProgram();
+  return S;
+}
+
+} // namespace ballast::shell

@@ -1,0 +1,297 @@
+//===- ToolSpec.cpp - Which options of a tool take a value ------------------===//
+#include "shell/ToolSpec.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace ballast::shell {
+
+using llvm::StringLiteral;
+
+bool ToolSpec::shortTakesValue(char C) const {
+  return C != '\0' && llvm::StringRef(ShortWithValue).contains(C);
+}
+
+bool ToolSpec::longTakesValue(llvm::StringRef Option) const {
+  return llvm::is_contained(LongWithValue, Option);
+}
+
+namespace {
+
+constexpr StringLiteral AptLong[] = {
+    "--option",          "--config-file",       "--target-release",
+    "--default-release", "--host-architecture", "--build-profiles"};
+constexpr StringLiteral ApkLong[] = {
+    "--repository", "--root",       "--virtual", "--repositories-file",
+    "--keys-dir",   "--cache-dir",  "--arch",    "--cache-max-age",
+    "--wait",       "--progress-fd"};
+constexpr StringLiteral YumLong[] = {
+    "--config",     "--debuglevel",   "--errorlevel",  "--exclude",         "--excludepkgs",
+    "--enablerepo", "--disablerepo",  "--installroot", "--releasever",      "--setopt",
+    "--repo",       "--repoid",       "--downloaddir", "--destdir",         "--repofrompath",
+    "--forcearch",  "--rpmverbosity", "--color",       "--disableexcludes", "--randomwait",
+    "--nobest"};
+constexpr StringLiteral MicrodnfLong[] = {"--enablerepo",  "--disablerepo", "--setopt",
+                                          "--installroot", "--releasever",  "--config"};
+constexpr StringLiteral ZypperLong[] = {"--config", "--root", "--reposd-dir", "--cache-dir",
+                                        "--repo",   "--type", "--from"};
+constexpr StringLiteral PipLong[] = {"--requirement",
+                                     "--constraint",
+                                     "--editable",
+                                     "--index-url",
+                                     "--find-links",
+                                     "--target",
+                                     "--extra-index-url",
+                                     "--trusted-host",
+                                     "--prefix",
+                                     "--root",
+                                     "--src",
+                                     "--cache-dir",
+                                     "--log",
+                                     "--proxy",
+                                     "--retries",
+                                     "--timeout",
+                                     "--platform",
+                                     "--python-version",
+                                     "--implementation",
+                                     "--abi",
+                                     "--only-binary",
+                                     "--no-binary",
+                                     "--progress-bar",
+                                     "--upgrade-strategy",
+                                     "--global-option",
+                                     "--install-option",
+                                     "--config-settings",
+                                     "--dest",
+                                     "--exists-action",
+                                     "--cert",
+                                     "--client-cert",
+                                     "--report",
+                                     "--root-user-action",
+                                     "--python"};
+constexpr StringLiteral NpmLong[] = {"--registry", "--prefix",    "--cache",       "--userconfig",
+                                     "--tag",      "--loglevel",  "--omit",        "--include",
+                                     "--only",     "--workspace", "--save-prefix", "--otp"};
+constexpr StringLiteral YarnLong[] = {
+    "--cwd",   "--modules-folder", "--cache-folder",  "--network-timeout",
+    "--mutex", "--registry",       "--global-folder", "--link-folder"};
+constexpr StringLiteral PnpmLong[] = {"--dir",      "--filter",   "--store-dir",
+                                      "--reporter", "--registry", "--loglevel"};
+constexpr StringLiteral GemLong[] = {"--version",    "--install-dir", "--bindir",       "--source",
+                                     "--http-proxy", "--platform",    "--trust-policy", "--file"};
+constexpr StringLiteral GoLong[] = {"-o",         "-ldflags",  "-gcflags",
+                                    "-asmflags",  "-tags",     "-mod",
+                                    "-modfile",   "-p",        "-pkgdir",
+                                    "-buildmode", "-compiler", "-installsuffix",
+                                    "-toolexec",  "-overlay",  "-C",
+                                    "-exec",      "-run",      "-bench",
+                                    "-count",     "-timeout",  "-coverprofile",
+                                    "-covermode", "-coverpkg", "-cpu",
+                                    "-parallel",  "-buildvcs", "-pgo"};
+constexpr StringLiteral ComposerLong[] = {"--working-dir", "--prefer-install",
+                                          "--ignore-platform-req", "--apcu-autoloader-prefix"};
+constexpr StringLiteral CurlLong[] = {"--output",
+                                      "--header",
+                                      "--data",
+                                      "--data-raw",
+                                      "--data-binary",
+                                      "--data-urlencode",
+                                      "--user",
+                                      "--user-agent",
+                                      "--referer",
+                                      "--request",
+                                      "--proxy",
+                                      "--upload-file",
+                                      "--form",
+                                      "--cookie",
+                                      "--cookie-jar",
+                                      "--max-time",
+                                      "--write-out",
+                                      "--range",
+                                      "--continue-at",
+                                      "--config",
+                                      "--cert",
+                                      "--proxy-user",
+                                      "--speed-time",
+                                      "--speed-limit",
+                                      "--time-cond",
+                                      "--dump-header",
+                                      "--retry",
+                                      "--retry-delay",
+                                      "--retry-max-time",
+                                      "--connect-timeout",
+                                      "--cacert",
+                                      "--capath",
+                                      "--key",
+                                      "--resolve",
+                                      "--output-dir",
+                                      "--limit-rate",
+                                      "--max-redirs",
+                                      "--interface",
+                                      "--proto",
+                                      "--proto-redir",
+                                      "--url",
+                                      "--unix-socket",
+                                      "--netrc-file",
+                                      "--ciphers",
+                                      "--tlsv1.2-ciphers"};
+constexpr StringLiteral WgetLong[] = {"--output-document",
+                                      "--output-file",
+                                      "--append-output",
+                                      "--directory-prefix",
+                                      "--tries",
+                                      "--timeout",
+                                      "--wait",
+                                      "--user-agent",
+                                      "--execute",
+                                      "--input-file",
+                                      "--base",
+                                      "--quota",
+                                      "--level",
+                                      "--accept",
+                                      "--reject",
+                                      "--domains",
+                                      "--header",
+                                      "--user",
+                                      "--password",
+                                      "--http-user",
+                                      "--http-password",
+                                      "--post-data",
+                                      "--post-file",
+                                      "--ca-certificate",
+                                      "--ca-directory",
+                                      "--certificate",
+                                      "--private-key",
+                                      "--limit-rate",
+                                      "--load-cookies",
+                                      "--save-cookies",
+                                      "--progress",
+                                      "--bind-address",
+                                      "--dns-timeout",
+                                      "--connect-timeout",
+                                      "--read-timeout",
+                                      "--waitretry",
+                                      "--method",
+                                      "--body-data",
+                                      "--referer"};
+constexpr StringLiteral UseraddLong[] = {
+    "--uid",      "--gid",  "--groups",     "--home-dir",    "--home", "--shell",
+    "--comment",  "--skel", "--expiredate", "--inactive",    "--key",  "--password",
+    "--base-dir", "--root", "--prefix",     "--selinux-user"};
+constexpr StringLiteral AdduserLong[] = {"--uid",     "--gid",     "--home",     "--shell",
+                                         "--gecos",   "--ingroup", "--conf",     "--firstuid",
+                                         "--lastuid", "--comment", "--firstgid", "--lastgid"};
+constexpr StringLiteral ReferenceLong[] = {"--reference"};
+constexpr StringLiteral ChownLong[] = {"--reference", "--from"};
+constexpr StringLiteral TarLong[] = {"--file",
+                                     "--directory",
+                                     "--files-from",
+                                     "--exclude-from",
+                                     "--exclude",
+                                     "--strip-components",
+                                     "--transform",
+                                     "--owner",
+                                     "--group",
+                                     "--mode",
+                                     "--mtime",
+                                     "--format",
+                                     "--use-compress-program",
+                                     "--newer",
+                                     "--listed-incremental",
+                                     "--label",
+                                     "--blocking-factor",
+                                     "--checkpoint-action",
+                                     "--index-file",
+                                     "--to-command",
+                                     "--xform",
+                                     "--newer-mtime",
+                                     "--tape-length",
+                                     "--info-script"};
+constexpr StringLiteral GitLong[] = {"--git-dir",
+                                     "--work-tree",
+                                     "--namespace",
+                                     "--branch",
+                                     "--depth",
+                                     "--origin",
+                                     "--reference",
+                                     "--config",
+                                     "--jobs",
+                                     "--shallow-since",
+                                     "--shallow-exclude",
+                                     "--filter",
+                                     "--separate-git-dir",
+                                     "--template",
+                                     "--message",
+                                     "--upload-pack",
+                                     "--recurse-submodules-default"};
+constexpr StringLiteral DpkgLong[] = {"--admindir", "--instdir",      "--root",
+                                      "--debug",    "--path-exclude", "--path-include",
+                                      "--log",      "--status-fd",    "--ignore-depends"};
+constexpr StringLiteral MkdirLong[] = {"--mode", "--context"};
+constexpr StringLiteral LnLong[] = {"--suffix", "--target-directory"};
+constexpr StringLiteral SedLong[] = {"--expression", "--file", "--line-length"};
+
+// Sorted by name only for readability; lookup is linear (a few dozen short names).
+constexpr ToolSpec Specs[] = {
+    {.Name = "adduser", .ShortWithValue = "hgsGuk", .LongWithValue = AdduserLong},
+    {.Name = "apk", .HasSubcommand = true, .ShortWithValue = "Xpt", .LongWithValue = ApkLong},
+    {.Name = "apt", .HasSubcommand = true, .ShortWithValue = "actoP", .LongWithValue = AptLong},
+    {.Name = "apt-get", .HasSubcommand = true, .ShortWithValue = "actoP", .LongWithValue = AptLong},
+    {.Name = "cd"},
+    {.Name = "chmod", .LongWithValue = ReferenceLong},
+    {.Name = "chown", .LongWithValue = ChownLong},
+    {.Name = "composer",
+     .HasSubcommand = true,
+     .ShortWithValue = "d",
+     .LongWithValue = ComposerLong},
+    {.Name = "curl", .ShortWithValue = "oHdAeXxTFbcmwrCKEUyYzDtPQu", .LongWithValue = CurlLong},
+    {.Name = "dnf", .HasSubcommand = true, .ShortWithValue = "cdexR", .LongWithValue = YumLong},
+    {.Name = "dpkg", .ShortWithValue = "D", .LongWithValue = DpkgLong},
+    {.Name = "gem", .HasSubcommand = true, .ShortWithValue = "vinspP", .LongWithValue = GemLong},
+    {.Name = "git", .HasSubcommand = true, .ShortWithValue = "Ccbjm", .LongWithValue = GitLong},
+    {.Name = "go", .HasSubcommand = true, .SingleDashLong = true, .LongWithValue = GoLong},
+    {.Name = "ln", .ShortWithValue = "St", .LongWithValue = LnLong},
+    {.Name = "microdnf", .HasSubcommand = true, .LongWithValue = MicrodnfLong},
+    {.Name = "mkdir", .ShortWithValue = "m", .LongWithValue = MkdirLong},
+    {.Name = "npm", .HasSubcommand = true, .ShortWithValue = "w", .LongWithValue = NpmLong},
+    {.Name = "pip", .HasSubcommand = true, .ShortWithValue = "rcefitdC", .LongWithValue = PipLong},
+    {.Name = "pnpm", .HasSubcommand = true, .ShortWithValue = "CF", .LongWithValue = PnpmLong},
+    {.Name = "rm"},
+    {.Name = "sed", .ShortWithValue = "efl", .ShortOptionalValue = "i", .LongWithValue = SedLong},
+    {.Name = "tar",
+     .OldStyleFirstArg = true,
+     .ShortWithValue = "fCTXbHIKLNgVF",
+     .LongWithValue = TarLong},
+    {.Name = "useradd", .ShortWithValue = "ugGdsckefKpbRPZ", .LongWithValue = UseraddLong},
+    {.Name = "wget", .ShortWithValue = "OoaPtTwUeiBQlARDIX", .LongWithValue = WgetLong},
+    {.Name = "yarn", .HasSubcommand = true, .LongWithValue = YarnLong},
+    {.Name = "yum", .HasSubcommand = true, .ShortWithValue = "cdexR", .LongWithValue = YumLong},
+    {.Name = "zypper",
+     .HasSubcommand = true,
+     .ShortWithValue = "cRDCrt",
+     .LongWithValue = ZypperLong},
+};
+
+const ToolSpec *lookup(llvm::StringRef Name) {
+  for (const ToolSpec &S : Specs)
+    if (S.Name == Name)
+      return &S;
+  return nullptr;
+}
+
+} // namespace
+
+const ToolSpec *findToolSpec(llvm::StringRef Basename) {
+  if (Basename.empty())
+    return nullptr;
+  if (const ToolSpec *S = lookup(Basename))
+    return S;
+  // "pip3", "pip3.11", "gem2.7": drop a version suffix and try again.
+  llvm::StringRef Stem = Basename.rtrim("0123456789.");
+  if (Stem.size() != Basename.size() && !Stem.empty())
+    return lookup(Stem);
+  return nullptr;
+}
+
+llvm::ArrayRef<ToolSpec> allToolSpecs() { return Specs; }
+
+} // namespace ballast::shell

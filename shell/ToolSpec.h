@@ -1,0 +1,45 @@
+//===- ToolSpec.h - Which options of a tool take a value ---------*- C++ -*-===//
+//
+// The option grammar of the tools lint rules ask about, so that queries can tell the value of
+// `-o` in `apt-get -o Dpkg::Options::=--force-confnew install x` from a package name.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace ballast::shell {
+
+/// How one command-line tool spells its options.
+struct ToolSpec {
+  /// The tool's name (a basename such as "apt-get").
+  llvm::StringLiteral Name;
+  /// The first positional argument is a subcommand ("install" in `apt-get install`).
+  bool HasSubcommand = false;
+  /// `-name` is one option, not a cluster of short ones (go's `-ldflags`).
+  bool SingleDashLong = false;
+  /// A first argument without a dash is a cluster of short options (`tar xzf a.tgz`).
+  bool OldStyleFirstArg = false;
+  /// Letters of short options that take a value, attached (`-ofile`) or as the next argument.
+  llvm::StringLiteral ShortWithValue = "";
+  /// Letters of short options whose optional value can only be attached (sed's `-i.bak`).
+  llvm::StringLiteral ShortOptionalValue = "";
+  /// Long options (with their dashes) that take the next argument as value when no `=` is given.
+  llvm::ArrayRef<llvm::StringLiteral> LongWithValue = {};
+
+  /// True when the short option letter C takes a value.
+  bool shortTakesValue(char C) const;
+  /// True when the long option Name (e.g. "--output", or "-ldflags" for single-dash tools)
+  /// takes a value.
+  bool longTakesValue(llvm::StringRef Name) const;
+};
+
+/// The spec of a tool by its basename; version suffixes are ignored ("pip3.11" finds "pip").
+/// Returns null for tools without a spec.
+const ToolSpec *findToolSpec(llvm::StringRef Basename);
+
+/// Every known spec, for tests and documentation.
+llvm::ArrayRef<ToolSpec> allToolSpecs();
+
+} // namespace ballast::shell

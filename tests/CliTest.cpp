@@ -1,0 +1,123 @@
+//===- CliTest.cpp - `ballast` end to end: exit codes, formats, --fix ---===//
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/TestUtil.h"
+
+using namespace ballast::test;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string exe() { return BALLAST_EXE; }
+
+class CliTest : public ::testing::Test {
+protected:
+  void SetUp() override { Dir = tempDir("ballast-cli"); }
+  void TearDown() override { fs::remove_all(Dir); }
+  fs::path Dir;
+  int lint(const std::string &Args, std::string &Out) {
+    return run("cd " + Dir.string() + " && " + exe() + " lint " + Args, Out, true);
+  }
+};
+
+} // namespace
+
+TEST_F(CliTest, ExitCodesFollowTheThreshold) {
+  spit(Dir / "Dockerfile", "FROM debian\nRUN true\n");
+  std::string Out;
+  EXPECT_EQ(lint("Dockerfile", Out), 1) << Out;
+  EXPECT_THAT(Out, HasSubstr("Dockerfile:1:6: warning[DL3006]:"));
+  EXPECT_EQ(lint("--failure-threshold error Dockerfile", Out), 0) << Out;
+  EXPECT_EQ(lint("--no-fail Dockerfile", Out), 0) << Out;
+  spit(Dir / "Dockerfile", "FROM debian:12\nRUN true\n");
+  EXPECT_EQ(lint("Dockerfile", Out), 0) << Out;
+}
+
+TEST_F(CliTest, UsageAndInputErrorsExitTwoWithAClearMessage) {
+  std::string Out;
+  EXPECT_EQ(lint("--formt json Dockerfile", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("unknown flag: --formt; did you mean --format?"));
+  EXPECT_EQ(lint("missing/Dockerfile", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("missing/Dockerfile"));
+  spit(Dir / "Dockerfile", "FROM busybox\nENV PATH\n");
+  EXPECT_EQ(lint("Dockerfile", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("Dockerfile:2:9: error[DL1000]: ENV must have two arguments"));
+  EXPECT_EQ(run(exe() + " lnt", Out, true), 2);
+  EXPECT_THAT(Out, HasSubstr("did you mean 'lint'?"));
+}
+
+TEST_F(CliTest, JsonFormatHasTheDocumentedShape) {
+  spit(Dir / "Dockerfile", "FROM debian\n");
+  std::string Out;
+  EXPECT_EQ(run("cd " + Dir.string() + " && " + exe() + " lint -f json Dockerfile", Out), 1);
+  auto J = nlohmann::json::parse(Out);
+  ASSERT_EQ(J["findings"].size(), 1u);
+  auto F = J["findings"][0];
+  EXPECT_EQ(F["file"], "Dockerfile");
+  EXPECT_EQ(F["line"], 1);
+  EXPECT_EQ(F["column"], 6);
+  EXPECT_EQ(F["end_line"], 1);
+  EXPECT_EQ(F["end_column"], 12);
+  EXPECT_EQ(F["rule"], "DL3006");
+  EXPECT_EQ(F["severity"], "warning");
+}
+
+TEST_F(CliTest, PragmasSuppressAndCanBeDisabled) {
+  spit(Dir / "Dockerfile", "# hadolint ignore=DL3006 # pinned by the base team\nFROM debian\n");
+  std::string Out;
+  EXPECT_EQ(lint("Dockerfile", Out), 0) << Out;
+  EXPECT_EQ(lint("--disable-ignore-pragma Dockerfile", Out), 1) << Out;
+  spit(Dir / "Dockerfile", "# ballast global ignore=DL3006\nFROM debian\nFROM ubuntu\n");
+  EXPECT_EQ(lint("Dockerfile", Out), 0) << Out;
+}
+
+TEST_F(CliTest, FindsDockerfilesInFolders) {
+  fs::create_directories(Dir / "svc" / "node_modules");
+  spit(Dir / "svc" / "Containerfile", "FROM debian\n");
+  spit(Dir / "svc" / "api.Dockerfile", "FROM debian\n");
+  spit(Dir / "svc" / "Dockerfile.dev", "FROM debian\n");
+  spit(Dir / "svc" / "Dockerfile.dockerignore", "*\n");
+  spit(Dir / "svc" / "node_modules" / "Dockerfile", "FROM debian\n");
+  std::string Out;
+  EXPECT_EQ(lint("-f json svc", Out), 1);
+  auto J = nlohmann::json::parse(Out.substr(Out.find('{')));
+  std::set<std::string> Files;
+  for (auto &F : J["findings"])
+    Files.insert(F["file"]);
+  EXPECT_EQ(Files, (std::set<std::string>{"svc/Containerfile", "svc/Dockerfile.dev",
+                                          "svc/api.Dockerfile"}));
+}
+
+TEST_F(CliTest, ConfigIsFoundByWalkingUpAndHadolintYamlIsRead) {
+  fs::create_directories(Dir / "a" / "b");
+  spit(Dir / ".hadolint.yaml", "ignored:\n  - DL3006\n");
+  spit(Dir / "a" / "b" / "Dockerfile", "FROM debian\n");
+  std::string Out;
+  EXPECT_EQ(lint("a/b/Dockerfile", Out), 0) << Out;
+  spit(Dir / "a" / ".ballast.yaml", "override:\n  error: [DL3006]\nfailure-threshold: error\n");
+  EXPECT_EQ(lint("a/b/Dockerfile", Out), 1) << Out;
+  EXPECT_THAT(Out, HasSubstr("error[DL3006]"));
+  spit(Dir / "a" / ".ballast.yaml", "ignored: [DL3006\n");
+  EXPECT_EQ(lint("a/b/Dockerfile", Out), 2) << Out;
+  EXPECT_THAT(Out, HasSubstr(".ballast.yaml:"));
+}
+
+TEST_F(CliTest, DumpAstPrintsBuildKitsDump) {
+  spit(Dir / "Dockerfile", "FROM a AS b\nONBUILD RUN x\n");
+  std::string Out;
+  EXPECT_EQ(run(exe() + " dump-ast " + (Dir / "Dockerfile").string(), Out), 0);
+  EXPECT_EQ(Out, "(from \"a\" \"AS\" \"b\")\n(onbuild (run \"x\"))\n");
+}
+
+TEST_F(CliTest, ExplainPrintsTheDocAndSuggestsIds) {
+  std::string Out;
+  EXPECT_EQ(run(exe() + " explain dl3006", Out), 0);
+  EXPECT_THAT(Out, HasSubstr("# DL3006"));
+  EXPECT_EQ(run(exe() + " explain DL3060x", Out, true), 2);
+  EXPECT_THAT(Out, HasSubstr("did you mean"));
+}
