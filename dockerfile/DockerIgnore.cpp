@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <utility>
 
 #include "support/Errors.h"
@@ -881,6 +882,8 @@ struct PatternProgram {
   uint32_t Start = 0;
   /// False when an alternation (a raw `|`) lets a branch start past offset 0.
   bool Anchored = true;
+  /// Bytes every match must start and end with (a prefilter before the NFA).
+  std::string RequiredPrefix, RequiredSuffix;
 
   bool inClass(uint32_t Index, uint32_t R) const {
     for (const auto &[Lo, Hi] : Classes[Index]) {
@@ -900,7 +903,11 @@ struct PatternProgram {
       if (Path.endswith(Literal))
         return true;
       return Literal[0] == '/' && Path == llvm::StringRef(Literal).drop_front();
-    case IgnoreMatchKind::Regexp: return run(Path);
+    case IgnoreMatchKind::Regexp:
+      if (Path.size() < RequiredPrefix.size() + RequiredSuffix.size() ||
+          !Path.startswith(RequiredPrefix) || !Path.endswith(RequiredSuffix))
+        return false;
+      return run(Path);
     }
     return false;
   }
@@ -909,9 +916,22 @@ struct PatternProgram {
   /// MatchString. Without alternation every program starts with `^`, so one thread at
   /// offset 0 suffices; otherwise a new thread starts at every offset.
   bool run(llvm::StringRef S) const {
-    size_t N = Insts.size();
-    std::vector<uint32_t> Mark(N, 0), Cur, Nxt, Stack;
-    uint32_t Gen = 1;
+    // Per-thread scratch reused across calls: Mark holds the generation that last
+    // visited each instruction, so it needs no clearing between steps or calls.
+    struct Scratch {
+      std::vector<uint32_t> Mark, Cur, Nxt, Stack;
+      uint32_t Gen = 0;
+    };
+    thread_local Scratch Sc;
+    std::vector<uint32_t> &Mark = Sc.Mark, &Cur = Sc.Cur, &Nxt = Sc.Nxt, &Stack = Sc.Stack;
+    if (Mark.size() < Insts.size() || Sc.Gen > UINT32_MAX - S.size() - 2) {
+      Mark.assign(std::max(Mark.size(), Insts.size()), 0);
+      Sc.Gen = 0;
+    }
+    uint32_t &Gen = Sc.Gen;
+    ++Gen;
+    Cur.clear();
+    Stack.clear();
     bool Matched = false;
     auto RuneAt = [&](size_t Pos) -> int {
       return Pos < S.size() ? static_cast<int>(decodeRune(S, Pos).first) : NoRune;
@@ -1038,6 +1058,25 @@ bool buildProgram(detail::PatternProgram &P, const Alternatives &Alts, std::stri
     Start = Emit({Inst::Split, 0, Entries[I], Start});
   P.Start = Start;
   P.Anchored = Alts.size() == 1;
+  if (P.Anchored) {
+    // Cheap rejection: ASCII literals right after the leading `^` and right before a
+    // final `$` must be the path's first and last bytes (an ASCII byte always decodes
+    // to itself and is never part of another rune).
+    const std::vector<Node> &Nodes = Alts[0];
+    auto IsAsciiLiteral = [](const Node &N) {
+      return N.Kind == Node::Literal && N.Min == 1 && N.Max == 1 && N.Value < 0x80;
+    };
+    auto IsAssert = [](const Node &N, AssertKind K) {
+      return N.Kind == Node::Assert && N.Min == 1 && AssertKind(N.Value) == K;
+    };
+    size_t Begin = 0, End = Nodes.size();
+    if (Begin < End && IsAssert(Nodes[Begin], AssertKind::BeginText))
+      for (++Begin; Begin < End && IsAsciiLiteral(Nodes[Begin]); ++Begin)
+        P.RequiredPrefix += static_cast<char>(Nodes[Begin].Value);
+    if (End > Begin && IsAssert(Nodes[End - 1], AssertKind::EndText))
+      for (--End; End > Begin && IsAsciiLiteral(Nodes[End - 1]); --End)
+        P.RequiredSuffix.insert(P.RequiredSuffix.begin(), static_cast<char>(Nodes[End - 1].Value));
+  }
   return true;
 }
 
@@ -1133,7 +1172,7 @@ std::string cleanPath(llvm::StringRef Path) {
 llvm::Expected<std::vector<IgnoreLine>> readIgnoreLines(llvm::StringRef Text,
                                                         llvm::StringRef FileName) {
   // bufio.Scanner's default limit: a line of 64 KiB or more stops the read.
-  constexpr size_t MaxLine = 64 * 1024;
+  constexpr size_t MaxLine = size_t(64) * 1024;
   std::vector<IgnoreLine> Lines;
   unsigned LineNo = 0;
   for (size_t Pos = 0; Pos < Text.size();) {

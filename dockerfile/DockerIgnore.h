@@ -79,7 +79,8 @@ struct MatchInfo {
 enum class WalkDecision {
   /// The entry is sent.
   Include,
-  /// The entry is not sent; a directory is still walked, as an exception may re-include below it.
+  /// The entry is not sent; a directory is still walked because an exception may re-include
+  /// something below it, and is then sent only as the parent of what was re-included.
   Exclude,
   /// The directory and everything below it are left out without being walked.
   ExcludeAndSkip,

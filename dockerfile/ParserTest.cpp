@@ -141,3 +141,26 @@ TEST(ParserTest, UnknownInstructionIsKeptNotFatal) {
   EXPECT_EQ(DF.Instructions[1].Kind, InstrKind::Unknown);
   EXPECT_EQ(DF.Instructions[1].Keyword, "frobnicate");
 }
+
+#include "dockerfile/Stages.h"
+
+TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
+  Dockerfile DF = parse("Dockerfile", "ARG BASE=debian:12\n"
+                                      "FROM $BASE AS build\n"
+                                      "FROM bin-${TARGETOS} AS bins\n"
+                                      "FROM scratch\n"
+                                      "COPY --from=build /a /a\n"
+                                      "RUN --mount=from=bins,target=/b true\n");
+  StageGraph G = StageGraph::build(DF);
+  ASSERT_EQ(G.Stages.size(), 3u);
+  EXPECT_EQ(G.Stages[0].ResolvedImage, "debian:12");
+  EXPECT_EQ(G.Stages[1].ResolvedImage, "bin-${TARGETOS}");
+  EXPECT_EQ(G.Stages[2].DependsOn, (std::set<unsigned>{0, 1}));
+  EXPECT_TRUE(G.Stages[0].ReachesTarget);
+  StageGraph T = StageGraph::build(DF, "build");
+  EXPECT_TRUE(T.Stages[0].ReachesTarget);
+  EXPECT_FALSE(T.Stages[1].ReachesTarget);
+  EXPECT_FALSE(T.Stages[2].ReachesTarget);
+  StageGraph O = StageGraph::build(DF, "", {{"BASE", "ubuntu:24.04"}});
+  EXPECT_EQ(O.Stages[0].ResolvedImage, "ubuntu:24.04");
+}

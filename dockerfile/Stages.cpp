@@ -18,7 +18,11 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
       if (!I.Args.empty()) {
         S.Image = I.Args[0].Text;
         S.ImageRange = I.Args[0].Range;
-        auto R = expandWord(S.Image, Globals, DF.Escape);
+        // Unset names (TARGETOS and friends come from the builder) stay as written.
+        ExpandOptions Opts;
+        Opts.Escape = DF.Escape;
+        Opts.SkipUnset = true;
+        auto R = expandWord(S.Image, Globals, Opts);
         if (R)
           S.ResolvedImage = R->Text;
         else {

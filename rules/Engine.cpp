@@ -34,8 +34,11 @@ LintResult lintText(std::string Path, std::string Text, const Config &Cfg,
     C.add(std::move(F));
   }
 
-  for (const RuleDef &D : allRuleDefs()) {
-    const RuleInfo &Info = *findRule(D.Info().Id);
+  llvm::ArrayRef<RuleInfo> Cat = catalogue();
+  llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
+  for (size_t K = 0; K < Defs.size(); ++K) {
+    const RuleDef &D = Defs[K];
+    const RuleInfo &Info = Cat[K];
     if (Cfg.isIgnored(Info.Id, Info.Aliases, Path))
       continue;
     std::unique_ptr<Rule> Ru = D.Make();

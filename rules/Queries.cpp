@@ -229,7 +229,7 @@ SourceRange commandHead(const shell::Command &Cmd) {
   if (Cmd.Args.empty())
     return Cmd.Range;
   SourceRange R = Cmd.Args.front().Range;
-  if (Cmd.Spec && Cmd.Spec->HasSubcommand)
+  if (!Cmd.Spec || Cmd.Spec->HasSubcommand)
     if (std::optional<shell::Word> Sub = Cmd.subcommand())
       R.End = Sub->Range.End;
   return R;
@@ -389,7 +389,7 @@ std::optional<shell::Command> pipCommand(const shell::Command &Cmd) {
 
 std::string commandTitle(const shell::Command &Cmd) {
   std::string T = Cmd.basename().str();
-  if (Cmd.Spec && Cmd.Spec->HasSubcommand)
+  if (!Cmd.Spec || Cmd.Spec->HasSubcommand)
     if (std::optional<shell::Word> Sub = Cmd.subcommand())
       T += " " + Sub->Text.str();
   return T;
@@ -432,6 +432,18 @@ std::string suggestName(llvm::StringRef Name, llvm::ArrayRef<std::string> Option
     }
   }
   return Match;
+}
+
+std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef Noun,
+                           llvm::StringRef Sep) {
+  if (Unpinned.empty())
+    return "";
+  std::string First = Unpinned.front().Text.str();
+  if (Unpinned.size() == 1)
+    return "`" + First + "` has no version: use `" + First + Sep.str() + "<version>`";
+  size_t N = Unpinned.size() - 1;
+  return "`" + First + "` and " + std::to_string(N) + " other " + Noun.str() + (N > 1 ? "s" : "") +
+         " have no version: use `<" + Noun.str() + ">" + Sep.str() + "<version>`";
 }
 
 } // namespace ballast::rules

@@ -60,7 +60,8 @@ bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir);
 /// `find DIR ... -delete` / `-exec rm`.
 bool removesAnyDir(const shell::Command &Cmd, llvm::ArrayRef<llvm::StringRef> Dirs);
 
-/// The command's name through its subcommand (`apt-get -q update`), or just the name.
+/// The command's name through its subcommand (`apt-get -q update`; for tools without a spec
+/// the first positional argument), or just the name.
 SourceRange commandHead(const shell::Command &Cmd);
 
 /// Whether Cmd is the tool Tool by its option grammar (`pip3.11` is "pip").
@@ -106,7 +107,8 @@ bool experimentalCheckEnabled(const dockerfile::Dockerfile &DF, llvm::StringRef 
 /// pip's option grammar); nullopt for anything else (pipx, pipenv, uv).
 std::optional<shell::Command> pipCommand(const shell::Command &Cmd);
 
-/// How a message names the command: its basename and subcommand (`apt-get install`).
+/// How a message names the command: its basename and subcommand (`apt-get install`; for tools
+/// without a spec the first positional argument).
 std::string commandTitle(const shell::Command &Cmd);
 
 /// Where `$Name` or `${Name...}` first occurs inside Range of SF; Range itself when not found.
@@ -115,5 +117,10 @@ SourceRange findVariableReference(const SourceFile &SF, SourceRange Range, llvm:
 /// BuildKit's "did you mean" (util/suggest): the option closest to Name with an edit distance
 /// below 3, or "" (also when Name is itself an option).
 std::string suggestName(llvm::StringRef Name, llvm::ArrayRef<std::string> Options);
+
+/// "`curl` has no version: use `curl=<version>`", or for several words "`curl` and 2 other
+/// packages have no version: use `<package>=<version>`"; Sep joins name and version.
+std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef Noun,
+                           llvm::StringRef Sep);
 
 } // namespace ballast::rules

@@ -1,6 +1,8 @@
 //===- Registry.cpp -------------------------------------------------------===//
 #include "rules/Registry.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #define BALLAST_RULE(ID) BALLAST_RULE_DECL(ID)
 #include "rules/checks/AllRules.def"
 #undef BALLAST_RULE
@@ -30,14 +32,18 @@ llvm::ArrayRef<RuleInfo> catalogue() {
 }
 
 const RuleInfo *findRule(llvm::StringRef IdOrAlias) {
-  for (const RuleInfo &I : catalogue()) {
-    if (llvm::StringRef(I.Id).equals_insensitive(IdOrAlias))
-      return &I;
-    for (const std::string &A : I.Aliases)
-      if (llvm::StringRef(A).equals_insensitive(IdOrAlias))
-        return &I;
-  }
-  return nullptr;
+  // Lower-cased IDs and aliases to catalogue entries; the first rule claiming an alias wins.
+  static const llvm::StringMap<const RuleInfo *> Index = [] {
+    llvm::StringMap<const RuleInfo *> M;
+    for (const RuleInfo &I : catalogue()) {
+      M.try_emplace(llvm::StringRef(I.Id).lower(), &I);
+      for (const std::string &A : I.Aliases)
+        M.try_emplace(llvm::StringRef(A).lower(), &I);
+    }
+    return M;
+  }();
+  auto It = Index.find(IdOrAlias.lower());
+  return It == Index.end() ? nullptr : It->second;
 }
 
 } // namespace ballast::rules

@@ -130,7 +130,8 @@ struct Command {
   int ShellScriptArg = -1;
   /// Number of enclosing compound commands (subshells, groups, if, loops, case, functions).
   uint16_t Depth = 0;
-  /// Number of enclosing command substitutions (`$(...)`, backticks, `<(...)`).
+  /// Number of enclosing command substitutions (`$(...)`, backticks, `<(...)`) in the same shell
+  /// (a `sh -c` body starts again at 0).
   uint16_t SubstitutionDepth = 0;
   /// Number of enclosing `sh -c` bodies.
   uint16_t ShellDepth = 0;

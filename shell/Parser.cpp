@@ -637,7 +637,7 @@ size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
     llvm::SmallVector<Redirect, 1> Rs;
     parseRedirect(Rs);
     for (Redirect &R : Rs)
-      S.Constructs[ConstructIndex].Redirects.push_back(std::move(R));
+      S.Constructs[ConstructIndex].Redirects.push_back(R);
     End = Pos;
   }
 }
@@ -1016,7 +1016,7 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
     if (HasTarget)
       Pending.push_back({static_cast<unsigned>(R.HereDoc), R.Target.Text, D.StripTabs});
   }
-  Out.push_back(std::move(R));
+  Out.push_back(R);
   return true;
 }
 
@@ -1396,7 +1396,7 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
   size_t Dollar = Pos;
   size_t CookedBegin = B.Buf.size();
   char N = peek(1);
-  auto noteExpansion = [&] {
+  auto NoteExpansion = [&] {
     B.HasExpansion = true;
     if (B.Expansions)
       B.Expansions->push_back(
@@ -1412,12 +1412,12 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
       B.HasSubstitution = true;
     }
     putRaw(B, Dollar, Pos);
-    return noteExpansion();
+    return NoteExpansion();
   }
   if (N == '{') {
     scanBraceParameter(Dollar);
     putRaw(B, Dollar, Pos);
-    return noteExpansion();
+    return NoteExpansion();
   }
   if (N == '\'' && !InDoubleQuotes)
     return readAnsiC(B);
@@ -1430,12 +1430,12 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
     while (Pos < T.size() && isNameChar(T[Pos]))
       ++Pos;
     putRaw(B, Dollar, Pos);
-    return noteExpansion();
+    return NoteExpansion();
   }
   if (isDigit(N) || (N != '\0' && llvm::StringRef("@*#?-$!").contains(N))) {
     Pos += 2;
     putRaw(B, Dollar, Pos);
-    return noteExpansion();
+    return NoteExpansion();
   }
   B.put('$', Pos++);
 }

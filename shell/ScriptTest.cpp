@@ -48,6 +48,7 @@ TEST(ScriptTest, SimpleCommandWordsAndRanges) {
   EXPECT_EQ(C.Args[2].Range, SourceRange(16, 18));
   EXPECT_EQ(C.Args[3].Range, SourceRange(19, 23));
   EXPECT_EQ(C.Range, SourceRange(0, 23));
+  EXPECT_EQ(slice(S, C.Range), "apt-get install -y curl");
   EXPECT_EQ(C.After, Connector::None);
   EXPECT_FALSE(C.inPipeline());
   EXPECT_EQ(C.Parent, -1);
@@ -407,6 +408,7 @@ TEST(ScriptTest, Backticks) {
   Script T = Script::parse("a `b \\`c \\$d\\` e` f");
   ASSERT_THAT(argvs(T), ElementsAre("a `b \\`c \\$d\\` e` f", "b `c $d` e", "c $d"));
   EXPECT_EQ(T.commands()[1].Args[1].Range, SourceRange(5, 14));
+  EXPECT_EQ(slice(T, T.commands()[1].Args[1].Range), "\\`c \\$d\\`");
   EXPECT_EQ(T.commands()[2].Range, SourceRange(7, 12));
   EXPECT_EQ(T.commands()[2].Args[1].Range, SourceRange(9, 12)); // `\$d`, from the backslash
   EXPECT_EQ(T.commands()[2].SubstitutionDepth, 2u);
@@ -425,6 +427,7 @@ TEST(ScriptTest, ShellDashCBodyIsParsed) {
   EXPECT_EQ(C[0].shellScript()->Text, "apt-get update && apt-get install -y x");
   EXPECT_EQ(C[1].Range, SourceRange(7, 21));
   EXPECT_EQ(C[2].Range, SourceRange(25, 45));
+  EXPECT_EQ(slice(S, C[2].Range), "apt-get install -y x");
   EXPECT_EQ(C[2].Args[3].Range, SourceRange(44, 45));
   EXPECT_EQ(C[1].Shell, 0);
   EXPECT_EQ(C[1].Parent, 0);
