@@ -35,6 +35,7 @@ const FlagSpec LintFlags[] = {
     {"disable-ignore-pragma", 0, false, "ignore `# ballast ignore=` / `# hadolint ignore=` pragmas"},
     {"fix", 0, false, "apply every safe fix in place"},
     {"diff", 0, false, "print the safe fixes as a unified diff instead of writing them"},
+    {"unsafe-fixes", 0, false, "with --fix/--diff, also apply fixes that may change behaviour"},
     {"color", 0, false, "force colour (default: when standard output is a terminal)"},
     {"no-color", 0, false, "never use colour"},
     {"help", 'h', false, "show this help"},
@@ -45,9 +46,18 @@ bool isDockerfileName(llvm::StringRef N) {
     return false;
   std::string L = N.lower();
   llvm::StringRef S(L);
-  return S == "dockerfile" || S == "containerfile" || S.startswith("dockerfile.") ||
-         S.startswith("dockerfile-") || S.startswith("containerfile.") ||
-         S.endswith(".dockerfile") || S.endswith(".containerfile");
+  // Dockerfile, Dockerfile.dev, Dockerfile-prod, api.Dockerfile, prod_Dockerfile, Containerfile...
+  for (llvm::StringRef Base : {"dockerfile", "containerfile"}) {
+    size_t At = S.find(Base);
+    if (At == llvm::StringRef::npos)
+      continue;
+    bool StartOk = At == 0 || llvm::StringRef("._-").contains(S[At - 1]);
+    size_t End = At + Base.size();
+    bool EndOk = End == S.size() || llvm::StringRef("._-").contains(S[End]);
+    if (StartOk && EndOk)
+      return true;
+  }
+  return false;
 }
 
 llvm::Error collect(llvm::StringRef Path, std::vector<std::string> &Out) {
@@ -224,11 +234,15 @@ int runLint(const std::vector<std::string> &Argv) {
       return Usage("--shellcheck=always but no shellcheck program is installed; install it "
                    "(apt-get install shellcheck) or use --shellcheck=auto");
 
-  auto IsSafe = [](const Finding &F) {
+  bool Unsafe = A->flag("unsafe-fixes");
+  auto IsSafe = [Unsafe](const Finding &F) {
     const RuleInfo *R = rules::findRule(F.RuleId);
-    return R && R->Fixes == FixSafety::Safe;
+    return R && (R->Fixes == FixSafety::Safe || (Unsafe && R->Fixes == FixSafety::Unsafe));
   };
-  auto MayReshape = [](const Finding &F) { return F.RuleId == "DL3059"; };
+  auto MayReshape = [](const Finding &F) {
+    const RuleInfo *R = rules::findRule(F.RuleId);
+    return R && R->FixReshapes;
+  };
   llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
     if (!J.ReadError.empty())
       return;

@@ -113,12 +113,12 @@ std::string unifiedDiff(llvm::StringRef Path, llvm::StringRef Before, llvm::Stri
     if (I < N && J < M && A[Pre + I] == B[Pre + J]) {
       Ops.push_back({' ', Pre + I, Pre + J});
       ++I, ++J;
-    } else if (J < M && (I == N || L[I][J + 1] >= L[I + 1][J])) {
-      Ops.push_back({'+', Pre + I, Pre + J});
-      ++J;
-    } else {
+    } else if (I < N && (J == M || L[I + 1][J] >= L[I][J + 1])) {
       Ops.push_back({'-', Pre + I, Pre + J});
       ++I;
+    } else {
+      Ops.push_back({'+', Pre + I, Pre + J});
+      ++J;
     }
   }
   for (size_t K = 0; K < Suf; ++K)

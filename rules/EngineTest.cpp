@@ -10,9 +10,11 @@ using namespace ballast::rules;
 namespace {
 
 std::vector<std::string> ids(const LintResult &R) {
+  // Only the rules these tests are about; others may fire on the same lines.
   std::vector<std::string> V;
   for (const Finding &F : R.Findings)
-    V.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line));
+    if (F.RuleId == "DL3006" || F.RuleId == "DL3007" || F.RuleId == "DL1000")
+      V.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line));
   return V;
 }
 
@@ -49,9 +51,10 @@ TEST(EngineTest, ConfigOverridesSeverityAndIgnores) {
   auto C = parseConfig("override:\n  error: [DL3006]\nignored: [DL3007]\n", ".ballast.yaml");
   ASSERT_TRUE(bool(C));
   LintResult R = lint("FROM debian\nFROM node:latest\n", *C);
-  ASSERT_EQ(R.Findings.size(), 1u);
-  EXPECT_EQ(R.Findings[0].RuleId, "DL3006");
-  EXPECT_EQ(R.Findings[0].Sev, Severity::Error);
+  ASSERT_EQ(ids(R), (std::vector<std::string>{"DL3006@1"}));
+  for (const Finding &F : R.Findings)
+    if (F.RuleId == "DL3006")
+      EXPECT_EQ(F.Sev, Severity::Error);
 }
 
 TEST(EngineTest, PerPathOverridesMatchGlobs) {

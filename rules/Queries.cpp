@@ -446,4 +446,8 @@ std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef
          " have no version: use `<" + Noun.str() + ">" + Sep.str() + "<version>`";
 }
 
+bool isAptSimulation(const shell::Command &Cmd) {
+  return Cmd.hasAnyFlag({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"});
+}
+
 } // namespace ballast::rules

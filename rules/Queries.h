@@ -123,4 +123,8 @@ std::string suggestName(llvm::StringRef Name, llvm::ArrayRef<std::string> Option
 std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef Noun,
                            llvm::StringRef Sep);
 
+/// Whether an apt-get/apt command only simulates (`-s`, `--simulate`, `--just-print`,
+/// `--dry-run`, `--recon`, `--no-act`): it installs nothing and asks nothing.
+bool isAptSimulation(const shell::Command &Cmd);
+
 } // namespace ballast::rules

@@ -26,6 +26,9 @@ struct RuleInfo {
   Category Cat = Category::Correctness;
   std::string Title;                ///< one line, lower case, no trailing period
   FixSafety Fixes = FixSafety::None;
+  /// The fix changes instruction keywords or merges instructions on purpose (DL3059 merges RUNs,
+  /// DL4000 turns MAINTAINER into LABEL), so the fixer must not refuse it for that.
+  bool FixReshapes = false;
   /// CVSS-like 0.0-10.0 for security rules (SARIF security-severity); empty otherwise.
   std::string SecuritySeverity;
   /// The doc page (docs/rules/<ID>.md) as markdown; filled from the embedded docs.

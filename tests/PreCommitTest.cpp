@@ -22,8 +22,8 @@ TEST(PreCommitTest, TryRepoFailsOnTheBadFileAndPassesTheGoodOne) {
             0)
       << Out;
   fs::create_directories(Dir / "svc");
-  spit(Dir / "svc" / "Containerfile", "FROM debian\nRUN true\n");
-  spit(Dir / "api.Dockerfile", "FROM debian:12-slim\nRUN true\n");
+  spit(Dir / "svc" / "Containerfile", "FROM busybox\nUSER 65534\n");
+  spit(Dir / "api.Dockerfile", "FROM busybox:1.36\nUSER 65534\n");
   spit(Dir / "README.md", "FROM nothing\n");
   ASSERT_EQ(run(Env + "git add -A && git commit -qm init", Out, true), 0) << Out;
   // pre-commit try-repo needs the hook repository as a git repo: the source tree is one.
@@ -34,7 +34,7 @@ TEST(PreCommitTest, TryRepoFailsOnTheBadFileAndPassesTheGoodOne) {
   EXPECT_THAT(Out, ::testing::HasSubstr("svc/Containerfile:1:6: warning[DL3006]"));
   EXPECT_THAT(Out, ::testing::Not(::testing::HasSubstr("api.Dockerfile:")));
   EXPECT_THAT(Out, ::testing::Not(::testing::HasSubstr("README.md")));
-  spit(Dir / "svc" / "Containerfile", "FROM debian:12\nRUN true\n");
+  spit(Dir / "svc" / "Containerfile", "FROM busybox:1.36\nUSER 65534\n");
   RC = run(Env + "pre-commit try-repo " + sourceDir().string() + " ballast-lint --all-files", Out,
            true);
   EXPECT_EQ(RC, 0) << Out;

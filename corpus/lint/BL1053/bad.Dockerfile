@@ -1,0 +1,4 @@
+FROM node:20-slim
+COPY package.json ./
+COPY . .
+COPY . /again

@@ -1,0 +1,2 @@
+FROM nginx:1.25
+EXPOSE 80/TCP 53/Udp

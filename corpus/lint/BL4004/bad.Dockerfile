@@ -1,0 +1,2 @@
+FROM debian:12 as build
+from debian:12 AS test

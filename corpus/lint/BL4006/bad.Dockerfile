@@ -1,0 +1,5 @@
+ARG BASE
+ARG TAG
+FROM $BASE
+FROM alpine:${TAG}
+FROM ${REGISTRY:-Docker.io}/Library/alpine

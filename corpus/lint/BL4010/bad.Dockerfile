@@ -1,0 +1,4 @@
+ARG VERSION=3.19
+FROM alpine:$VERSON
+FROM --platform=$BUILD_PLATFORM debian:12
+FROM ${REGISTRY}/app:1

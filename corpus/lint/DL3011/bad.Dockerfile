@@ -1,0 +1,3 @@
+FROM nginx:1.25
+EXPOSE 80 80800
+EXPOSE 8000-70000/udp http

@@ -1,0 +1,4 @@
+FROM node:20
+COPY package.json app/
+FROM node:20 AS two
+ADD src .

@@ -1,0 +1,3 @@
+FROM debian:12
+RUN wget https://example.com/tool.tgz
+RUN wget -O /tmp/x.tgz https://example.com/x.tgz

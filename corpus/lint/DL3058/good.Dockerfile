@@ -1,0 +1,3 @@
+FROM debian:12
+LABEL maintainer="jane.doe+docker@example.com"
+LABEL maintainer="ops@[192.0.2.1]"

@@ -1,0 +1,5 @@
+FROM alpine:3.19 AS scratch
+RUN echo build > /out
+
+FROM alpine:3.19 AS Context
+COPY --from=scratch /out /out

@@ -1,0 +1,7 @@
+FROM debian:12 AS build
+RUN echo hi > /hello
+
+FROM scratch
+COPY --from=build /hello /
+COPY / /context-root/
+COPY . /

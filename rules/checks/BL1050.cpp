@@ -1,0 +1,143 @@
+//===- BL1050.cpp - Files created in one layer and deleted in a later one -===//
+#include <map>
+
+#include "dockerfile/DockerIgnore.h"
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Where a file was put into a layer.
+struct Created {
+  std::string Path; ///< absolute, cleaned
+  SourceRange Where;
+  std::string How; ///< "downloaded", "copied"
+};
+
+std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
+  if (P.startswith("/"))
+    return cleanPath(P);
+  if (Dir.empty())
+    return "";
+  return cleanPath(Dir.str() + "/" + P.str());
+}
+
+class DeletedLater : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (C.inOnbuild() || !C.stage())
+      return;
+    if (C.stage() != CurStage) {
+      CurStage = C.stage();
+      Files.clear();
+      Workdir = ""; // the base image's WORKDIR is unknown
+    }
+    if (I.Kind == InstrKind::Workdir && !I.Args.empty()) {
+      llvm::StringRef W = I.Args.front().Text;
+      Workdir = hasVariable(W) ? "" : joinPath(Workdir, W);
+      return;
+    }
+    if (I.Kind == InstrKind::Copy || I.Kind == InstrKind::Add) {
+      recordCopy(I);
+      return;
+    }
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S)
+      return;
+    bool Reaches = leftoversReachImage(C);
+    bool UsesCd = S->usesCd();
+    std::vector<Created> New;
+    for (const shell::Command &Cmd : S->commands()) {
+      if (Cmd.is("rm")) {
+        for (const shell::Word &A : Cmd.positionalArgs()) {
+          if (A.HasExpansion || (UsesCd && !A.Text.startswith("/")))
+            continue;
+          std::string T = A.Text.startswith("/") ? A.Text.str() : joinPath(Workdir, A.Text);
+          if (T.empty())
+            continue;
+          for (auto It = Files.begin(); It != Files.end();) {
+            if (!pathCovers(T, It->Path)) {
+              ++It;
+              continue;
+            }
+            if (Reaches)
+              C.report(C.scriptRange(I, A.Range),
+                       "`" + It->Path + "` was " + It->How +
+                           " in an earlier layer, so deleting it here does not make the image "
+                           "smaller; create and delete it in the same RUN (or use a build stage "
+                           "or a bind mount)")
+                  .note(It->Where, It->How + " here");
+            It = Files.erase(It);
+          }
+          llvm::erase_if(New, [&](const Created &F) { return pathCovers(T, F.Path); });
+        }
+        continue;
+      }
+      if (UsesCd)
+        continue;
+      std::optional<shell::Word> Out;
+      if (Cmd.is("curl"))
+        Out = Cmd.flagValue("-o");
+      else if (Cmd.is("wget"))
+        Out = Cmd.flagValue("-O");
+      if (!Out || !Out->isLiteral() || Out->Text == "-" || Out->Text.empty())
+        continue;
+      std::string P = joinPath(Workdir, Out->Text);
+      if (!P.empty())
+        New.push_back({P, C.scriptRange(I, Out->Range), "downloaded"});
+    }
+    Files.insert(Files.end(), New.begin(), New.end());
+  }
+
+private:
+  void recordCopy(const Instruction &I) {
+    if (I.Args.size() < 2 || !I.Heredocs.empty())
+      return;
+    const Word &Dest = I.Args.back();
+    if (hasVariable(Dest.Text))
+      return;
+    std::string D = joinPath(Workdir, Dest.Text);
+    if (D.empty() || D == "/")
+      return;
+    bool IntoDir = llvm::StringRef(Dest.Text).endswith("/") || I.Args.size() > 2;
+    for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
+      llvm::StringRef Src = I.Args[K].Text;
+      if (hasVariable(Src) || Src.contains('*') || Src.contains('?') || Src.contains("://"))
+        continue;
+      std::string P = D;
+      if (IntoDir) {
+        // A folder source copies its content: which names land is unknown here.
+        std::string Clean = cleanPath(Src);
+        llvm::StringRef Base = llvm::StringRef(Clean);
+        if (Base.contains('/'))
+          Base = Base.rsplit('/').second;
+        if (Src.endswith("/") || Base == "." || Base.empty())
+          continue;
+        P = cleanPath(D + "/" + Base.str());
+      }
+      Files.push_back({P, Dest.Range, "copied"});
+    }
+  }
+
+  const Stage *CurStage = nullptr;
+  std::string Workdir;
+  std::vector<Created> Files;
+};
+
+} // namespace
+
+RuleInfo infoBL1050() {
+  RuleInfo R;
+  R.Id = "BL1050";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Size;
+  R.Title = "file deleted in a later layer than the one that created it";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL1050() { return std::make_unique<DeletedLater>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,74 @@
+//===- BL1053.cpp - Whole context copied without a fitting .dockerignore --===//
+#include <filesystem>
+
+#include "rules/BuildContext.h"
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+namespace fs = std::filesystem;
+
+class ContextNotIgnored : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (Done || (I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.flag("from") ||
+        I.Args.size() < 2 || !I.Heredocs.empty())
+      return;
+    const Word *Src = nullptr;
+    for (size_t K = 0; K + 1 < I.Args.size(); ++K)
+      if (isWholeContextSource(I.Args[K].Text))
+        Src = &I.Args[K];
+    if (!Src)
+      return;
+    Done = true; // one finding per file: the fix is one .dockerignore
+    BuildContextView V = loadBuildContext(C);
+    if (!V.Known)
+      return;
+    fs::path Root(C.model().contextDir().str());
+    std::error_code EC;
+    bool HasGit = fs::exists(Root / ".git", EC);
+    bool HasNodeModules = fs::is_directory(Root / "node_modules", EC);
+    if (!V.IgnorePath) {
+      std::string Extra;
+      if (HasNodeModules)
+        Extra = " and `node_modules`";
+      C.report(Src->Range, "the build context has no .dockerignore, so `" +
+                               llvm::StringRef(I.Keyword).upper() + " " + Src->Text +
+                               "` sends and copies everything in it; add a .dockerignore that "
+                               "excludes at least `.git`" +
+                               Extra + " and local build output");
+      return;
+    }
+    std::string Missing;
+    if (HasGit && !V.Ignore.matches(".git"))
+      Missing = "`.git`";
+    if (HasNodeModules && !V.Ignore.matches("node_modules"))
+      Missing += std::string(Missing.empty() ? "" : " and ") + "`node_modules`";
+    if (Missing.empty())
+      return;
+    C.report(Src->Range, "`" + llvm::StringRef(I.Keyword).upper() + " " + Src->Text + "` copies " +
+                             Missing + " because " + fs::path(*V.IgnorePath).filename().string() +
+                             " does not exclude it; add it to the ignore file");
+  }
+
+private:
+  bool Done = false;
+};
+
+} // namespace
+
+RuleInfo infoBL1053() {
+  RuleInfo R;
+  R.Id = "BL1053";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Size;
+  R.Title = "whole build context copied without a .dockerignore excluding .git or node_modules";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL1053() { return std::make_unique<ContextNotIgnored>(); }
+
+} // namespace ballast::rules

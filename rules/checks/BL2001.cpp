@@ -1,0 +1,104 @@
+//===- BL2001.cpp - Downloaded script piped into a shell unverified -------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+bool isDownloader(const shell::Command &Cmd) { return Cmd.isAnyOf({"curl", "wget"}); }
+
+bool isShellName(llvm::StringRef N) {
+  N = N.rsplit('/').second.empty() ? N : N.rsplit('/').second;
+  return N == "sh" || N == "bash" || N == "zsh" || N == "dash" || N == "ash" || N == "ksh";
+}
+
+/// How the message names the shell command: `bash`, `sudo bash`.
+std::string shellTitle(const shell::Command &Cmd) {
+  if (Cmd.isAnyOf({"sudo", "doas"}))
+    for (const shell::Word &A : Cmd.args())
+      if (!A.Text.startswith("-"))
+        return Cmd.basename().str() + " " + A.Text.str();
+  return Cmd.basename().str();
+}
+
+/// A shell, also run through `sudo`/`doas` (`| sudo bash -s`).
+bool isShell(const shell::Command &Cmd) {
+  if (Cmd.isAnyOf({"sudo", "doas"})) {
+    for (const shell::Word &A : Cmd.args())
+      if (!A.Text.startswith("-"))
+        return isShellName(A.Text);
+    return false;
+  }
+  return isShellName(Cmd.Name);
+}
+
+/// A command in the RUN that verifies a download: `sha256sum -c`, `gpg --verify`, `gpgv`...
+bool verifies(const shell::Command &Cmd) {
+  if (Cmd.isAnyOf({"sha256sum", "sha512sum", "sha384sum", "sha1sum", "md5sum", "b2sum", "shasum"}))
+    return Cmd.hasAnyFlag({"-c", "--check"});
+  if (Cmd.isAnyOf({"gpg", "gpg2"}))
+    return Cmd.hasFlag("--verify");
+  if (Cmd.is("gpgv") || Cmd.is("minisign") || Cmd.is("signify"))
+    return true;
+  if (Cmd.is("cosign"))
+    return Cmd.hasArgStartingWith("verify");
+  return false;
+}
+
+class PipeToShell : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || S->anyCommand(verifies))
+      return;
+    auto Cmds = S->commands();
+    for (const shell::Command &Sh : Cmds) {
+      if (!isShell(Sh))
+        continue;
+      const shell::Command *Dl = nullptr;
+      if (Sh.inPipeline() && Sh.PipelineIndex > 0 && Sh.ShellScriptArg < 0 && !Sh.hasFlag("-c")) {
+        // `curl URL | sh`: a downloader in an earlier element of the same pipeline.
+        for (unsigned Idx : S->pipelines()[Sh.Pipeline].Commands) {
+          const shell::Command &E = Cmds[Idx];
+          if (E.PipelineIndex < Sh.PipelineIndex && isDownloader(E)) {
+            Dl = &E;
+            break;
+          }
+        }
+      } else {
+        // `sh -c "$(curl URL)"` or `bash <(curl URL)`: a downloader substituted into its words.
+        for (const shell::Command &E : Cmds)
+          if (isDownloader(E) && E.Parent >= 0 && &Cmds[E.Parent] == &Sh &&
+              E.Shell != int(S->indexOf(Sh))) {
+            Dl = &E;
+            break;
+          }
+      }
+      if (!Dl)
+        continue;
+      C.report(C.scriptRange(I, Sh.Args.front().Range),
+               "`" + Dl->basename().str() + " ... | " + shellTitle(Sh) +
+                   "` runs a downloaded script without verifying it; download it to a file, "
+                   "check it with `sha256sum -c` (or `gpg --verify`), then run it")
+          .note(C.scriptRange(I, Dl->Args.front().Range), "downloaded here");
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoBL2001() {
+  RuleInfo R;
+  R.Id = "BL2001";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Security;
+  R.Title = "downloaded script piped into a shell without verification";
+  R.SecuritySeverity = "7.5";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL2001() { return std::make_unique<PipeToShell>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,158 @@
+//===- BL2004.cpp - Secrets copied into the image -------------------------===//
+#include "rules/BuildContext.h"
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Splits a file name into lower-case tokens on `.`, `-` and `_`.
+llvm::SmallVector<std::string, 4> nameTokens(llvm::StringRef Name) {
+  llvm::SmallVector<std::string, 4> T;
+  std::string Cur;
+  for (char C : Name) {
+    if (C == '.' || C == '-' || C == '_') {
+      if (!Cur.empty())
+        T.push_back(std::move(Cur));
+      Cur.clear();
+    } else {
+      Cur += llvm::toLower(C);
+    }
+  }
+  if (!Cur.empty())
+    T.push_back(std::move(Cur));
+  return T;
+}
+
+/// A `.pem`/`.key` whose name says it is public: certificates, CA bundles, signing keyrings.
+bool looksPublic(llvm::StringRef Name) {
+  static const llvm::StringRef Public[] = {"pub",     "public", "ca",        "cert",    "certs",
+                                           "crt",     "chain",  "fullchain", "bundle",  "root",
+                                           "trust",   "gpg",    "signing",   "keyring", "archive",
+                                           "release", "repo",   "apt",       "rpm",     "cacert"};
+  for (const std::string &T : nameTokens(Name))
+    if (llvm::is_contained(Public, llvm::StringRef(T)))
+      return true;
+  return false;
+}
+
+/// A `.pem`/`.key` whose name says it is a private key (`server.key`, `tls.key`, `privkey.pem`);
+/// other names (`jenkins.io-2026.key`) are usually public signing keys.
+bool looksPrivate(llvm::StringRef Name) {
+  static const llvm::StringRef Private[] = {"private", "priv",   "privkey", "server", "tls",
+                                            "ssl",     "client", "key",     "id"};
+  auto T = nameTokens(Name);
+  // The last token is the extension; `server.key` has "server", `key.pem` has "key".
+  for (size_t K = 0; K + 1 < T.size(); ++K)
+    if (llvm::is_contained(Private, llvm::StringRef(T[K])))
+      return true;
+  return false;
+}
+
+/// Why the context path (or source word) Path looks like a secret, or "" when it does not.
+std::string secretKind(llvm::StringRef Path) {
+  llvm::StringRef P = Path;
+  while (P.size() > 1 && P.endswith("/"))
+    P = P.drop_back();
+  llvm::SmallVector<llvm::StringRef, 8> Segs;
+  P.split(Segs, '/', -1, false);
+  for (llvm::StringRef S : Segs)
+    if (S == ".ssh" || S == ".aws" || S == ".gnupg")
+      return "`" + S.str() + "/` folder";
+  if (Segs.empty())
+    return "";
+  llvm::StringRef Base = Segs.back();
+  std::string L = Base.lower();
+  llvm::StringRef B(L);
+  if (B == ".env" || (B.startswith(".env.") && !B.endswith(".example") && !B.endswith(".sample") &&
+                      !B.endswith(".template") && !B.endswith(".dist") && !B.endswith(".defaults")))
+    return "environment file";
+  if (B == "id_rsa" || B == "id_dsa" || B == "id_ecdsa" || B == "id_ed25519")
+    return "SSH private key";
+  if (B == ".npmrc" || B == ".pypirc" || B == ".netrc" || B == ".git-credentials" ||
+      B == ".dockercfg")
+    return "credentials file";
+  if (B == "credentials" || B == "credentials.json" || B == "service-account.json")
+    return "credentials file";
+  if ((B.endswith(".pem") || B.endswith(".key") || B.endswith(".p12") || B.endswith(".pfx")) &&
+      looksPrivate(Base) && !looksPublic(Base))
+    return "private key";
+  return "";
+}
+
+/// Destinations where public keys and certificates go.
+bool publicKeyDestination(llvm::StringRef Dest) {
+  return Dest.contains("ca-certificates") || Dest.contains("keyrings") ||
+         Dest.contains("/etc/apt") || Dest.contains("rpm-gpg") || Dest.contains("/etc/ssl/certs") ||
+         Dest.contains("/etc/pki");
+}
+
+class SecretCopied : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if ((I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.Args.size() < 2 ||
+        I.flag("from") || !I.Heredocs.empty())
+      return;
+    llvm::StringRef Dest = I.Args.back().Text;
+    for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
+      const Word &Src = I.Args[K];
+      llvm::StringRef T = Src.Text;
+      if (T.contains("://") || T.startswith("git@"))
+        continue;
+      if (isWholeContextSource(T)) {
+        checkContext(C, Src);
+        continue;
+      }
+      std::string Kind = secretKind(T);
+      if (Kind.empty() || (Kind == "private key" && publicKeyDestination(Dest)))
+        continue;
+      C.report(Src.Range, "`" + T.str() + "` looks like a secret (" + Kind +
+                              ") and stays readable in the image layers; pass it with "
+                              "`RUN --mount=type=secret` (or `--mount=type=ssh`) instead of "
+                              "copying it");
+    }
+  }
+
+private:
+  void checkContext(Context &C, const Word &Src) {
+    if (!Loaded) {
+      Loaded = true;
+      View = loadBuildContext(C);
+      walkContext(View, C.model().contextDir(), 3, 5000, [&](llvm::StringRef Rel, bool IsDir) {
+        if (Found.size() < 3 && !secretKind(Rel).empty() &&
+            !(IsDir && !Rel.endswith(".ssh") && !Rel.endswith(".aws") && !Rel.endswith(".gnupg")))
+          Found.push_back(Rel.str());
+      });
+    }
+    if (Found.empty())
+      return;
+    std::string List;
+    for (const std::string &F : Found)
+      List += (List.empty() ? "`" : ", `") + F + "`";
+    C.report(Src.Range, "copying the whole context puts " + List +
+                            " in the image layers, readable by anyone who pulls it; exclude them "
+                            "in .dockerignore and pass secrets with `RUN --mount=type=secret`");
+  }
+
+  bool Loaded = false;
+  BuildContextView View;
+  std::vector<std::string> Found;
+};
+
+} // namespace
+
+RuleInfo infoBL2004() {
+  RuleInfo R;
+  R.Id = "BL2004";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Security;
+  R.Title = "secret file copied into the image";
+  R.SecuritySeverity = "7.5";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL2004() { return std::make_unique<SecretCopied>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,68 @@
+//===- BL2005.cpp - The final image has no USER and runs as root ----------===//
+#include <set>
+
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Base images known to set an unprivileged user themselves.
+bool baseSetsUser(llvm::StringRef Image) {
+  std::string L = Image.lower();
+  llvm::StringRef I(L);
+  return I.contains("nonroot") || I.contains("rootless") || I.startswith("cgr.dev/") ||
+         I.startswith("chainguard/");
+}
+
+class NoUser : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind == InstrKind::User && !C.inOnbuild() && C.stage())
+      WithUser.insert(C.stage()->Index);
+  }
+
+  void finish(Context &C) override {
+    const StageGraph &G = C.stages();
+    if (G.Target < 0 || size_t(G.Target) >= G.Stages.size())
+      return;
+    // The target and the stages it is built FROM: any USER there is DL3002's business.
+    const Stage *S = &G.Stages[G.Target];
+    const Stage *Root = S;
+    for (unsigned Guard = 0; S && Guard <= G.Stages.size(); ++Guard) {
+      if (WithUser.count(S->Index))
+        return;
+      Root = S;
+      S = S->BaseStage >= 0 ? &G.Stages[S->BaseStage] : nullptr;
+    }
+    if (hasVariable(Root->ResolvedImage) || baseSetsUser(Root->ResolvedImage) || Root->isScratch())
+      return;
+    const Stage &T = G.Stages[G.Target];
+    C.report(T.ImageRange, "the final image has no USER instruction, so it runs as root unless "
+                           "`" +
+                               Root->ResolvedImage +
+                               "` sets a user; add `USER <name>` for an "
+                               "unprivileged user after the steps that need root");
+  }
+
+private:
+  std::set<unsigned> WithUser;
+};
+
+} // namespace
+
+RuleInfo infoBL2005() {
+  RuleInfo R;
+  R.Id = "BL2005";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Security;
+  R.Title = "final image runs as root because no USER is set";
+  R.SecuritySeverity = "4.0";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL2005() { return std::make_unique<NoUser>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,62 @@
+//===- BL4001.cpp - Instruction keywords should use consistent casing -----===//
+//
+// BuildKit's ConsistentInstructionCasing: every instruction of the stages (global ARGs before
+// the first FROM and ONBUILD triggers are not counted) is compared with the majority casing of
+// the self-consistent keywords (all lower or all upper); a tie counts as upper case.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class InconsistentCasing : public Rule {
+public:
+  void finish(Context &C) override {
+    const SourceFile &SF = *C.file().Source;
+    std::vector<const Instruction *> Instrs;
+    bool InStages = false;
+    unsigned Lower = 0, Upper = 0;
+    for (const Instruction &I : C.file().Instructions) {
+      InStages |= I.Kind == InstrKind::From;
+      if (!InStages || I.Kind == InstrKind::Unknown)
+        continue;
+      Instrs.push_back(&I);
+      llvm::StringRef K = SF.slice(I.KeywordRange);
+      if (K == K.lower())
+        ++Lower;
+      else if (K == K.upper())
+        ++Upper;
+    }
+    bool MajorityLower = Lower > Upper;
+    for (const Instruction *I : Instrs) {
+      llvm::StringRef K = SF.slice(I->KeywordRange);
+      std::string Want = MajorityLower ? K.lower() : K.upper();
+      if (K == Want)
+        continue;
+      C.report(I->KeywordRange, "instruction `" + K.str() + "` should be " +
+                                    (MajorityLower ? "lowercase" : "uppercase") +
+                                    " like the majority of instructions; write `" + Want + "`")
+          .fix("write `" + Want + "`", {TextEdit{I->KeywordRange, Want}});
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoBL4001() {
+  RuleInfo R;
+  R.Id = "BL4001";
+  R.Aliases = {"ConsistentInstructionCasing"};
+  R.DefaultSeverity = Severity::Style;
+  R.Cat = Category::Maintainability;
+  R.Title = "instruction keywords should use consistent casing";
+  R.Fixes = FixSafety::Safe;
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL4001() { return std::make_unique<InconsistentCasing>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,105 @@
+//===- BL4006.cpp - Default ARG values give an invalid base image ---------===//
+//
+// BuildKit's InvalidDefaultArgInFrom: with only the ARG defaults (no --build-arg), each FROM
+// image must expand to a reference distribution/reference.ParseNormalizedNamed accepts.
+//
+//===----------------------------------------------------------------------===//
+#include "re2/re2.h"
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Why Ref is not a valid normalized image reference, or "" when it is.
+std::string referenceProblem(llvm::StringRef Ref) {
+  if (Ref.empty())
+    return "an empty image name";
+  if (Ref.size() == 64 &&
+      llvm::all_of(Ref, [](char C) { return llvm::isDigit(C) || (C >= 'a' && C <= 'f'); }))
+    return "a bare 64-character image id";
+  // splitDockerDomain: the first component is a registry when it looks like a host.
+  llvm::StringRef Domain, Remainder = Ref;
+  size_t Slash = Ref.find('/');
+  if (Slash != llvm::StringRef::npos) {
+    llvm::StringRef First = Ref.take_front(Slash);
+    if (First.contains('.') || First.contains(':') || First == "localhost" ||
+        First != First.lower()) {
+      Domain = First;
+      Remainder = Ref.drop_front(Slash + 1);
+    }
+  }
+  llvm::StringRef Remote = Remainder.split('@').first;
+  size_t TagSep = Remote.find(':');
+  if (TagSep != llvm::StringRef::npos)
+    Remote = Remote.take_front(TagSep);
+  if (Remote != Remote.lower())
+    return "`" + Ref.str() + "`, whose repository name is not lowercase";
+  std::string Full;
+  if (Domain.empty())
+    Full = "docker.io/" + std::string(Remainder.contains('/') ? "" : "library/") + Remainder.str();
+  else
+    Full = Ref.str();
+  static const re2::RE2 Re(
+      R"(^((?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|)"
+      R"([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?/)"
+      R"([a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*))"
+      R"((?::([\w][\w.-]{0,127}))?)"
+      R"((?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$)");
+  std::string Name;
+  if (!re2::RE2::FullMatch(Full, Re, &Name))
+    return "`" + Ref.str() + "`, which is not a valid image reference";
+  if (Name.size() > 255)
+    return "`" + Ref.str() + "`, whose name is longer than 255 characters";
+  return "";
+}
+
+class InvalidDefaultArgInFrom : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::From || C.inOnbuild() || !C.stage() || I.Args.empty())
+      return;
+    const Word &Image = I.Args[0];
+    if (isLiteralWord(Image.Text, C.file().Escape))
+      return; // no ARG involved; a bad literal reference is a build error, not this check
+    if (!Loaded) {
+      Defaults = globalArgScope(C.file(), C.stages());
+      Loaded = true;
+    }
+    auto R = expandWord(Image.Text, Defaults, C.file().Escape);
+    if (!R) {
+      llvm::consumeError(R.takeError());
+      return;
+    }
+    std::string Why = referenceProblem(R->Text);
+    if (Why.empty())
+      return;
+    std::string Arg = !R->Unset.empty() ? R->Unset[0] : !R->Used.empty() ? R->Used[0] : "BASE";
+    C.report(Image.Range, "with the default ARG values, `" + Image.Text + "` gives " + Why +
+                              "; give `ARG " + Arg +
+                              "` a default that makes a valid image reference");
+  }
+
+private:
+  VarScope Defaults;
+  bool Loaded = false;
+};
+
+} // namespace
+
+RuleInfo infoBL4006() {
+  RuleInfo R;
+  R.Id = "BL4006";
+  R.Aliases = {"InvalidDefaultArgInFrom"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "default value for global arg results in an empty or invalid base image name";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL4006() { return std::make_unique<InvalidDefaultArgInFrom>(); }
+
+} // namespace ballast::rules

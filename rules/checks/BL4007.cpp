@@ -1,0 +1,50 @@
+//===- BL4007.cpp - Legacy `KEY value` form of ENV and LABEL --------------===//
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class LegacyKeyValue : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::Env && I.Kind != InstrKind::Label)
+      return;
+    std::string Kw = I.Kind == InstrKind::Env ? "ENV" : "LABEL";
+    for (const KeyValue &P : I.Pairs) {
+      if (P.Equals)
+        continue;
+      auto B = C.report({P.Key.Range.Begin, P.Value.Range.End},
+                        "legacy `" + Kw + " key value` form; write `" + Kw +
+                            " key=value` (the legacy form takes the whole rest of the line as "
+                            "one value)");
+      // `ENV A b` -> `ENV A=b` keeps the value only when it is one plain word on one line:
+      // with spaces, quotes or escapes the `=` form would split or unquote it differently.
+      llvm::StringRef V = P.Value.Text;
+      bool Plain = !V.empty() && I.StartLine == I.EndLine && llvm::none_of(V, [&](char Ch) {
+        return llvm::isSpace(Ch) || Ch == '"' || Ch == '\'' || Ch == C.file().Escape || Ch == '\\';
+      });
+      if (Plain && P.Key.Range.End < P.Value.Range.Begin)
+        B.fix("use `key=value`", {TextEdit{{P.Key.Range.End, P.Value.Range.Begin}, "="}});
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoBL4007() {
+  RuleInfo R;
+  R.Id = "BL4007";
+  R.Aliases = {"LegacyKeyValueFormat"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Maintainability;
+  R.Title = "legacy key/value format with whitespace separator should not be used";
+  R.Fixes = FixSafety::Safe;
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL4007() { return std::make_unique<LegacyKeyValue>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,74 @@
+//===- BL4010.cpp - FROM uses an undeclared ARG ---------------------------===//
+//
+// BuildKit's UndefinedArgInFrom: a variable in a FROM image or --platform must be a global ARG
+// (declared before the first FROM) or one of BuildKit's predefined platform ARGs.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class UndefinedArgInFrom : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.empty())
+      return;
+    if (!Loaded) {
+      std::set<std::string> Declared;
+      Globals = globalArgScope(C.file(), C.stages(), &Declared);
+      for (const std::string &D : Declared)
+        Known.push_back(D);
+      for (const auto &[Name, Value] : Globals.entries())
+        if (!Declared.count(Name))
+          Known.push_back(Name);
+      Loaded = true;
+    }
+    checkWord(C, I.Args[0].Text, I.Args[0].Range);
+    if (const Flag *F = I.flag("platform"))
+      if (F->HasValue)
+        checkWord(C, F->Value, F->Range);
+  }
+
+private:
+  void checkWord(Context &C, llvm::StringRef Text, SourceRange Range) {
+    auto R = expandWord(Text, Globals, C.file().Escape);
+    if (!R) {
+      llvm::consumeError(R.takeError());
+      return;
+    }
+    for (const std::string &Name : R->Unset) {
+      if (llvm::is_contained(Known, Name))
+        continue;
+      std::string Msg = "`$" + Name + "` is not a declared global ARG; declare `ARG " + Name +
+                        "` before the first FROM";
+      std::string Suggest = suggestName(Name, Known);
+      if (!Suggest.empty())
+        Msg += " (did you mean `$" + Suggest + "`?)";
+      C.report(findVariableReference(*C.file().Source, Range, Name), Msg);
+    }
+  }
+
+  VarScope Globals;
+  std::vector<std::string> Known;
+  bool Loaded = false;
+};
+
+} // namespace
+
+RuleInfo infoBL4010() {
+  RuleInfo R;
+  R.Id = "BL4010";
+  R.Aliases = {"UndefinedArgInFrom"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "from must use declared args";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL4010() { return std::make_unique<UndefinedArgInFrom>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,293 @@
+//===- BL4011.cpp - Variables should be defined before their use ----------===//
+//
+// BuildKit's UndefinedVar. BuildKit expands variables itself in ENV, LABEL, ARG defaults,
+// ADD/COPY (sources, destination, --chown, ADD --checksum, unquoted heredoc bodies), WORKDIR,
+// USER, VOLUME, STOPSIGNAL and RUN --mount options, and reports a name that is neither in the
+// stage's environment (the base image's ENV, ARGs with values, ENV) nor declared by an ARG of
+// the stage. Shell-form RUN, CMD and ENTRYPOINT are the shell's business and are not checked.
+//
+// BuildKit knows the base image's ENV; a linter does not. So for a stage built on an image whose
+// environment we do not know, a name is reported only when the mistake is certain: the name is
+// an ARG or ENV of this file (a global ARG not redeclared in the stage, a predefined platform
+// ARG not declared, a variable set in another stage or later), a positional or special
+// parameter, or a near miss of a name in scope (a typo). Stages on scratch, on images whose
+// only ENV is PATH (alpine, debian, ubuntu, busybox, buildpack-deps) or on such stages are
+// checked in full.
+//
+//===----------------------------------------------------------------------===//
+#include <map>
+#include <set>
+
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+const char *const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Images whose config sets no ENV but PATH.
+bool envIsOnlyPath(llvm::StringRef Image) {
+  ImageRef R = splitImageRef(Image);
+  if (!R.Registry.empty() && R.Registry != "docker.io")
+    return false;
+  llvm::StringRef Repo = R.Repository;
+  Repo.consume_front("library/");
+  static const llvm::StringRef Bare[] = {"alpine", "debian", "ubuntu", "busybox", "buildpack-deps"};
+  return llvm::is_contained(Bare, Repo);
+}
+
+/// `$1`, `$@`, `$#`...: never set in BuildKit, never meant as build variables.
+bool isSpecialParameter(llvm::StringRef Name) {
+  return Name.empty() || llvm::isDigit(Name.front()) ||
+         llvm::StringRef("@*#?-$!").contains(Name.front());
+}
+
+/// Whether Word references `$Name` or `${Name...}`.
+bool refersTo(llvm::StringRef Word, llvm::StringRef Name) {
+  for (size_t Pos = Word.find('$'); Pos != llvm::StringRef::npos; Pos = Word.find('$', Pos + 1)) {
+    llvm::StringRef After = Word.drop_front(Pos + 1);
+    After.consume_front("{");
+    if (!After.startswith(Name))
+      continue;
+    llvm::StringRef Tail = After.drop_front(Name.size());
+    if (Tail.empty() || !(llvm::isAlnum(Tail.front()) || Tail.front() == '_'))
+      return true;
+  }
+  return false;
+}
+
+/// One edit or one swap of neighbouring characters apart, for names of four or more characters.
+bool isOneSlip(llvm::StringRef A, llvm::StringRef B) {
+  if (A.size() < 4 || B.size() < 4)
+    return false;
+  if (A.edit_distance(B, true, 2) <= 1)
+    return true;
+  if (A.size() != B.size())
+    return false;
+  size_t I = 0;
+  while (I < A.size() && A[I] == B[I])
+    ++I;
+  return I + 1 < A.size() && A[I] == B[I + 1] && A[I + 1] == B[I] &&
+         A.drop_front(I + 2) == B.drop_front(I + 2);
+}
+
+/// What the variables of a stage are at some point.
+struct Scope {
+  VarScope Vars;              ///< the environment with known values
+  std::set<std::string> Args; ///< ARG names declared in the stage or its base stages
+  bool EnvKnown = false;      ///< the base image's ENV is known (only PATH)
+};
+
+/// One word BuildKit expands, and where it is.
+struct Expansion {
+  std::string Text;
+  SourceRange Range;
+  bool Raw = false; ///< heredoc body: `\` escapes, quotes kept (ExpandRaw)
+};
+
+class UndefinedVar : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    // ONBUILD triggers are expanded in the builds that use this image.
+    if (C.inOnbuild())
+      return;
+    if (!Loaded)
+      load(C);
+    if (I.Kind == InstrKind::From) {
+      startStage(C);
+      return;
+    }
+    if (!C.stage())
+      return;
+    Scope &S = Stages[C.stage()->Index];
+    switch (I.Kind) {
+    case InstrKind::Env: {
+      std::vector<std::pair<std::string, std::string>> Set;
+      for (const KeyValue &P : I.Pairs) {
+        // Keys of the other pairs: `ENV A=1 B=$A` does not see A.
+        for (const KeyValue &Q : I.Pairs)
+          if (&Q != &P)
+            SameEnv.insert(Q.Key.Text);
+        std::string Key = expand(C, S, {P.Key.Text, P.Key.Range});
+        std::string Value = expand(C, S, {P.Value.Text, P.Value.Range});
+        Set.push_back({Key, Value});
+        SameEnv.clear();
+      }
+      // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
+      for (auto &[K, V] : Set)
+        S.Vars.set(K, V);
+      break;
+    }
+    case InstrKind::Label:
+      for (const KeyValue &P : I.Pairs) {
+        expand(C, S, {P.Key.Text, P.Key.Range});
+        expand(C, S, {P.Value.Text, P.Value.Range});
+      }
+      break;
+    case InstrKind::Arg:
+      for (const Word &W : I.Args) {
+        llvm::StringRef Text = W.Text;
+        auto [Name, Value] = Text.split('=');
+        if (Text.contains('=')) {
+          uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
+          S.Vars.set(Name, expand(C, S, {Value.str(), {std::min(VB, W.Range.End), W.Range.End}}));
+        } else if (std::optional<llvm::StringRef> G = Globals.lookup(Name)) {
+          S.Vars.set(Name, *G);
+        }
+        S.Args.insert(Name.str());
+      }
+      break;
+    case InstrKind::Add:
+    case InstrKind::Copy: {
+      for (llvm::StringRef F : {"chown", "checksum"})
+        if (const Flag *Fl = I.flag(F))
+          if (Fl->HasValue && (F != "checksum" || I.Kind == InstrKind::Add))
+            expand(C, S, {Fl->Value, Fl->Range});
+      for (const Word &W : I.Args)
+        if (!llvm::StringRef(W.Text).startswith("<<"))
+          expand(C, S, {W.Text, W.Range});
+      for (const Heredoc &H : I.Heredocs)
+        if (H.Expand)
+          expand(C, S, {H.Content, H.ContentRange, true});
+      break;
+    }
+    case InstrKind::Workdir:
+    case InstrKind::User:
+    case InstrKind::StopSignal:
+    case InstrKind::Volume:
+      for (const Word &W : I.Args)
+        expand(C, S, {W.Text, W.Range});
+      break;
+    case InstrKind::Run:
+      for (const Flag *F : I.flags("mount")) {
+        llvm::SmallVector<llvm::StringRef, 8> Fields;
+        llvm::StringRef(F->Value).split(Fields, ',');
+        for (llvm::StringRef Field : Fields)
+          if (Field.contains('='))
+            expand(C, S, {Field.split('=').second.str(), F->Range});
+      }
+      break;
+    default: break;
+    }
+  }
+
+private:
+  void load(Context &C) {
+    Loaded = true;
+    Globals = globalArgScope(C.file(), C.stages(), &GlobalNames);
+    for (const Instruction &I : C.file().Instructions) {
+      const Instruction &J = I.Child ? *I.Child : I;
+      if (J.Kind == InstrKind::Arg)
+        for (const Word &W : J.Args)
+          FileNames.insert(llvm::StringRef(W.Text).split('=').first.str());
+      // `ENV X=/a:$X` appends to whatever the base image set; it is no sign that X is meant
+      // to be defined by this file.
+      if (J.Kind == InstrKind::Env)
+        for (const KeyValue &P : J.Pairs)
+          if (!refersTo(P.Value.Text, P.Key.Text))
+            FileNames.insert(P.Key.Text);
+    }
+  }
+
+  void startStage(Context &C) {
+    const Stage *St = C.stage();
+    if (!St)
+      return;
+    Scope S;
+    if (St->BaseStage >= 0 && Stages.count(unsigned(St->BaseStage))) {
+      S = Stages[unsigned(St->BaseStage)];
+    } else {
+      S.Vars.set("PATH", DefaultPath);
+      S.EnvKnown = St->isScratch() || envIsOnlyPath(St->ResolvedImage);
+    }
+    Stages[St->Index] = std::move(S);
+  }
+
+  /// Expands E in S like BuildKit, reports the names it cannot resolve, returns the text.
+  std::string expand(Context &C, Scope &S, const Expansion &E) {
+    ExpandOptions Opts;
+    Opts.Escape = E.Raw ? '\\' : C.file().Escape;
+    Opts.SkipQuotes = E.Raw;
+    auto R = expandWord(E.Text, S.Vars, Opts);
+    if (!R) {
+      llvm::consumeError(R.takeError());
+      return E.Text;
+    }
+    for (const std::string &Name : R->Unset)
+      report(C, S, Name, E.Range, E.Raw);
+    return std::move(R->Text);
+  }
+
+  void report(Context &C, const Scope &S, const std::string &Name, SourceRange Where,
+              bool InHeredoc) {
+    if (S.Args.count(Name) || Name == "BUILDKIT_SBOM_SCAN_CONTEXT" ||
+        Name == "BUILDKIT_SBOM_SCAN_STAGE")
+      return;
+    std::vector<std::string> InScope;
+    for (const auto &[K, V] : S.Vars.entries())
+      InScope.push_back(K);
+    std::string Suggest = isSpecialParameter(Name) ? "" : suggestName(Name, InScope);
+    // A suggestion is evidence of a typo only when it is one slip away (`APP_HOM`, `PAHT`);
+    // `GOPATH` is two edits from `PATH` and comes from the golang image.
+    bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
+    bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
+    bool Global = GlobalNames.count(Name) && !Predefined;
+    bool Known =
+        S.EnvKnown || isSpecialParameter(Name) || Predefined || FileNames.count(Name) || Typo;
+    if (!Known)
+      return; // the base image may set it
+    std::string Msg;
+    if (isSpecialParameter(Name))
+      Msg = "`$" + Name +
+            "` is expanded by the builder, not by a shell, and is always empty "
+            "here; " +
+            std::string(InHeredoc ? "quote the heredoc delimiter (`<<'EOF'`) to keep it"
+                                  : "escape it as `\\$" + Name + "` to keep it");
+    else if (SameEnv.count(Name))
+      Msg = "`$" + Name +
+            "` is set by this same ENV instruction, whose values cannot see each "
+            "other; set `" +
+            Name + "` in an ENV before this one";
+    else if (Predefined)
+      Msg = "`$" + Name +
+            "` is a predefined ARG but is not in scope in this stage; declare it "
+            "with `ARG " +
+            Name + "` after FROM";
+    else if (Global)
+      Msg = "global ARG `" + Name + "` is not in scope in this stage; redeclare it with `ARG " +
+            Name + "` after FROM";
+    else
+      Msg = "usage of undefined variable `$" + Name + "`; declare it with `ARG " + Name +
+            "` or set it with `ENV` before this line";
+    if (!Suggest.empty())
+      Msg += " (did you mean `$" + Suggest + "`?)";
+    C.report(findVariableReference(*C.file().Source, Where, Name), Msg);
+  }
+
+  bool Loaded = false;
+  VarScope Globals;
+  std::set<std::string> GlobalNames;
+  std::set<std::string> FileNames;
+  std::set<std::string> SameEnv; ///< keys of the other pairs of the ENV being checked
+  std::map<unsigned, Scope> Stages;
+};
+
+} // namespace
+
+RuleInfo infoBL4011() {
+  RuleInfo R;
+  R.Id = "BL4011";
+  R.Aliases = {"UndefinedVar"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "variables should be defined before their use";
+  return R;
+}
+
+std::unique_ptr<Rule> makeBL4011() { return std::make_unique<UndefinedVar>(); }
+
+} // namespace ballast::rules

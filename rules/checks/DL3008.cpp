@@ -1,0 +1,50 @@
+//===- DL3008.cpp - Pin versions in apt-get install -----------------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// `pkg=version`, `pkg/release` and local `.deb` files are pinned.
+bool aptPackagePinned(llvm::StringRef P) {
+  return P.contains('=') || P.contains('/') || P.endswith(".deb");
+}
+
+class AptUnpinned : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S)
+      return;
+    for (const shell::Command &Cmd : S->commands()) {
+      if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
+        continue;
+      llvm::SmallVector<shell::Word, 4> Unpinned;
+      for (const shell::Word &W : Cmd.positionalArgs())
+        if (!aptPackagePinned(W.Text) && !W.HasExpansion)
+          Unpinned.push_back(W);
+      if (Unpinned.empty())
+        continue;
+      std::string Msg = "pin versions in " + Cmd.basename().str() + " install; " +
+                        unpinnedPhrase(Unpinned, "package", "=");
+      reportWords(C, I, Unpinned, std::move(Msg), "no version either");
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL3008() {
+  RuleInfo R;
+  R.Id = "DL3008";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "pin versions in apt-get install";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3008() { return std::make_unique<AptUnpinned>(); }
+
+} // namespace ballast::rules

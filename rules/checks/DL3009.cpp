@@ -1,0 +1,72 @@
+//===- DL3009.cpp - Delete the apt-get lists after installing something ---===//
+//
+// Decided in finish(): a RUN that leaves /var/lib/apt/lists behind matters only when its stage's
+// layers reach the target image (or it runs in a child image, under ONBUILD), like hadolint.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+constexpr llvm::StringRef AptLists[] = {"/var/lib/apt/lists"};
+
+class AptListsNotDeleted : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || hasCacheMount(I, AptLists))
+      return;
+    // The first `apt-get update` that no later command in the same RUN cleans up after.
+    const shell::Command *Update = nullptr;
+    for (const shell::Command &Cmd : S->commands()) {
+      if (Cmd.is("apt-get", "update") || Cmd.is("apt", "update")) {
+        if (!Update)
+          Update = &Cmd;
+      } else if (Update && (removesAnyDir(Cmd, AptLists) || Cmd.is("apt-get", "dist-clean") ||
+                            Cmd.is("apt", "dist-clean"))) {
+        Update = nullptr;
+      }
+    }
+    if (!Update)
+      return;
+    Pending.push_back({C.scriptRange(I, commandHead(*Update)), Update->basename().str(),
+                       C.inOnbuild() || !C.stage() ? -1 : int(C.stage()->Index)});
+  }
+
+  void finish(Context &C) override {
+    for (const Candidate &P : Pending) {
+      if (P.Stage >= 0 && !layersReachTarget(C.stages(), C.stages().Stages[P.Stage]))
+        continue;
+      C.report(P.Range, "delete the apt lists after installing; end this RUN with `&& rm -rf "
+                        "/var/lib/apt/lists/*` (or mount a cache on /var/lib/apt/lists) so `" +
+                            P.Tool + " update` leaves nothing in the layer");
+    }
+  }
+
+private:
+  struct Candidate {
+    SourceRange Range;
+    std::string Tool;
+    int Stage; ///< -1: always reaches an image (ONBUILD, no stage)
+  };
+  std::vector<Candidate> Pending;
+};
+
+} // namespace
+
+RuleInfo infoDL3009() {
+  RuleInfo R;
+  R.Id = "DL3009";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Size;
+  R.Title = "delete the apt-get lists after installing something";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3009() { return std::make_unique<AptListsNotDeleted>(); }
+
+} // namespace ballast::rules

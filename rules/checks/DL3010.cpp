@@ -1,0 +1,138 @@
+//===- DL3010.cpp - Use ADD for extracting archives into an image ---------===//
+#include <vector>
+
+#include "llvm/ADT/StringExtras.h"
+
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+llvm::StringRef unquote(llvm::StringRef S) {
+  if (S.size() >= 2 && (S.front() == '"' || S.front() == '\'') && S.back() == S.front())
+    return S.drop_front().drop_back();
+  return S;
+}
+
+llvm::StringRef baseName(llvm::StringRef P) {
+  size_t Slash = P.find_last_of("/\\");
+  return Slash == llvm::StringRef::npos ? P : P.drop_front(Slash + 1);
+}
+
+/// A tar archive ADD can unpack (uncompressed, gzip, bzip2, xz or zstd), judged by its name.
+bool isTarArchive(llvm::StringRef Name) {
+  for (llvm::StringRef Ext : {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2",
+                              ".tar.xz", ".txz", ".tar.zst", ".tzst"})
+    if (Name.endswith(Ext) && Name.size() > Ext.size())
+      return true;
+  return false;
+}
+
+/// `tar -x`, `tar xzf`, `tar --extract`, without options ADD cannot mimic (member selection,
+/// --strip-components, --exclude, --wildcards).
+bool isPlainTarExtract(const shell::Command &Cmd) {
+  if (!Cmd.is("tar"))
+    return false;
+  bool Extract = Cmd.hasAnyFlag({"-x", "--extract", "--get"});
+  if (!Extract && Cmd.Args.size() > 1) {
+    llvm::StringRef First = Cmd.Args[1].Text;
+    Extract = !First.startswith("-") && First.contains('x') &&
+              llvm::all_of(First, [](char Ch) { return llvm::isAlpha(Ch); });
+  }
+  if (!Extract ||
+      Cmd.hasAnyFlag({"--strip-components", "--exclude", "--wildcards", "--to-stdout", "-O"}))
+    return false;
+  return true;
+}
+
+bool isDecompressor(const shell::Command &Cmd) {
+  return Cmd.isAnyOf(
+      {"gunzip", "bunzip2", "unxz", "unzstd", "zcat", "gzcat", "bzcat", "xzcat", "zstdcat"});
+}
+
+class CopyThenExtract : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (C.inOnbuild() || !C.stage())
+      return;
+    if (I.Kind == InstrKind::From) {
+      Archives.clear();
+      return;
+    }
+    if (I.Kind == InstrKind::Copy) {
+      remember(I);
+      return;
+    }
+    if (Archives.empty())
+      return;
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || !layersReachTarget(C.stages(), *C.stage()))
+      return;
+    for (const shell::Command &Cmd : S->commands()) {
+      bool Tar = isPlainTarExtract(Cmd);
+      if (!Tar && !isDecompressor(Cmd))
+        continue;
+      for (Archive &A : Archives) {
+        if (A.Reported)
+          continue;
+        for (const shell::Word &W : Cmd.args()) {
+          if (baseName(W.Text) != A.Name)
+            continue;
+          // A member list after the archive means only part of it is wanted.
+          if (Tar && llvm::any_of(Cmd.positionalArgs(),
+                                  [&](const shell::Word &P) { return baseName(P.Text) != A.Name; }))
+            break;
+          A.Reported = true;
+          C.report(A.Range, "`" + A.Name +
+                                "` is copied and then extracted in a RUN, so the archive stays "
+                                "in a layer; `ADD " +
+                                A.Name + " <dir>` extracts it in one step")
+              .note(C.scriptRange(I, Cmd.Range), "extracted here");
+          break;
+        }
+      }
+    }
+  }
+
+private:
+  struct Archive {
+    std::string Name;
+    SourceRange Range;
+    bool Reported = false;
+  };
+
+  void remember(const Instruction &I) {
+    if (I.flag("from") || !I.Heredocs.empty() || I.Args.size() < 2)
+      return;
+    llvm::StringRef Dest = unquote(I.Args.back().Text);
+    if (isTarArchive(baseName(Dest))) {
+      Archives.push_back({baseName(Dest).str(), I.Args.back().Range});
+      return;
+    }
+    for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
+      llvm::StringRef Name = baseName(unquote(I.Args[K].Text));
+      if (isTarArchive(Name) && !Name.contains('*') && !Name.contains('$'))
+        Archives.push_back({Name.str(), I.Args[K].Range});
+    }
+  }
+
+  std::vector<Archive> Archives;
+};
+
+} // namespace
+
+RuleInfo infoDL3010() {
+  RuleInfo R;
+  R.Id = "DL3010";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Size;
+  R.Title = "use ADD for extracting archives into an image";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3010() { return std::make_unique<CopyThenExtract>(); }
+
+} // namespace ballast::rules

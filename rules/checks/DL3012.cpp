@@ -1,0 +1,45 @@
+//===- DL3012.cpp - Only the last HEALTHCHECK of a stage takes effect ----------------===//
+#include <map>
+
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class MultipleHealthchecks : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::Healthcheck || C.inOnbuild() || !C.stage())
+      return;
+    auto [It, First] = Seen.try_emplace(C.stage()->Index, &I);
+    if (First)
+      return;
+    const Instruction &Prev = *It->second;
+    It->second = &I;
+    C.report(I.KeywordRange,
+             "HEALTHCHECK is already set at line " + std::to_string(Prev.StartLine) +
+                 " of this stage and only the last HEALTHCHECK takes effect; keep one")
+        .note(Prev.KeywordRange, "overridden HEALTHCHECK");
+  }
+
+private:
+  std::map<unsigned, const Instruction *> Seen;
+};
+
+} // namespace
+
+RuleInfo infoDL3012() {
+  RuleInfo R;
+  R.Id = "DL3012";
+  R.Aliases = {"MultipleInstructionsDisallowed"};
+  R.DefaultSeverity = Severity::Error;
+  R.Cat = Category::Correctness;
+  R.Title = "multiple HEALTHCHECK instructions";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3012() { return std::make_unique<MultipleHealthchecks>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,49 @@
+//===- DL3018.cpp - Pin versions in apk add --------------------------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// `pkg=1.2-r0`, `pkg~1.2` and local `.apk` files are pinned.
+bool apkPackagePinned(llvm::StringRef P) {
+  return P.contains('=') || P.contains('~') || P.endswith(".apk");
+}
+
+class ApkUnpinned : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S)
+      return;
+    for (const shell::Command &Cmd : S->commands()) {
+      if (!Cmd.is("apk", "add"))
+        continue;
+      llvm::SmallVector<shell::Word, 4> Unpinned;
+      for (const shell::Word &W : Cmd.positionalArgs())
+        if (!apkPackagePinned(W.Text) && !W.HasExpansion)
+          Unpinned.push_back(W);
+      if (Unpinned.empty())
+        continue;
+      std::string Msg = "pin versions in apk add; " + unpinnedPhrase(Unpinned, "package", "=");
+      reportWords(C, I, Unpinned, std::move(Msg), "no version either");
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL3018() {
+  RuleInfo R;
+  R.Id = "DL3018";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "pin versions in apk add";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3018() { return std::make_unique<ApkUnpinned>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,50 @@
+//===- DL3019.cpp - Use the --no-cache switch with apk add -----------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+constexpr llvm::StringRef ApkCaches[] = {"/var/cache/apk", "/etc/apk/cache"};
+
+class ApkCacheKept : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || !leftoversReachImage(C) || hasCacheMount(I, ApkCaches))
+      return;
+    auto Cmds = S->commands();
+    for (size_t K = 0; K < Cmds.size(); ++K) {
+      const shell::Command &Cmd = Cmds[K];
+      // `--no-network` installs from what is already there and fetches no index.
+      if (!Cmd.is("apk", "add") || Cmd.hasAnyFlag({"--no-cache", "--no-network"}))
+        continue;
+      // `apk add ... && rm -rf /var/cache/apk/*` leaves nothing behind either.
+      if (std::any_of(Cmds.begin() + K + 1, Cmds.end(),
+                      [](const shell::Command &L) { return removesAnyDir(L, ApkCaches); }))
+        continue;
+      SourceRange Head = C.scriptRange(I, commandHead(Cmd));
+      C.report(Head, "`apk add` keeps the package index in /var/cache/apk inside the layer; use "
+                     "`apk add --no-cache` (no `apk update` or `rm -rf /var/cache/apk/*` needed)")
+          .fix("insert `--no-cache`", {TextEdit{{Head.End, Head.End}, " --no-cache"}});
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL3019() {
+  RuleInfo R;
+  R.Id = "DL3019";
+  R.DefaultSeverity = Severity::Info;
+  R.Cat = Category::Size;
+  R.Title = "use the --no-cache switch with apk add";
+  R.Fixes = FixSafety::Safe;
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3019() { return std::make_unique<ApkCacheKept>(); }
+
+} // namespace ballast::rules

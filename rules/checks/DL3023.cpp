@@ -1,0 +1,45 @@
+//===- DL3023.cpp - COPY --from cannot reference its own stage ------------===//
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class CopyFromSelf : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::Copy || C.inOnbuild() || !C.stage())
+      return;
+    const Flag *From = I.flag("from");
+    if (!From || From->Value.empty())
+      return;
+    const Stage &Cur = *C.stage();
+    llvm::StringRef Ref = From->Value;
+    unsigned Index = 0;
+    bool Numeric = llvm::all_of(Ref, [](char Ch) { return llvm::isDigit(Ch); }) &&
+                   !Ref.getAsInteger(10, Index);
+    bool Self = Numeric ? Index == Cur.Index : (!Cur.Name.empty() && Ref.lower() == Cur.Name);
+    if (!Self)
+      return;
+    C.report(From->Range, "`--from=" + Ref.str() +
+                              "` refers to the stage this COPY is in, which is a circular "
+                              "dependency; copy from an earlier stage or from the build context");
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL3023() {
+  RuleInfo R;
+  R.Id = "DL3023";
+  R.DefaultSeverity = Severity::Error;
+  R.Cat = Category::Correctness;
+  R.Title = "COPY --from cannot reference its own FROM alias";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3023() { return std::make_unique<CopyFromSelf>(); }
+
+} // namespace ballast::rules

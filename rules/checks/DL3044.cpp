@@ -1,0 +1,118 @@
+//===- DL3044.cpp - No self-reference within one ENV ----------------------===//
+#include <map>
+#include <set>
+
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+bool isNameChar(char Ch) { return llvm::isAlnum(Ch) || Ch == '_'; }
+
+/// Calls F(Name, Begin, End) for each variable reference (`$N`, `${N}`, `${N:-x}`) in the raw
+/// ENV value Raw that BuildKit would expand (not in single quotes, not escaped).
+template <typename Fn> void forEachReference(llvm::StringRef Raw, char Escape, Fn F) {
+  bool Single = false, Double = false;
+  for (size_t K = 0; K < Raw.size(); ++K) {
+    char Ch = Raw[K];
+    if (Single) {
+      Single = Ch != '\'';
+      continue;
+    }
+    if (Ch == Escape) {
+      ++K;
+      continue;
+    }
+    if (Ch == '\'' && !Double) {
+      Single = true;
+      continue;
+    }
+    if (Ch == '"') {
+      Double = !Double;
+      continue;
+    }
+    if (Ch != '$' || K + 1 >= Raw.size())
+      continue;
+    size_t B = K + 1;
+    bool Brace = Raw[B] == '{';
+    if (Brace)
+      ++B;
+    size_t E = B;
+    while (E < Raw.size() && isNameChar(Raw[E]))
+      ++E;
+    if (E == B || llvm::isDigit(Raw[B]))
+      continue;
+    F(Raw.slice(B, E), K, Brace ? std::min(Raw.find('}', E), Raw.size() - 1) + 1 : E);
+    K = E - 1;
+  }
+}
+
+class EnvSelfReference : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (C.inOnbuild() || !C.stage())
+      return;
+    unsigned Idx = C.stage()->Index;
+    if (I.Kind == InstrKind::From) {
+      int Base = C.stage()->BaseStage;
+      Known[Idx] = Base >= 0 ? Known[unsigned(Base)] : std::set<std::string>{};
+      return;
+    }
+    std::set<std::string> &Set = Known[Idx];
+    if (I.Kind == InstrKind::Arg) {
+      for (const Word &W : I.Args)
+        Set.insert(llvm::StringRef(W.Text).split('=').first.str());
+      return;
+    }
+    if (I.Kind != InstrKind::Env)
+      return;
+    char Escape = C.file().Escape;
+    for (size_t K = 0; K < I.Pairs.size(); ++K) {
+      const KeyValue &Def = I.Pairs[K];
+      if (Set.count(Def.Key.Text))
+        continue; // the reference gets the earlier value, which is well defined
+      bool Reported = false;
+      for (size_t J = K + 1; J < I.Pairs.size() && !Reported; ++J) {
+        const Word &V = I.Pairs[J].Value;
+        forEachReference(V.Text, Escape, [&](llvm::StringRef Name, size_t B, size_t E) {
+          if (Reported || Name != Def.Key.Text)
+            return;
+          Reported = true;
+          // Narrow to the reference when the value is one contiguous run of the file.
+          SourceRange R = V.Range;
+          if (R.size() == V.Text.size())
+            R = {uint32_t(R.Begin + B), uint32_t(R.Begin + E)};
+          C.report(R, "`" + V.Text.substr(B, E - B) + "` refers to `" + Def.Key.Text +
+                          "`, which this same ENV sets; ENV expands every value before setting "
+                          "any, so it gets the old (unset) value; set `" +
+                          Def.Key.Text + "` in an earlier ENV")
+              .note(Def.Key.Range, "set here");
+        });
+      }
+    }
+    for (const KeyValue &P : I.Pairs)
+      Set.insert(P.Key.Text);
+  }
+
+private:
+  std::map<unsigned, std::set<std::string>> Known;
+};
+
+} // namespace
+
+RuleInfo infoDL3044() {
+  RuleInfo R;
+  R.Id = "DL3044";
+  R.DefaultSeverity = Severity::Error;
+  R.Cat = Category::Correctness;
+  R.Title = "do not refer to an environment variable within the same ENV statement where it is "
+            "defined";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3044() { return std::make_unique<EnvSelfReference>(); }
+
+} // namespace ballast::rules

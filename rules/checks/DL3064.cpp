@@ -1,0 +1,142 @@
+//===- DL3064.cpp - Sensitive data should not be used in ARG or ENV -------===//
+//
+// hadolint's DL3064 and BuildKit's SecretsUsedInArgOrEnv ask the same question of a name. We use
+// BuildKit's word match (a secret word between `_` separators or the ends, unless an allowed
+// word such as `public`/`file`/`version` is there too), plus hadolint's list of known secret
+// names and its high-signal substrings (`password`, `passwd`, `secret`). hadolint's looser
+// substrings (`token`, `username`, `private`) are left out: they flag `TOKENIZERS_PARALLELISM`,
+// `USERNAME` and `GOPRIVATE`, none of which is a secret.
+//
+//===----------------------------------------------------------------------===//
+#include <algorithm>
+
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Names hadolint knows to hold credentials (upper case, sorted).
+const char *const KnownSecretNames[] = {"ACCESS_TOKEN",
+                                        "APPLICATION_KEY",
+                                        "APP_SECRET",
+                                        "AUTH_TOKEN",
+                                        "AWS_ACCESS_KEY_ID",
+                                        "AWS_SECRET_ACCESS_KEY",
+                                        "BITTREX_API_KEY",
+                                        "BITTREX_API_SECRET",
+                                        "CF_PASSWORD",
+                                        "CIRCLE_TOKEN",
+                                        "CI_DEPLOY_PASSWORD",
+                                        "DOCKERHUB_PASSWORD",
+                                        "DOCKER_PASSWORD",
+                                        "FACEBOOK_ACCESS_TOKEN",
+                                        "FACEBOOK_APP_SECRET",
+                                        "FIREBASE_API_TOKEN",
+                                        "FIREBASE_TOKEN",
+                                        "FOSSA_API_KEY",
+                                        "GH_ENTERPRISE_TOKEN",
+                                        "GH_TOKEN",
+                                        "GITHUB_ENTERPRISE_TOKEN",
+                                        "GITHUB_TOKEN",
+                                        "HEROKU_API_KEY",
+                                        "NPM_AUTH_TOKEN",
+                                        "NPM_TOKEN",
+                                        "OKTA_CLIENT_TOKEN",
+                                        "OKTA_OAUTH2_CLIENTSECRET",
+                                        "OPENAI_API_KEY",
+                                        "OS_PASSWORD",
+                                        "POSTGRES_PASSWORD",
+                                        "SLACK_TOKEN",
+                                        "STRIPE_API_KEY",
+                                        "VAULT_CLIENT_KEY",
+                                        "VAULT_TOKEN"};
+
+/// Whether one of Words appears in Name as a whole `_`-separated word (case-insensitive),
+/// like BuildKit's `(?i)(?:_|^)(?:word)(?:_|$)`.
+bool hasWord(llvm::StringRef Name, llvm::ArrayRef<llvm::StringRef> Words) {
+  std::string L = Name.lower();
+  llvm::StringRef S(L);
+  for (llvm::StringRef W : Words)
+    for (size_t Pos = S.find(W); Pos != llvm::StringRef::npos; Pos = S.find(W, Pos + 1)) {
+      bool Start = Pos == 0 || S[Pos - 1] == '_';
+      size_t E = Pos + W.size();
+      bool End = E == S.size() || S[E] == '_';
+      if (Start && End)
+        return true;
+    }
+  return false;
+}
+
+bool isSensitive(llvm::StringRef Name) {
+  static const llvm::StringRef Secret[] = {"apikey", "auth",     "credential", "credentials",
+                                           "key",    "password", "pword",      "passwd",
+                                           "secret", "token"};
+  static const llvm::StringRef Allow[] = {"public", "file", "version"};
+  if (hasWord(Name, Allow))
+    return false;
+  // `GPG_KEY`/`PGP_KEYS` hold public key fingerprints to verify downloads (the official
+  // python and node images set one); a private key or passphrase still counts.
+  static const llvm::StringRef Signing[] = {"gpg", "pgp"};
+  static const llvm::StringRef Private[] = {"private", "secret", "passphrase", "password"};
+  if (hasWord(Name, Signing) && !hasWord(Name, Private))
+    return false;
+  if (hasWord(Name, Secret))
+    return true;
+  std::string U = Name.upper();
+  if (std::binary_search(std::begin(KnownSecretNames), std::end(KnownSecretNames), U.c_str(),
+                         [](const char *A, const char *B) { return llvm::StringRef(A) < B; }))
+    return true;
+  std::string L = Name.lower();
+  llvm::StringRef LS(L);
+  return LS.contains("password") || LS.contains("passwd") || LS.contains("secret");
+}
+
+class SecretInArgOrEnv : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind == InstrKind::Arg) {
+      for (const Word &W : I.Args) {
+        llvm::StringRef Name = llvm::StringRef(W.Text).split('=').first;
+        if (isSensitive(Name))
+          report(C, "ARG", Name, {W.Range.Begin, W.Range.Begin + uint32_t(Name.size())});
+      }
+      return;
+    }
+    if (I.Kind == InstrKind::Env)
+      for (const KeyValue &P : I.Pairs) {
+        std::optional<std::string> Name = literalText(P.Key.Text, C.file().Escape);
+        if (Name && isSensitive(*Name))
+          report(C, "ENV", *Name, P.Key.Range);
+      }
+  }
+
+private:
+  static void report(Context &C, llvm::StringRef Kind, llvm::StringRef Name, SourceRange R) {
+    C.report(R,
+             "`" + Kind.str() + " " + Name.str() +
+                 "` may hold sensitive data, which stays "
+                 "in the image history and metadata; pass secrets with `RUN --mount=type=secret` "
+                 "instead");
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL3064() {
+  RuleInfo R;
+  R.Id = "DL3064";
+  R.Aliases = {"SecretsUsedInArgOrEnv"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Security;
+  R.SecuritySeverity = "7.5";
+  R.Title = "sensitive data should not be used in arg or env";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL3064() { return std::make_unique<SecretInArgOrEnv>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,64 @@
+//===- DL4001.cpp - Either wget or curl, not both -------------------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class WgetAndCurl : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (C.inOnbuild())
+      return;
+    if (I.Kind == InstrKind::From) {
+      First = {};
+      Reported = false;
+      return;
+    }
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || Reported)
+      return;
+    for (const shell::Command &Cmd : S->commands()) {
+      if (!Cmd.is("curl") && !Cmd.is("wget"))
+        continue;
+      std::string Tool = Cmd.basename().str();
+      SourceRange R = C.scriptRange(I, Cmd.Args.front().Range);
+      if (First.Tool.empty()) {
+        First = {Tool, R};
+        continue;
+      }
+      if (First.Tool == Tool)
+        continue;
+      Reported = true;
+      C.report(R, "this stage uses both `" + First.Tool + "` and `" + Tool +
+                      "`; pick one of them so the image needs only one download tool")
+          .note(First.Range, "`" + First.Tool + "` used here");
+      return;
+    }
+  }
+
+private:
+  struct Use {
+    std::string Tool;
+    SourceRange Range;
+  };
+  Use First;
+  bool Reported = false;
+};
+
+} // namespace
+
+RuleInfo infoDL4001() {
+  RuleInfo R;
+  R.Id = "DL4001";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Maintainability;
+  R.Title = "either use wget or curl but not both";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL4001() { return std::make_unique<WgetAndCurl>(); }
+
+} // namespace ballast::rules

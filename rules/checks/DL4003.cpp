@@ -1,0 +1,44 @@
+//===- DL4003.cpp - Only the last CMD of a stage takes effect ----------------===//
+#include <map>
+
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class MultipleCmds : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::Cmd || C.inOnbuild() || !C.stage())
+      return;
+    auto [It, First] = Seen.try_emplace(C.stage()->Index, &I);
+    if (First)
+      return;
+    const Instruction &Prev = *It->second;
+    It->second = &I;
+    C.report(I.KeywordRange, "CMD is already set at line " + std::to_string(Prev.StartLine) +
+                                 " of this stage and only the last CMD takes effect; keep one")
+        .note(Prev.KeywordRange, "overridden CMD");
+  }
+
+private:
+  std::map<unsigned, const Instruction *> Seen;
+};
+
+} // namespace
+
+RuleInfo infoDL4003() {
+  RuleInfo R;
+  R.Id = "DL4003";
+  R.Aliases = {"MultipleInstructionsDisallowed"};
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "multiple CMD instructions";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL4003() { return std::make_unique<MultipleCmds>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,45 @@
+//===- DL4004.cpp - Only the last ENTRYPOINT of a stage takes effect ----------------===//
+#include <map>
+
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+class MultipleEntrypoints : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    if (I.Kind != InstrKind::Entrypoint || C.inOnbuild() || !C.stage())
+      return;
+    auto [It, First] = Seen.try_emplace(C.stage()->Index, &I);
+    if (First)
+      return;
+    const Instruction &Prev = *It->second;
+    It->second = &I;
+    C.report(I.KeywordRange,
+             "ENTRYPOINT is already set at line " + std::to_string(Prev.StartLine) +
+                 " of this stage and only the last ENTRYPOINT takes effect; keep one")
+        .note(Prev.KeywordRange, "overridden ENTRYPOINT");
+  }
+
+private:
+  std::map<unsigned, const Instruction *> Seen;
+};
+
+} // namespace
+
+RuleInfo infoDL4004() {
+  RuleInfo R;
+  R.Id = "DL4004";
+  R.Aliases = {"MultipleInstructionsDisallowed"};
+  R.DefaultSeverity = Severity::Error;
+  R.Cat = Category::Correctness;
+  R.Title = "multiple ENTRYPOINT instructions";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL4004() { return std::make_unique<MultipleEntrypoints>(); }
+
+} // namespace ballast::rules

@@ -1,0 +1,92 @@
+//===- DL4006.cpp - Set -o pipefail before RUN with a pipe ----------------===//
+#include "rules/Queries.h"
+#include "rules/Rule.h"
+
+namespace ballast::rules {
+namespace {
+
+using namespace dockerfile;
+
+/// Whether the SHELL in effect for I (the last one in its stage or the stages it is built
+/// FROM) turns pipefail on: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, `-eo pipefail`.
+bool shellHasPipefail(const Context &C, const Instruction &I) {
+  const Instruction *Shell = nullptr;
+  const Stage *S = C.stage();
+  for (unsigned Guard = 0; S && !Shell && Guard <= C.stages().Stages.size(); ++Guard) {
+    for (const Instruction *J : S->Instructions) {
+      if (S == C.stage() && J->Range.Begin >= I.Range.Begin)
+        break;
+      if (J->Kind == InstrKind::Shell)
+        Shell = J;
+    }
+    S = S->BaseStage >= 0 ? &C.stages().Stages[S->BaseStage] : nullptr;
+  }
+  if (!Shell || !Shell->IsJson || Shell->Args.size() < 2)
+    return false;
+  llvm::SmallVector<shell::Word, 4> Words;
+  for (const Word &W : llvm::ArrayRef<Word>(Shell->Args).drop_front()) {
+    shell::Word SW;
+    SW.Text = W.Text;
+    SW.Raw = W.Text;
+    Words.push_back(SW);
+  }
+  bool On = false;
+  shell::forEachShellOption(Words, [&](llvm::StringRef Name, bool Set) {
+    if (Name == "pipefail")
+      On = Set;
+  });
+  return On;
+}
+
+/// A pipeline where only the last command can fail: `echo x | sh`, `yes | apt-get ...`.
+bool onlyLastCanFail(const shell::Script &S, const shell::Pipeline &P) {
+  for (unsigned Idx : P.Commands) {
+    const shell::Command &Cmd = S.commands()[Idx];
+    if (Cmd.PipelineIndex + 1 == P.Elements)
+      continue;
+    if (!Cmd.isAnyOf({"echo", "printf", "yes", "true"}) ||
+        Cmd.Args.end() !=
+            llvm::find_if(Cmd.Args, [](const shell::Word &W) { return W.HasSubstitution; }))
+      return false;
+  }
+  return true;
+}
+
+class PipeWithoutPipefail : public Rule {
+public:
+  void check(const Instruction &I, Context &C) override {
+    const shell::Script *S = posixRunScript(I, C);
+    if (!S || !S->hasPipes())
+      return;
+    if (!C.inOnbuild() && C.stage() && shellHasPipefail(C, I))
+      return;
+    for (const shell::Pipeline &P : S->pipelines()) {
+      if (S->pipefailAt(P) || onlyLastCanFail(*S, P))
+        continue;
+      const shell::Command &First = S->commands()[P.Commands.front()];
+      std::string Name = First.Name.empty() ? "the first command" : "`" + First.Name.str() + "`";
+      C.report(C.scriptRange(I, First.Range),
+               "without pipefail this pipeline fails only when its last command does, so a "
+               "failing " +
+                   Name +
+                   " goes unnoticed; start the RUN with `set -o pipefail &&` or add `SHELL "
+                   "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it");
+      return;
+    }
+  }
+};
+
+} // namespace
+
+RuleInfo infoDL4006() {
+  RuleInfo R;
+  R.Id = "DL4006";
+  R.DefaultSeverity = Severity::Warning;
+  R.Cat = Category::Correctness;
+  R.Title = "set the SHELL option -o pipefail before RUN with a pipe in it";
+  return R;
+}
+
+std::unique_ptr<Rule> makeDL4006() { return std::make_unique<PipeWithoutPipefail>(); }
+
+} // namespace ballast::rules
