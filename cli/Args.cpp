@@ -5,8 +5,7 @@
 
 namespace ballast::cli {
 
-llvm::Expected<Args> Args::parse(llvm::ArrayRef<std::string> Argv,
-                                 llvm::ArrayRef<FlagSpec> Specs) {
+llvm::Expected<Args> Args::parse(llvm::ArrayRef<std::string> Argv, llvm::ArrayRef<FlagSpec> Specs) {
   Args A;
   auto FindLong = [&](llvm::StringRef N) -> const FlagSpec * {
     for (const FlagSpec &S : Specs)

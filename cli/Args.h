@@ -19,8 +19,8 @@ namespace ballast::cli {
 
 /// One flag a command accepts.
 struct FlagSpec {
-  std::string Long;  ///< "format"
-  char Short = 0;    ///< 'f'
+  std::string Long; ///< "format"
+  char Short = 0;   ///< 'f'
   bool TakesValue = false;
   std::string Help;
   std::string ValueName = "VALUE";

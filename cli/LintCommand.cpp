@@ -6,33 +6,38 @@
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "dockerfile/Ast.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Parallel.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/raw_ostream.h"
 #include "report/ReportWriter.h"
 #include "rewriter/EditSet.h"
 #include "rewriter/Fixer.h"
 #include "rules/Engine.h"
 #include "rules/Registry.h"
 #include "support/AtomicFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace ballast::cli {
 
 namespace {
 
 const FlagSpec LintFlags[] = {
-    {"format", 'f', true, "text, json, sarif, checkstyle, gitlab or github (default text)", "FORMAT"},
+    {"format", 'f', true, "text, json, sarif, checkstyle, gitlab or github (default text)",
+     "FORMAT"},
     {"output", 'o', true, "write the report to FILE instead of standard output", "FILE"},
-    {"config", 'c', true, "use this config instead of the nearest .ballast.yaml/.hadolint.yaml", "FILE"},
-    {"context", 0, true, "build context folder for .dockerignore rules (default: the file's folder)", "DIR"},
+    {"config", 'c', true, "use this config instead of the nearest .ballast.yaml/.hadolint.yaml",
+     "FILE"},
+    {"context", 0, true,
+     "build context folder for .dockerignore rules (default: the file's folder)", "DIR"},
     {"ignore", 0, true, "ignore a rule by ID or alias (repeatable)", "ID"},
-    {"failure-threshold", 't', true, "fail on findings at or above: error, warning, info, style, none", "LEVEL"},
+    {"failure-threshold", 't', true,
+     "fail on findings at or above: error, warning, info, style, none", "LEVEL"},
     {"no-fail", 0, false, "exit 0 even when findings reach the threshold"},
     {"trusted-registry", 0, true, "a registry FROM may use (repeatable; DL3026)", "HOST"},
     {"shellcheck", 0, true, "check RUN bodies with shellcheck: auto, always or never", "WHEN"},
-    {"disable-ignore-pragma", 0, false, "ignore `# ballast ignore=` / `# hadolint ignore=` pragmas"},
+    {"disable-ignore-pragma", 0, false,
+     "ignore `# ballast ignore=` / `# hadolint ignore=` pragmas"},
     {"fix", 0, false, "apply every safe fix in place"},
     {"diff", 0, false, "print the safe fixes as a unified diff instead of writing them"},
     {"unsafe-fixes", 0, false, "with --fix/--diff, also apply fixes that may change behaviour"},
@@ -143,8 +148,9 @@ int runLint(const std::vector<std::string> &Argv) {
         Names.push_back(N.str());
       auto C = closest(*F, Names);
       return Usage("unknown format '" + *F + "'" +
-                   (C ? "; did you mean " + *C + "?" : std::string("; use text, json, sarif, "
-                                                                   "checkstyle, gitlab or github")));
+                   (C ? "; did you mean " + *C + "?"
+                      : std::string("; use text, json, sarif, "
+                                    "checkstyle, gitlab or github")));
     }
     Fmt = *P;
   }
@@ -152,7 +158,8 @@ int runLint(const std::vector<std::string> &Argv) {
   if (auto T = A->get("failure-threshold")) {
     Threshold = parseSeverity(*T);
     if (!Threshold)
-      return Usage("unknown failure threshold '" + *T + "'; use error, warning, info, style or none");
+      return Usage("unknown failure threshold '" + *T +
+                   "'; use error, warning, info, style or none");
   }
   std::string SC = A->get("shellcheck").value_or("");
   if (!SC.empty() && SC != "auto" && SC != "always" && SC != "never")
@@ -220,8 +227,8 @@ int runLint(const std::vector<std::string> &Argv) {
   }
   for (const auto &[Dir, Cfg] : ByDir)
     for (const Diagnostic &W : Cfg.Warnings)
-      llvm::errs() << "ballast lint: warning: " << W.File << ":" << W.Pos.Line << ":" << W.Pos.Column
-                   << ": " << W.Message << "\n";
+      llvm::errs() << "ballast lint: warning: " << W.File << ":" << W.Pos.Line << ":"
+                   << W.Pos.Column << ": " << W.Message << "\n";
 
   bool HaveShellCheck = static_cast<bool>(llvm::sys::findProgramByName("shellcheck"));
   auto ShellCheckFor = [&](const rules::Config &C) {
@@ -274,7 +281,8 @@ int runLint(const std::vector<std::string> &Argv) {
     }
     if (Fix || Diff) {
       if (!J.Fixed.Refused.empty())
-        llvm::errs() << "ballast lint: " << J.Path << ": kept a fix back: " << J.Fixed.Refused << "\n";
+        llvm::errs() << "ballast lint: " << J.Path << ": kept a fix back: " << J.Fixed.Refused
+                     << "\n";
       if (J.Fixed.Text != J.Text) {
         if (Diff) {
           DiffText += rewriter::unifiedDiff(J.Path, J.Text, J.Fixed.Text);

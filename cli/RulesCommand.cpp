@@ -2,10 +2,10 @@
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "dockerfile/Ast.h"
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/raw_ostream.h"
 #include "rules/Registry.h"
 #include "support/AtomicFile.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace ballast::cli {
 
@@ -37,8 +37,9 @@ int runRules(const std::vector<std::string> &Argv) {
     for (const RuleInfo &R : rules::catalogue()) {
       llvm::outs() << (First ? "\n" : ",\n") << "  {\"id\": \"" << R.Id << "\", \"severity\": \""
                    << severityName(R.DefaultSeverity) << "\", \"category\": \""
-                   << categoryName(R.Cat) << "\", \"fixable\": "
-                   << (R.Fixes == FixSafety::Safe ? "true" : "false") << ", \"aliases\": [";
+                   << categoryName(R.Cat)
+                   << "\", \"fixable\": " << (R.Fixes == FixSafety::Safe ? "true" : "false")
+                   << ", \"aliases\": [";
       for (size_t I = 0; I < R.Aliases.size(); ++I)
         llvm::outs() << (I ? ", " : "") << "\"" << R.Aliases[I] << "\"";
       llvm::outs() << "], \"title\": \"";

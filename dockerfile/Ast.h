@@ -12,17 +12,34 @@
 #include <string>
 #include <vector>
 
-#include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringRef.h"
 #include "support/Errors.h"
 #include "support/SourceFile.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace ballast::dockerfile {
 
 /// The instruction keywords BuildKit knows, plus Unknown for everything else.
 enum class InstrKind {
-  Add, Arg, Cmd, Copy, Entrypoint, Env, Expose, From, Healthcheck, Label, Maintainer, Onbuild,
-  Run, Shell, StopSignal, User, Volume, Workdir, Unknown
+  Add,
+  Arg,
+  Cmd,
+  Copy,
+  Entrypoint,
+  Env,
+  Expose,
+  From,
+  Healthcheck,
+  Label,
+  Maintainer,
+  Onbuild,
+  Run,
+  Shell,
+  StopSignal,
+  User,
+  Volume,
+  Workdir,
+  Unknown
 };
 
 /// The lower-case keyword of a kind ("run"); "" for Unknown.
@@ -58,10 +75,10 @@ struct Heredoc {
   bool Expand = true; ///< false when the delimiter was quoted
   bool Chomp = false; ///< `<<-`: leading tabs are stripped
   unsigned FileDescriptor = 0;
-  std::string Content;        ///< the body lines, each with its newline
-  SourceRange ContentRange;   ///< the body in the file
-  SourceRange TerminatorRange;///< the closing delimiter line
-  SourceRange MarkerRange;    ///< the `<<EOF` word on the instruction line
+  std::string Content;         ///< the body lines, each with its newline
+  SourceRange ContentRange;    ///< the body in the file
+  SourceRange TerminatorRange; ///< the closing delimiter line
+  SourceRange MarkerRange;     ///< the `<<EOF` word on the instruction line
 };
 
 /// A piece of the joined logical line copied from one contiguous run of the file.
@@ -74,17 +91,17 @@ struct LineSegment {
 class Instruction {
 public:
   InstrKind Kind = InstrKind::Unknown;
-  std::string Keyword;       ///< lower case, as BuildKit reports it
-  SourceRange KeywordRange;  ///< the keyword as written
-  SourceRange Range;         ///< keyword to the end of the instruction (heredocs included)
+  std::string Keyword;      ///< lower case, as BuildKit reports it
+  SourceRange KeywordRange; ///< the keyword as written
+  SourceRange Range;        ///< keyword to the end of the instruction (heredocs included)
   unsigned StartLine = 0, EndLine = 0;
   std::vector<Flag> Flags;
-  bool IsJson = false;       ///< exec form: a JSON array of strings
-  std::vector<Word> Args;    ///< BuildKit's split; for ENV/LABEL see Pairs
+  bool IsJson = false;    ///< exec form: a JSON array of strings
+  std::vector<Word> Args; ///< BuildKit's split; for ENV/LABEL see Pairs
   std::vector<KeyValue> Pairs;
-  std::string Rest;          ///< text after keyword and flags, trimmed (the shell-form script)
-  uint32_t RestPos = 0;      ///< where Rest starts in Line
-  std::string Line;          ///< the logical line after joining continuations
+  std::string Rest;     ///< text after keyword and flags, trimmed (the shell-form script)
+  uint32_t RestPos = 0; ///< where Rest starts in Line
+  std::string Line;     ///< the logical line after joining continuations
   std::vector<LineSegment> Segments;
   std::vector<Heredoc> Heredocs;
   std::unique_ptr<Instruction> Child; ///< the instruction an ONBUILD wraps
@@ -95,7 +112,9 @@ public:
   /// The source range of [B, E) in Line (E mapped as an end, not as the next line's start).
   SourceRange toSource(uint32_t B, uint32_t E) const;
   /// The source range of [B, E) in Rest.
-  SourceRange restToSource(uint32_t B, uint32_t E) const { return toSource(RestPos + B, RestPos + E); }
+  SourceRange restToSource(uint32_t B, uint32_t E) const {
+    return toSource(RestPos + B, RestPos + E);
+  }
   /// The flag named Name ("from", "mount"...), case-insensitively; the last one wins like BuildKit.
   const Flag *flag(llvm::StringRef Name) const;
   /// All flags named Name (for repeatable ones such as --mount).

@@ -135,11 +135,21 @@ std::pair<uint32_t, unsigned> decodeRune(llvm::StringRef S, size_t Pos) {
 /// Go's unicode.IsSpace on a rune.
 bool isSpaceRune(uint32_t R) {
   switch (R) {
-  case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-  case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-    return true;
-  default:
-    return R >= 0x2000 && R <= 0x200A;
+  case '\t':
+  case '\n':
+  case '\v':
+  case '\f':
+  case '\r':
+  case ' ':
+  case 0x85:
+  case 0xA0:
+  case 0x1680:
+  case 0x2028:
+  case 0x2029:
+  case 0x202F:
+  case 0x205F:
+  case 0x3000: return true;
+  default: return R >= 0x2000 && R <= 0x200A;
   }
 }
 
@@ -442,8 +452,7 @@ private:
           appendUtf8(Out, V);
           break;
         }
-        default:
-          return false;
+        default: return false;
         }
         continue;
       }
@@ -607,8 +616,7 @@ private:
             "when using JSON array syntax, arrays must be comprised of strings only");
       Failed = true;
       return false;
-    case JsonArrayReader::Invalid:
-      return false;
+    case JsonArrayReader::Invalid: return false;
     }
     return false;
   }
@@ -656,8 +664,7 @@ private:
       size_t Eq = W.Text.find('=');
       if (Eq == std::string::npos) {
         error(I, I.RestPos + W.Begin,
-              "syntax error - can't find = in \"" + W.Text +
-                  "\"; must be of the form name=value");
+              "syntax error - can't find = in \"" + W.Text + "\"; must be of the form name=value");
         continue;
       }
       // Words keep their raw bytes, so the '=' offset within the text is its source offset.
@@ -686,9 +693,7 @@ private:
     switch (I.Kind) {
     case InstrKind::Add:
     case InstrKind::Copy:
-    case InstrKind::Volume:
-      parseMaybeJsonToList(I);
-      break;
+    case InstrKind::Volume: parseMaybeJsonToList(I); break;
     case InstrKind::Arg:
       for (const SpannedWord &W : parseWords(I.Rest, Escape))
         I.Args.push_back(restWord(I, W));
@@ -696,22 +701,12 @@ private:
     case InstrKind::Cmd:
     case InstrKind::Entrypoint:
     case InstrKind::Run:
-    case InstrKind::Shell:
-      parseMaybeJson(I);
-      break;
-    case InstrKind::Env:
-      parseNameVal(I, "ENV");
-      break;
-    case InstrKind::Label:
-      parseNameVal(I, "LABEL");
-      break;
+    case InstrKind::Shell: parseMaybeJson(I); break;
+    case InstrKind::Env: parseNameVal(I, "ENV"); break;
+    case InstrKind::Label: parseNameVal(I, "LABEL"); break;
     case InstrKind::Expose:
-    case InstrKind::From:
-      parseWhitespaceDelimited(I);
-      break;
-    case InstrKind::Healthcheck:
-      parseHealthcheck(I);
-      break;
+    case InstrKind::From: parseWhitespaceDelimited(I); break;
+    case InstrKind::Healthcheck: parseHealthcheck(I); break;
     case InstrKind::Maintainer:
     case InstrKind::StopSignal:
     case InstrKind::User:
@@ -733,8 +728,7 @@ private:
       I.Child = std::move(C);
       break;
     }
-    case InstrKind::Unknown:
-      break;
+    case InstrKind::Unknown: break;
     }
   }
 };
@@ -896,8 +890,8 @@ Dockerfile parse(std::string Path, std::string Text) {
   auto NoteComment = [&](llvm::StringRef L, uint32_t Off, unsigned LineNo) {
     size_t Lead = L.size() - L.ltrim(" \t\v\f\r").size();
     llvm::StringRef C = L.drop_front(Lead + 1);
-    DF.Comments.push_back({C.trim().str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())},
-                           LineNo});
+    DF.Comments.push_back(
+        {C.trim().str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())}, LineNo});
   };
   // processLine's directive half: looks for parser directives until the first other line.
   auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
@@ -981,7 +975,9 @@ Dockerfile parse(std::string Path, std::string Text) {
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
     if (EmptyContinuation)
-      DF.Warnings.push_back({SF->path().str(), SF->lineCol(TrOff), {TrOff, TrOff},
+      DF.Warnings.push_back({SF->path().str(),
+                             SF->lineCol(TrOff),
+                             {TrOff, TrOff},
                              "empty continuation line; empty continuation lines will become "
                              "errors in a future release"});
     LineParser(*SF, DF.Escape, Errors).parse(I, 0);
@@ -1015,8 +1011,8 @@ Dockerfile parse(std::string Path, std::string Text) {
         }
         H.ContentRange = {BodyBegin, BodyEnd};
         if (!Terminated) {
-          Err(H.MarkerRange.Begin, "unterminated heredoc " + H.Name + "; add a line `" + H.Name +
-                                       "` after its content");
+          Err(H.MarkerRange.Begin,
+              "unterminated heredoc " + H.Name + "; add a line `" + H.Name + "` after its content");
         }
         Host->Heredocs.push_back(std::move(H));
       }

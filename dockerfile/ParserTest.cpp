@@ -103,10 +103,12 @@ TEST(ParserTest, UnterminatedHeredocIsAnErrorWithLocation) {
 TEST(ParserTest, RecoversAndReportsEveryError) {
   Dockerfile DF = parse("Dockerfile", "FROM a\nENV PATH\nLABEL x\nCMD [1]\nRUN ok\n");
   ASSERT_EQ(DF.Errors.size(), 3u);
-  EXPECT_EQ(DF.Errors[0].format(), "Dockerfile:2:9: ENV must have two arguments; write `ENV PATH=<value>`");
+  EXPECT_EQ(DF.Errors[0].format(),
+            "Dockerfile:2:9: ENV must have two arguments; write `ENV PATH=<value>`");
   EXPECT_EQ(DF.Errors[1].Pos.Line, 3u);
-  EXPECT_EQ(DF.Errors[2].format(),
-            "Dockerfile:4:5: when using JSON array syntax, arrays must be comprised of strings only");
+  EXPECT_EQ(
+      DF.Errors[2].format(),
+      "Dockerfile:4:5: when using JSON array syntax, arrays must be comprised of strings only");
   EXPECT_EQ(DF.Instructions.size(), 5u);
 }
 

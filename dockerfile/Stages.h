@@ -15,12 +15,12 @@ namespace ballast::dockerfile {
 struct Stage {
   unsigned Index = 0;
   const Instruction *From = nullptr;
-  std::string Name;          ///< lower-cased `AS` name; "" when unnamed
+  std::string Name; ///< lower-cased `AS` name; "" when unnamed
   SourceRange NameRange;
   std::string Image;         ///< the image word as written
   std::string ResolvedImage; ///< with global ARG defaults and build-arg overrides substituted
   SourceRange ImageRange;
-  int BaseStage = -1;        ///< the stage FROM refers to, or -1 for an external image
+  int BaseStage = -1; ///< the stage FROM refers to, or -1 for an external image
   std::vector<const Instruction *> Instructions; ///< FROM first
   std::set<unsigned> DependsOn; ///< stages used by FROM, COPY --from, RUN --mount from=
   bool ReachesTarget = false;   ///< the target stage, or one it depends on

@@ -26,10 +26,11 @@ bool EditSet::overlaps(const TextEdit &E) const {
 bool EditSet::add(const TextEdit &E) {
   if (overlaps(E))
     return false;
-  auto It = std::upper_bound(Edits.begin(), Edits.end(), E, [](const TextEdit &A, const TextEdit &B) {
-    return A.Range.Begin < B.Range.Begin ||
-           (A.Range.Begin == B.Range.Begin && A.Range.End < B.Range.End);
-  });
+  auto It =
+      std::upper_bound(Edits.begin(), Edits.end(), E, [](const TextEdit &A, const TextEdit &B) {
+        return A.Range.Begin < B.Range.Begin ||
+               (A.Range.Begin == B.Range.Begin && A.Range.End < B.Range.End);
+      });
   Edits.insert(It, E);
   return true;
 }

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "llvm/ADT/StringRef.h"
 #include "support/Finding.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace ballast::rewriter {
 

@@ -27,12 +27,14 @@ TEST(EditSetTest, RefusesOverlapsAndWholeFixes) {
 TEST(EditSetTest, UnifiedDiffHasHunksWithContext) {
   std::string A = "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\n";
   std::string B = "l1\nl2\nl3\nL4\nl5\nl6\nl7\nl8\n";
-  EXPECT_EQ(unifiedDiff("Dockerfile", A, B), "--- a/Dockerfile\n+++ b/Dockerfile\n"
-                                             "@@ -1,7 +1,7 @@\n l1\n l2\n l3\n-l4\n+L4\n l5\n l6\n l7\n");
+  EXPECT_EQ(unifiedDiff("Dockerfile", A, B),
+            "--- a/Dockerfile\n+++ b/Dockerfile\n"
+            "@@ -1,7 +1,7 @@\n l1\n l2\n l3\n-l4\n+L4\n l5\n l6\n l7\n");
   EXPECT_EQ(unifiedDiff("Dockerfile", A, A), "");
-  EXPECT_EQ(unifiedDiff("f", "a", "b"),
-            "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline "
-            "at end of file\n");
+  EXPECT_EQ(
+      unifiedDiff("f", "a", "b"),
+      "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline "
+      "at end of file\n");
 }
 
 TEST(FixerTest, RollsBackARoundThatBreaksParsing) {

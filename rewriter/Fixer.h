@@ -22,10 +22,10 @@ using Analyzer = std::function<Snapshot(const std::string &Text)>;
 
 /// The outcome of fixing one file.
 struct FixResult {
-  std::string Text;           ///< the fixed text (== input when nothing applied or refused)
-  unsigned Applied = 0;       ///< fixes applied
+  std::string Text;     ///< the fixed text (== input when nothing applied or refused)
+  unsigned Applied = 0; ///< fixes applied
   unsigned Rounds = 0;
-  std::string Refused;        ///< why a round was rolled back; "" when none was
+  std::string Refused; ///< why a round was rolled back; "" when none was
 };
 
 /// Applies the fixes of findings for which IsSafe holds, round after round, until none is left

@@ -7,9 +7,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "support/AtomicFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "support/AtomicFile.h"
 
 namespace ballast::rules {
 
@@ -106,7 +106,11 @@ void readOverrides(const YAML::Node &N, std::map<std::string, Severity> &Out, Co
     std::string Level = KV.first.as<std::string>();
     std::optional<Severity> S = parseSeverity(Level);
     if (!S) {
-      C.Warnings.push_back({C.Path, {}, {}, "unknown severity '" + Level + "' in override; use error, warning, info or style"});
+      C.Warnings.push_back(
+          {C.Path,
+           {},
+           {},
+           "unknown severity '" + Level + "' in override; use error, warning, info or style"});
       continue;
     }
     for (const std::string &Id : stringList(KV.second))
@@ -140,7 +144,9 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef Path) {
         if (auto Sev = parseSeverity(S))
           C.FailureThreshold = *Sev;
         else
-          C.Warnings.push_back({C.Path, {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)}, {},
+          C.Warnings.push_back({C.Path,
+                                {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)},
+                                {},
                                 "unknown failure-threshold '" + S + "'; using info"});
       } else if (K == "no-fail") {
         C.NoFail = V.as<bool>();
@@ -157,7 +163,9 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef Path) {
         if (S == "auto" || S == "always" || S == "never")
           C.ShellCheck = S;
         else
-          C.Warnings.push_back({C.Path, {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)}, {},
+          C.Warnings.push_back({C.Path,
+                                {unsigned(V.Mark().line + 1), unsigned(V.Mark().column + 1)},
+                                {},
                                 "shellcheck must be auto, always or never; using auto"});
       } else if (K == "per-path") {
         if (V.IsMap())
@@ -172,8 +180,11 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef Path) {
       } else if (K == "format" || K == "no-color" || K == "verbose") {
         // Output options of hadolint's config; the command line decides ours.
       } else {
-        C.Warnings.push_back({C.Path, {unsigned(KV.first.Mark().line + 1), unsigned(KV.first.Mark().column + 1)}, {},
-                              "unknown config key '" + K + "'; it is ignored"});
+        C.Warnings.push_back(
+            {C.Path,
+             {unsigned(KV.first.Mark().line + 1), unsigned(KV.first.Mark().column + 1)},
+             {},
+             "unknown config key '" + K + "'; it is ignored"});
       }
     }
   } catch (const YAML::Exception &E) {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "llvm/Support/Error.h"
 #include "support/Errors.h"
 #include "support/Finding.h"
+#include "llvm/Support/Error.h"
 
 namespace ballast::rules {
 
@@ -22,18 +22,19 @@ struct PathOverride {
 
 /// Lint settings. The keys are hadolint's (so an existing .hadolint.yaml works) plus our own.
 struct Config {
-  std::string Path;                             ///< where it was read from ("" for defaults)
-  std::set<std::string> Ignored;                ///< rule IDs or aliases
-  std::map<std::string, Severity> Severities;   ///< `override:` per rule ID or alias
-  std::vector<std::string> TrustedRegistries;   ///< empty: every registry is trusted
-  Severity FailureThreshold = Severity::Info;   ///< findings at or above it fail the run
+  std::string Path;                           ///< where it was read from ("" for defaults)
+  std::set<std::string> Ignored;              ///< rule IDs or aliases
+  std::map<std::string, Severity> Severities; ///< `override:` per rule ID or alias
+  std::vector<std::string> TrustedRegistries; ///< empty: every registry is trusted
+  Severity FailureThreshold = Severity::Info; ///< findings at or above it fail the run
   bool NoFail = false;
   bool DisableIgnorePragma = false;
   bool StrictLabels = false;
-  std::map<std::string, std::string> LabelSchema; ///< label -> text|url|semver|hash|rfc3339|email|spdx
-  std::string ShellCheck = "auto";              ///< auto | always | never
+  std::map<std::string, std::string>
+      LabelSchema;                 ///< label -> text|url|semver|hash|rfc3339|email|spdx
+  std::string ShellCheck = "auto"; ///< auto | always | never
   std::vector<PathOverride> PerPath;
-  std::vector<Diagnostic> Warnings;             ///< forgiving: bad values warn and fall back
+  std::vector<Diagnostic> Warnings; ///< forgiving: bad values warn and fall back
 
   /// Whether rule Id (or one of its Aliases) is ignored for File.
   bool isIgnored(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,

@@ -5,8 +5,8 @@
 
 namespace ballast::rules {
 
-using dockerfile::Instruction;
 using dockerfile::InstrKind;
+using dockerfile::Instruction;
 
 namespace {
 
@@ -49,12 +49,12 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx)
     if (!Run || Run->IsJson)
       continue;
     if (!Run->Heredocs.empty() && heredocIsScript(*Run))
-      Scripts[Run] = std::unique_ptr<ScriptInfo>(
-          new ScriptInfo{shell::Script::parse(Run->Heredocs[0].Content), true,
-                         Run->Heredocs[0].ContentRange.Begin});
+      Scripts[Run] =
+          std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Heredocs[0].Content),
+                                                     true, Run->Heredocs[0].ContentRange.Begin});
     else
-      Scripts[Run] = std::unique_ptr<ScriptInfo>(
-          new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
+      Scripts[Run] =
+          std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
   }
 }
 

@@ -1,10 +1,10 @@
 //===- Engine.cpp ---------------------------------------------------------===//
 #include "rules/Engine.h"
 
-#include "llvm/Support/Path.h"
 #include "rules/Registry.h"
 #include "rules/ShellCheck.h"
 #include "rules/Suppression.h"
+#include "llvm/Support/Path.h"
 
 namespace ballast::rules {
 

@@ -21,7 +21,7 @@ struct LintResult {
 
 /// Options that are not part of the config file.
 struct LintOptions {
-  std::string ContextDir; ///< folder for .dockerignore-aware rules; "" = the file's folder
+  std::string ContextDir;  ///< folder for .dockerignore-aware rules; "" = the file's folder
   bool ShellCheck = false; ///< run shellcheck on RUN bodies (resolved from --shellcheck/config)
 };
 

@@ -1,8 +1,8 @@
 //===- Registry.h - The catalogue of every rule ------------------*- C++ -*-===//
 #pragma once
 
-#include "llvm/ADT/ArrayRef.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/ArrayRef.h"
 
 namespace ballast::rules {
 

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "llvm/ADT/StringExtras.h"
 #include "support/Subprocess.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
 
@@ -121,7 +121,8 @@ std::vector<Finding> runShellCheck(const Model &M) {
             return uint32_t(P->Text.size());
           Start = N + 1;
         }
-        llvm::StringRef LineText = P->Text.substr(Start).take_until([](char Ch) { return Ch == '\n'; });
+        llvm::StringRef LineText =
+            P->Text.substr(Start).take_until([](char Ch) { return Ch == '\n'; });
         return uint32_t(Start + byteOfColumn(LineText, Cl));
       };
       uint32_t B = Offset(L, Col);

@@ -6,8 +6,8 @@
 namespace ballast {
 
 std::string Diagnostic::format(const SourceFile *SF) const {
-  std::string S = File + ":" + std::to_string(Pos.Line) + ":" + std::to_string(Pos.Column) +
-                  ": " + Message;
+  std::string S =
+      File + ":" + std::to_string(Pos.Line) + ":" + std::to_string(Pos.Column) + ": " + Message;
   if (SF && Pos.Line > 0 && Pos.Line <= SF->lineCount()) {
     llvm::StringRef Line = SF->lineText(Pos.Line);
     S += "\n" + Line.str() + "\n";

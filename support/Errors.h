@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "llvm/Support/Error.h"
 #include "support/SourceFile.h"
+#include "llvm/Support/Error.h"
 
 namespace ballast {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "llvm/ADT/StringRef.h"
 #include "support/SourceFile.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace ballast {
 

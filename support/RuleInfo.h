@@ -24,7 +24,7 @@ struct RuleInfo {
   std::vector<std::string> Aliases; ///< BuildKit check names and other spellings
   Severity DefaultSeverity = Severity::Warning;
   Category Cat = Category::Correctness;
-  std::string Title;                ///< one line, lower case, no trailing period
+  std::string Title; ///< one line, lower case, no trailing period
   FixSafety Fixes = FixSafety::None;
   /// The fix changes instruction keywords or merges instructions on purpose (DL3059 merges RUNs,
   /// DL4000 turns MAINTAINER into LABEL), so the fixer must not refuse it for that.

@@ -35,9 +35,7 @@ public:
 
   llvm::StringRef path() const { return Path; }
   llvm::StringRef text() const { return Text; }
-  llvm::StringRef slice(SourceRange R) const {
-    return llvm::StringRef(Text).slice(R.Begin, R.End);
-  }
+  llvm::StringRef slice(SourceRange R) const { return llvm::StringRef(Text).slice(R.Begin, R.End); }
   /// Line and column of a byte offset (offset == size() maps past the last byte).
   LineCol lineCol(uint32_t Offset) const;
   /// Byte offset of the first byte of a 1-based line.

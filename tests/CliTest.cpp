@@ -73,7 +73,8 @@ TEST_F(CliTest, PragmasSuppressAndCanBeDisabled) {
   std::string Out;
   EXPECT_EQ(lint("Dockerfile", Out), 0) << Out;
   EXPECT_EQ(lint("--disable-ignore-pragma Dockerfile", Out), 1) << Out;
-  spit(Dir / "Dockerfile", "# ballast global ignore=DL3006\nFROM busybox\nFROM alpine\nUSER 65534\n");
+  spit(Dir / "Dockerfile",
+       "# ballast global ignore=DL3006\nFROM busybox\nFROM alpine\nUSER 65534\n");
   EXPECT_EQ(lint("Dockerfile", Out), 0) << Out;
 }
 

@@ -82,9 +82,10 @@ TEST(ExternalCorpusTest, FixKeepsEveryFileParsingAndIsIdempotent) {
     Before[Copy] = test::slurp(P);
   }
   std::string Out;
-  int RC = test::run(std::string(BALLAST_EXE) + " lint --fix --no-fail --shellcheck=never -f json " +
-                         Dir.string() + "/* > /dev/null",
-                     Out, true);
+  int RC =
+      test::run(std::string(BALLAST_EXE) + " lint --fix --no-fail --shellcheck=never -f json " +
+                    Dir.string() + "/* > /dev/null",
+                Out, true);
   EXPECT_EQ(RC, 0) << Out;
   unsigned Changed = 0;
   std::map<fs::path, std::string> After;

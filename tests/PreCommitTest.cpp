@@ -15,11 +15,12 @@ TEST(PreCommitTest, TryRepoFailsOnTheBadFileAndPassesTheGoodOne) {
     GTEST_SKIP() << "pre-commit is not installed (scripts/setup installs it)";
   fs::path Dir = tempDir("ballast-precommit");
   fs::path Exe = fs::path(BALLAST_EXE).parent_path();
-  std::string Env = "cd " + Dir.string() + " && PATH=" + Exe.string() + ":$PATH HOME=" +
-                    Dir.string() + " PRE_COMMIT_HOME=" + (Dir / ".cache").string() + " ";
-  ASSERT_EQ(run(Env + "git init -q . && git config user.email t@t && git config user.name t", Out,
-                true),
-            0)
+  std::string Env = "cd " + Dir.string() + " && PATH=" + Exe.string() +
+                    ":$PATH HOME=" + Dir.string() +
+                    " PRE_COMMIT_HOME=" + (Dir / ".cache").string() + " ";
+  ASSERT_EQ(
+      run(Env + "git init -q . && git config user.email t@t && git config user.name t", Out, true),
+      0)
       << Out;
   fs::create_directories(Dir / "svc");
   spit(Dir / "svc" / "Containerfile", "FROM busybox\nUSER 65534\n");

@@ -54,9 +54,10 @@ public:
     std::string Name = Repo.str();
     if (Repo == "debian") {
       // debian has no `slim` tag of its own: the floating one is `stable-slim`.
-      Suggest = "`debian:" +
-                (Tag.empty() || Tag == "latest" ? std::string("stable-slim") : withVariant(Tag, "slim")) +
-                "`";
+      Suggest =
+          "`debian:" +
+          (Tag.empty() || Tag == "latest" ? std::string("stable-slim") : withVariant(Tag, "slim")) +
+          "`";
       Why = "carries documentation, locales and tools the final image rarely needs";
     } else if (Repo == "python" || Repo == "ruby") {
       Suggest = "`" + Name + ":" + withVariant(Tag, "slim") + "`";
