@@ -146,3 +146,35 @@ TEST_F(CliTest, SarifOfTheWholeCorpusPassesTheOfficialValidator) {
   auto J = nlohmann::json::parse(slurp(Sarif));
   EXPECT_GT(J["runs"][0]["results"].size(), 3u);
 }
+
+TEST_F(CliTest, ShellCheckFindingsMapBackToDockerfileColumns) {
+  std::string Out;
+  if (run("command -v shellcheck", Out) != 0)
+    GTEST_SKIP() << "shellcheck is not installed (scripts/setup installs it)";
+  spit(Dir / "Dockerfile", "FROM busybox:1.36\nARG NAME\nRUN mkdir -p /a && \\\n    cp $NAME /a\n"
+                           "USER 65534\n");
+  EXPECT_EQ(lint("--shellcheck=always Dockerfile", Out), 1) << Out;
+  EXPECT_THAT(Out, HasSubstr("Dockerfile:4:8: info[SC2086]: Double quote to prevent globbing"));
+  EXPECT_EQ(lint("--shellcheck=never Dockerfile", Out), 0) << Out;
+  spit(Dir / "Dockerfile", "FROM busybox:1.36\nARG NAME\n# hadolint ignore=SC2086\n"
+                           "RUN cp $NAME /a\nUSER 65534\n");
+  EXPECT_EQ(lint("--shellcheck=always Dockerfile", Out), 0) << Out;
+}
+
+TEST_F(CliTest, FixAppliesSafeFixesAtomicallyAndDiffShowsThem) {
+  std::string Orig = "FROM busybox:1.36\n# keep this comment\nMAINTAINER Jane <j@x.org>\n"
+                     "RUN apk add  curl=8.5.0-r0\nUSER 65534\n";
+  spit(Dir / "Dockerfile", Orig);
+  std::string Out;
+  lint("--diff Dockerfile", Out);
+  EXPECT_THAT(Out, HasSubstr("-MAINTAINER Jane <j@x.org>\n"));
+  EXPECT_THAT(Out, HasSubstr("+LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"));
+  EXPECT_EQ(slurp(Dir / "Dockerfile"), Orig) << "--diff must not write";
+  lint("--fix Dockerfile", Out);
+  std::string Fixed = slurp(Dir / "Dockerfile");
+  EXPECT_EQ(Fixed, "FROM busybox:1.36\n# keep this comment\n"
+                   "LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"
+                   "RUN apk add --no-cache  curl=8.5.0-r0\nUSER 65534\n");
+  lint("--fix Dockerfile", Out);
+  EXPECT_EQ(slurp(Dir / "Dockerfile"), Fixed) << "a second --fix changes nothing";
+}
