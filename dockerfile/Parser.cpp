@@ -267,7 +267,7 @@ public:
       if (P >= S.size())
         return Invalid;
       if (S[P] != '"')
-        return skipValue() ? NotStringsIfValid() : Invalid;
+        return skipValue() ? notStringsIfValid() : Invalid;
       uint32_t B = uint32_t(P);
       std::string Str;
       if (!readString(Str))
@@ -291,7 +291,7 @@ private:
     return P == S.size() ? Ok : Invalid;
   }
   // Called after a non-string element: the whole input must still be valid JSON.
-  Result NotStringsIfValid() {
+  Result notStringsIfValid() {
     // Continue scanning the array to make sure the rest is well formed.
     while (true) {
       skipWs();
@@ -830,7 +830,7 @@ std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(
     }
     if (I > B)
       if (auto H = parseHeredocWord(L.slice(B, I)))
-        Out.push_back({std::move(*H), {uint32_t(B), uint32_t(I)}});
+        Out.emplace_back(std::move(*H), std::make_pair(uint32_t(B), uint32_t(I)));
   }
   return Out;
 }

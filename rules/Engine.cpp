@@ -8,7 +8,7 @@
 
 namespace ballast::rules {
 
-LintResult lintText(std::string Path, std::string Text, const Config &Cfg,
+LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg,
                     const LintOptions &Opts) {
   std::string Ctx = Opts.ContextDir;
   if (Ctx.empty() && Path != "-") {

@@ -26,7 +26,7 @@ struct LintOptions {
 };
 
 /// Lints Text as the Dockerfile named Path.
-LintResult lintText(std::string Path, std::string Text, const Config &Cfg,
+LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg,
                     const LintOptions &Opts = {});
 
 } // namespace ballast::rules
