@@ -52,16 +52,14 @@ bool isDockerfileName(llvm::StringRef N) {
   std::string L = N.lower();
   llvm::StringRef S(L);
   // Dockerfile, Dockerfile.dev, Dockerfile-prod, api.Dockerfile, prod_Dockerfile, Containerfile...
-  for (llvm::StringRef Base : {"dockerfile", "containerfile"}) {
-    size_t At = S.find(Base);
-    if (At == llvm::StringRef::npos)
-      continue;
-    bool StartOk = At == 0 || llvm::StringRef("._-").contains(S[At - 1]);
-    size_t End = At + Base.size();
-    bool EndOk = End == S.size() || llvm::StringRef("._-").contains(S[End]);
-    if (StartOk && EndOk)
-      return true;
-  }
+  for (llvm::StringRef Base : {"dockerfile", "containerfile"})
+    for (size_t At = S.find(Base); At != llvm::StringRef::npos; At = S.find(Base, At + 1)) {
+      bool StartOk = At == 0 || llvm::StringRef("._-").contains(S[At - 1]);
+      size_t End = At + Base.size();
+      bool EndOk = End == S.size() || llvm::StringRef("._-").contains(S[End]);
+      if (StartOk && EndOk)
+        return true;
+    }
   return false;
 }
 

@@ -83,6 +83,8 @@ TEST_F(CliTest, FindsDockerfilesInFolders) {
   spit(Dir / "svc" / "Containerfile", "FROM debian\n");
   spit(Dir / "svc" / "api.Dockerfile", "FROM debian\n");
   spit(Dir / "svc" / "Dockerfile.dev", "FROM debian\n");
+  spit(Dir / "svc" / "hack__dockerfiles__lint.dockerfile", "FROM debian\n");
+  spit(Dir / "svc" / "dockerfiles.txt", "FROM debian\n");
   spit(Dir / "svc" / "Dockerfile.dockerignore", "*\n");
   spit(Dir / "svc" / "node_modules" / "Dockerfile", "FROM debian\n");
   std::string Out;
@@ -91,8 +93,9 @@ TEST_F(CliTest, FindsDockerfilesInFolders) {
   std::set<std::string> Files;
   for (auto &F : J["findings"])
     Files.insert(F["file"]);
-  EXPECT_EQ(Files, (std::set<std::string>{"svc/Containerfile", "svc/Dockerfile.dev",
-                                          "svc/api.Dockerfile"}));
+  EXPECT_EQ(Files,
+            (std::set<std::string>{"svc/Containerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile",
+                                   "svc/hack__dockerfiles__lint.dockerfile"}));
 }
 
 TEST_F(CliTest, ConfigIsFoundByWalkingUpAndHadolintYamlIsRead) {
