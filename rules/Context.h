@@ -30,6 +30,9 @@ public:
   SourceRange scriptToSource(const dockerfile::Instruction &I, SourceRange R) const;
   /// The folder holding the build context ("" when unknown, e.g. stdin).
   llvm::StringRef contextDir() const { return ContextDir; }
+  /// Memo for per-RUN answers that every shell rule asks (rules/Queries.cpp posixRunScript):
+  /// 1 = POSIX shell, 0 = not; absent until first asked. A Model is used by one thread.
+  std::map<const dockerfile::Instruction *, bool> &posixMemo() const { return PosixMemo; }
 
 private:
   struct ScriptInfo {
@@ -41,6 +44,7 @@ private:
   dockerfile::StageGraph Graph;
   std::map<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
   std::string ContextDir;
+  mutable std::map<const dockerfile::Instruction *, bool> PosixMemo;
 };
 
 class Context;

@@ -142,13 +142,24 @@ const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Cont
   const shell::Script *S = C.script(I);
   if (!S)
     return nullptr;
+  // Every shell rule asks this for every RUN: decide once per RUN.
+  auto &Memo = C.model().posixMemo();
+  auto Known = Memo.find(&I);
+  if (Known != Memo.end())
+    return Known->second ? S : nullptr;
+  bool Posix = isPosixRun(I, C);
+  Memo.emplace(&I, Posix);
+  return Posix ? S : nullptr;
+}
+
+bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {
   for (const dockerfile::Comment &Cm : C.file().Comments) {
     llvm::StringRef Sh = shellPragma(Cm.Text);
     if (!Sh.empty() && isNonPosixShell(Sh))
-      return nullptr;
+      return false;
   }
   if (!C.stage())
-    return S;
+    return true;
   // The last SHELL before I in its stage or the stages it is built FROM decides.
   llvm::StringRef Program;
   for (const dockerfile::Stage *St : stageChain(C.stages(), *C.stage()))
@@ -158,7 +169,7 @@ const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Cont
       if (J->Kind == dockerfile::InstrKind::Shell && !J->Args.empty())
         Program = J->Args.front().Text;
     }
-  return !Program.empty() && isNonPosixShell(Program) ? nullptr : S;
+  return Program.empty() || !isNonPosixShell(Program);
 }
 
 bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {

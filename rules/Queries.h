@@ -47,6 +47,9 @@ bool leftoversReachImage(const Context &C);
 /// The shell script of RUN I when a POSIX shell runs it; nullptr for other instructions, exec
 /// form, and when `# hadolint shell=powershell` or a SHELL instruction picks another shell.
 const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C);
+/// Whether the RUN I is run by a POSIX shell: no non-POSIX `shell=` pragma and no non-POSIX
+/// SHELL before it in its stage chain (uncached; posixRunScript memoises it per RUN).
+bool isPosixRun(const dockerfile::Instruction &I, const Context &C);
 
 /// Whether RUN I has a `--mount=type=cache` or `type=tmpfs` whose target is one of Dirs or a
 /// folder holding it. A Dir starting with `~/` stands for `/root/...` and `/home/<user>/...`.
