@@ -98,7 +98,7 @@ llvm::Error collect(llvm::StringRef Path, std::vector<std::string> &Out) {
 struct FileJob {
   std::string Path;
   std::string Text;
-  rules::Config Cfg;
+  const rules::Config *Cfg = nullptr; ///< set when the file was read
   std::string ReadError;
   rules::LintResult Result;
   rewriter::FixResult Fixed;
@@ -188,40 +188,58 @@ int runLint(const std::vector<std::string> &Argv) {
   int Exit = ExitOk;
   // Config per folder, found once.
   std::map<std::string, rules::Config> ByDir;
-  for (size_t I = 0; I < Paths.size(); ++I) {
-    FileJob &J = Jobs[I];
-    J.Path = Paths[I];
+  for (size_t I = 0; I < Paths.size(); ++I)
+    Jobs[I].Path = Paths[I];
+  auto Read = [](FileJob &J) {
     auto Text = readFileOrStdin(J.Path);
-    if (!Text) {
+    if (Text)
+      J.Text = std::move(*Text);
+    else
       J.ReadError = llvm::toString(Text.takeError());
+  };
+  // Reading is mostly system calls: both cores do it. Standard input is read in order (a second
+  // `-` gets what the first left, as before).
+  for (FileJob &J : Jobs)
+    if (J.Path == "-")
+      Read(J);
+  llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
+    if (J.Path != "-")
+      Read(J);
+  });
+  // The command-line options apply to every config once; files share their folder's config.
+  auto Override = [&](rules::Config &Cfg) {
+    for (const std::string &Id : A->getAll("ignore"))
+      Cfg.Ignored.insert(Id);
+    for (const std::string &R : A->getAll("trusted-registry"))
+      Cfg.TrustedRegistries.push_back(R);
+    if (Threshold)
+      Cfg.FailureThreshold = *Threshold;
+    if (A->flag("disable-ignore-pragma"))
+      Cfg.DisableIgnorePragma = true;
+    if (A->flag("no-fail"))
+      Cfg.NoFail = true;
+    if (!SC.empty())
+      Cfg.ShellCheck = SC;
+  };
+  if (Explicit)
+    Override(*Explicit);
+  for (FileJob &J : Jobs) {
+    if (!J.ReadError.empty())
+      continue;
+    if (Explicit) {
+      J.Cfg = &*Explicit;
       continue;
     }
-    J.Text = std::move(*Text);
-    if (Explicit) {
-      J.Cfg = *Explicit;
-    } else {
-      std::string Dir = llvm::sys::path::parent_path(J.Path == "-" ? "./-" : J.Path).str();
-      auto It = ByDir.find(Dir);
-      if (It == ByDir.end()) {
-        auto Cfg = rules::findConfigFor(J.Path == "-" ? "./-" : J.Path);
-        if (!Cfg)
-          return Usage(llvm::toString(Cfg.takeError()));
-        It = ByDir.emplace(Dir, std::move(*Cfg)).first;
-      }
-      J.Cfg = It->second;
+    std::string Dir = llvm::sys::path::parent_path(J.Path == "-" ? "./-" : J.Path).str();
+    auto It = ByDir.find(Dir);
+    if (It == ByDir.end()) {
+      auto Cfg = rules::findConfigFor(J.Path == "-" ? "./-" : J.Path);
+      if (!Cfg)
+        return Usage(llvm::toString(Cfg.takeError()));
+      It = ByDir.emplace(Dir, std::move(*Cfg)).first;
+      Override(It->second);
     }
-    for (const std::string &Id : A->getAll("ignore"))
-      J.Cfg.Ignored.insert(Id);
-    for (const std::string &R : A->getAll("trusted-registry"))
-      J.Cfg.TrustedRegistries.push_back(R);
-    if (Threshold)
-      J.Cfg.FailureThreshold = *Threshold;
-    if (A->flag("disable-ignore-pragma"))
-      J.Cfg.DisableIgnorePragma = true;
-    if (A->flag("no-fail"))
-      J.Cfg.NoFail = true;
-    if (!SC.empty())
-      J.Cfg.ShellCheck = SC;
+    J.Cfg = &It->second;
   }
   for (const auto &[Dir, Cfg] : ByDir)
     for (const Diagnostic &W : Cfg.Warnings)
@@ -235,7 +253,7 @@ int runLint(const std::vector<std::string> &Argv) {
     return HaveShellCheck;
   };
   for (const FileJob &J : Jobs)
-    if (J.ReadError.empty() && J.Cfg.ShellCheck == "always" && !HaveShellCheck)
+    if (J.ReadError.empty() && J.Cfg->ShellCheck == "always" && !HaveShellCheck)
       return Usage("--shellcheck=always but no shellcheck program is installed; install it "
                    "(apt-get install shellcheck) or use --shellcheck=auto");
 
@@ -248,19 +266,21 @@ int runLint(const std::vector<std::string> &Argv) {
     const RuleInfo *R = rules::findRule(F.RuleId);
     return R && R->FixReshapes;
   };
+  std::string ContextDir = A->get("context").value_or("");
   llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
     if (!J.ReadError.empty())
       return;
     rules::LintOptions Opts;
-    Opts.ContextDir = A->get("context").value_or("");
-    Opts.ShellCheck = ShellCheckFor(J.Cfg);
+    Opts.ContextDir = ContextDir;
+    Opts.ShellCheck = ShellCheckFor(*J.Cfg);
     if (Fix || Diff) {
       J.Fixed = rewriter::fixToFixPoint(
-          J.Text, [&](const std::string &T) { return snapshot(J.Path, T, J.Cfg, Opts); }, IsSafe,
+          J.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); }, IsSafe,
           MayReshape);
-      J.Result = rules::lintText(J.Path, J.Fixed.Text, J.Cfg, Opts);
+      J.Result = rules::lintText(J.Path, J.Fixed.Text, *J.Cfg, Opts);
     } else {
-      J.Result = rules::lintText(J.Path, J.Text, J.Cfg, Opts);
+      // Without --fix/--diff nothing reads J.Text again: the linter keeps it (no copy).
+      J.Result = rules::lintText(J.Path, std::move(J.Text), *J.Cfg, Opts);
     }
   });
 
@@ -295,8 +315,8 @@ int runLint(const std::vector<std::string> &Argv) {
     if (J.Result.Source)
       RO.Sources[J.Path] = J.Result.Source.get();
     for (Finding &F : J.Result.Findings) {
-      if (!J.Cfg.NoFail && J.Cfg.FailureThreshold != Severity::None &&
-          F.Sev >= J.Cfg.FailureThreshold && Exit == ExitOk)
+      if (!J.Cfg->NoFail && J.Cfg->FailureThreshold != Severity::None &&
+          F.Sev >= J.Cfg->FailureThreshold && Exit == ExitOk)
         Exit = ExitFindings;
       All.push_back(std::move(F));
     }

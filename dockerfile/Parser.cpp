@@ -861,7 +861,25 @@ private:
   unsigned LineNo = 0;
 };
 
-bool isCommentLine(llvm::StringRef L) { return L.ltrim(" \t\n\v\f\r").startswith("#"); }
+/// L without leading " \t\n\v\f\r" (StringRef::ltrim() builds a character set on every call;
+/// this runs for every line).
+llvm::StringRef ltrimSpace(llvm::StringRef L) {
+  size_t I = 0;
+  while (I < L.size() && (L[I] == ' ' || (L[I] >= '\t' && L[I] <= '\r')))
+    ++I;
+  return L.drop_front(I);
+}
+
+/// L without trailing " \t\n\v\f\r".
+llvm::StringRef trimSpace(llvm::StringRef L) {
+  L = ltrimSpace(L);
+  size_t E = L.size();
+  while (E > 0 && (L[E - 1] == ' ' || (L[E - 1] >= '\t' && L[E - 1] <= '\r')))
+    --E;
+  return L.take_front(E);
+}
+
+bool isCommentLine(llvm::StringRef L) { return ltrimSpace(L).startswith("#"); }
 
 /// `\[ \t]*$` with the current escape character: returns the length without it, or npos.
 size_t continuationAt(llvm::StringRef L, char Escape) {
@@ -891,7 +909,7 @@ Dockerfile parse(std::string Path, std::string Text) {
     size_t Lead = L.size() - L.ltrim(" \t\v\f\r").size();
     llvm::StringRef C = L.drop_front(Lead + 1);
     DF.Comments.push_back(
-        {C.trim().str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())}, LineNo});
+        {trimSpace(C).str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())}, LineNo});
   };
   // processLine's directive half: looks for parser directives until the first other line.
   auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
@@ -927,13 +945,13 @@ Dockerfile parse(std::string Path, std::string Text) {
       Off += 3;
     }
     // processLine(d, line, stripLeftWhitespace=true)
-    size_t Lead = L.size() - L.ltrim(" \t\n\v\f\r").size();
+    size_t Lead = L.size() - ltrimSpace(L).size();
     llvm::StringRef Tr = L.drop_front(Lead);
     uint32_t TrOff = Off + uint32_t(Lead);
     MaybeDirective(Tr, TrOff, LineNo);
     if (Tr.startswith("#")) {
       NoteComment(L, Off, LineNo);
-      llvm::StringRef C = Tr.drop_front().trim();
+      llvm::StringRef C = trimSpace(Tr.drop_front());
       if (C.empty())
         PendingComments.clear();
       else
@@ -961,7 +979,7 @@ Dockerfile parse(std::string Path, std::string Text) {
         NoteComment(L, Off, N);
         continue;
       }
-      if (L.ltrim(" \t\n\v\f\r").empty()) {
+      if (ltrimSpace(L).empty()) {
         EmptyContinuation = true;
         continue;
       }
@@ -969,7 +987,7 @@ Dockerfile parse(std::string Path, std::string Text) {
       EndOfLine = C == llvm::StringRef::npos;
       llvm::StringRef P = EndOfLine ? L : L.take_front(C);
       I.Segments.push_back({uint32_t(I.Line.size()), Off});
-      I.Line += P.str();
+      I.Line.append(P.data(), P.size());
     }
     (void)LastOff;
     I.EndLine = R.line();
@@ -1004,7 +1022,7 @@ Dockerfile parse(std::string Path, std::string Text) {
             LineEnd = Off + uint32_t(L.size());
             break;
           }
-          H.Content += T.slice(Off, Off + L.size()).str();
+          H.Content.append(T.data() + Off, L.size());
           H.Content += '\n';
           BodyEnd = NextOff;
           LineEnd = Off + uint32_t(L.size());

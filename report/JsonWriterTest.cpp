@@ -2,6 +2,7 @@
 #include "report/JsonWriter.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "report/ReportTestData.h"
 
@@ -106,6 +107,58 @@ TEST(JsonWriterTest, InvalidUtf8IsReplacedNotThrown) {
   llvm::raw_string_ostream OS(Out);
   writeJson(OS, {F}, {}, ReportOptions());
   EXPECT_NE(OS.str().find("\"message\": \"bad \xEF\xBF\xBD byte\""), std::string::npos) << Out;
+}
+
+TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
+  // The writer streams its output by hand; every string must come out as nlohmann's serializer
+  // (dump with ensure_ascii=false and the replace handler) writes it.
+  const std::string Texts[] = {
+      "plain",
+      "",
+      "quote \" backslash \\ slash /",
+      std::string("controls \b\f\n\r\t \x01\x1f \x7f end"),
+      std::string("nul \0 inside", 12),
+      "utf-8 \xC3\xA9t\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x90\xB3",
+      "truncated \xE2\x9C",
+      "lone continuation \x80 and \xC0\xAF overlong",
+      "mixed \"\xC3\xA9\"\n\xff",
+  };
+  for (const std::string &T : Texts) {
+    Finding F;
+    F.File = T;
+    F.Begin = {1, 1};
+    F.End = {1, 2};
+    F.RuleId = "DL3000";
+    F.Message = T;
+    F.FixIt = Fix{T, {TextEdit{{0, 0}, T}}};
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    writeJson(OS, {F}, {}, ReportOptions());
+    OS.flush();
+
+    using Json = nlohmann::ordered_json;
+    Json Edit = Json::object();
+    Edit["offset"] = 0;
+    Edit["length"] = 0;
+    Edit["replacement"] = T;
+    Json Fx = Json::object();
+    Fx["title"] = T;
+    Fx["edits"] = Json::array({Edit});
+    Json J = Json::object();
+    J["file"] = T;
+    J["line"] = 1;
+    J["column"] = 1;
+    J["end_line"] = 1;
+    J["end_column"] = 2;
+    J["rule"] = "DL3000";
+    J["aliases"] = Json::array();
+    J["severity"] = "warning";
+    J["message"] = T;
+    J["fix"] = Fx;
+    Json Root = Json::object();
+    Root["findings"] = Json::array({J});
+    EXPECT_EQ(Out, Root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n") << T;
+  }
 }
 
 } // namespace

@@ -53,7 +53,10 @@ void walkDir(const BuildContextView &V, const fs::path &Root, const std::string 
   fs::directory_iterator It(Rel.empty() ? Root : Root / Rel, EC), End;
   for (; !EC && It != End && Left > 0; It.increment(EC)) {
     std::string Name = It->path().filename().string();
-    std::string Path = Rel.empty() ? Name : Rel + "/" + Name;
+    std::string Path = Rel;
+    if (!Path.empty())
+      Path += '/';
+    Path += Name;
     std::error_code E2;
     bool IsDir = It->is_directory(E2) && !It->is_symlink(E2);
     if (!V.Ignore.empty() && V.Ignore.matches(Path)) {

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "shell/Script.h"
 #include "support/Finding.h"
 #include "support/RuleInfo.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace ballast::rules {
 
@@ -32,7 +34,10 @@ public:
   llvm::StringRef contextDir() const { return ContextDir; }
   /// Memo for per-RUN answers that every shell rule asks (rules/Queries.cpp posixRunScript):
   /// 1 = POSIX shell, 0 = not; absent until first asked. A Model is used by one thread.
-  std::map<const dockerfile::Instruction *, bool> &posixMemo() const { return PosixMemo; }
+  llvm::DenseMap<const dockerfile::Instruction *, bool> &posixMemo() const { return PosixMemo; }
+  /// Memo for "a `# hadolint shell=` pragma names a non-POSIX shell" (rules/Queries.cpp
+  /// isPosixRun): the comments are scanned once per file, not once per RUN.
+  std::optional<bool> &nonPosixPragmaMemo() const { return NonPosixPragma; }
 
 private:
   struct ScriptInfo {
@@ -42,9 +47,10 @@ private:
   };
   dockerfile::Dockerfile DF;
   dockerfile::StageGraph Graph;
-  std::map<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
+  llvm::DenseMap<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
   std::string ContextDir;
-  mutable std::map<const dockerfile::Instruction *, bool> PosixMemo;
+  mutable llvm::DenseMap<const dockerfile::Instruction *, bool> PosixMemo;
+  mutable std::optional<bool> NonPosixPragma;
 };
 
 class Context;

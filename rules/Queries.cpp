@@ -148,16 +148,24 @@ const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Cont
   if (Known != Memo.end())
     return Known->second ? S : nullptr;
   bool Posix = isPosixRun(I, C);
-  Memo.emplace(&I, Posix);
+  Memo.try_emplace(&I, Posix);
   return Posix ? S : nullptr;
 }
 
 bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {
-  for (const dockerfile::Comment &Cm : C.file().Comments) {
-    llvm::StringRef Sh = shellPragma(Cm.Text);
-    if (!Sh.empty() && isNonPosixShell(Sh))
-      return false;
+  std::optional<bool> &Pragma = C.model().nonPosixPragmaMemo();
+  if (!Pragma) {
+    Pragma = false;
+    for (const dockerfile::Comment &Cm : C.file().Comments) {
+      llvm::StringRef Sh = shellPragma(Cm.Text);
+      if (!Sh.empty() && isNonPosixShell(Sh)) {
+        Pragma = true;
+        break;
+      }
+    }
   }
+  if (*Pragma)
+    return false;
   if (!C.stage())
     return true;
   // The last SHELL before I in its stage or the stages it is built FROM decides.

@@ -124,19 +124,11 @@ llvm::StringRef Command::basename() const {
   return Slash == llvm::StringRef::npos ? Name : Name.drop_front(Slash + 1);
 }
 
-bool Command::is(llvm::StringRef N) const {
-  return !Name.empty() && (Name == N || basename() == N);
-}
-
 bool Command::is(llvm::StringRef N, llvm::StringRef Sub) const {
   if (!is(N))
     return false;
   std::optional<Word> S = subcommand();
   return S && S->Text == Sub;
-}
-
-bool Command::isAnyOf(std::initializer_list<llvm::StringRef> Names) const {
-  return llvm::any_of(Names, [&](llvm::StringRef N) { return is(N); });
 }
 
 std::optional<Word> Command::subcommand() const {

@@ -151,11 +151,24 @@ struct Command {
   /// The name after its last `/` ("apt-get" for `/usr/bin/apt-get`).
   llvm::StringRef basename() const;
   /// The command is N, by full name or basename (`is("apt-get")` matches `/usr/bin/apt-get`).
-  bool is(llvm::StringRef N) const;
+  /// Inline and without computing the basename: rules ask this millions of times.
+  bool is(llvm::StringRef N) const {
+    if (Name.size() < N.size() || Name.empty())
+      return false;
+    if (Name.size() == N.size())
+      return Name == N;
+    // basename() == N: Name ends with "/" + N and N itself has no '/'.
+    return Name[Name.size() - N.size() - 1] == '/' && Name.endswith(N) && !N.contains('/');
+  }
   /// The command is N and its subcommand (first positional argument) is Sub.
   bool is(llvm::StringRef N, llvm::StringRef Sub) const;
   /// The command is one of Names.
-  bool isAnyOf(std::initializer_list<llvm::StringRef> Names) const;
+  bool isAnyOf(std::initializer_list<llvm::StringRef> Names) const {
+    for (llvm::StringRef N : Names)
+      if (is(N))
+        return true;
+    return false;
+  }
   /// The first positional argument (option values skipped per the tool spec), if any.
   std::optional<Word> subcommand() const;
   /// The option F is given: `-y` (also inside `-qy`), `--yes`, `--opt` (also as `--opt=v`).

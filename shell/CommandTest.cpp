@@ -48,6 +48,28 @@ TEST_F(CommandTest, IsMatchesNameAndBasename) {
   EXPECT_FALSE(Empty.is(""));
 }
 
+TEST_F(CommandTest, IsComparesWithTheBasenameOnlyAtASlash) {
+  // is() no longer computes basename(); these pin that it answers exactly as
+  // `Name == N || basename() == N` did.
+  const Command &C = parse("/opt/bin/get x");
+  EXPECT_TRUE(C.is("get"));
+  EXPECT_TRUE(C.is("/opt/bin/get"));
+  EXPECT_FALSE(C.is("bin/get")); // a suffix, but not the basename
+  EXPECT_FALSE(C.is("t"));
+  EXPECT_FALSE(C.is("/get"));
+  EXPECT_FALSE(C.is("/opt/bin/get/"));
+  EXPECT_FALSE(C.is(""));
+  const Command &Plain = parse("get x");
+  EXPECT_TRUE(Plain.is("get"));
+  EXPECT_FALSE(Plain.is("ge"));
+  EXPECT_FALSE(Plain.is("xget"));
+  const Command &Dir = parse("./dir/ x");
+  EXPECT_EQ(Dir.basename(), "");
+  EXPECT_TRUE(Dir.is("")); // the basename of `./dir/` is empty, as before
+  EXPECT_TRUE(Dir.is("./dir/"));
+  EXPECT_FALSE(Dir.is("dir"));
+}
+
 TEST_F(CommandTest, AptGetOptionValuesAreSkipped) {
   const Command &C = parse(
       "apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confnew pkg=1.2");

@@ -30,7 +30,7 @@ constexpr unsigned MaxNesting = 100;
 bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
 
 /// Characters that end an unquoted word.
-bool isMeta(char C) {
+constexpr bool isMeta(char C) {
   switch (C) {
   case ' ':
   case '\t':
@@ -46,6 +46,21 @@ bool isMeta(char C) {
   default: return false;
   }
 }
+
+/// Bytes an unquoted word copies as they are: neither meta characters nor ones readWord treats
+/// specially (escapes, quotes, expansions, glob characters).
+struct PlainTable {
+  bool Plain[256] = {};
+  constexpr PlainTable() {
+    for (unsigned C = 0; C < 256; ++C)
+      Plain[C] = !isMeta(static_cast<char>(C));
+    const char Special[] = "\\'\"$`*?[]";
+    for (const char *P = Special; *P; ++P)
+      Plain[static_cast<unsigned char>(*P)] = false;
+  }
+};
+constexpr PlainTable PlainBytes;
+bool isPlain(char C) { return PlainBytes.Plain[static_cast<unsigned char>(C)]; }
 
 bool isNameStart(char C) { return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_'; }
 bool isNameChar(char C) { return isNameStart(C) || (C >= '0' && C <= '9'); }
@@ -143,11 +158,19 @@ struct Context {
 };
 
 /// Collects the cooked text of one word and the source offset of each cooked byte.
+///
+/// Most words are copied byte for byte from the source (cooked byte I came from Start + I). For
+/// those the map is not built (it would be Start, Start + 1, ...); it is materialised the moment
+/// a byte comes from elsewhere, and by finish() when the text ends up differing from the source.
 struct WordBuilder {
   llvm::SmallString<64> Buf;
   llvm::SmallVectorImpl<MapEntry> &Map;
   /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
   llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
+  /// Where the word starts in the parsed text.
+  size_t Start = 0;
+  /// Every cooked byte so far is the source byte at Start + its index; Map is not built yet.
+  bool Identity = true;
   bool Quoted = false;
   bool HasExpansion = false;
   bool HasSubstitution = false;
@@ -157,8 +180,45 @@ struct WordBuilder {
   void put(char C, size_t At) { putEscaped(C, At, At); }
   /// A cooked byte written as several source bytes [First, Last] (`\x`, `\t` in `$'...'`).
   void putEscaped(char C, size_t First, size_t Last) {
+    if (Identity) {
+      if (First == Last && First == Start + Buf.size()) {
+        Buf.push_back(C);
+        return;
+      }
+      materialize();
+    }
     Buf.push_back(C);
     Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last)});
+  }
+  /// The source bytes [From, To) of T, each cooked as itself.
+  void putRun(llvm::StringRef T, size_t From, size_t To) {
+    if (From >= To)
+      return;
+    if (Identity) {
+      if (From == Start + Buf.size()) {
+        Buf.append(T.begin() + From, T.begin() + To);
+        return;
+      }
+      materialize();
+    }
+    Buf.append(T.begin() + From, T.begin() + To);
+    size_t N = Map.size();
+    Map.resize(N + (To - From));
+    for (size_t I = From; I < To; ++I)
+      Map[N + (I - From)] = {static_cast<uint32_t>(I), static_cast<uint32_t>(I)};
+  }
+  /// Builds the map for the bytes collected while they were a plain copy of the source.
+  void materialize() {
+    Identity = false;
+    Map.resize(Buf.size());
+    for (size_t I = 0; I < Buf.size(); ++I)
+      Map[I] = {static_cast<uint32_t>(Start + I), static_cast<uint32_t>(Start + I)};
+  }
+  /// Completes the map when the cooked text differs from the word's source T[Start, End) (a
+  /// dropped line continuation, say), so the map is there whenever text and source differ.
+  void finish(llvm::StringRef T, size_t End) {
+    if (Identity && Buf.str() != T.slice(Start, End))
+      materialize();
   }
 };
 
@@ -388,7 +448,7 @@ void Parser::skipLinebreaks() {
 
 llvm::StringRef Parser::peekReserved() const {
   size_t E = Pos;
-  while (E < T.size() && !isMeta(T[E]))
+  while (E < T.size() && E - Pos <= 8 && !isMeta(T[E])) // longer tokens are never reserved
     ++E;
   llvm::StringRef Tok = T.slice(Pos, E);
   if (Tok.empty() || Tok.size() > 8)
@@ -1216,8 +1276,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
 //===-- Words ----------------------------------------------------------------===//
 
 void Parser::putRaw(WordBuilder &B, size_t From, size_t To) {
-  for (size_t I = From; I < To && I < T.size(); ++I)
-    B.put(T[I], I);
+  B.putRun(T, From, std::min(To, T.size()));
 }
 
 bool Parser::copyOpaque(WordBuilder &B) {
@@ -1243,6 +1302,7 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
   size_t Start = Pos;
   WordMap.clear();
   WordBuilder B{{}, WordMap, Expansions};
+  B.Start = Start;
   bool Loose = LooseWords;
   while (Pos < T.size()) {
     char C = T[Pos];
@@ -1293,11 +1353,20 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
         B.HasGlob = true;
       B.put(C, Pos++);
       break;
-    default: B.put(C, Pos++);
+    default: {
+      // A run of plain bytes goes in at once (most of a script is plain words).
+      size_t End = Pos + 1;
+      if (!Loose)
+        while (End < T.size() && isPlain(T[End]))
+          ++End;
+      B.putRun(T, Pos, End);
+      Pos = End;
+    }
     }
   }
   if (Pos == Start)
     return false;
+  B.finish(T, Pos);
   W.Raw = T.slice(Start, Pos);
   W.Text = B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
   W.Range = range(Start, Pos);
@@ -1351,7 +1420,12 @@ void Parser::readDoubleQuoted(WordBuilder &B) {
       readBacktick(B, true);
       continue;
     }
-    B.put(C, Pos++);
+    // A run of bytes with no meaning inside double quotes goes in at once.
+    size_t End = Pos + 1;
+    while (End < T.size() && T[End] != '"' && T[End] != '\\' && T[End] != '$' && T[End] != '`')
+      ++End;
+    B.putRun(T, Pos, End);
+    Pos = End;
   }
   problem(Open, T.size(), "double quote is not closed; add a closing '\"'");
 }

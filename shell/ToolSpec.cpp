@@ -2,6 +2,7 @@
 #include "shell/ToolSpec.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace ballast::shell {
 
@@ -286,7 +287,9 @@ const ToolSpec *findToolSpec(llvm::StringRef Basename) {
   if (const ToolSpec *S = lookup(Basename))
     return S;
   // "pip3", "pip3.11", "gem2.7": drop a version suffix and try again.
-  llvm::StringRef Stem = Basename.rtrim("0123456789.");
+  llvm::StringRef Stem = Basename;
+  while (!Stem.empty() && (llvm::isDigit(Stem.back()) || Stem.back() == '.'))
+    Stem = Stem.drop_back();
   if (Stem.size() != Basename.size() && !Stem.empty())
     return lookup(Stem);
   return nullptr;

@@ -2,14 +2,18 @@
 #include "support/SourceFile.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace ballast {
 
 SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(std::move(T)) {
   LineStarts.push_back(0);
-  for (uint32_t I = 0, E = static_cast<uint32_t>(Text.size()); I < E; ++I)
-    if (Text[I] == '\n' && I + 1 < E)
-      LineStarts.push_back(I + 1);
+  const char *B = Text.data(), *E = B + Text.size();
+  for (const char *P = B; (P = static_cast<const char *>(std::memchr(P, '\n', E - P)));) {
+    if (++P == E)
+      break;
+    LineStarts.push_back(static_cast<uint32_t>(P - B));
+  }
 }
 
 LineCol SourceFile::lineCol(uint32_t Offset) const {
@@ -29,7 +33,7 @@ uint32_t SourceFile::lineStart(unsigned Line) const {
 llvm::StringRef SourceFile::lineText(unsigned Line) const {
   uint32_t B = lineStart(Line);
   llvm::StringRef Rest = llvm::StringRef(Text).drop_front(B);
-  return Rest.take_until([](char C) { return C == '\n'; }).rtrim('\r');
+  return Rest.take_front(Rest.find('\n')).rtrim('\r');
 }
 
 } // namespace ballast

@@ -42,6 +42,7 @@ llvm::Expected<ProcessResult> runProcess(const std::vector<std::string> &Argv,
   posix_spawn_file_actions_adddup2(&FA, Out[1], 1);
   posix_spawn_file_actions_adddup2(&FA, Err[1], 2);
   std::vector<char *> Args;
+  Args.reserve(Argv.size() + 1);
   for (const std::string &A : Argv)
     Args.push_back(const_cast<char *>(A.c_str()));
   Args.push_back(nullptr);

@@ -24,7 +24,9 @@ public:
       Last = SF.lineCol(Host.Heredocs.front().ContentRange.Begin).Line - 1;
     std::vector<unsigned> Lines;
     for (unsigned L = I.StartLine + 1; L <= Last && L <= SF.lineCount(); ++L)
-      if (SF.lineText(L).ltrim(" \t\n\v\f\r").empty())
+      if (SF.lineText(L).find_if_not([](char Ch) {
+            return Ch == ' ' || (Ch >= '\t' && Ch <= '\r');
+          }) == llvm::StringRef::npos)
         Lines.push_back(L);
     if (Lines.empty())
       return;

@@ -57,17 +57,15 @@ const char *const KnownSecretNames[] = {"ACCESS_TOKEN",
 
 /// Whether one of Words appears in Name as a whole `_`-separated word (case-insensitive),
 /// like BuildKit's `(?i)(?:_|^)(?:word)(?:_|$)`.
-bool hasWord(llvm::StringRef Name, llvm::ArrayRef<llvm::StringRef> Words) {
-  std::string L = Name.lower();
-  llvm::StringRef S(L);
-  for (llvm::StringRef W : Words)
-    for (size_t Pos = S.find(W); Pos != llvm::StringRef::npos; Pos = S.find(W, Pos + 1)) {
-      bool Start = Pos == 0 || S[Pos - 1] == '_';
-      size_t E = Pos + W.size();
-      bool End = E == S.size() || S[E] == '_';
-      if (Start && End)
+/// The `_`-separated words of a lower-cased name ("db_password_file" -> db, password, file).
+using NameWords = llvm::SmallVector<llvm::StringRef, 8>;
+
+/// One of Words is a whole `_`-separated word of the name (none of Words contains `_`).
+bool hasWord(const NameWords &Parts, llvm::ArrayRef<llvm::StringRef> Words) {
+  for (llvm::StringRef P : Parts)
+    for (llvm::StringRef W : Words)
+      if (P == W)
         return true;
-    }
   return false;
 }
 
@@ -76,22 +74,24 @@ bool isSensitive(llvm::StringRef Name) {
                                            "key",    "password", "pword",      "passwd",
                                            "secret", "token"};
   static const llvm::StringRef Allow[] = {"public", "file", "version"};
-  if (hasWord(Name, Allow))
+  std::string L = Name.lower();
+  llvm::StringRef LS(L);
+  NameWords Parts;
+  LS.split(Parts, '_');
+  if (hasWord(Parts, Allow))
     return false;
   // `GPG_KEY`/`PGP_KEYS` hold public key fingerprints to verify downloads (the official
   // python and node images set one); a private key or passphrase still counts.
   static const llvm::StringRef Signing[] = {"gpg", "pgp"};
   static const llvm::StringRef Private[] = {"private", "secret", "passphrase", "password"};
-  if (hasWord(Name, Signing) && !hasWord(Name, Private))
+  if (hasWord(Parts, Signing) && !hasWord(Parts, Private))
     return false;
-  if (hasWord(Name, Secret))
+  if (hasWord(Parts, Secret))
     return true;
   std::string U = Name.upper();
   if (std::binary_search(std::begin(KnownSecretNames), std::end(KnownSecretNames), U.c_str(),
                          [](const char *A, const char *B) { return llvm::StringRef(A) < B; }))
     return true;
-  std::string L = Name.lower();
-  llvm::StringRef LS(L);
   return LS.contains("password") || LS.contains("passwd") || LS.contains("secret");
 }
 
