@@ -118,6 +118,22 @@ private:
   size_t Pos = 0;
 };
 
+/// A reader that hands out at most N bytes per call (headers and trailers split across reads).
+class TrickleReader : public Reader {
+public:
+  TrickleReader(std::string Bytes, size_t N) : Bytes(std::move(Bytes)), N(N) {}
+  llvm::Expected<size_t> read(char *Buf, size_t Len) override {
+    size_t K = std::min({Len, N, Bytes.size() - Pos});
+    memcpy(Buf, Bytes.data() + Pos, K);
+    Pos += K;
+    return K;
+  }
+
+private:
+  std::string Bytes;
+  size_t N, Pos = 0;
+};
+
 std::string skippableFrame(const std::string &Payload) {
   std::string F = {'\x50', '\x2a', '\x4d', '\x18'};
   uint32_t N = static_cast<uint32_t>(Payload.size());
@@ -286,6 +302,32 @@ TEST(CompressionTest, ZstdTruncatedAndCorruptInputAreErrors) {
   auto Out = drain(**R);
   ASSERT_FALSE(bool(Out));
   EXPECT_EQ(llvm::toString(Out.takeError()), "zstd stream is empty");
+}
+
+TEST(CompressionTest, InputArrivingByteByByte) {
+  std::string A = randomBytes(20000, 11, true), B = randomBytes(3000, 12, false);
+  std::string Gz = compressed(A, Compression::Gzip) + compressed(B, Compression::Gzip, 9);
+  std::string Zst =
+      skippableFrame("meta") + compressed(A, Compression::Zstd) + compressed(B, Compression::Zstd);
+  for (const std::string *In : {&Gz, &Zst}) {
+    for (size_t N : {size_t(1), size_t(7), size_t(4096)}) {
+      auto R = decompress(std::make_unique<TrickleReader>(*In, N));
+      ASSERT_TRUE(bool(R));
+      auto Out = drain(**R, 333);
+      ASSERT_TRUE(bool(Out)) << llvm::toString(Out.takeError());
+      EXPECT_TRUE(sameBytes(*Out, A + B)) << "chunk " << N;
+    }
+  }
+  // A truncated trailer is still an error when it arrives a byte at a time.
+  auto R = decompress(std::make_unique<TrickleReader>(Gz.substr(0, Gz.size() - 3), 1));
+  ASSERT_TRUE(bool(R));
+  auto Out = drain(**R);
+  ASSERT_FALSE(bool(Out));
+  EXPECT_EQ(llvm::toString(Out.takeError())
+                .rfind("gzip stream is truncated: input ended inside "
+                       "member 2",
+                       0),
+            0u);
 }
 
 TEST(CompressionTest, DetectionFallsBackToNone) {

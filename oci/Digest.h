@@ -30,7 +30,14 @@ public:
   /// The first 12 hex characters, as `docker images` prints an IMAGE ID.
   std::string shortHex() const { return Hex.substr(0, 12); }
   bool empty() const { return Hex.empty(); }
-  auto operator<=>(const Digest &) const = default;
+  bool operator==(const Digest &O) const { return Algorithm == O.Algorithm && Hex == O.Hex; }
+  /// Orders by algorithm, then hex (for maps and sorted output).
+  std::strong_ordering operator<=>(const Digest &O) const {
+    int C = Algorithm.compare(O.Algorithm);
+    if (C == 0)
+      C = Hex.compare(O.Hex);
+    return C <=> 0;
+  }
 
 private:
   Digest(std::string A, std::string H) : Algorithm(std::move(A)), Hex(std::move(H)) {}

@@ -243,7 +243,7 @@ TEST(ReferenceTest, DistributionValidNames) {
 TEST(ReferenceTest, DistributionInvalidNames) {
   std::string Long = "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255";
   Long = Long + "_" + Long + "_" + Long + "_" + Long + "/docker";
-  for (std::string S :
+  for (const std::string &S :
        {std::string("https://github.com/docker/docker"),
         std::string("docker/Docker"),
         std::string("-docker"),
