@@ -20,6 +20,18 @@ int runLint(const std::vector<std::string> &Args);
 int runRules(const std::vector<std::string> &Args);
 int runExplain(const std::vector<std::string> &Args);
 int runDumpAst(const std::vector<std::string> &Args);
+// Image store commands (store/): one file each, cli/<Verb>Command.cpp.
+int runImages(const std::vector<std::string> &Args);
+int runTag(const std::vector<std::string> &Args);
+int runRmi(const std::vector<std::string> &Args);
+int runInspect(const std::vector<std::string> &Args);
+int runHistory(const std::vector<std::string> &Args);
+int runSave(const std::vector<std::string> &Args);
+int runLoad(const std::vector<std::string> &Args);
+int runImport(const std::vector<std::string> &Args);
+int runFsck(const std::vector<std::string> &Args);
+int runImage(const std::vector<std::string> &Args);
+int runImagePrune(const std::vector<std::string> &Args);
 
 /// The version string printed by `ballast version` and written into reports.
 const char *version();

@@ -19,6 +19,17 @@ static const Command Commands[] = {
     {"rules", "list every rule with its severity, category and aliases", runRules},
     {"explain", "print the documentation of a rule", runExplain},
     {"dump-ast", "print BuildKit's parse dump of a Dockerfile", runDumpAst},
+    {"images", "list images in the store", runImages},
+    {"image", "manage images: ls, rm, inspect, history, tag, save, load, import, prune",
+     runImage},
+    {"tag", "create a tag that refers to an image", runTag},
+    {"rmi", "remove images (untag, delete unused blobs)", runRmi},
+    {"inspect", "print Docker-compatible JSON about images", runInspect},
+    {"history", "show the history of an image", runHistory},
+    {"save", "save images to a docker-archive or oci-archive", runSave},
+    {"load", "load images from a docker-archive or oci-archive", runLoad},
+    {"import", "import a rootfs tarball as a one-layer image", runImport},
+    {"fsck", "re-hash every blob of the store; --repair removes damage", runFsck},
     {"version", "print the version", runVersion},
 };
 
