@@ -32,6 +32,11 @@ int runImport(const std::vector<std::string> &Args);
 int runFsck(const std::vector<std::string> &Args);
 int runImage(const std::vector<std::string> &Args);
 int runImagePrune(const std::vector<std::string> &Args);
+// Registry (registry/): pull, push, login, logout.
+int runPull(const std::vector<std::string> &Args);
+int runPush(const std::vector<std::string> &Args);
+int runLogin(const std::vector<std::string> &Args);
+int runLogout(const std::vector<std::string> &Args);
 
 /// The version string printed by `ballast version` and written into reports.
 const char *version();

@@ -402,17 +402,70 @@ llvm::Expected<std::pair<oci::Digest, int64_t>> Store::putBlobUnknown(Reader &R)
 
 llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   std::string P = ingestPath(D);
-  auto In = openFileReader(P);
-  if (!In)
-    return In.takeError();
-  // Copy through a temp file rather than renaming the ingest file itself: a concurrent
-  // download appending to it can then never change bytes that were already verified.
-  llvm::Error E = putBlob(D, Size, **In);
-  ::unlink(P.c_str());
-  if (E)
-    return makeError("downloaded blob is corrupt and was discarded: " +
-                     llvm::toString(std::move(E)));
+  if (hasBlob(D)) { // another process adopted the same blob first
+    ::unlink(P.c_str());
+    return llvm::Error::success();
+  }
+  // The caller holds lockIngest(D), so nobody appends to P while it is verified and renamed:
+  // the verified bytes are the bytes that become visible, and they are written only once.
+  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
+  if (Fd < 0)
+    return makeError(P + ": " + errnoText());
+  auto Discard = [&](const llvm::Twine &Why) {
+    ::close(Fd);
+    ::unlink(P.c_str());
+    return makeError("downloaded blob is corrupt and was discarded: " + Why);
+  };
+  Sha256 H;
+  int64_t N = 0;
+  std::unique_ptr<char[]> Buf(new char[1 << 20]);
+  for (;;) {
+    ssize_t Got = ::read(Fd, Buf.get(), 1 << 20);
+    if (Got < 0) {
+      std::string Msg = P + ": " + errnoText();
+      ::close(Fd);
+      return makeError(Msg);
+    }
+    if (Got == 0)
+      break;
+    H.update(Buf.get(), static_cast<size_t>(Got));
+    N += Got;
+  }
+  if (Size >= 0 && N != Size)
+    return Discard("blob " + D.str() + " has " + llvm::Twine(N) + " bytes, not " +
+                   llvm::Twine(Size));
+  std::string Hex = H.finishHex();
+  if (Hex != D.hex())
+    return Discard("blob digest mismatch: expected " + D.str() + ", got sha256:" + Hex);
+  if (::fchmod(Fd, 0444) != 0 || ::fsync(Fd) != 0) {
+    std::string Msg = "cannot sync " + P + ": " + errnoText();
+    ::close(Fd);
+    return makeError(Msg);
+  }
+  ::close(Fd);
+  std::string Dest = blobPath(D);
+  if (::rename(P.c_str(), Dest.c_str()) != 0)
+    return makeError("cannot move a blob into " + Dest + ": " + errnoText());
+  fsyncDir(llvm::sys::path::parent_path(Dest).str());
   return llvm::Error::success();
+}
+
+llvm::Expected<WriteLock> Store::lockIngest(const oci::Digest &D) const {
+  std::string Dir = Root + "/.ballast/ingest";
+  if (auto EC = llvm::sys::fs::create_directories(Dir))
+    return makeError(Dir + ": " + EC.message());
+  std::string P = Dir + "/" + D.hex() + ".lock";
+  int Fd = ::open(P.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (Fd < 0)
+    return makeError(P + ": " + errnoText());
+  while (::flock(Fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      std::string Msg = "cannot lock " + P + ": " + errnoText();
+      ::close(Fd);
+      return makeError(Msg);
+    }
+  }
+  return WriteLock(Fd);
 }
 
 // --- index ---------------------------------------------------------------------------------
@@ -1005,7 +1058,8 @@ llvm::Expected<FsckReport> Store::fsck(bool Repair) {
       Rep.Dangling.push_back(Dir + "/" + N);
   for (const char *Sub : {"/.ballast/tmp", "/.ballast/ingest"})
     for (auto &N : listDir(Root + Sub))
-      Rep.Dangling.push_back(Root + Sub + "/" + N);
+      if (!llvm::StringRef(N).endswith(".lock")) // per-blob pull locks, empty files
+        Rep.Dangling.push_back(Root + Sub + "/" + N);
   if (Repair) {
     for (auto *List : {&Rep.Corrupt, &Rep.Dangling})
       for (auto &P : *List)

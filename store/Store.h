@@ -91,8 +91,12 @@ public:
   /// Where a resumable download of D is kept between attempts (`<root>/.ballast/ingest/<hex>`);
   /// the registry client appends to it and hands it to adoptIngest once complete.
   std::string ingestPath(const oci::Digest &D) const;
-  /// Verifies a complete ingest file and moves it into blobs/ (removes it when corrupt).
+  /// Verifies a complete ingest file, fsyncs it and renames it into blobs/ (removes it when
+  /// corrupt). The caller holds lockIngest(D) from the first byte downloaded to this call.
   llvm::Error adoptIngest(const oci::Digest &D, int64_t Size);
+  /// An exclusive lock on D's ingest file (`ingest/<hex>.lock`), so two processes pulling the
+  /// same blob take turns: the second finds hasBlob(D) true once it holds the lock.
+  llvm::Expected<WriteLock> lockIngest(const oci::Digest &D) const;
 
   // --- images ----------------------------------------------------------------------------
   /// Resolves a name ("busybox", "localhost:5000/a:1", "name@sha256:..."), a full or short

@@ -211,7 +211,9 @@ TEST_F(StoreTest, AdoptIngestMovesOnlyVerifiedDownloads) {
   std::ofstream(S->ingestPath(D2)) << "0ther";
   llvm::Error E = S->adoptIngest(D2, 5);
   EXPECT_THAT(llvm::toString(std::move(E)),
-              HasSubstr("downloaded blob is corrupt and was discarded: blob " + D2.str()));
+              HasSubstr("downloaded blob is corrupt and was discarded: blob digest mismatch: "
+                        "expected " +
+                        D2.str()));
   EXPECT_FALSE(S->hasBlob(D2));
   EXPECT_FALSE(fs::exists(S->ingestPath(D2)));
 }
