@@ -32,6 +32,7 @@ int runImport(const std::vector<std::string> &Args);
 int runFsck(const std::vector<std::string> &Args);
 int runImage(const std::vector<std::string> &Args);
 int runImagePrune(const std::vector<std::string> &Args);
+int runAnalyze(const std::vector<std::string> &Args);
 // Registry (registry/): pull, push, login, logout.
 int runPull(const std::vector<std::string> &Args);
 int runPush(const std::vector<std::string> &Args);

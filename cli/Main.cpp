@@ -30,6 +30,7 @@ static const Command Commands[] = {
     {"load", "load images from a docker-archive or oci-archive", runLoad},
     {"import", "import a rootfs tarball as a one-layer image", runImport},
     {"fsck", "re-hash every blob of the store; --repair removes damage", runFsck},
+    {"analyze", "analyze image layers: exact and dive-style waste, caches, secrets", runAnalyze},
     {"pull", "download an image from a registry into the store", runPull},
     {"push", "upload an image from the store to a registry", runPush},
     {"login", "log in to a registry (credentials in Docker's config.json)", runLogin},

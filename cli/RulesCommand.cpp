@@ -1,4 +1,5 @@
 //===- RulesCommand.cpp - `ballast rules`, `ballast explain`, `dump-ast` -===//
+#include "analyzer/Analysis.h"
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "dockerfile/Ast.h"
@@ -10,6 +11,16 @@
 namespace ballast::cli {
 
 const char *version() { return "0.1.0"; }
+
+/// Every rule ballast reports: the lint catalogue, then the analyzer's image rules (BL3xxx).
+static std::vector<const RuleInfo *> everyRule() {
+  std::vector<const RuleInfo *> All;
+  for (const RuleInfo &R : rules::catalogue())
+    All.push_back(&R);
+  for (const RuleInfo &R : analyzer::analyzerRules())
+    All.push_back(&R);
+  return All;
+}
 
 static std::string pad(llvm::StringRef S, size_t N) {
   std::string R = S.str();
@@ -34,7 +45,8 @@ int runRules(const std::vector<std::string> &Argv) {
   if (Fmt == "json") {
     llvm::outs() << "[";
     bool First = true;
-    for (const RuleInfo &R : rules::catalogue()) {
+    for (const RuleInfo *RP : everyRule()) {
+      const RuleInfo &R = *RP;
       llvm::outs() << (First ? "\n" : ",\n") << "  {\"id\": \"" << R.Id << "\", \"severity\": \""
                    << severityName(R.DefaultSeverity) << "\", \"category\": \""
                    << categoryName(R.Cat)
@@ -56,7 +68,8 @@ int runRules(const std::vector<std::string> &Argv) {
   }
   llvm::outs() << pad("ID", 8) << pad("SEVERITY", 9) << pad("CATEGORY", 16) << pad("FIX", 5)
                << "TITLE\n";
-  for (const RuleInfo &R : rules::catalogue()) {
+  for (const RuleInfo *RP : everyRule()) {
+    const RuleInfo &R = *RP;
     llvm::outs() << pad(R.Id, 8) << pad(severityName(R.DefaultSeverity), 9)
                  << pad(categoryName(R.Cat), 16) << pad(R.Fixes == FixSafety::Safe ? "yes" : "", 5)
                  << R.Title;
@@ -73,11 +86,15 @@ int runExplain(const std::vector<std::string> &Argv) {
     return Argv.size() == 1 ? ExitOk : ExitUsage;
   }
   const RuleInfo *R = rules::findRule(Argv[0]);
+  if (!R)
+    for (const RuleInfo &I : analyzer::analyzerRules())
+      if (llvm::StringRef(I.Id).equals_insensitive(Argv[0]))
+        R = &I;
   if (!R) {
     std::vector<std::string> Ids;
-    for (const RuleInfo &I : rules::catalogue()) {
-      Ids.push_back(I.Id);
-      Ids.insert(Ids.end(), I.Aliases.begin(), I.Aliases.end());
+    for (const RuleInfo *I : everyRule()) {
+      Ids.push_back(I->Id);
+      Ids.insert(Ids.end(), I->Aliases.begin(), I->Aliases.end());
     }
     llvm::errs() << "ballast explain: no rule '" << Argv[0] << "'";
     if (auto C = closest(Argv[0], Ids))
@@ -87,10 +104,12 @@ int runExplain(const std::vector<std::string> &Argv) {
     llvm::errs() << "\n";
     return ExitUsage;
   }
-  if (R->DocMarkdown.empty())
+  llvm::StringRef Doc =
+      R->DocMarkdown.empty() ? rules::ruleDoc(R->Id) : llvm::StringRef(R->DocMarkdown);
+  if (Doc.empty())
     llvm::outs() << R->Id << ": " << R->Title << "\n";
   else
-    llvm::outs() << R->DocMarkdown;
+    llvm::outs() << Doc;
   return ExitOk;
 }
 
