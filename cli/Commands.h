@@ -32,6 +32,10 @@ int runImport(const std::vector<std::string> &Args);
 int runFsck(const std::vector<std::string> &Args);
 int runImage(const std::vector<std::string> &Args);
 int runImagePrune(const std::vector<std::string> &Args);
+// Sandbox (builder/): a command in a container from an image.
+int runRun(const std::vector<std::string> &Args);
+/// `ballast build`: a Dockerfile to an image in the store.
+int runBuild(const std::vector<std::string> &Args);
 int runAnalyze(const std::vector<std::string> &Args);
 // Registry (registry/): pull, push, login, logout.
 int runPull(const std::vector<std::string> &Args);

@@ -29,6 +29,8 @@ static const Command Commands[] = {
     {"save", "save images to a docker-archive or oci-archive", runSave},
     {"load", "load images from a docker-archive or oci-archive", runLoad},
     {"import", "import a rootfs tarball as a one-layer image", runImport},
+    {"build", "build an image from a Dockerfile into the store", runBuild},
+    {"run", "run a command in a new container from an image", runRun},
     {"fsck", "re-hash every blob of the store; --repair removes damage", runFsck},
     {"analyze", "analyze image layers: exact and dive-style waste, caches, secrets", runAnalyze},
     {"pull", "download an image from a registry into the store", runPull},

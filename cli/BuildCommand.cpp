@@ -1,0 +1,162 @@
+//===- BuildCommand.cpp - `ballast build`: a Dockerfile to an image -------===//
+//
+// Docker's `build` flags over builder::build. Progress goes to stderr like BuildKit's plain
+// output (`#N [stage i/n] INSTRUCTION`, `#N CACHED`); the image ID is printed on stdout at the
+// end (and written to --iidfile).
+//
+//===----------------------------------------------------------------------===//
+#include <unistd.h>
+
+#include "builder/Builder.h"
+#include "cli/ImageCommon.h"
+#include "oci/Reference.h"
+#include "support/AtomicFile.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace ballast::cli {
+
+namespace {
+const FlagSpec BuildFlags[] = {
+    {"tag", 't', true, "name (and optionally tag) the image (repeatable)", "NAME[:TAG]"},
+    {"file", 'f', true, "the Dockerfile (default: CONTEXT/Dockerfile; - reads stdin)", "FILE"},
+    {"build-arg", 0, true, "set a build-time variable (repeatable)", "K=V"},
+    {"target", 0, true, "build this stage (and what it needs) only", "STAGE"},
+    {"no-cache", 0, false, "do not use the build cache"},
+    {"label", 0, true, "add a label to the image (repeatable)", "K=V"},
+    {"platform", 0, true, "target platform (os/arch[/variant])", "PLATFORM"},
+    {"compression", 0, true, "layer compression: gzip (default) or zstd", "ALGO"},
+    {"iidfile", 0, true, "write the image ID to the file", "FILE"},
+    {"network", 0, true, "network for RUN: host (default) or none", "MODE"},
+    {"progress", 0, true, "progress output: auto, plain or tty (all print plain lines)", "TYPE"},
+    {"pull", 0, false, "pull base images even when the store has them"},
+    {"push", 0, false, "push the image after the build (not implemented yet)"},
+    {"secret", 0, true, "expose a secret to RUN --mount=type=secret (not implemented yet)",
+     "id=ID,src=PATH"},
+    RootFlag,
+    HelpFlag,
+};
+
+/// Splits `K=V` (a bare `K` takes the value from the environment, as Docker does).
+std::optional<std::pair<std::string, std::string>> keyValue(llvm::StringRef S, bool FromEnv) {
+  auto [K, V] = S.split('=');
+  if (K.empty())
+    return std::nullopt;
+  if (!S.contains('=')) {
+    if (!FromEnv)
+      return std::make_pair(K.str(), std::string());
+    const char *E = ::getenv(K.str().c_str());
+    if (!E)
+      return std::nullopt;
+    return std::make_pair(K.str(), std::string(E));
+  }
+  return std::make_pair(K.str(), V.str());
+}
+} // namespace
+
+int runBuild(const std::vector<std::string> &Argv) {
+  int Exit = 0;
+  auto A = parseCommand("build", "[OPTIONS] CONTEXT|-",
+                        "Build an image from a Dockerfile, daemonless, into the image store.",
+                        BuildFlags, Argv, Exit);
+  if (!A)
+    return Exit;
+  const auto &Pos = A->positional();
+  if (Pos.size() != 1)
+    return usageError("build", "requires exactly 1 argument; usage: ballast build [OPTIONS] "
+                               "CONTEXT|-");
+  for (const char *F : {"push", "secret"})
+    if (A->has(F))
+      return usageError("build",
+                        std::string("--") + F + " is not implemented yet; build without it");
+  builder::BuildOptions O;
+  std::string Context = Pos[0];
+  std::optional<std::string> File = A->get("file");
+  if (Context == "-") {
+    if (File && *File != "-")
+      return usageError("build", "a Dockerfile from stdin has no context; drop -f or pass a "
+                                 "context folder");
+    O.ContextDir = "-";
+    O.DockerfilePath = "-";
+  } else {
+    O.ContextDir = Context;
+    if (!File) {
+      llvm::SmallString<256> P(Context);
+      llvm::sys::path::append(P, "Dockerfile");
+      O.DockerfilePath = std::string(P);
+    } else {
+      O.DockerfilePath = *File;
+    }
+  }
+  auto Text = readFileOrStdin(O.DockerfilePath);
+  if (!Text)
+    return usageError("build", "cannot read the Dockerfile " + O.DockerfilePath + ": " +
+                                   llvm::toString(Text.takeError()));
+  O.DockerfileText = std::move(*Text);
+  if (O.DockerfilePath == "-")
+    O.DockerfilePath = "Dockerfile";
+  for (const std::string &T : A->getAll("tag")) {
+    auto R = oci::Reference::parse(T);
+    if (!R)
+      return usageError("build", "invalid tag " + T + ": " + llvm::toString(R.takeError()));
+    if (R->digest())
+      return usageError("build", "a tag cannot carry a digest: " + T);
+    O.Tags.push_back(R->str());
+  }
+  for (const std::string &KV : A->getAll("build-arg")) {
+    auto P = keyValue(KV, true);
+    if (!P)
+      continue; // Docker drops `--build-arg K` when K is not set in the environment
+    O.Plan.BuildArgs[P->first] = P->second;
+  }
+  for (const std::string &KV : A->getAll("label")) {
+    auto P = keyValue(KV, false);
+    if (!P)
+      return usageError("build", "invalid label " + KV + "; write --label KEY=VALUE");
+    O.Plan.Labels[P->first] = P->second;
+  }
+  if (auto T = A->get("target"))
+    O.Plan.Target = *T;
+  if (auto P = A->get("platform")) {
+    auto Pl = oci::Platform::parse(*P);
+    if (!Pl)
+      return usageError("build", llvm::toString(Pl.takeError()));
+    O.Plan.Platform = *Pl;
+  }
+  if (auto C = A->get("compression")) {
+    if (*C == "gzip")
+      O.Compression = oci::media::Compression::Gzip;
+    else if (*C == "zstd")
+      O.Compression = oci::media::Compression::Zstd;
+    else
+      return usageError("build", "unknown compression " + *C + "; use gzip or zstd");
+  }
+  if (auto N = A->get("network")) {
+    auto M = builder::parseNetworkMode(*N);
+    if (!M)
+      return usageError("build", llvm::toString(M.takeError()));
+    O.Network = *M;
+  }
+  if (auto P = A->get("progress"))
+    if (*P != "auto" && *P != "plain" && *P != "tty")
+      return usageError("build", "unknown progress type " + *P + "; use auto, plain or tty");
+  O.NoCache = A->flag("no-cache");
+  O.Pull = A->flag("pull");
+  O.Log = [](llvm::StringRef Line) {
+    llvm::errs() << Line << "\n";
+    llvm::errs().flush();
+  };
+  auto S = openStore(*A);
+  if (!S)
+    return failure(S.takeError());
+  auto R = builder::build(**S, O);
+  if (!R)
+    return failure(R.takeError());
+  if (auto F = A->get("iidfile"))
+    if (auto E = writeFileAtomically(*F, R->Id.str()))
+      return failure(std::move(E));
+  llvm::outs() << R->Id.str() << "\n";
+  return ExitOk;
+}
+
+} // namespace ballast::cli

@@ -1,0 +1,362 @@
+//===- BuildTest.cpp - `ballast build` end to end: corpus goldens, cache, faults ===//
+//
+// A busybox-static rootfs is imported as `busybox:corpus`; every case in corpus/build/<case>/
+// (Dockerfile, context/, optional `args` with extra build flags) is built with
+// SOURCE_DATE_EPOCH through the `ballast` binary, and the image is described as text: its
+// config, its history and the files the build added or changed relative to the base (path,
+// type, mode, owner, size, content hash, link target), compared with `expected.txt`.
+// BALLAST_UPDATE_GOLDENS=1 rewrites the expectations (review the diff!).
+//
+//===----------------------------------------------------------------------===//
+#include <filesystem>
+#include <map>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "builder/SandboxTestUtil.h"
+#include "oci/Compression.h"
+#include "oci/LayerReader.h"
+#include "registry/testing/RegistryHarness.h"
+#include "store/Store.h"
+#include "support/Hash.h"
+#include "tests/TestUtil.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace ballast;
+using namespace ballast::test;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string exe() { return BALLAST_EXE; }
+
+/// One file of an image's final tree.
+struct FileInfo {
+  std::string Line; ///< everything but the path, as printed
+};
+
+/// The final file tree of Img: its layers applied in order, whiteouts and opaque folders
+/// honoured. Map from "/path" to its description.
+std::map<std::string, std::string> fileTree(const oci::Image &Img, size_t Layers) {
+  std::map<std::string, std::string> Tree;
+  for (size_t I = 0; I < Layers && I < Img.layers().size(); ++I) {
+    auto Blob = Img.openBlob(Img.layers()[I]);
+    EXPECT_TRUE(!!Blob);
+    if (!Blob)
+      return Tree;
+    auto Plain = oci::decompress(std::move(*Blob));
+    EXPECT_TRUE(!!Plain);
+    if (!Plain)
+      return Tree;
+    oci::LayerReader R(std::move(*Plain));
+    while (true) {
+      auto E = R.next();
+      if (!E) {
+        ADD_FAILURE() << llvm::toString(E.takeError());
+        break;
+      }
+      if (!*E)
+        break;
+      const oci::TarEntry &T = **E;
+      std::string Path = "/" + T.Path;
+      llvm::StringRef Base = llvm::StringRef(Path).rsplit('/').second;
+      std::string Dir = llvm::StringRef(Path).rsplit('/').first.str();
+      if (Base == ".wh..wh..opq") {
+        for (auto It = Tree.lower_bound(Dir + "/");
+             It != Tree.end() && llvm::StringRef(It->first).startswith(Dir + "/");)
+          It = Tree.erase(It);
+        continue;
+      }
+      if (Base.startswith(".wh.")) {
+        std::string Gone = Dir + "/" + Base.drop_front(4).str();
+        Tree.erase(Gone);
+        for (auto It = Tree.lower_bound(Gone + "/");
+             It != Tree.end() && llvm::StringRef(It->first).startswith(Gone + "/");)
+          It = Tree.erase(It);
+        continue;
+      }
+      char Mode[8];
+      snprintf(Mode, sizeof Mode, "%04o", T.Mode);
+      std::string L;
+      std::string Owner = std::to_string(T.Uid) + ":" + std::to_string(T.Gid);
+      switch (T.Type) {
+      case oci::EntryType::Dir: L = "d " + std::string(Mode) + " " + Owner; break;
+      case oci::EntryType::Symlink: L = "l " + Owner + " -> " + T.LinkTarget; break;
+      case oci::EntryType::Hardlink: L = "h -> /" + T.LinkTarget; break;
+      case oci::EntryType::File: {
+        std::string Data;
+        char Buf[65536];
+        while (true) {
+          auto N = R.readData(Buf, sizeof Buf);
+          if (!N || *N == 0) {
+            if (!N)
+              ADD_FAILURE() << llvm::toString(N.takeError());
+            break;
+          }
+          Data.append(Buf, *N);
+        }
+        L = "f " + std::string(Mode) + " " + Owner + " " + std::to_string(Data.size()) + " " +
+            Sha256::hex(Data).substr(0, 12);
+        break;
+      }
+      default: L = "other " + std::string(Mode) + " " + Owner; break;
+      }
+      Tree[Path] = L;
+    }
+  }
+  return Tree;
+}
+
+std::string list(const std::vector<std::string> &L) {
+  std::string O = "[";
+  for (size_t I = 0; I < L.size(); ++I)
+    O += (I ? ", " : "") + L[I];
+  return O + "]";
+}
+
+/// The text description of an image compared with expected.txt.
+std::string describe(const oci::Image &Img, const oci::Image &Base) {
+  const oci::ImageConfig &C = Img.config();
+  const oci::ContainerConfig &K = C.Config;
+  std::string O = "# config\n";
+  O += "Os/Arch: " + C.OS + "/" + C.Architecture + "\n";
+  if (!C.Author.empty())
+    O += "Author: " + C.Author + "\n";
+  O += "Env: " + list(K.Env) + "\n";
+  if (K.Entrypoint)
+    O += "Entrypoint: " + list(*K.Entrypoint) + "\n";
+  if (K.Cmd)
+    O += "Cmd: " + list(*K.Cmd) + "\n";
+  O += "WorkingDir: " + K.WorkingDir + "\n";
+  if (!K.User.empty())
+    O += "User: " + K.User + "\n";
+  if (!K.ExposedPorts.empty())
+    O += "ExposedPorts: " + list(K.ExposedPorts) + "\n";
+  for (const auto &[Key, V] : K.Labels)
+    O += "Label: " + Key + "=" + V + "\n";
+  if (!K.Volumes.empty())
+    O += "Volumes: " + list(K.Volumes) + "\n";
+  if (!K.StopSignal.empty())
+    O += "StopSignal: " + K.StopSignal + "\n";
+  if (K.Healthcheck)
+    O += "Healthcheck: " + list(K.Healthcheck->Test) +
+         " interval=" + std::to_string(K.Healthcheck->Interval) +
+         " retries=" + std::to_string(K.Healthcheck->Retries) + "\n";
+  if (K.Shell)
+    O += "Shell: " + list(*K.Shell) + "\n";
+  if (!K.OnBuild.empty())
+    O += "OnBuild: " + list(K.OnBuild) + "\n";
+  O += "# history\n";
+  for (const oci::History &H : C.Hist)
+    O += (H.EmptyLayer ? "  " : "L ") + H.CreatedBy + "\n";
+  O += "# files\n";
+  // Images built on the base are compared with it; the others (FROM scratch) with nothing.
+  bool OnBase = !Img.layers().empty() && !Base.layers().empty() &&
+                Img.layers()[0].Dig == Base.layers()[0].Dig;
+  auto Before =
+      OnBase ? fileTree(Base, Base.layers().size()) : std::map<std::string, std::string>();
+  auto After = fileTree(Img, Img.layers().size());
+  for (const auto &[P, L] : After) {
+    auto It = Before.find(P);
+    if (It == Before.end() || It->second != L)
+      O += P + " " + L + "\n";
+  }
+  for (const auto &[P, L] : Before)
+    if (!After.count(P))
+      O += P + " removed\n";
+  return O;
+}
+
+class BuildTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    Dir = tempDir("ballast-build");
+    MountsBefore = builder::testutil::mountPoints(Dir.string());
+    Root = Dir / "root";
+    builder::testutil::makeBusyboxRootfs(Dir / "rootfs");
+    std::string Out;
+    ASSERT_EQ(run("tar -C " + (Dir / "rootfs").string() + " --mtime=@1600000000 -cf " +
+                      (Dir / "rootfs.tar").string() + " . && " + exe() + " import --root " +
+                      Root.string() + " " + (Dir / "rootfs.tar").string() + " busybox:corpus",
+                  Out, true),
+              0)
+        << Out;
+  }
+  void TearDown() override {
+    EXPECT_EQ(builder::testutil::mountPoints(Dir.string()), MountsBefore);
+    EXPECT_TRUE(builder::testutil::listDir(Root / ".ballast/snapshots/.tmp").empty());
+    fs::remove_all(Dir);
+  }
+  /// Runs `ballast build` with Flags; returns the exit status, Out gets stdout+stderr.
+  int build(const std::string &Flags, std::string &Out) {
+    return run(exe() + " build --root " + Root.string() + " " + Flags, Out, true);
+  }
+  std::string imageId(const std::string &Out) {
+    auto P = Out.rfind("sha256:");
+    return P == std::string::npos ? "" : Out.substr(P, 71);
+  }
+  fs::path Dir, Root;
+  std::multiset<std::string> MountsBefore;
+};
+
+TEST_F(BuildTest, CorpusGoldens) {
+  fs::path Corpus = sourceDir() / "corpus/build";
+  unsigned Cases = 0;
+  for (const auto &E : fs::directory_iterator(Corpus)) {
+    if (!E.is_directory())
+      continue;
+    ++Cases;
+    std::string Name = E.path().filename().string();
+    SCOPED_TRACE(Name);
+    std::string Args = slurp(E.path() / "args");
+    while (!Args.empty() && Args.back() == '\n')
+      Args.pop_back();
+    fs::path Ctx = E.path() / "context";
+    std::string Out;
+    int Rc = build("--build-arg SOURCE_DATE_EPOCH=1700000000 -t corpus:" + Name + " -f " +
+                       (E.path() / "Dockerfile").string() + " " + Args + " " +
+                       (fs::exists(Ctx) ? Ctx : E.path()).string(),
+                   Out);
+    ASSERT_EQ(Rc, 0) << Out;
+    auto S = store::Store::open(Root.string());
+    ASSERT_TRUE(!!S);
+    auto Img = (*S)->image("corpus:" + Name);
+    auto Base = (*S)->image("busybox:corpus");
+    ASSERT_TRUE(Img && Base);
+    std::string Got = describe(**Img, **Base);
+    fs::path Want = E.path() / "expected.txt";
+    if (std::getenv("BALLAST_UPDATE_GOLDENS"))
+      spit(Want, Got);
+    EXPECT_EQ(Got, slurp(Want));
+  }
+  EXPECT_GE(Cases, 4u);
+}
+
+TEST_F(BuildTest, CacheRerunsOnlyFromTheFirstStepThatReadsAChange) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "a.txt", "a\n");
+  builder::testutil::writeFile(Ctx / "b.txt", "b\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\n"
+                                                   "COPY a.txt /a.txt\n"
+                                                   "RUN cat /a.txt > /copy\n"
+                                                   "COPY b.txt /b.txt\n"
+                                                   "RUN cat /b.txt >> /copy\n");
+  std::string Out1, Out2, Out3;
+  ASSERT_EQ(build("-t c:1 " + Ctx.string(), Out1), 0) << Out1;
+  EXPECT_THAT(Out1, ::testing::Not(HasSubstr("CACHED")));
+  ASSERT_EQ(build("-t c:1 " + Ctx.string(), Out2), 0) << Out2;
+  EXPECT_EQ(imageId(Out1), imageId(Out2));
+  EXPECT_THAT(Out2, HasSubstr("#2 [2/5] COPY a.txt /a.txt\n#2 CACHED\n"));
+  EXPECT_THAT(Out2, HasSubstr("#5 [5/5] RUN cat /b.txt >> /copy\n#5 CACHED\n"));
+  // Changing b.txt reruns the last two steps only.
+  builder::testutil::writeFile(Ctx / "b.txt", "B\n");
+  ASSERT_EQ(build("-t c:1 " + Ctx.string(), Out3), 0) << Out3;
+  EXPECT_THAT(Out3, HasSubstr("#3 [3/5] RUN cat /a.txt > /copy\n#3 CACHED\n"));
+  EXPECT_THAT(Out3, ::testing::ContainsRegex("#4 \\[4/5\\] COPY b.txt /b.txt\n#4 DONE"));
+  EXPECT_THAT(Out3, ::testing::ContainsRegex("#5 \\[5/5\\] RUN cat /b.txt >> /copy\n#5 DONE"));
+  std::string Run;
+  ASSERT_EQ(run(exe() + " run --root " + Root.string() + " c:1 cat /copy", Run, true), 0);
+  EXPECT_EQ(Run, "a\nB\n");
+  // --no-cache runs everything again.
+  std::string Out4;
+  ASSERT_EQ(build("--no-cache -t c:1 " + Ctx.string(), Out4), 0) << Out4;
+  EXPECT_THAT(Out4, ::testing::Not(HasSubstr("CACHED")));
+}
+
+TEST_F(BuildTest, SourceDateEpochGivesTheSameDigest) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "f", "x");
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM busybox:corpus\nCOPY f /f\nRUN date > /d; touch /t\n");
+  std::string Out1, Out2;
+  ASSERT_EQ(build("--no-cache --build-arg SOURCE_DATE_EPOCH=1700000000 " + Ctx.string(), Out1), 0)
+      << Out1;
+  ASSERT_EQ(run("touch " + (Ctx / "f").string(), Out2), 0);
+  ASSERT_EQ(build("--no-cache --build-arg SOURCE_DATE_EPOCH=1700000000 " + Ctx.string(), Out2), 0)
+      << Out2;
+  // `date` output differs, so the RUN layer is compared through everything else: same COPY
+  // layer and same config times.
+  auto S = store::Store::open(Root.string());
+  ASSERT_TRUE(!!S);
+  auto A = (*S)->image(imageId(Out1));
+  auto B = (*S)->image(imageId(Out2));
+  ASSERT_TRUE(A && B);
+  EXPECT_EQ((*A)->layers()[1].Dig, (*B)->layers()[1].Dig);
+  EXPECT_EQ((*A)->config().Created, "2023-11-14T22:13:20Z");
+  EXPECT_EQ((*A)->config().Hist.back().Created, "2023-11-14T22:13:20Z");
+}
+
+TEST_F(BuildTest, FailingRunCommitsNothing) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(
+      Ctx / "Dockerfile", "FROM busybox:corpus\nRUN echo partial > /p\nRUN echo oops; exit 3\n");
+  std::string Before, Out, After;
+  ASSERT_EQ(run(exe() + " images --root " + Root.string() + " -q", Before, true), 0);
+  EXPECT_EQ(build("-t bad:1 " + Ctx.string(), Out), 1);
+  EXPECT_THAT(Out, HasSubstr("#3 oops\n"));
+  EXPECT_THAT(Out, HasSubstr("Dockerfile:3: RUN echo oops; exit 3: process \"/bin/sh -c echo "
+                             "oops; exit 3\" did not complete successfully: exit code: 3"));
+  ASSERT_EQ(run(exe() + " images --root " + Root.string() + " -q", After, true), 0);
+  EXPECT_EQ(Before, After);
+}
+
+TEST_F(BuildTest, StdinTargetLabelsAndIidfile) {
+  std::string Out;
+  std::string Df = "FROM scratch AS a\nLABEL stage=a\nFROM busybox:corpus AS b\nLABEL stage=b\n";
+  builder::testutil::writeFile(Dir / "Dockerfile", Df);
+  ASSERT_EQ(build("--target a --label team=core --iidfile " + (Dir / "iid").string() +
+                      " -t t:a - < " + (Dir / "Dockerfile").string(),
+                  Out),
+            0)
+      << Out;
+  std::string Id = builder::testutil::readFile(Dir / "iid");
+  EXPECT_EQ(Id, imageId(Out));
+  std::string Labels;
+  ASSERT_EQ(
+      run(exe() + " inspect --root " + Root.string() + " --format '{{json .Config.Labels}}' t:a",
+          Labels, true),
+      0);
+  EXPECT_EQ(Labels, "{\"stage\":\"a\",\"team\":\"core\"}\n");
+  EXPECT_EQ(build("- < /dev/null", Out), 1);
+  std::string Copy = "FROM scratch\nCOPY x /x\n";
+  builder::testutil::writeFile(Dir / "Dockerfile", Copy);
+  EXPECT_EQ(build("- < " + (Dir / "Dockerfile").string(), Out), 1);
+  EXPECT_THAT(Out, HasSubstr("the build context is empty (the Dockerfile came from stdin); pass "
+                             "a context folder to copy x"));
+  EXPECT_EQ(build("--target nope " + Dir.string(), Out), 1);
+  EXPECT_THAT(Out, HasSubstr("target stage \"nope\" could not be found"));
+  EXPECT_EQ(build("--compression brotli " + Dir.string(), Out), 2);
+}
+
+TEST_F(BuildTest, MissingBaseImagesArePulledFromTheRegistry) {
+  auto Reg = registry::testing::RegistryServer::start(registry::testing::RegistrySetup::Plain);
+  ASSERT_TRUE(!!Reg) << llvm::toString(Reg.takeError());
+  std::string Remote = (*Reg)->host() + "/lib/busybox:1";
+  std::string Env = "DOCKER_CONFIG=" + (Dir / "docker").string() + " ";
+  std::string Out;
+  ASSERT_EQ(run(Env + exe() + " tag --root " + Root.string() + " busybox:corpus " + Remote +
+                    " && " + Env + exe() + " push --root " + Root.string() + " " + Remote + " && " +
+                    Env + exe() + " rmi --root " + Root.string() + " " + Remote,
+                Out, true),
+            0)
+      << Out;
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "f", "x");
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM " + Remote + "\nCOPY f /f\n");
+  ASSERT_EQ(run(Env + exe() + " build --root " + Root.string() + " -t pulled:1 " + Ctx.string(),
+                Out, true),
+            0)
+      << Out << (*Reg)->log();
+  std::string Cat;
+  ASSERT_EQ(run(exe() + " run --root " + Root.string() + " pulled:1 cat /f", Cat, true), 0);
+  EXPECT_EQ(Cat, "x");
+  std::string Images;
+  ASSERT_EQ(run(exe() + " images --root " + Root.string() + " --format '{{.Repository}}:{{.Tag}}'",
+                Images, true),
+            0);
+  EXPECT_THAT(Images, HasSubstr((*Reg)->host() + "/lib/busybox:1\n"));
+}
+
+} // namespace
