@@ -562,6 +562,13 @@ llvm::Expected<BuildResult> Build::commit(const BuildPlan &P) {
     log("#" + std::to_string(Id) + " naming to " + T + " done");
   Res.Id = ConfigDig;
   Res.Manifest = oci::Digest::sha256Of(RawManifest);
+  // Remember which Dockerfile made the image, so `analyze` maps findings to its lines.
+  if (!Opts.DockerfilePath.empty() && Opts.DockerfilePath != "-") {
+    llvm::SmallString<256> Abs(Opts.DockerfilePath);
+    if (!llvm::sys::fs::make_absolute(Abs))
+      if (auto E = S.recordBuild(ConfigDig, Abs, Sha256::hex(Opts.DockerfileText)))
+        return std::move(E);
+  }
   return Res;
 }
 

@@ -7,6 +7,7 @@
 #include "report/SarifWriter.h"
 #include "rules/Registry.h"
 #include "support/AtomicFile.h"
+#include "support/Hash.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -121,6 +122,26 @@ int runAnalyze(const std::vector<std::string> &Argv) {
   auto Img = analyzer::openAnalysisImage(Spec, S.get());
   if (!Img)
     return failure(Img.takeError());
+  // An image ballast built knows its Dockerfile: map findings to its lines when it is unchanged.
+  if (Opts.DockerfilePath.empty() && S)
+    if (auto Built = S->builtFrom((*Img)->id())) {
+      auto Text = readFileOrStdin(Built->first);
+      if (Text && Sha256::hex(*Text) == Built->second) {
+        llvm::SmallString<256> Cwd;
+        std::string Path = Built->first;
+        if (!llvm::sys::fs::current_path(Cwd) &&
+            llvm::StringRef(Path).startswith(Cwd.str().str() + "/"))
+          Path = Path.substr(Cwd.size() + 1);
+        Opts.DockerfilePath = Path;
+        Opts.DockerfileText = std::move(*Text);
+      } else {
+        if (!Text)
+          llvm::consumeError(Text.takeError());
+        llvm::errs() << "ballast analyze: note: the image was built from " << Built->first
+                     << ", which has changed or is gone since; findings are not mapped to "
+                        "Dockerfile lines (give --dockerfile FILE)\n";
+      }
+    }
   auto An = analyzer::analyzeImage(**Img, Opts);
   if (!An)
     return failure(An.takeError());

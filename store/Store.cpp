@@ -400,6 +400,28 @@ llvm::Expected<std::pair<oci::Digest, int64_t>> Store::putBlobUnknown(Reader &R)
   return std::make_pair(D, Done);
 }
 
+llvm::Error Store::recordBuild(const oci::Digest &Id, llvm::StringRef DockerfilePath,
+                               llvm::StringRef DockerfileSha256) {
+  std::string Dir = Root + "/.ballast/built";
+  if (auto EC = llvm::sys::fs::create_directories(Dir))
+    return makeError(Dir + ": " + EC.message());
+  nlohmann::json J = {{"dockerfile", DockerfilePath.str()}, {"sha256", DockerfileSha256.str()}};
+  return writeFileAtomically(Dir + "/" + Id.hex() + ".json", J.dump() + "\n");
+}
+
+std::optional<std::pair<std::string, std::string>> Store::builtFrom(const oci::Digest &Id) const {
+  auto Text = readFileOrStdin(Root + "/.ballast/built/" + Id.hex() + ".json");
+  if (!Text) {
+    llvm::consumeError(Text.takeError());
+    return std::nullopt;
+  }
+  nlohmann::json J = nlohmann::json::parse(*Text, nullptr, /*allow_exceptions=*/false);
+  if (!J.is_object() || !J.contains("dockerfile") || !J["dockerfile"].is_string() ||
+      !J.contains("sha256") || !J["sha256"].is_string())
+    return std::nullopt;
+  return std::make_pair(J["dockerfile"].get<std::string>(), J["sha256"].get<std::string>());
+}
+
 llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   std::string P = ingestPath(D);
   if (hasBlob(D)) { // another process adopted the same blob first

@@ -125,6 +125,14 @@ public:
   /// Re-hashes every blob; with Repair removes corrupt and dangling files.
   llvm::Expected<FsckReport> fsck(bool Repair);
 
+  /// Records that the image Id was built by ballast from the Dockerfile at the absolute path
+  /// DockerfilePath whose bytes had sha256 DockerfileSha256 (`.ballast/built/<id hex>.json`), so
+  /// `analyze` can point findings at its lines without `--dockerfile`.
+  llvm::Error recordBuild(const oci::Digest &Id, llvm::StringRef DockerfilePath,
+                          llvm::StringRef DockerfileSha256);
+  /// What recordBuild recorded for Id: (absolute Dockerfile path, its sha256 hex) or none.
+  std::optional<std::pair<std::string, std::string>> builtFrom(const oci::Digest &Id) const;
+
   /// Takes the writer lock (blocks until free). tag/untag/remove/gc/prune/fsck take it
   /// themselves: do not call them while holding it (flock would wait for itself).
   llvm::Expected<WriteLock> lock() const;

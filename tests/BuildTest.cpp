@@ -360,3 +360,22 @@ TEST_F(BuildTest, MissingBaseImagesArePulledFromTheRegistry) {
 }
 
 } // namespace
+
+TEST_F(BuildTest, AnalyzeMapsABallastBuiltImageToItsDockerfileLines) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM busybox:corpus\n"
+                               "RUN dd if=/dev/zero of=/big bs=1024 count=64 2>/dev/null\n"
+                               "RUN rm /big\n");
+  std::string Out;
+  ASSERT_EQ(build("-t waste:1 " + Ctx.string(), Out), 0) << Out;
+  // No --dockerfile: the store knows which Dockerfile built the image.
+  std::string An;
+  EXPECT_EQ(run(exe() + " analyze --root " + Root.string() + " waste:1", An, true), 0) << An;
+  EXPECT_THAT(An, HasSubstr((Ctx / "Dockerfile").string() + ":2:1: BL3001 warning: 66 kB in 1 file")) << An;
+  // Once the Dockerfile changes, its lines no longer describe the image: say so, map nothing.
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\n");
+  EXPECT_EQ(run(exe() + " analyze --root " + Root.string() + " waste:1", An, true), 0) << An;
+  EXPECT_THAT(An, HasSubstr("which has changed or is gone since"));
+  EXPECT_THAT(An, ::testing::Not(HasSubstr("Dockerfile:2:1")));
+}
