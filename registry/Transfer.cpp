@@ -224,14 +224,14 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
         }
         if (Show)
           Opts.Progress->start(Id, B.Dig.shortHex(), "Downloading", B.Size);
-        llvm::Error E = C->get()->downloadBlob(Repo, B, S.ingestPath(B.Dig), [&](int64_t Done) {
+        llvm::Error DE = C->get()->downloadBlob(Repo, B, S.ingestPath(B.Dig), [&](int64_t Done) {
           if (Show)
             Opts.Progress->update(Id, Done);
         });
-        if (E) {
+        if (DE) {
           if (Show)
             Opts.Progress->finish(Id, "Failed");
-          return E;
+          return DE;
         }
         if (auto E2 = S.adoptIngest(B.Dig, B.Size))
           return E2;
