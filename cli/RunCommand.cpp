@@ -51,7 +51,7 @@ size_t flagsEnd(const std::vector<std::string> &Argv) {
     if (W == "--")
       return I + 1;
     if (W.startswith("--")) {
-      auto [Name, Val] = W.drop_front(2).split('=');
+      llvm::StringRef Name = W.drop_front(2).split('=').first;
       const FlagSpec *S = Find([&](const FlagSpec &F) { return F.Long == Name; });
       if (S && S->TakesValue && !W.contains('='))
         ++I;
