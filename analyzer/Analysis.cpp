@@ -449,7 +449,10 @@ private:
         T[Toolchain].add(P, Size, L);
       else if (S.startswith("usr/include/") || S.startswith("usr/local/include/"))
         T[Headers].add(P, Size, L);
-      else if (!systemPath(S) && Archive.match(S))
+      else if (!systemPath(S) && !S.startswith("var/cache/") && !S.startswith("var/lib/") &&
+               !S.startswith("etc/apk/cache/") && Archive.match(S))
+        // Archives under the package managers' folders are their caches and indexes (BL3003
+        // reports them), not sources a build left behind.
         T[Archives].add(P, Size, L);
       if (S.startswith("var/lib/dpkg/info/") && S.endswith(".list")) {
         llvm::StringRef Pkg = S.drop_front(18).drop_back(5).split(':').first;

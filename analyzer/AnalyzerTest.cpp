@@ -181,6 +181,21 @@ TEST(AnalyzerTest, NonRootUserAndCleanImageHaveNoFindings) {
   EXPECT_DOUBLE_EQ(A.Dive.Efficiency, 1.0);
 }
 
+TEST(AnalyzerTest, PackageIndexArchivesAreCachesNotSourceArchives) {
+  Layer L0{{dir("var/cache/apk/"), file("var/cache/apk/APKINDEX.tar.gz", bytes(100, 'i')),
+            dir("src/"), file("src/app-1.0.tar.gz", bytes(50, 's'))},
+           Compression::Gzip,
+           "RUN apk add curl"};
+  Analysis A = analyze(build({L0}, "1000:1000"));
+  auto Caches = messages(A, "BL3003");
+  ASSERT_EQ(Caches.size(), 1u);
+  EXPECT_EQ(Caches[0].substr(0, 56), "apk cache left in the final image: 100 B in 1 files (e.g");
+  auto Leftovers = messages(A, "BL3004");
+  ASSERT_EQ(Leftovers.size(), 1u);
+  EXPECT_EQ(Leftovers[0].substr(0, 74),
+            "source archives in the final image: 50 B in 1 files (e.g. /src/app-1.0.tar");
+}
+
 TEST(AnalyzerTest, FindingsPointAtDockerfileLines) {
   Built B = build(scenario(), "", {"API_TOKEN=abc123"}, {"/bin/sh -c #(nop)  CMD [\"bash\"]"});
   AnalyzeOptions Opts;
