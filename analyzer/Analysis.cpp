@@ -423,8 +423,7 @@ private:
                                   "compiler toolchains", "development headers", "source archives"};
     static const char *Fixes[] = {
         "add .git to .dockerignore (lint rule BL1053)",
-        "delete node_modules/.cache in the build RUN or add it to .dockerignore (lint rule "
-        "BL1053)",
+        "delete node_modules/.cache in the build RUN or add it to .dockerignore (lint rule BL1053)",
         "add the test folders to .dockerignore or copy only what the runtime needs",
         "build in a separate stage and copy only the artifacts (multi-stage build)",
         "install *-dev packages only in a build stage (multi-stage build)",
@@ -671,6 +670,7 @@ void sizes(Analysis &A, unsigned TopN) {
   };
   A.LargestFiles = Top(std::move(Files));
   std::vector<SizedPath> D;
+  D.reserve(Dirs.size());
   for (auto &[P, S] : Dirs)
     D.push_back({P, S});
   A.LargestDirs = Top(std::move(D));

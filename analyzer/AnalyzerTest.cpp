@@ -18,7 +18,7 @@ using oci::media::Compression;
 
 namespace {
 
-Analysis analyze(const Built &B, AnalyzeOptions Opts = {}) {
+Analysis analyze(const Built &B, const AnalyzeOptions &Opts = {}) {
   auto Img = toImage(B);
   EXPECT_TRUE(Img);
   auto A = analyzeImage(*Img, Opts);
@@ -261,7 +261,7 @@ TEST(AnalyzerTest, ScanVerifiesDiffIds) {
 }
 
 TEST(AnalyzerTest, MalformedLayersAreErrors) {
-  auto Try = [](std::string Blob) {
+  auto Try = [](const std::string &Blob) {
     Built B = build({Layer{{file("a", "x")}, Compression::None, "x"}});
     // Replace the layer blob (and its digest) with Blob; diff_id checks are off.
     std::string Old = B.LayerDigests[0];

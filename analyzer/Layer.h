@@ -38,7 +38,9 @@ llvm::StringRef entryKindName(EntryKind K);
 struct ContentHash {
   uint64_t High = 0, Low = 0;
   bool operator==(const ContentHash &) const = default;
-  auto operator<=>(const ContentHash &) const = default;
+  bool operator<(const ContentHash &O) const {
+    return High != O.High ? High < O.High : Low < O.Low;
+  }
   /// 32 lower-case hex digits.
   std::string hex() const;
 };
