@@ -372,7 +372,9 @@ TEST_F(BuildTest, AnalyzeMapsABallastBuiltImageToItsDockerfileLines) {
   // No --dockerfile: the store knows which Dockerfile built the image.
   std::string An;
   EXPECT_EQ(run(exe() + " analyze --root " + Root.string() + " waste:1", An, true), 0) << An;
-  EXPECT_THAT(An, HasSubstr((Ctx / "Dockerfile").string() + ":2:1: BL3001 warning: 66 kB in 1 file")) << An;
+  EXPECT_THAT(An,
+              HasSubstr((Ctx / "Dockerfile").string() + ":2:1: BL3001 warning: 66 kB in 1 file"))
+      << An;
   // Once the Dockerfile changes, its lines no longer describe the image: say so, map nothing.
   builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\n");
   EXPECT_EQ(run(exe() + " analyze --root " + Root.string() + " waste:1", An, true), 0) << An;

@@ -124,7 +124,8 @@ TEST_F(CliTest, ExplainPrintsTheDocAndSuggestsIds) {
   EXPECT_EQ(run(exe() + " explain dl3006", Out), 0);
   EXPECT_THAT(Out, HasSubstr("# DL3006"));
   EXPECT_EQ(run(exe() + " explain DL3060x", Out, true), 2);
-  EXPECT_THAT(Out, HasSubstr("did you mean"));  // The analyzer's image rules are explained and listed like the lint rules.
+  EXPECT_THAT(Out, HasSubstr("did you mean")); // The analyzer's image rules are explained and
+                                               // listed like the lint rules.
   EXPECT_EQ(run(exe() + " explain bl3001", Out), 0);
   EXPECT_THAT(Out, HasSubstr("# BL3001: bytes stored in one layer and hidden by a later one"));
   EXPECT_EQ(run(exe() + " rules", Out), 0);
