@@ -28,37 +28,13 @@
 #include <mutex>
 
 #include "support/Errors.h"
+#include "support/UniqueFd.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::builder {
 
 namespace {
-
-/// A file descriptor closed on destruction.
-struct UniqueFd {
-  int F = -1;
-  UniqueFd() = default;
-  explicit UniqueFd(int F) : F(F) {}
-  UniqueFd(UniqueFd &&O) noexcept : F(O.F) { O.F = -1; }
-  UniqueFd &operator=(UniqueFd &&O) noexcept {
-    reset();
-    F = O.F;
-    O.F = -1;
-    return *this;
-  }
-  ~UniqueFd() { reset(); }
-  void reset() {
-    if (F >= 0)
-      ::close(F);
-    F = -1;
-  }
-  explicit operator bool() const { return F >= 0; }
-};
-
-llvm::Error errnoError(const llvm::Twine &What, int Err = errno) {
-  return makeError(What + ": " + std::strerror(Err));
-}
 
 /// openat2 with RESOLVE_IN_ROOT: Rel is resolved as if RootFd were "/", so neither ".." nor an
 /// absolute symlink leaves the tree.

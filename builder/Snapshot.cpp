@@ -19,35 +19,12 @@
 #include "oci/LayerReader.h"
 #include "support/Errors.h"
 #include "support/Hash.h"
+#include "support/UniqueFd.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace ballast::builder {
 
 namespace {
-
-struct UniqueFd {
-  int F = -1;
-  UniqueFd() = default;
-  explicit UniqueFd(int F) : F(F) {}
-  UniqueFd(UniqueFd &&O) noexcept : F(O.F) { O.F = -1; }
-  UniqueFd &operator=(UniqueFd &&O) noexcept {
-    reset();
-    F = O.F;
-    O.F = -1;
-    return *this;
-  }
-  ~UniqueFd() { reset(); }
-  void reset() {
-    if (F >= 0)
-      ::close(F);
-    F = -1;
-  }
-  explicit operator bool() const { return F >= 0; }
-};
-
-llvm::Error errnoError(const llvm::Twine &What, int Err = errno) {
-  return makeError(What + ": " + std::strerror(Err));
-}
 
 std::string randomSuffix() {
   static thread_local std::mt19937_64 Gen{std::random_device{}()};

@@ -28,6 +28,7 @@
 #include "oci/MediaTypes.h"
 #include "support/AtomicFile.h"
 #include "support/Errors.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -319,6 +320,27 @@ llvm::Error makeTemp(const std::string &Root, llvm::StringRef Stem, TempBlob &T)
   return llvm::Error::success();
 }
 
+/// Streams R into Fd while hashing it into H; After(bytes so far) runs after every chunk and
+/// stops the copy with its error. Returns the number of bytes written.
+llvm::Expected<int64_t> spoolHashed(Reader &R, int Fd, Sha256 &H,
+                                    llvm::function_ref<llvm::Error(int64_t)> After) {
+  int64_t Done = 0;
+  std::vector<char> Buf(1 << 20);
+  for (;;) {
+    auto N = R.read(Buf.data(), Buf.size());
+    if (!N)
+      return N.takeError();
+    if (*N == 0)
+      return Done;
+    H.update(Buf.data(), *N);
+    if (auto E = writeAll(Fd, Buf.data(), *N))
+      return std::move(E);
+    Done += static_cast<int64_t>(*N);
+    if (auto E = After(Done))
+      return std::move(E);
+  }
+}
+
 /// fsyncs, closes and renames T to Dest, then fsyncs Dest's folder.
 llvm::Error commitTemp(TempBlob &T, const std::string &Dest) {
   if (::fchmod(T.Fd, 0444) != 0 || ::fsync(T.Fd) != 0)
@@ -346,24 +368,17 @@ llvm::Error Store::putBlob(const oci::Digest &Want, int64_t Size, Reader &R,
   if (auto E = makeTemp(Root, Want.hex(), T))
     return E;
   Sha256 H;
-  int64_t Done = 0;
-  std::vector<char> Buf(1 << 20);
-  for (;;) {
-    auto N = R.read(Buf.data(), Buf.size());
-    if (!N)
-      return N.takeError();
-    if (*N == 0)
-      break;
-    H.update(Buf.data(), *N);
-    if (auto E = writeAll(T.Fd, Buf.data(), *N))
-      return E;
-    Done += static_cast<int64_t>(*N);
+  auto Spooled = spoolHashed(R, T.Fd, H, [&](int64_t Done) -> llvm::Error {
     if (Size >= 0 && Done > Size)
       return makeError("blob " + Want.str() + " is larger than its descriptor says (" +
                        llvm::Twine(Size) + " bytes); the source is corrupt");
     if (Progress)
       Progress(Done);
-  }
+    return llvm::Error::success();
+  });
+  if (!Spooled)
+    return Spooled.takeError();
+  int64_t Done = *Spooled;
   if (Size >= 0 && Done != Size)
     return makeError("blob " + Want.str() + " has " + llvm::Twine(Done) + " bytes, expected " +
                      llvm::Twine(Size) + "; the source is truncated or corrupt");
@@ -379,19 +394,11 @@ llvm::Expected<std::pair<oci::Digest, int64_t>> Store::putBlobUnknown(Reader &R)
   if (auto E = makeTemp(Root, "new", T))
     return E;
   Sha256 H;
-  int64_t Done = 0;
-  std::vector<char> Buf(1 << 20);
-  for (;;) {
-    auto N = R.read(Buf.data(), Buf.size());
-    if (!N)
-      return N.takeError();
-    if (*N == 0)
-      break;
-    H.update(Buf.data(), *N);
-    if (auto E = writeAll(T.Fd, Buf.data(), *N))
-      return E;
-    Done += static_cast<int64_t>(*N);
-  }
+  auto Spooled =
+      spoolHashed(R, T.Fd, H, [](int64_t) -> llvm::Error { return llvm::Error::success(); });
+  if (!Spooled)
+    return Spooled.takeError();
+  int64_t Done = *Spooled;
   oci::Digest D = oci::Digest::fromSha256Hex(H.finishHex());
   if (hasBlob(D))
     return std::make_pair(D, Done); // T is removed by its destructor
