@@ -215,7 +215,7 @@ private:
       if (DP) {
         std::vector<std::string> Names;
         while (struct dirent *E = ::readdir(DP))
-          if (std::strcmp(E->d_name, ".") && std::strcmp(E->d_name, ".."))
+          if (std::strcmp(E->d_name, ".") != 0 && std::strcmp(E->d_name, "..") != 0)
             Names.push_back(E->d_name);
         ::closedir(DP);
         for (const std::string &N : Names) {

@@ -48,7 +48,7 @@ void removeBelow(int DirFd) {
   }
   std::vector<std::string> Names;
   while (struct dirent *E = ::readdir(D))
-    if (std::strcmp(E->d_name, ".") && std::strcmp(E->d_name, ".."))
+    if (std::strcmp(E->d_name, ".") != 0 && std::strcmp(E->d_name, "..") != 0)
       Names.push_back(E->d_name);
   ::closedir(D);
   for (const std::string &N : Names) {
