@@ -99,7 +99,7 @@ public:
       if (St->block_state == ISAL_BLOCK_FINISH) {
         // A member ended (its trailer checked); another member may follow.
         if (auto E = refillIfEmpty())
-          return std::move(E);
+          return E;
         if (St->avail_in == 0) {
           Done = true;
           return 0;
@@ -117,7 +117,7 @@ public:
         ++Member;
       }
       if (auto E = refillIfEmpty())
-        return std::move(E);
+        return E;
       if (St->avail_in == 0) {
         return makeError(Member == 1 && St->total_out == 0 && Input.Total == 0
                              ? llvm::Twine("gzip stream is empty")
@@ -146,7 +146,7 @@ public:
           return makeError("corrupt gzip stream (member " + llvm::Twine(Member) +
                            "): decoder made no progress");
         if (auto E = Input.fill(Next, Avail))
-          return std::move(E);
+          return E;
         St->next_in = const_cast<uint8_t *>(Next);
         St->avail_in = static_cast<uint32_t>(Avail);
       }
@@ -197,7 +197,7 @@ public:
         const uint8_t *Next = Input.Buf.get();
         size_t N = 0;
         if (auto E = Input.fill(Next, N))
-          return std::move(E);
+          return E;
         Pos = 0, Avail = N;
       }
       ZSTD_inBuffer In{Input.Buf.get(), Avail, Pos};
@@ -366,7 +366,7 @@ llvm::Expected<std::unique_ptr<Reader>> decompress(std::unique_ptr<Reader> In) {
 llvm::Expected<std::unique_ptr<Reader>> decompress(std::unique_ptr<Reader> In,
                                                    media::Compression C) {
   switch (C) {
-  case media::Compression::None: return std::move(In);
+  case media::Compression::None: return In;
   case media::Compression::Gzip: return std::make_unique<GzipReader>(std::move(In));
   case media::Compression::Zstd: return std::make_unique<ZstdReader>(std::move(In));
   case media::Compression::Unknown: break;
@@ -390,7 +390,7 @@ static int isalLevel(int Level) {
 llvm::Expected<std::unique_ptr<Reader>> compress(std::unique_ptr<Reader> In, media::Compression C,
                                                  int Level) {
   switch (C) {
-  case media::Compression::None: return std::move(In);
+  case media::Compression::None: return In;
   case media::Compression::Gzip:
     if (Level < 0 || Level > 9)
       return makeError("invalid gzip level " + llvm::Twine(Level) + "; use 1-9 (0 for default)");
