@@ -35,6 +35,12 @@ ChildProcess::start(const std::vector<std::string> &Argv, const std::string &Log
   int Log = ::open(LogPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (Log < 0)
     return makeError(LogPath + ": " + strerror(errno));
+  // The argument vector is built before fork: the child of a multi-threaded test may not allocate.
+  std::vector<char *> A;
+  A.reserve(Argv.size() + 1);
+  for (const auto &S : Argv)
+    A.push_back(const_cast<char *>(S.c_str()));
+  A.push_back(nullptr);
   pid_t Parent = getpid();
   pid_t P = fork();
   if (P < 0) {
@@ -50,10 +56,6 @@ ChildProcess::start(const std::vector<std::string> &Argv, const std::string &Log
     int Null = ::open("/dev/null", O_RDONLY);
     dup2(Null, 0);
     setpgid(0, 0);
-    std::vector<char *> A;
-    for (auto &S : Argv)
-      A.push_back(const_cast<char *>(S.c_str()));
-    A.push_back(nullptr);
     execvp(A[0], A.data());
     _exit(127);
   }
