@@ -8,7 +8,9 @@ namespace ballast::cli {
 namespace {
 const FlagSpec PruneFlags[] = {
     {"force", 'f', false, "delete (without it, only print what would go)"},
-    {"all", 'a', false, "accepted for Docker compatibility: untagged blobs are all unused"},
+    {"all", 'a', false,
+     "remove every untagged image, also those other images build on (parents); tagged images "
+     "stay (ballast has no containers to judge them by: use rmi)"},
     RootFlag,
     HelpFlag,
 };
@@ -17,8 +19,8 @@ const FlagSpec PruneFlags[] = {
 int runImagePrune(const std::vector<std::string> &Argv) {
   int Exit = 0;
   auto A = parseCommand("image prune", "[OPTIONS]",
-                        "Remove untagged images and every blob no tag reaches. A dry run "
-                        "unless --force.",
+                        "Remove dangling images (untagged, and no other image's parent) and "
+                        "every blob no image reaches. A dry run unless --force.",
                         PruneFlags, Argv, Exit);
   if (!A)
     return Exit;
@@ -28,7 +30,8 @@ int runImagePrune(const std::vector<std::string> &Argv) {
   if (!S)
     return failure(S.takeError());
   bool Force = A->flag("force");
-  auto R = (*S)->prune(!Force);
+  auto R = (*S)->prune(!Force, A->flag("all") ? store::PruneScope::AllUntagged
+                                              : store::PruneScope::Dangling);
   if (!R)
     return failure(R.takeError());
   for (auto &[D, Bytes] : R->Removed)
@@ -37,7 +40,8 @@ int runImagePrune(const std::vector<std::string> &Argv) {
   llvm::outs() << (Force ? "Total reclaimed space: " : "Total reclaimable space: ")
                << store::humanSize(R->Bytes) << "\n";
   if (!Force && !R->Removed.empty())
-    llvm::outs() << "dry run: nothing was deleted; run 'ballast image prune --force' to delete\n";
+    llvm::outs() << "dry run: nothing was deleted; run 'ballast image prune "
+                 << (A->flag("all") ? "-a " : "") << "--force' to delete\n";
   return ExitOk;
 }
 

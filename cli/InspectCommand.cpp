@@ -26,7 +26,9 @@ int runInspect(const std::vector<std::string> &Argv) {
   if (auto T = A->get("type"); T && *T != "image")
     return usageError("inspect", "--type " + *T + " is not supported; only images are stored");
   std::optional<GoTemplate> Tpl;
+  bool UsesJson = false; // see store::templateView
   if (auto F = A->get("format")) {
+    UsesJson = llvm::StringRef(*F).contains("json");
     auto P = GoTemplate::parse(dockerFormat(*F));
     if (!P)
       return usageError("inspect", llvm::toString(P.takeError()));
@@ -54,7 +56,7 @@ int runInspect(const std::vector<std::string> &Argv) {
     }
     auto Obj = store::inspectObject(**Img, *Rec, *All);
     if (Tpl) {
-      auto R = Tpl->render(nlohmann::json::parse(Obj.dump()));
+      auto R = Tpl->render(UsesJson ? nlohmann::json::parse(Obj.dump()) : store::templateView(Obj));
       if (!R) {
         Errors.push_back(llvm::toString(R.takeError()));
         continue;

@@ -621,10 +621,31 @@ llvm::Error Client::downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
   if (F.Fd < 0)
     return makeError(Path + ": " + strerror(errno));
   auto Hash = std::make_unique<Sha256>();
-  int64_t Offset = 0;
+  int64_t Offset = 0; // bytes received and hashed; the last Pending.size() not written yet
+  // libcurl hands the body over in pieces of its buffer size: gather them into 1 MiB writes.
+  constexpr size_t WriteSize = 1 << 20;
+  std::vector<char> Pending;
+  Pending.reserve(WriteSize);
+  std::string WriteError;
+  auto Flush = [&]() -> bool {
+    size_t Done = 0;
+    while (Done < Pending.size()) {
+      ssize_t W = ::write(F.Fd, Pending.data() + Done, Pending.size() - Done);
+      if (W < 0) {
+        if (errno == EINTR)
+          continue;
+        WriteError = Path.str() + ": " + strerror(errno);
+        return false;
+      }
+      Done += W;
+    }
+    Pending.clear();
+    return true;
+  };
   auto Restart = [&]() -> bool {
     Hash = std::make_unique<Sha256>();
     Offset = 0;
+    Pending.clear();
     return ::ftruncate(F.Fd, 0) == 0 && ::lseek(F.Fd, 0, SEEK_SET) == 0;
   };
   // Take over what an earlier, interrupted download left (hashing it again).
@@ -647,7 +668,6 @@ llvm::Error Client::downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
       ++NResumes;
     }
   }
-  std::string WriteError;
   unsigned Failures = 0, DigestFailures = 0;
   bool NoRange = false;
   for (;;) {
@@ -702,17 +722,9 @@ llvm::Error Client::downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
         WriteError = "the registry sent more bytes than the blob's size " + std::to_string(D.Size);
         return false;
       }
-      size_t Done = 0;
-      while (Done < N) {
-        ssize_t W = ::write(F.Fd, P + Done, N - Done);
-        if (W < 0) {
-          if (errno == EINTR)
-            continue;
-          WriteError = Path.str() + ": " + strerror(errno);
-          return false;
-        }
-        Done += W;
-      }
+      Pending.insert(Pending.end(), P, P + N);
+      if (Pending.size() >= WriteSize && !Flush())
+        return false;
       Hash->update(P, N);
       Offset += N;
       if (Progress)
@@ -727,9 +739,11 @@ llvm::Error Client::downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
     };
     int64_t Had = Offset;
     auto Resp = request(R, {repositoryScope(Repo, "pull")}, Before);
+    // What arrived before a failure is kept: a resume appends to it.
+    bool Flushed = Flush();
     if (!Resp)
       return Resp.takeError();
-    if (!WriteError.empty())
+    if (!Flushed || !WriteError.empty())
       return makeError(What + ": " + WriteError);
     if (Mismatch || Resp->Status == 416) {
       // A Range answer we cannot append to: fetch the whole blob again.
@@ -817,7 +831,7 @@ llvm::Expected<UploadOutcome> Client::uploadBlob(llvm::StringRef Repo, const oci
     auto Src = Open();
     if (!Src)
       return Src.takeError();
-    if (D.Size >= 0 && size_t(D.Size) <= Opts.ChunkSize) {
+    if (D.Size >= 0 && size_t(D.Size) <= std::min(Opts.ChunkSize, Opts.MonolithicMax)) {
       // Monolithic: one PUT with the whole blob (kept in memory, so a retry can resend it).
       std::string Body;
       Body.resize(D.Size);
@@ -857,7 +871,7 @@ llvm::Expected<UploadOutcome> Client::uploadBlob(llvm::StringRef Repo, const oci
         Progress(D.Size);
       return UploadOutcome::Uploaded;
     }
-    auto Done = uploadChunks(Location, Repo, D, **Src, Scopes, Progress);
+    auto Done = uploadChunks(Location, Repo, D, Open, std::move(*Src), Scopes, Progress);
     if (!Done)
       return Done.takeError();
     if (*Done)
@@ -872,107 +886,133 @@ llvm::Expected<UploadOutcome> Client::uploadBlob(llvm::StringRef Repo, const oci
 }
 
 llvm::Expected<bool> Client::uploadChunks(std::string &Location, llvm::StringRef Repo,
-                                          const oci::Descriptor &D, Reader &Src,
+                                          const oci::Descriptor &D, const BlobOpener &Open,
+                                          std::unique_ptr<Reader> Src,
                                           const std::vector<std::string> &Scopes,
                                           const ProgressFn &Progress) {
   std::string What = ("upload blob " + D.Dig.str() + " to " + Host + "/" + Repo).str();
-  std::string Chunk;
+  if (D.Size < 0)
+    return makeError(What + ": the blob's size is unknown; a chunked upload needs it");
   int64_t Offset = 0; // bytes the registry holds
+  int64_t SrcPos = 0; // bytes read from Src
   unsigned Failures = 0;
-  for (;;) {
-    Chunk.resize(Opts.ChunkSize);
-    size_t Len = 0;
-    while (Len < Chunk.size()) {
-      auto N = Src.read(Chunk.data() + Len, Chunk.size() - Len);
+  std::string ReadError;
+  // Chunks are streamed from Src, never held in memory: after a failure Src is brought to the
+  // offset the registry holds (read on when behind it, opened again when past it).
+  auto Seek = [&]() -> llvm::Error {
+    if (SrcPos > Offset) {
+      auto Again = Open();
+      if (!Again)
+        return Again.takeError();
+      Src = std::move(*Again);
+      SrcPos = 0;
+    }
+    std::vector<char> Skip;
+    while (SrcPos < Offset) {
+      Skip.resize(1 << 20);
+      auto N = Src->read(Skip.data(), std::min<int64_t>(Skip.size(), Offset - SrcPos));
       if (!N)
         return N.takeError();
       if (*N == 0)
-        break;
-      Len += *N;
+        return makeError(What + ": the local blob is shorter than " + std::to_string(D.Size) +
+                         " bytes");
+      SrcPos += static_cast<int64_t>(*N);
     }
-    Chunk.resize(Len);
-    if (Len == 0)
-      break;
-    int64_t ChunkStart = Offset;
-    // Send the part of the chunk the registry does not hold yet, recovering after failures.
-    while (Offset < ChunkStart + int64_t(Len)) {
-      size_t From = Offset - ChunkStart;
-      HttpRequest R;
-      R.Method = "PATCH";
-      R.Url = Location;
-      R.Headers.push_back("Content-Type: application/octet-stream");
-      R.Headers.push_back("Content-Range: " + std::to_string(Offset) + "-" +
-                          std::to_string(ChunkStart + int64_t(Len) - 1));
-      size_t Sent = From;
-      R.BodySize = Len - From;
-      R.BodySource = [&](char *Buf, size_t Max) {
-        size_t N = std::min(Max, Len - Sent);
-        memcpy(Buf, Chunk.data() + Sent, N);
-        Sent += N;
-        return N;
-      };
-      // One attempt: a failed chunk is resumed from the offset the registry reports.
-      HttpResponse Resp;
-      {
-        R.Tls = Tls;
-        auto Auth = authorization(Scopes, false);
-        if (!Auth)
-          return Auth.takeError();
-        if (!Auth->empty() && urlAuthority(R.Url) == urlAuthority(baseUrl() + "/"))
-          R.Headers.push_back("Authorization: " + *Auth);
-        Resp = sendOnce(R);
+    return llvm::Error::success();
+  };
+  while (Offset < D.Size) {
+    if (auto E = Seek())
+      return std::move(E);
+    int64_t Start = Offset;
+    int64_t Len = std::min<int64_t>(static_cast<int64_t>(Opts.ChunkSize), D.Size - Start);
+    HttpRequest R;
+    R.Method = "PATCH";
+    R.Url = Location;
+    R.Headers.push_back("Content-Type: application/octet-stream");
+    R.Headers.push_back("Content-Range: " + std::to_string(Start) + "-" +
+                        std::to_string(Start + Len - 1));
+    int64_t Sent = 0;
+    R.BodySize = Len;
+    R.BodySource = [&](char *Buf, size_t Max) -> size_t {
+      size_t Want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(Max), Len - Sent));
+      if (Want == 0)
+        return 0;
+      auto N = Src->read(Buf, Want);
+      if (!N) {
+        ReadError = llvm::toString(N.takeError());
+        return 0; // short of the announced length: libcurl fails the transfer
       }
-      if (!Resp.transportFailed() && Resp.Status == 202) {
-        if (std::string L = Resp.header("location"); !L.empty())
-          Location = resolveUrl(Location, L);
-        std::string RangeStr = Resp.header("range");
-        llvm::StringRef Range = RangeStr;
-        int64_t End = -1;
-        if (!Range.empty() && !Range.split('-').second.getAsInteger(10, End))
-          Offset = End + 1;
-        else
-          Offset = ChunkStart + Len;
-        Failures = 0;
-        if (Progress)
-          Progress(Offset);
-        continue;
-      }
-      if (!Resp.transportFailed() && Resp.Status == 401) {
-        for (auto &C : parseChallenges(Resp.header("www-authenticate")))
-          if (C.Scheme == "bearer") {
-            std::lock_guard<std::mutex> L(Mu);
-            Chal = C;
-            Tokens.erase(joinScopes(Scopes));
-          }
-      } else if (!Resp.transportFailed() && !isRetryableStatus(Resp.Status) && Resp.Status != 416) {
-        return registryError(What, Resp);
-      }
-      if (++Failures >= Opts.MaxAttempts)
-        return Resp.transportFailed() ? makeError(What + ": " + Resp.CurlError)
-                                      : registryError(What, Resp);
-      backoff(Failures - 1, Resp);
-      // Ask the registry how much it holds; continue from there.
-      HttpRequest S;
-      S.Url = Location;
-      auto St = request(S, Scopes);
-      if (!St)
-        return St.takeError();
-      if (St->Status == 404 || St->Status == 400)
-        return false; // BLOB_UPLOAD_UNKNOWN / BLOB_UPLOAD_INVALID: start over
-      if (St->Status != 204 && St->Status != 200)
-        return registryError(What + " (upload status)", *St);
-      if (std::string L = St->header("location"); !L.empty())
+      if (*N == 0)
+        ReadError = "the local blob is shorter than " + std::to_string(D.Size) + " bytes";
+      SrcPos += static_cast<int64_t>(*N);
+      Sent += static_cast<int64_t>(*N);
+      return *N;
+    };
+    // One attempt: a failed chunk is resumed from the offset the registry reports.
+    HttpResponse Resp;
+    {
+      R.Tls = Tls;
+      auto Auth = authorization(Scopes, false);
+      if (!Auth)
+        return Auth.takeError();
+      if (!Auth->empty() && urlAuthority(R.Url) == urlAuthority(baseUrl() + "/"))
+        R.Headers.push_back("Authorization: " + *Auth);
+      Resp = sendOnce(R);
+    }
+    if (!ReadError.empty())
+      return makeError(What + ": " + ReadError);
+    if (!Resp.transportFailed() && Resp.Status == 202) {
+      if (std::string L = Resp.header("location"); !L.empty())
         Location = resolveUrl(Location, L);
-      std::string RangeStr = St->header("range");
+      std::string RangeStr = Resp.header("range");
       llvm::StringRef Range = RangeStr;
       int64_t End = -1;
-      if (!Range.empty() && !Range.split('-').second.getAsInteger(10, End)) {
-        Offset = End == 0 && ChunkStart == 0 ? 0 : End + 1;
-      }
-      if (Offset < ChunkStart || Offset > ChunkStart + int64_t(Len))
-        return makeError(What + ": the registry holds " + std::to_string(Offset) +
-                         " bytes, which does not fit the chunk sent; retry the push");
+      if (!Range.empty() && !Range.split('-').second.getAsInteger(10, End))
+        Offset = End + 1;
+      else
+        Offset = Start + Len;
+      if (Offset > SrcPos)
+        return makeError(What + ": the registry reports " + std::to_string(Offset) +
+                         " bytes, more than were sent; retry the push");
+      Failures = 0;
+      if (Progress)
+        Progress(Offset);
+      continue;
     }
+    if (!Resp.transportFailed() && Resp.Status == 401) {
+      for (auto &C : parseChallenges(Resp.header("www-authenticate")))
+        if (C.Scheme == "bearer") {
+          std::lock_guard<std::mutex> L(Mu);
+          Chal = C;
+          Tokens.erase(joinScopes(Scopes));
+        }
+    } else if (!Resp.transportFailed() && !isRetryableStatus(Resp.Status) && Resp.Status != 416) {
+      return registryError(What, Resp);
+    }
+    if (++Failures >= Opts.MaxAttempts)
+      return Resp.transportFailed() ? makeError(What + ": " + Resp.CurlError)
+                                    : registryError(What, Resp);
+    backoff(Failures - 1, Resp);
+    // Ask the registry how much it holds; continue from there.
+    HttpRequest S;
+    S.Url = Location;
+    auto St = request(S, Scopes);
+    if (!St)
+      return St.takeError();
+    if (St->Status == 404 || St->Status == 400)
+      return false; // BLOB_UPLOAD_UNKNOWN / BLOB_UPLOAD_INVALID: start over
+    if (St->Status != 204 && St->Status != 200)
+      return registryError(What + " (upload status)", *St);
+    if (std::string L = St->header("location"); !L.empty())
+      Location = resolveUrl(Location, L);
+    std::string RangeStr = St->header("range");
+    llvm::StringRef Range = RangeStr;
+    int64_t End = -1;
+    if (!Range.empty() && !Range.split('-').second.getAsInteger(10, End))
+      Offset = End == 0 && Start == 0 ? 0 : End + 1; // "0-0" is what an empty upload reports
+    if (Offset < 0 || Offset > SrcPos)
+      return makeError(What + ": the registry holds " + std::to_string(Offset) +
+                       " bytes, which does not fit what was sent; retry the push");
   }
   if (D.Size >= 0 && Offset != D.Size)
     return makeError(What + ": the local blob is " + std::to_string(Offset) + " bytes, not " +

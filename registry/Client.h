@@ -40,8 +40,12 @@ struct ClientOptions {
   unsigned MaxAttempts = 5; ///< tries per request on 429, 5xx, timeouts and resets
   unsigned BackoffMs = 200; ///< first retry delay; doubles each time, with jitter
   unsigned MaxBackoffMs = 5000;
-  long LowSpeedTimeSec = 60;   ///< a transfer idle this long is a timeout
-  size_t ChunkSize = 8u << 20; ///< blobs larger than this are uploaded in PATCH chunks
+  long LowSpeedTimeSec = 60; ///< a transfer idle this long is a timeout
+  /// Bytes per PATCH of a chunked upload (streamed from the local file, never buffered).
+  size_t ChunkSize = 64u << 20;
+  /// Blobs up to min(ChunkSize, MonolithicMax) bytes go in one PUT (held in memory, so a retry
+  /// can resend them); larger ones in PATCH chunks and a closing PUT.
+  size_t MonolithicMax = 8u << 20;
 };
 
 /// A manifest as served.
@@ -101,8 +105,9 @@ public:
   llvm::Error downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D, llvm::StringRef Path,
                            const ProgressFn &Progress = {});
   /// Uploads a blob read from Open(): a mount from each of MountFrom first (same registry), then
-  /// a monolithic PUT (up to ChunkSize) or PATCH chunks and a closing PUT. A failed chunk resumes
-  /// at the offset the registry reports; an upload the registry lost starts over (Open again).
+  /// a monolithic PUT (up to MonolithicMax) or PATCH chunks and a closing PUT. A failed chunk
+  /// resumes at the offset the registry reports; an upload the registry lost starts over (Open
+  /// again).
   llvm::Expected<UploadOutcome> uploadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
                                            const BlobOpener &Open,
                                            const std::vector<std::string> &MountFrom,
@@ -124,7 +129,8 @@ private:
   llvm::Expected<std::optional<Credentials>> credentials();
   void backoff(unsigned Attempt, const HttpResponse &R);
   llvm::Expected<bool> uploadChunks(std::string &Location, llvm::StringRef Repo,
-                                    const oci::Descriptor &D, Reader &R,
+                                    const oci::Descriptor &D, const BlobOpener &Open,
+                                    std::unique_ptr<Reader> Src,
                                     const std::vector<std::string> &Scopes,
                                     const ProgressFn &Progress);
 

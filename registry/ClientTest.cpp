@@ -146,7 +146,7 @@ TEST_F(ClientTest, PushesAndPullsBlobsAndManifestsOverPlainHttp) {
   oci::Descriptor CD = push(*C, "test/app", Config);
   // Larger than the chunk size: PATCH chunks and a closing PUT.
   ClientOptions Small;
-  Small.ChunkSize = 64 * 1024;
+  Small.ChunkSize = size_t{64} * 1024;
   auto Chunky = client(Small);
   std::string Layer = randomBytes(300 * 1024 + 17, 1);
   oci::Descriptor LD = descOf(Layer);
@@ -334,7 +334,7 @@ TEST_F(ClientTest, RecoversTheOffsetAfterAFailedChunk) {
   startRegistry(RegistrySetup::Plain);
   startProxy();
   ClientOptions O;
-  O.ChunkSize = 64 * 1024;
+  O.ChunkSize = size_t{64} * 1024;
   auto C = client(O, true);
   std::string Layer = randomBytes(200000, 8);
   oci::Descriptor D = descOf(Layer);
@@ -353,11 +353,46 @@ TEST_F(ClientTest, RecoversTheOffsetAfterAFailedChunk) {
   EXPECT_EQ(slurpFile(Path), Layer);
 }
 
+TEST_F(ClientTest, ResumesALaterChunkFromTheFileWithoutBufferingIt) {
+  startRegistry(RegistrySetup::Plain);
+  startProxy();
+  ClientOptions O;
+  O.ChunkSize = size_t{64} * 1024;
+  auto C = client(O, true);
+  std::string Layer = randomBytes(200000, 9);
+  oci::Descriptor D = descOf(Layer);
+  ASSERT_FALSE(bool(C->ping()));
+  Proxy->clearSeen();
+  // The second chunk fails: the registry holds the first, so the file is opened again and
+  // read up to it (chunks are streamed from the file, not kept in memory).
+  unsigned Opens = 0;
+  BlobOpener Counting = [&]() -> llvm::Expected<std::unique_ptr<Reader>> {
+    ++Opens;
+    return stringReader(Layer);
+  };
+  bool Armed = false;
+  auto Out = C->uploadBlob("r/chunks", D, Counting, {}, [&](int64_t Done) {
+    if (Done == 65536 && !Armed) {
+      Armed = true;
+      Proxy->add({Fault::Status, "PATCH", "/blobs/uploads/", 1, 500});
+    }
+  });
+  ASSERT_TRUE(bool(Out)) << llvm::toString(Out.takeError());
+  EXPECT_EQ(calls(*Proxy),
+            (std::vector<std::string>{"POST -", "PATCH 0-65535", "PATCH 65536-131071", "GET -",
+                                      "PATCH 65536-131071", "PATCH 131072-196607",
+                                      "PATCH 196608-199999", "PUT -"}));
+  EXPECT_EQ(Opens, 2u);
+  std::string Path = Dir + "/blob";
+  ASSERT_FALSE(bool(C->downloadBlob("r/chunks", D, Path)));
+  EXPECT_EQ(slurpFile(Path), Layer);
+}
+
 TEST_F(ClientTest, StartsOverWhenTheRegistryLostTheUpload) {
   startRegistry(RegistrySetup::Plain);
   startProxy();
   ClientOptions O;
-  O.ChunkSize = 64 * 1024;
+  O.ChunkSize = size_t{64} * 1024;
   auto C = client(O, true);
   std::string Layer = randomBytes(150000, 11);
   oci::Descriptor D = descOf(Layer);

@@ -113,6 +113,9 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
   };
   auto TagIt = [&](const oci::Digest &Manifest, llvm::StringRef Raw,
                    llvm::StringRef MT) -> llvm::Error {
+    // Blobs adopted by this pull (or by a concurrent one whose blobs this one trusts) are
+    // made durable before a tag refers to them: one folder fsync per pull.
+    S.syncBlobs();
     auto Sink = S.sink();
     return Sink->putManifest(Raw, MT, Tag);
   };
@@ -233,11 +236,22 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
             Opts.Progress->finish(Id, "Failed");
           return DE;
         }
-        if (auto E2 = S.adoptIngest(B.Dig, B.Size))
+        // downloadBlob hashed the bytes as it wrote them and verified the digest: adopt the
+        // file without reading it again (the folder is fsynced once, before the tag).
+        if (auto E2 = S.adoptVerifiedIngest(B.Dig, B.Size))
           return E2;
         // Waiters that opened this lock file find the blob stored once they hold it; new ones
         // create a fresh file and find the same.
         ::unlink((S.ingestPath(B.Dig) + ".lock").c_str());
+        if (B.Dig != Parsed->Config.Dig) {
+          // Measure the layer here, while other layers still download, rather than when the
+          // tag is written (`images` shows the uncompressed size).
+          auto N = S.layerSize(B);
+          if (!N)
+            return N.takeError();
+          if (auto E2 = S.noteLayerSize(B.Dig, *N))
+            return E2;
+        }
         if (Show)
           Opts.Progress->finish(Id, "Pull complete");
         return llvm::Error::success();
@@ -351,8 +365,10 @@ llvm::Expected<PushResult> pushImage(store::Store &S, llvm::StringRef Local,
         }
         if (Show)
           Opts.Progress->start(Id, B.Dig.shortHex(), "Pushing", B.Size);
+        // The stored file as it is, not re-hashed on the way: the registry verifies the
+        // digest of what it receives (a corrupt local blob fails with DIGEST_INVALID).
         auto Out = C->get()->uploadBlob(
-            Repo, B, [&]() { return I.openBlob(B); }, Mounts,
+            Repo, B, [&]() { return openFileReader(S.blobPath(B.Dig)); }, Mounts,
             [&](int64_t Done) {
               if (Show)
                 Opts.Progress->update(Id, Done);

@@ -46,11 +46,11 @@ std::string humanDuration(int64_t Seconds) {
     return "About an hour";
   if (Hours < 48)
     return F(Hours, "hours");
-  if (Hours < 24 * 7 * 2)
+  if (Hours < 24L * 7 * 2)
     return F(Hours / 24, "days");
-  if (Hours < 24 * 30 * 2)
+  if (Hours < 24L * 30 * 2)
     return F(Hours / 24 / 7, "weeks");
-  if (Hours < 24 * 365 * 2)
+  if (Hours < 24L * 365 * 2)
     return F(Hours / 24 / 30, "months");
   return F(Seconds / 3600 / 24 / 365, "years");
 }
@@ -66,7 +66,7 @@ std::optional<int64_t> parseRfc3339(llvm::StringRef S) {
   int64_t Offset = 0;
   if (Rest == "Z" || Rest == "z") {
   } else if (Rest.size() == 6 && (Rest[0] == '+' || Rest[0] == '-') && Rest[3] == ':') {
-    int OH = 0, OM = 0;
+    int64_t OH = 0, OM = 0;
     if (Rest.substr(1, 2).getAsInteger(10, OH) || Rest.substr(4, 2).getAsInteger(10, OM))
       return std::nullopt;
     Offset = (OH * 3600 + OM * 60) * (Rest[0] == '+' ? 1 : -1);
@@ -301,6 +301,20 @@ std::string ellipsis(llvm::StringRef S, size_t N) {
     Out += S[I];
   }
   return Out + "\xe2\x80\xa6";
+}
+
+nlohmann::json templateView(const nlohmann::ordered_json &Obj) {
+  json J = json::parse(Obj.dump());
+  if (!J.contains("Config") || !J["Config"].is_object())
+    return J;
+  json &Cfg = J["Config"];
+  for (const char *K : {"Cmd", "Entrypoint", "Env", "OnBuild", "Shell"})
+    if (!Cfg.contains(K) || Cfg[K].is_null())
+      Cfg[K] = json::array();
+  for (const char *K : {"ExposedPorts", "Volumes", "Labels"})
+    if (!Cfg.contains(K) || Cfg[K].is_null())
+      Cfg[K] = json::object();
+  return J;
 }
 
 } // namespace ballast::store

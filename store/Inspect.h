@@ -34,6 +34,13 @@ std::string createdAt(llvm::StringRef Created);
 nlohmann::ordered_json inspectObject(const oci::Image &Img, const ImageRecord &Rec,
                                      const std::vector<ImageRecord> &All);
 
+/// Obj (an inspectObject) as a Go template over Docker's typed structs sees it: the nil slices
+/// Config.Cmd/Entrypoint/Env/OnBuild/Shell become [] and the nil maps Config.ExposedPorts/
+/// Volumes/Labels become {}, so `{{.Config.Cmd}}` prints `[]` and `{{.Config.Labels}}` prints
+/// `map[]` as docker does. Only for templates that do not call `json` (docker's `{{json
+/// .Config.Cmd}}` prints `null`, which the untouched object gives).
+nlohmann::json templateView(const nlohmann::ordered_json &Obj);
+
 /// One row of `docker history`, newest first.
 struct HistoryRow {
   std::string Id; ///< "sha256:..." for the top row, "<missing>" below, like Docker

@@ -447,9 +447,10 @@ llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   };
   Sha256 H;
   int64_t N = 0;
-  std::unique_ptr<char[]> Buf(new char[1 << 20]);
+  constexpr size_t BufSize = 1 << 20;
+  std::unique_ptr<char[]> Buf(new char[BufSize]);
   for (;;) {
-    ssize_t Got = ::read(Fd, Buf.get(), 1 << 20);
+    ssize_t Got = ::read(Fd, Buf.get(), BufSize);
     if (Got < 0) {
       std::string Msg = P + ": " + errnoText();
       ::close(Fd);
@@ -478,6 +479,36 @@ llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   fsyncDir(llvm::sys::path::parent_path(Dest).str());
   return llvm::Error::success();
 }
+
+llvm::Error Store::adoptVerifiedIngest(const oci::Digest &D, int64_t Size) {
+  std::string P = ingestPath(D);
+  if (hasBlob(D)) { // another process adopted the same blob first
+    ::unlink(P.c_str());
+    return llvm::Error::success();
+  }
+  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
+  if (Fd < 0)
+    return makeError(P + ": " + errnoText());
+  struct stat St;
+  if (::fstat(Fd, &St) != 0 || (Size >= 0 && St.st_size != Size)) {
+    ::close(Fd);
+    ::unlink(P.c_str());
+    return makeError("downloaded blob " + D.str() + " is not " + llvm::Twine(Size) +
+                     " bytes and was discarded; pull again");
+  }
+  if (::fchmod(Fd, 0444) != 0 || ::fsync(Fd) != 0) {
+    std::string Msg = "cannot sync " + P + ": " + errnoText();
+    ::close(Fd);
+    return makeError(Msg);
+  }
+  ::close(Fd);
+  std::string Dest = blobPath(D);
+  if (::rename(P.c_str(), Dest.c_str()) != 0)
+    return makeError("cannot move a blob into " + Dest + ": " + errnoText());
+  return llvm::Error::success();
+}
+
+void Store::syncBlobs() const { fsyncDir(Root + "/blobs/sha256"); }
 
 llvm::Expected<WriteLock> Store::lockIngest(const oci::Digest &D) const {
   std::string Dir = Root + "/.ballast/ingest";
@@ -550,7 +581,9 @@ llvm::Expected<int64_t> Store::layerSize(const oci::Descriptor &L) const {
   Table T = loadTable();
   if (auto It = T.Layers.find(L.Dig.str()); It != T.Layers.end())
     return It->second;
-  auto R = openBlob(L.Dig);
+  // Measuring needs no second hash of the blob: it was verified as it was stored, and fsck
+  // is what re-verifies stored blobs.
+  auto R = openFileReader(blobPath(L.Dig));
   if (!R)
     return R.takeError();
   auto C = oci::media::layerCompression(L.MediaType);
@@ -881,7 +914,23 @@ llvm::Error Store::reachable(const oci::Descriptor &D, std::vector<oci::Digest> 
   return llvm::Error::success();
 }
 
-llvm::Expected<PruneReport> Store::collect(bool DryRun, bool DropUntagged) {
+llvm::Expected<std::vector<oci::Digest>> Store::layersOf(const oci::Descriptor &D) const {
+  auto MD = platformManifest(D);
+  if (!MD)
+    return MD.takeError();
+  auto Raw = readBlob(MD->Dig);
+  if (!Raw)
+    return Raw.takeError();
+  auto M = oci::Manifest::parse(*Raw);
+  if (!M)
+    return makeError("manifest " + MD->Dig.str() + ": " + llvm::toString(M.takeError()));
+  std::vector<oci::Digest> Out;
+  for (auto &L : M->Layers)
+    Out.push_back(L.Dig);
+  return Out;
+}
+
+llvm::Expected<PruneReport> Store::collect(bool DryRun, std::optional<PruneScope> Drop) {
   auto Pin = flockFile("gc.lock", LOCK_EX); // waits for every sink in flight
   if (!Pin)
     return Pin.takeError();
@@ -892,9 +941,29 @@ llvm::Expected<PruneReport> Store::collect(bool DryRun, bool DropUntagged) {
   if (!Idx)
     return Idx.takeError();
   oci::Index Kept = *Idx;
-  if (DropUntagged)
-    llvm::erase_if(Kept.Manifests,
-                   [](const oci::Descriptor &E) { return !E.Annotations.count(RefNameKey); });
+  if (Drop) {
+    // Layer chains of every entry, to spot parents (kept unless the scope is AllUntagged).
+    std::vector<std::vector<oci::Digest>> Chains;
+    if (*Drop == PruneScope::Dangling)
+      for (auto &E : Idx->Manifests) {
+        auto C = layersOf(E);
+        if (!C)
+          return makeError("cannot prune: " + llvm::toString(C.takeError()) +
+                           "; run 'ballast fsck' first");
+        Chains.push_back(std::move(*C));
+      }
+    std::vector<oci::Descriptor> Left;
+    for (size_t I = 0; I < Idx->Manifests.size(); ++I) {
+      const oci::Descriptor &E = Idx->Manifests[I];
+      bool Keep = E.Annotations.count(RefNameKey) != 0;
+      for (size_t J = 0; !Keep && J < Chains.size(); ++J)
+        Keep = J != I && Chains[I].size() < Chains[J].size() &&
+               std::equal(Chains[I].begin(), Chains[I].end(), Chains[J].begin());
+      if (Keep)
+        Left.push_back(E);
+    }
+    Kept.Manifests = std::move(Left);
+  }
   std::set<std::string> Live;
   for (auto &E : Kept.Manifests) {
     std::vector<oci::Digest> R;
@@ -929,8 +998,10 @@ llvm::Expected<PruneReport> Store::collect(bool DryRun, bool DropUntagged) {
   return Rep;
 }
 
-llvm::Expected<PruneReport> Store::gc(bool DryRun) { return collect(DryRun, false); }
-llvm::Expected<PruneReport> Store::prune(bool DryRun) { return collect(DryRun, true); }
+llvm::Expected<PruneReport> Store::gc(bool DryRun) { return collect(DryRun, std::nullopt); }
+llvm::Expected<PruneReport> Store::prune(bool DryRun, PruneScope Scope) {
+  return collect(DryRun, Scope);
+}
 
 llvm::Expected<RemoveReport> Store::remove(llvm::StringRef NameOrId, bool Force) {
   auto Rec = resolve(NameOrId);

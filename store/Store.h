@@ -17,6 +17,7 @@
 
 #include "oci/Image.h"
 #include "oci/Reference.h"
+#include "llvm/ADT/ArrayRef.h"
 
 namespace ballast::store {
 
@@ -50,6 +51,12 @@ struct RemoveReport {
 struct PruneReport {
   std::vector<std::pair<oci::Digest, int64_t>> Removed; ///< (digest, bytes), or would-be
   int64_t Bytes = 0;
+};
+
+/// What `image prune` drops before collecting blobs.
+enum class PruneScope {
+  Dangling,    ///< untagged images that are no other stored image's parent
+  AllUntagged, ///< every untagged image, parents included (`image prune -a`)
 };
 
 /// An exclusive writer lock on the store (flock on `<root>/.ballast/lock`), released on
@@ -92,8 +99,16 @@ public:
   /// the registry client appends to it and hands it to adoptIngest once complete.
   std::string ingestPath(const oci::Digest &D) const;
   /// Verifies a complete ingest file, fsyncs it and renames it into blobs/ (removes it when
-  /// corrupt). The caller holds lockIngest(D) from the first byte downloaded to this call.
+  /// corrupt), then fsyncs blobs/. The caller holds lockIngest(D) from the first byte downloaded
+  /// to this call.
   llvm::Error adoptIngest(const oci::Digest &D, int64_t Size);
+  /// adoptIngest for a file the caller hashed as it wrote it (the registry client verified D
+  /// over exactly these bytes, under lockIngest(D)): checks the size, fsyncs and renames without
+  /// reading it again. The folder is not fsynced: call syncBlobs() once before anything (a tag)
+  /// refers to the blobs adopted this way.
+  llvm::Error adoptVerifiedIngest(const oci::Digest &D, int64_t Size);
+  /// fsyncs blobs/sha256, making the renames of adoptVerifiedIngest durable.
+  void syncBlobs() const;
   /// An exclusive lock on D's ingest file (`ingest/<hex>.lock`), so two processes pulling the
   /// same blob take turns: the second finds hasBlob(D) true once it holds the lock.
   llvm::Expected<WriteLock> lockIngest(const oci::Digest &D) const;
@@ -120,8 +135,9 @@ public:
   llvm::Expected<std::vector<ImageRecord>> list() const;
   /// Removes (or with DryRun only reports) blobs no index entry reaches.
   llvm::Expected<PruneReport> gc(bool DryRun);
-  /// `image prune`: drops untagged index entries, then gc(DryRun).
-  llvm::Expected<PruneReport> prune(bool DryRun);
+  /// `image prune`: drops the untagged index entries Scope names, then gc(DryRun). A parent is
+  /// an image whose layers are a strict prefix of another stored image's layers.
+  llvm::Expected<PruneReport> prune(bool DryRun, PruneScope Scope = PruneScope::Dangling);
   /// Re-hashes every blob; with Repair removes corrupt and dangling files.
   llvm::Expected<FsckReport> fsck(bool Repair);
 
@@ -140,7 +156,8 @@ public:
   /// that is not tagged yet are being written; sink() holds one for its lifetime. Do not call
   /// gc/prune/fsck/remove from a thread of a process that holds one (flock would wait forever).
   llvm::Expected<WriteLock> pin() const;
-  /// The uncompressed size of a stored layer blob (cached in the lookup table).
+  /// The uncompressed size of a stored layer blob (cached in the lookup table; measured by
+  /// decompressing the blob, without re-hashing it: fsck is what verifies stored blobs).
   llvm::Expected<int64_t> layerSize(const oci::Descriptor &Layer) const;
   /// Records a layer's uncompressed size when the writer already knows it (import, build), so
   /// tagging never has to decompress the layer to measure it.
@@ -160,7 +177,8 @@ private:
   llvm::Expected<oci::Descriptor> platformManifest(const oci::Descriptor &D) const;
   llvm::Error reachable(const oci::Descriptor &D, std::vector<oci::Digest> &Out) const;
   llvm::Expected<WriteLock> flockFile(llvm::StringRef Name, int Op) const;
-  llvm::Expected<PruneReport> collect(bool DryRun, bool DropUntagged);
+  llvm::Expected<PruneReport> collect(bool DryRun, std::optional<PruneScope> Drop);
+  llvm::Expected<std::vector<oci::Digest>> layersOf(const oci::Descriptor &D) const;
   std::string Root;
 };
 

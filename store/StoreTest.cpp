@@ -4,6 +4,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,32 @@ TestImage makeImage(const std::string &LayerBytes, const std::string &Created) {
   LD.Dig = T.LayerDig;
   LD.Size = int64_t(LayerBytes.size());
   M.Layers = {LD};
+  T.Manifest = M.toJson();
+  T.ManifestDig = oci::Digest::sha256Of(T.Manifest);
+  return T;
+}
+
+/// An image in memory with several uncompressed layers.
+TestImage makeLayered(const std::vector<std::string> &Layers, const std::string &Created) {
+  TestImage T = makeImage(Layers.front(), Created);
+  oci::ImageConfig C;
+  C.Architecture = "amd64";
+  C.Created = Created;
+  oci::Manifest M;
+  M.MediaType = oci::media::OciManifest;
+  M.Config.MediaType = oci::media::OciConfig;
+  for (auto &L : Layers) {
+    C.DiffIDs.push_back(oci::Digest::sha256Of(L));
+    oci::Descriptor LD;
+    LD.MediaType = oci::media::OciLayer;
+    LD.Dig = oci::Digest::sha256Of(L);
+    LD.Size = int64_t(L.size());
+    M.Layers.push_back(LD);
+  }
+  T.Config = C.toJson();
+  T.ConfigDig = oci::Digest::sha256Of(T.Config);
+  M.Config.Dig = T.ConfigDig;
+  M.Config.Size = int64_t(T.Config.size());
   T.Manifest = M.toJson();
   T.ManifestDig = oci::Digest::sha256Of(T.Manifest);
   return T;
@@ -218,11 +245,31 @@ TEST_F(StoreTest, AdoptIngestMovesOnlyVerifiedDownloads) {
   EXPECT_FALSE(fs::exists(S->ingestPath(D2)));
 }
 
+TEST_F(StoreTest, AdoptVerifiedIngestChecksTheSizeAndDoesNotReadAgain) {
+  oci::Digest D = oci::Digest::sha256Of("layer");
+  std::ofstream(S->ingestPath(D)) << "layer";
+  ASSERT_FALSE(static_cast<bool>(S->adoptVerifiedIngest(D, 5)));
+  S->syncBlobs();
+  EXPECT_TRUE(S->hasBlob(D));
+  EXPECT_EQ(slurp(S->blobPath(D)), "layer");
+  EXPECT_FALSE(fs::exists(S->ingestPath(D)));
+  // Adopting again (a second process won the race) just drops the ingest file.
+  std::ofstream(S->ingestPath(D)) << "layer";
+  ASSERT_FALSE(static_cast<bool>(S->adoptVerifiedIngest(D, 5)));
+  EXPECT_FALSE(fs::exists(S->ingestPath(D)));
+  oci::Digest D2 = oci::Digest::sha256Of("short");
+  std::ofstream(S->ingestPath(D2)) << "shor";
+  EXPECT_EQ(llvm::toString(S->adoptVerifiedIngest(D2, 5)),
+            "downloaded blob " + D2.str() + " is not 5 bytes and was discarded; pull again");
+  EXPECT_FALSE(S->hasBlob(D2));
+  EXPECT_FALSE(fs::exists(S->ingestPath(D2)));
+}
+
 TEST_F(StoreTest, SinkStoresAndTagsAnImageThatResolvesEveryWay) {
   TestImage T = makeImage("layer one bytes", "2024-01-02T03:04:05Z");
   store(T, "busybox");
   EXPECT_THAT(names(), ElementsAre("docker.io/library/busybox:latest"));
-  for (std::string Name :
+  for (const std::string &Name :
        {std::string("busybox"), std::string("busybox:latest"),
         std::string("docker.io/library/busybox:latest"), T.ConfigDig.str(), T.ConfigDig.hex(),
         T.ConfigDig.shortHex(), T.ConfigDig.hex().substr(0, 4), T.ManifestDig.str(),
@@ -301,6 +348,66 @@ TEST_F(StoreTest, RetagLeavesTheOldImageDanglingAndPruneRemovesIt) {
   EXPECT_TRUE(S->hasBlob(B.LayerDig));
   EXPECT_THAT(names(), ElementsAre("docker.io/library/app:1"));
   EXPECT_TRUE(fs::is_empty(Dir / ".ballast" / "tmp"));
+}
+
+TEST_F(StoreTest, PruneKeepsParentsOfOtherImagesUnlessAll) {
+  // Layers are looked up by digest, so a multi-layer image serves every layer from a map.
+  auto StoreLayered = [&](const std::vector<std::string> &Layers, const std::string &Created,
+                          const std::string &Tag) {
+    TestImage T = makeLayered(Layers, Created);
+    std::map<oci::Digest, std::string> ByDigest;
+    for (auto &L : Layers)
+      ByDigest[oci::Digest::sha256Of(L)] = L;
+    auto Img = oci::BasicImage::create(
+        T.Manifest, T.Config,
+        [ByDigest](const oci::Descriptor &D) -> llvm::Expected<std::unique_ptr<Reader>> {
+          return stringReader(ByDigest.at(D.Dig));
+        });
+    EXPECT_TRUE(static_cast<bool>(Img));
+    auto Sink = S->sink();
+    llvm::Error E = oci::copyImage(**Img, *Sink, Tag);
+    EXPECT_FALSE(static_cast<bool>(E)) << llvm::toString(std::move(E));
+    return T;
+  };
+  TestImage Parent = StoreLayered({"base"}, "2024-01-01T00:00:00Z", "");
+  TestImage Child = StoreLayered({"base", "app"}, "2024-01-02T00:00:00Z", "app:1");
+  TestImage Lone = StoreLayered({"lone"}, "2024-01-03T00:00:00Z", "");
+  EXPECT_THAT(names(), ElementsAre("<none>", "docker.io/library/app:1", "<none>"));
+
+  // Dangling only: the lone untagged image goes, the parent of app:1 stays.
+  auto Dry = S->prune(true);
+  ASSERT_TRUE(static_cast<bool>(Dry)) << llvm::toString(Dry.takeError());
+  std::vector<oci::Digest> Gone;
+  for (auto &[D, Bytes] : Dry->Removed)
+    Gone.push_back(D);
+  llvm::sort(Gone);
+  std::vector<oci::Digest> Want = {Lone.ManifestDig, Lone.ConfigDig, Lone.LayerDig};
+  llvm::sort(Want);
+  EXPECT_EQ(Gone, Want);
+  EXPECT_EQ(Dry->Bytes, int64_t(Lone.Manifest.size() + Lone.Config.size() + 4));
+  auto Real = S->prune(false);
+  ASSERT_TRUE(static_cast<bool>(Real));
+  EXPECT_EQ(Real->Bytes, Dry->Bytes);
+  EXPECT_THAT(names(), ElementsAre("<none>", "docker.io/library/app:1"));
+  EXPECT_TRUE(S->hasBlob(Parent.ManifestDig));
+
+  // -a: every untagged image, the parent too; its layer stays, app:1 uses it.
+  auto All = S->prune(false, PruneScope::AllUntagged);
+  ASSERT_TRUE(static_cast<bool>(All));
+  Gone.clear();
+  for (auto &[D, Bytes] : All->Removed)
+    Gone.push_back(D);
+  llvm::sort(Gone);
+  Want = {Parent.ManifestDig, Parent.ConfigDig};
+  llvm::sort(Want);
+  EXPECT_EQ(Gone, Want);
+  EXPECT_THAT(names(), ElementsAre("docker.io/library/app:1"));
+  EXPECT_TRUE(S->hasBlob(Parent.LayerDig));
+  EXPECT_TRUE(S->hasBlob(Child.ManifestDig));
+  auto F = S->fsck(false);
+  ASSERT_TRUE(static_cast<bool>(F));
+  EXPECT_TRUE(F->clean());
+  EXPECT_TRUE(F->Dangling.empty());
 }
 
 TEST_F(StoreTest, RemoveUntagsAndDeletesWhatNothingElseReaches) {

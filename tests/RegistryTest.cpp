@@ -261,10 +261,15 @@ TEST_F(RegistryTest, AKilledPullCompletesWhenRunAgain) {
   bool Partial = false;
   for (int I = 0; I < 600 && !Partial; ++I) {
     usleep(50 * 1000);
-    if (fs::exists(Dir / "s2/.ballast/ingest"))
-      for (auto &E : fs::directory_iterator(Dir / "s2/.ballast/ingest"))
-        if (fs::file_size(E.path()) > 0)
-          Partial = true;
+    // error_code forms: the pull renames finished ingest files away while this loop looks.
+    std::error_code EC;
+    for (fs::directory_iterator It(Dir / "s2/.ballast/ingest", EC), End; !EC && It != End;
+         It.increment(EC)) {
+      auto Size = fs::file_size(It->path(), EC);
+      if (!EC && Size > 0 && Size != static_cast<uintmax_t>(-1))
+        Partial = true;
+      EC.clear();
+    }
   }
   kill(P, SIGKILL);
   int St;
@@ -369,4 +374,33 @@ TEST_F(RegistryTest, TwoProcessesPullingTheSameImageBothSucceed) {
   expectFsckClean("s2");
   EXPECT_EQ(ballast("fsck", Out, "s2"), 0);
   EXPECT_THAT(Out, HasSubstr(" 0 dangling")) << Out;
+}
+
+TEST_F(RegistryTest, ProgressBarsOnATerminalAndPlainLinesOtherwise) {
+  startRegistry(RegistrySetup::Plain);
+  startProxy();
+  std::string Ref = Proxy->host() + "/p/bb:1";
+  importBase(Ref);
+  std::string Out;
+  ASSERT_EQ(ballast("push " + Ref, Out), 0) << Out;
+  // Not a terminal: one plain line per layer with its bytes, time and rate; no cursor moves.
+  ASSERT_EQ(ballast("pull " + Ref, Out, "s2"), 0) << Out;
+  EXPECT_THAT(
+      Out, ::testing::ContainsRegex(
+               "\n[0-9a-f]{12}: Pull complete [0-9.]+[kM]?B in [0-9.]+s \\([0-9.]+[kMG]?B/s\\)\n"));
+  EXPECT_EQ(Out.find('\x1b'), std::string::npos) << Out;
+  // A terminal (script(1) runs ballast on a pty), blobs slowed down: a bar per layer with bytes,
+  // rate and ETA, redrawn in place, ending with the final status.
+  Proxy->add({Fault::Throttle, "GET", "/blobs/", -1, 0, 16384});
+  std::string Cmd = "DOCKER_CONFIG=" + (Dir / "docker").string() + " " + exe() + " pull " + Ref +
+                    " --root " + (Dir / "s3").string();
+  ASSERT_EQ(run("script -qec '" + Cmd + "' /dev/null", Out, true), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("\r\x1b[2K"));
+  EXPECT_THAT(Out, ::testing::ContainsRegex("[0-9a-f]{12}: Downloading \\[=*> *\\] [0-9.]+[kM]?B/"
+                                            "[0-9.]+[kM]?B [0-9.]+[kM]?B/s ETA [0-9]"));
+  EXPECT_THAT(Out, ::testing::ContainsRegex("\x1b\\[2K[0-9a-f]{12}: Pull complete\r?\n"));
+  // -q on a terminal: only the name.
+  ASSERT_EQ(run("script -qec '" + Cmd + " -q' /dev/null", Out, true), 0) << Out;
+  EXPECT_EQ(Out, Ref + "\r\n");
+  expectFsckClean("s3");
 }

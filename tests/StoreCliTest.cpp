@@ -144,6 +144,38 @@ TEST_F(StoreCliTest, InspectWithDockerTemplates) {
   EXPECT_EQ(Out, "[]\nError: No such image: foo\n");
 }
 
+TEST_F(StoreCliTest, InspectPrintsNilSlicesAndMapsLikeDocker) {
+  // An image without CMD, ENTRYPOINT, ENV or LABEL: docker's template sees nil slices and maps
+  // and prints them as [] and map[]; its json function prints them as null.
+  std::string Out;
+  ASSERT_EQ(ballast("import " + tar() + " bare:1", Out, false), 0) << Out;
+  ASSERT_EQ(ballast("inspect -f '{{.Config.Cmd}}|{{.Config.Entrypoint}}|{{.Config.Env}}|"
+                    "{{.Config.OnBuild}}|{{.Config.Shell}}' bare:1",
+                    Out),
+            0)
+      << Out;
+  EXPECT_EQ(Out, "[]|[]|[]|[]|[]\n");
+  ASSERT_EQ(ballast("inspect -f '{{.Config.Labels}} {{.Config.Volumes}} {{.Config.ExposedPorts}}' "
+                    "bare:1",
+                    Out),
+            0)
+      << Out;
+  EXPECT_EQ(Out, "map[] map[] map[]\n");
+  ASSERT_EQ(ballast("inspect -f '{{len .Config.Cmd}} {{if .Config.Cmd}}set{{else}}unset{{end}}' "
+                    "bare:1",
+                    Out),
+            0)
+      << Out;
+  EXPECT_EQ(Out, "0 unset\n");
+  ASSERT_EQ(ballast("inspect -f '{{json .Config.Cmd}} {{json .Config.Labels}}' bare:1", Out), 0)
+      << Out;
+  EXPECT_EQ(Out, "null null\n");
+  ASSERT_EQ(ballast("inspect bare:1", Out, false), 0);
+  auto J = nlohmann::json::parse(Out);
+  EXPECT_TRUE(J[0]["Config"]["Cmd"].is_null());
+  EXPECT_TRUE(J[0]["Config"]["Labels"].is_null());
+}
+
 TEST_F(StoreCliTest, HistoryLikeDocker) {
   std::string Id = importBusybox();
   std::string Out;
@@ -180,7 +212,6 @@ TEST_F(StoreCliTest, TagRmiAndPrune) {
 
   // An image retagged away becomes <none>; prune is a dry run until --force.
   importBusybox("app:1");
-  std::string Old = Id;
   fs::create_directories(Dir / "rootfs" / "etc");
   spit(Dir / "rootfs" / "etc" / "motd", "v2\n");
   ASSERT_EQ(run("tar -C " + (Dir / "rootfs").string() + " -cf " + tar() + " .", Out), 0);
@@ -198,6 +229,11 @@ TEST_F(StoreCliTest, TagRmiAndPrune) {
   EXPECT_THAT(Out, ContainsRegex("^would delete: sha256:[0-9a-f]{64} \\([0-9.]+[kM]?B\\)\n"));
   EXPECT_THAT(Out, HasSubstr("Total reclaimable space: "));
   EXPECT_THAT(Out, HasSubstr("run 'ballast image prune --force' to delete"));
+  std::string DryDefault = Out;
+  // -a also takes the parents of other images; this <none> is no image's parent: same list.
+  ASSERT_EQ(ballast("image prune -a", Out), 0);
+  EXPECT_EQ(Out.substr(0, Out.find("dry run")), DryDefault.substr(0, DryDefault.find("dry run")));
+  EXPECT_THAT(Out, HasSubstr("run 'ballast image prune -a --force' to delete"));
   ASSERT_EQ(ballast("images -q", Out), 0);
   EXPECT_EQ(std::count(Out.begin(), Out.end(), '\n'), 2);
   ASSERT_EQ(ballast("image prune --force", Out), 0);
