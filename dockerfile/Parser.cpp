@@ -7,6 +7,7 @@
 #include "dockerfile/Ast.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -115,10 +116,8 @@ bool isSpaceByte(unsigned char C) {
 bool isWs(char C) { return C == ' ' || C == '\t' || C == '\v' || C == '\f' || C == '\r'; }
 
 /// Decodes one UTF-8 rune at S[Pos]; invalid bytes decode as U+FFFD of width 1, like Go.
-std::pair<uint32_t, unsigned> decodeRune(llvm::StringRef S, size_t Pos) {
+std::pair<uint32_t, unsigned> decodeMultiByteRune(llvm::StringRef S, size_t Pos) {
   unsigned char C = static_cast<unsigned char>(S[Pos]);
-  if (C < 0x80)
-    return {C, 1};
   unsigned Len = llvm::getNumBytesForUTF8(C);
   if (Len < 2 || Pos + Len > S.size())
     return {0xFFFD, 1};
@@ -132,8 +131,18 @@ std::pair<uint32_t, unsigned> decodeRune(llvm::StringRef S, size_t Pos) {
   return {Out, Len};
 }
 
+/// The rune at Pos and its width; invalid UTF-8 is U+FFFD of width 1 (Go's DecodeRuneInString).
+inline std::pair<uint32_t, unsigned> decodeRune(llvm::StringRef S, size_t Pos) {
+  unsigned char C = static_cast<unsigned char>(S[Pos]);
+  if (C < 0x80) // the usual case, without a call
+    return {C, 1};
+  return decodeMultiByteRune(S, Pos);
+}
+
 /// Go's unicode.IsSpace on a rune.
-bool isSpaceRune(uint32_t R) {
+inline bool isSpaceRune(uint32_t R) {
+  if (R < 0x80)
+    return R == ' ' || (R >= '\t' && R <= '\r');
   switch (R) {
   case '\t':
   case '\n':
@@ -165,15 +174,20 @@ std::vector<SpannedWord> parseWords(llvm::StringRef Rest, char Escape) {
   std::vector<SpannedWord> Words;
   uint32_t Quote = 0;
   bool BlankOK = false;
-  std::string Cur;
+  // The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
+  // trailing escape at the very end is dropped), so the word is cut out once, not appended.
+  size_t CurEnd = 0;
   uint32_t Start = 0;
   uint32_t Ch = 0;
   unsigned W = 1;
   auto Push = [&](uint32_t End) {
-    if (BlankOK || !Cur.empty())
-      Words.push_back({Cur, Start, End});
+    if (BlankOK || CurEnd > Start)
+      Words.push_back({Rest.slice(Start, CurEnd).str(), Start, End});
   };
-  auto Append = [&](size_t Pos, unsigned Width) { Cur.append(Rest.data() + Pos, Width); };
+  auto Append = [&](size_t Pos, unsigned Width) {
+    assert(Pos == CurEnd && "parseWords keeps contiguous bytes");
+    CurEnd = Pos + Width;
+  };
   for (size_t Pos = 0; Pos <= Rest.size(); Pos += W) {
     if (Pos != Rest.size())
       std::tie(Ch, W) = decodeRune(Rest, Pos);
@@ -184,6 +198,7 @@ std::vector<SpannedWord> parseWords(llvm::StringRef Rest, char Escape) {
         continue;
       Phase = InWord;
       Start = static_cast<uint32_t>(Pos);
+      CurEnd = Pos;
     }
     if ((Phase == InWord || Phase == InQuote) && Pos == Rest.size()) {
       Push(static_cast<uint32_t>(Pos));
@@ -193,7 +208,6 @@ std::vector<SpannedWord> parseWords(llvm::StringRef Rest, char Escape) {
       if (isSpaceRune(Ch)) {
         Phase = InSpaces;
         Push(static_cast<uint32_t>(Pos));
-        Cur.clear();
         BlankOK = false;
         continue;
       }

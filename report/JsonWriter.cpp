@@ -7,6 +7,9 @@
 //===----------------------------------------------------------------------===//
 #include "report/JsonWriter.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "report/ReportUtil.h"
@@ -27,61 +30,106 @@ struct ByteClasses {
 };
 constexpr ByteClasses Classes;
 
-/// Appends S as a JSON string the way nlohmann's serializer does with ensure_ascii=false.
-void writeString(std::string &Out, llvm::StringRef S) {
-  size_t Mark = Out.size();
-  Out += '"';
-  const char *Run = S.data();
-  for (const char *P = S.data(), *E = S.data() + S.size(); P != E; ++P) {
-    unsigned char C = *P;
+/// An output buffer written through a cursor: a report is thousands of short pieces, and a
+/// std::string append per piece (a call and a capacity check each) cost more than the bytes.
+class Buffer {
+public:
+  explicit Buffer(size_t Hint) { Buf.resize(Hint); }
+  /// Room for N more bytes at the cursor.
+  char *room(size_t N) {
+    if (Len + N > Buf.size())
+      Buf.resize(std::max(Buf.size() * 2, Len + N));
+    return Buf.data() + Len;
+  }
+  /// Appends the string literal L (its size is known at compile time).
+  template <size_t N> void lit(const char (&L)[N]) {
+    std::memcpy(room(N - 1), L, N - 1);
+    Len += N - 1;
+  }
+  void put(llvm::StringRef S) {
+    std::memcpy(room(S.size()), S.data(), S.size());
+    Len += S.size();
+  }
+  void put(char C) {
+    *room(1) = C;
+    ++Len;
+  }
+  /// Appends N in decimal.
+  void number(uint64_t N) {
+    char Tmp[24];
+    char *E = Tmp + sizeof(Tmp), *P = E;
+    do
+      *--P = static_cast<char>('0' + N % 10);
+    while (N /= 10);
+    put(llvm::StringRef(P, size_t(E - P)));
+  }
+  /// Appends S as a JSON string the way nlohmann's serializer does with ensure_ascii=false.
+  void string(llvm::StringRef S);
+  /// Drops everything after byte Mark.
+  void truncate(size_t Mark) { Len = Mark; }
+  size_t size() const { return Len; }
+  llvm::StringRef text() const { return llvm::StringRef(Buf.data(), Len); }
+
+private:
+  std::string Buf;
+  size_t Len = 0;
+};
+
+void Buffer::string(llvm::StringRef S) {
+  size_t Mark = Len;
+  // Worst case every byte becomes `\u00XX`; reserving once keeps the loop free of checks.
+  char *Out = room(S.size() * 6 + 2);
+  *Out++ = '"';
+  const char *P = S.data(), *E = S.data() + S.size();
+  // Eight plain bytes at a time: none below 0x20, at or above 0x80, '"' or '\\'.
+  constexpr uint64_t Ones = 0x0101010101010101ULL, Highs = 0x8080808080808080ULL;
+  auto HasZero = [](uint64_t V) { return (V - Ones) & ~V & Highs; };
+  auto Plain8 = [&](const char *Q) {
+    uint64_t W;
+    std::memcpy(&W, Q, 8);
+    return !(((W - 0x20 * Ones) | W) & Highs) && !HasZero(W ^ ('"' * Ones)) &&
+           !HasZero(W ^ ('\\' * Ones));
+  };
+  while (true) {
+    while (E - P >= 8 && Plain8(P)) {
+      std::memcpy(Out, P, 8);
+      Out += 8;
+      P += 8;
+    }
+    if (P == E)
+      break;
+    unsigned char C = *P++;
     ByteClass K = Classes.Of[C];
-    if (K == Copy)
+    if (K == Copy) {
+      *Out++ = char(C);
       continue;
+    }
     if (K == NonAscii) {
       // Invalid UTF-8 becomes U+FFFD exactly as nlohmann's `replace` handler decides; valid
       // sequences pass through. Rare, so the library does the whole string.
-      Out.resize(Mark);
-      Out += nlohmann::json(S.str()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      truncate(Mark);
+      put(nlohmann::json(S.str()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       return;
     }
-    Out.append(Run, P);
-    Run = P + 1;
+    *Out++ = '\\';
     switch (C) {
-    case '"': Out += "\\\""; break;
-    case '\\': Out += "\\\\"; break;
-    case '\b': Out += "\\b"; break;
-    case '\f': Out += "\\f"; break;
-    case '\n': Out += "\\n"; break;
-    case '\r': Out += "\\r"; break;
-    case '\t': Out += "\\t"; break;
+    case '"': *Out++ = '"'; break;
+    case '\\': *Out++ = '\\'; break;
+    case '\b': *Out++ = 'b'; break;
+    case '\f': *Out++ = 'f'; break;
+    case '\n': *Out++ = 'n'; break;
+    case '\r': *Out++ = 'r'; break;
+    case '\t': *Out++ = 't'; break;
     default: {
       static const char Hex[] = "0123456789abcdef";
-      char U[6] = {'\\', 'u', '0', '0', Hex[C >> 4], Hex[C & 15]};
-      Out.append(U, sizeof(U));
+      const char U[5] = {'u', '0', '0', Hex[C >> 4], Hex[C & 15]};
+      std::memcpy(Out, U, sizeof(U));
+      Out += sizeof(U);
     }
     }
   }
-  Out.append(Run, S.data() + S.size());
-  Out += '"';
-}
-
-/// Appends `"Key": ` at Indent spaces.
-void key(std::string &Out, unsigned Indent, llvm::StringRef Key) {
-  Out.append(Indent, ' ');
-  Out += '"';
-  Out.append(Key.data(), Key.size());
-  Out += "\": ";
-}
-
-/// Appends `"Key": N` at Indent spaces.
-void number(std::string &Out, unsigned Indent, llvm::StringRef Key, uint64_t N) {
-  key(Out, Indent, Key);
-  char Buf[24];
-  char *E = Buf + sizeof(Buf), *P = E;
-  do
-    *--P = static_cast<char>('0' + N % 10);
-  while (N /= 10);
-  Out.append(P, E);
+  *Out++ = '"';
+  Len = size_t(Out - Buf.data());
 }
 
 } // namespace
@@ -93,90 +141,88 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
     OS << "{\n  \"findings\": []\n}\n";
     return;
   }
-  std::string Out;
-  Out.reserve(Findings.size() * 400);
-  Out += "{\n  \"findings\": [\n";
+  Buffer Out(Findings.size() * 600);
+  Out.lit("{\n  \"findings\": [\n");
   bool FirstFinding = true;
   for (const Finding &F : Findings) {
     const RuleInfo &R = Table.lookup(F.RuleId, F.Sev);
-    Out += FirstFinding ? "    {\n" : ",\n    {\n";
+    if (FirstFinding)
+      Out.lit("    {\n      \"file\": ");
+    else
+      Out.lit(",\n    {\n      \"file\": ");
     FirstFinding = false;
-    key(Out, 6, "file");
-    writeString(Out, F.File);
-    Out += ",\n";
-    number(Out, 6, "line", F.Begin.Line);
-    Out += ",\n";
-    number(Out, 6, "column", F.Begin.Column);
-    Out += ",\n";
-    number(Out, 6, "end_line", F.End.Line);
-    Out += ",\n";
-    number(Out, 6, "end_column", F.End.Column);
-    Out += ",\n";
-    key(Out, 6, "rule");
-    writeString(Out, F.RuleId);
-    Out += ",\n";
-    key(Out, 6, "aliases");
+    Out.string(F.File);
+    Out.lit(",\n      \"line\": ");
+    Out.number(F.Begin.Line);
+    Out.lit(",\n      \"column\": ");
+    Out.number(F.Begin.Column);
+    Out.lit(",\n      \"end_line\": ");
+    Out.number(F.End.Line);
+    Out.lit(",\n      \"end_column\": ");
+    Out.number(F.End.Column);
+    Out.lit(",\n      \"rule\": ");
+    Out.string(F.RuleId);
+    Out.lit(",\n      \"aliases\": ");
     if (R.Aliases.empty()) {
-      Out += "[]";
+      Out.lit("[]");
     } else {
-      Out += "[\n";
+      Out.lit("[\n");
       for (size_t I = 0; I < R.Aliases.size(); ++I) {
-        Out.append(8, ' ');
-        writeString(Out, R.Aliases[I]);
-        Out += I + 1 < R.Aliases.size() ? ",\n" : "\n";
+        Out.lit("        ");
+        Out.string(R.Aliases[I]);
+        if (I + 1 < R.Aliases.size())
+          Out.lit(",\n");
+        else
+          Out.lit("\n");
       }
-      Out += "      ]";
+      Out.lit("      ]");
     }
-    Out += ",\n";
-    key(Out, 6, "severity");
-    writeString(Out, severityName(F.Sev));
-    Out += ",\n";
-    key(Out, 6, "message");
-    writeString(Out, F.Message);
+    Out.lit(",\n      \"severity\": ");
+    Out.string(severityName(F.Sev));
+    Out.lit(",\n      \"message\": ");
+    Out.string(F.Message);
     if (F.FixIt) {
-      Out += ",\n";
-      key(Out, 6, "fix");
-      Out += "{\n";
-      key(Out, 8, "title");
-      writeString(Out, F.FixIt->Title);
-      Out += ",\n";
-      key(Out, 8, "edits");
+      Out.lit(",\n      \"fix\": {\n        \"title\": ");
+      Out.string(F.FixIt->Title);
+      Out.lit(",\n        \"edits\": ");
       const SourceFile *SF = sourceFor(Opts, F.File);
       const std::vector<TextEdit> &Edits = F.FixIt->Edits;
       if (Edits.empty()) {
-        Out += "[]\n";
+        Out.lit("[]\n");
       } else {
-        Out += "[\n";
+        Out.lit("[\n");
         for (size_t I = 0; I < Edits.size(); ++I) {
           const TextEdit &E = Edits[I];
-          Out += "          {\n";
-          number(Out, 12, "offset", E.Range.Begin);
-          Out += ",\n";
-          number(Out, 12, "length", E.Range.size());
-          Out += ",\n";
-          key(Out, 12, "replacement");
-          writeString(Out, E.Replacement);
+          Out.lit("          {\n            \"offset\": ");
+          Out.number(E.Range.Begin);
+          Out.lit(",\n            \"length\": ");
+          Out.number(E.Range.size());
+          Out.lit(",\n            \"replacement\": ");
+          Out.string(E.Replacement);
           if (SF) {
             LineCol B = SF->lineCol(E.Range.Begin), End = SF->lineCol(E.Range.End);
-            Out += ",\n";
-            number(Out, 12, "line", B.Line);
-            Out += ",\n";
-            number(Out, 12, "column", B.Column);
-            Out += ",\n";
-            number(Out, 12, "end_line", End.Line);
-            Out += ",\n";
-            number(Out, 12, "end_column", End.Column);
+            Out.lit(",\n            \"line\": ");
+            Out.number(B.Line);
+            Out.lit(",\n            \"column\": ");
+            Out.number(B.Column);
+            Out.lit(",\n            \"end_line\": ");
+            Out.number(End.Line);
+            Out.lit(",\n            \"end_column\": ");
+            Out.number(End.Column);
           }
-          Out += I + 1 < Edits.size() ? "\n          },\n" : "\n          }\n";
+          if (I + 1 < Edits.size())
+            Out.lit("\n          },\n");
+          else
+            Out.lit("\n          }\n");
         }
-        Out += "        ]\n";
+        Out.lit("        ]\n");
       }
-      Out += "      }";
+      Out.lit("      }");
     }
-    Out += "\n    }";
+    Out.lit("\n    }");
   }
-  Out += "\n  ]\n}\n";
-  OS << Out;
+  Out.lit("\n  ]\n}\n");
+  OS << Out.text();
 }
 
 } // namespace ballast::report

@@ -15,6 +15,8 @@ namespace ballast::rules {
 
 static bool matchesAny(const std::set<std::string> &S, llvm::StringRef Id,
                        llvm::ArrayRef<std::string> Aliases) {
+  if (S.empty()) // the usual case: asked once per rule and file, without building strings
+    return false;
   if (S.count(Id.str()))
     return true;
   for (const std::string &A : Aliases)
@@ -37,6 +39,8 @@ Severity Config::severityFor(llvm::StringRef Id, llvm::ArrayRef<std::string> Ali
                              llvm::StringRef File, Severity Default) const {
   Severity S = Default;
   auto Look = [&](const std::map<std::string, Severity> &M) {
+    if (M.empty())
+      return;
     auto It = M.find(Id.str());
     if (It != M.end()) {
       S = It->second;

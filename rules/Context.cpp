@@ -1,6 +1,8 @@
 //===- Context.cpp --------------------------------------------------------===//
 #include "rules/Context.h"
 
+#include "rules/Queries.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -56,6 +58,21 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx)
       Scripts[Run] =
           std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
   }
+}
+
+const Model::GlobalArgs &Model::globalArgs() const {
+  if (!Globals) {
+    Globals = std::make_unique<GlobalArgs>();
+    Globals->Scope = globalArgScope(DF, Graph, &Globals->Declared);
+  }
+  return *Globals;
+}
+
+std::optional<Model::ScriptEntry> Model::scriptEntry(const Instruction &I) const {
+  auto It = Scripts.find(&I);
+  if (It == Scripts.end())
+    return std::nullopt;
+  return ScriptEntry{&It->second->Script, It->second->Posix};
 }
 
 const shell::Script *Model::script(const Instruction &I) const {

@@ -4,10 +4,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "dockerfile/Ast.h"
+#include "dockerfile/Expand.h"
 #include "dockerfile/Stages.h"
 #include "shell/Script.h"
 #include "support/Finding.h"
@@ -32,25 +34,40 @@ public:
   SourceRange scriptToSource(const dockerfile::Instruction &I, SourceRange R) const;
   /// The folder holding the build context ("" when unknown, e.g. stdin).
   llvm::StringRef contextDir() const { return ContextDir; }
-  /// Memo for per-RUN answers that every shell rule asks (rules/Queries.cpp posixRunScript):
-  /// 1 = POSIX shell, 0 = not; absent until first asked. A Model is used by one thread.
-  llvm::DenseMap<const dockerfile::Instruction *, bool> &posixMemo() const { return PosixMemo; }
+  /// The parsed script of a RUN with the memo of the per-RUN answer every shell rule asks
+  /// (rules/Queries.cpp posixRunScript): one lookup for both; nullptr when I has no script.
+  /// Posix is 1 for a POSIX shell, 0 for another, -1 until first asked. A Model is used by one
+  /// thread.
+  struct ScriptEntry {
+    const shell::Script *Script;
+    int8_t &Posix;
+  };
+  std::optional<ScriptEntry> scriptEntry(const dockerfile::Instruction &I) const;
   /// Memo for "a `# hadolint shell=` pragma names a non-POSIX shell" (rules/Queries.cpp
   /// isPosixRun): the comments are scanned once per file, not once per RUN.
   std::optional<bool> &nonPosixPragmaMemo() const { return NonPosixPragma; }
+  /// What rules/Queries.cpp globalArgScope gives: the variables FROM lines see, and every
+  /// global ARG name.
+  struct GlobalArgs {
+    dockerfile::VarScope Scope;
+    std::set<std::string> Declared;
+  };
+  /// The file's GlobalArgs, computed on first use and shared by every rule that asks.
+  const GlobalArgs &globalArgs() const;
 
 private:
   struct ScriptInfo {
     shell::Script Script;
     bool FromHeredoc;
     uint32_t HeredocBase;
+    int8_t Posix = -1;
   };
   dockerfile::Dockerfile DF;
   dockerfile::StageGraph Graph;
   llvm::DenseMap<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
   std::string ContextDir;
-  mutable llvm::DenseMap<const dockerfile::Instruction *, bool> PosixMemo;
   mutable std::optional<bool> NonPosixPragma;
+  mutable std::unique_ptr<GlobalArgs> Globals;
 };
 
 class Context;

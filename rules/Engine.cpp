@@ -2,8 +2,10 @@
 #include "rules/Engine.h"
 
 #include "rules/Registry.h"
+#include "rules/Rule.h"
 #include "rules/ShellCheck.h"
 #include "rules/Suppression.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Path.h"
 
 namespace ballast::rules {
@@ -34,6 +36,31 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     C.add(std::move(F));
   }
 
+  // Every check() call in file order, ONBUILD children after their wrapper; each rule walks
+  // only the visits of the kinds it declares (Rule::kinds), in this order.
+  struct Visit {
+    const dockerfile::Instruction *I;
+    const dockerfile::Stage *Stage;
+    const dockerfile::Instruction *Wrapper;
+  };
+  llvm::SmallVector<Visit, 64> Visits;
+  Visits.reserve(DF.Instructions.size());
+  const dockerfile::Stage *Cur = nullptr;
+  {
+    unsigned NextStage = 0;
+    const auto &Stages = M.stages().Stages;
+    for (const dockerfile::Instruction &I : DF.Instructions) {
+      if (I.Kind == dockerfile::InstrKind::From && NextStage < Stages.size())
+        Cur = &Stages[NextStage++];
+      Visits.push_back({&I, Cur, nullptr});
+      if (I.Kind == dockerfile::InstrKind::Onbuild && I.Child)
+        Visits.push_back({I.Child.get(), Cur, &I});
+    }
+  }
+  KindMask Present = 0;
+  for (const Visit &V : Visits)
+    Present |= kindBit(V.I->Kind);
+
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
   llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
   for (size_t K = 0; K < Defs.size(); ++K) {
@@ -43,19 +70,13 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       continue;
     std::unique_ptr<Rule> Ru = D.Make();
     C.setRule(&Info);
-    const dockerfile::Stage *Cur = nullptr;
-    unsigned NextStage = 0;
-    const auto &Stages = M.stages().Stages;
-    for (const dockerfile::Instruction &I : DF.Instructions) {
-      if (I.Kind == dockerfile::InstrKind::From && NextStage < Stages.size())
-        Cur = &Stages[NextStage++];
-      C.setPosition(Cur, nullptr);
-      Ru->check(I, C);
-      if (I.Kind == dockerfile::InstrKind::Onbuild && I.Child) {
-        C.setPosition(Cur, &I);
-        Ru->check(*I.Child, C);
-      }
-    }
+    KindMask Mask = Opts.EveryKind ? AllKinds : Ru->kinds();
+    if (Mask & Present)
+      for (const Visit &V : Visits)
+        if (Mask & kindBit(V.I->Kind)) {
+          C.setPosition(V.Stage, V.Wrapper);
+          Ru->check(*V.I, C);
+        }
     C.setPosition(Cur, nullptr);
     Ru->finish(C);
   }

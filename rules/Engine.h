@@ -23,6 +23,9 @@ struct LintResult {
 struct LintOptions {
   std::string ContextDir;  ///< folder for .dockerignore-aware rules; "" = the file's folder
   bool ShellCheck = false; ///< run shellcheck on RUN bodies (resolved from --shellcheck/config)
+  /// Call every rule for every instruction, ignoring Rule::kinds() (tests check that the kinds a
+  /// rule declares lose no finding).
+  bool EveryKind = false;
 };
 
 /// Lints Text as the Dockerfile named Path.

@@ -1,5 +1,8 @@
 //===- EngineTest.cpp - suppression, config and severity plumbing --------===//
+#include <filesystem>
 #include <gtest/gtest.h>
+
+#include "support/AtomicFile.h"
 
 #include "rules/Config.h"
 #include "rules/Engine.h"
@@ -79,4 +82,50 @@ TEST(EngineTest, ParseErrorsBecomeDL1000AndOtherRulesStillRun) {
   LintResult R = lint("FROM debian\nENV PATH\n");
   EXPECT_TRUE(R.ParseFailed);
   EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@1", "DL1000@2"}));
+}
+
+namespace {
+
+/// Every finding as one comparable line.
+std::vector<std::string> allFindings(const LintResult &R) {
+  std::vector<std::string> V;
+  for (const Finding &F : R.Findings)
+    V.push_back(F.RuleId + " " + std::to_string(F.Range.Begin) + "-" + std::to_string(F.Range.End) +
+                " " + F.Message);
+  return V;
+}
+
+} // namespace
+
+// The engine calls a rule only for the instruction kinds it declares (Rule::kinds()). A kind
+// left out by mistake loses findings silently: every Dockerfile of corpus/lint and of the
+// external corpus must lint the same with every rule called for every instruction.
+TEST(EngineTest, DeclaredKindsLoseNoFinding) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> Files;
+  for (const char *Dir :
+       {BALLAST_SOURCE_DIR "/corpus/lint", BALLAST_SOURCE_DIR "/../shared/corpus-external"}) {
+    ASSERT_TRUE(fs::is_directory(Dir)) << Dir << " is missing";
+    for (const fs::directory_entry &E : fs::recursive_directory_iterator(Dir)) {
+      std::string Name = E.path().filename().string();
+      bool Dockerfile = Name.find("ockerfile") != std::string::npos ||
+                        Name.find("Containerfile") != std::string::npos;
+      if (E.is_regular_file() && Dockerfile && Name.find(".dockerignore") == std::string::npos)
+        Files.push_back(E.path().string());
+    }
+  }
+  ASSERT_GT(Files.size(), 500u);
+  unsigned WithFindings = 0;
+  for (const std::string &Path : Files) {
+    auto Text = readFileOrStdin(Path);
+    if (!Text)
+      FAIL() << Path << ": " << llvm::toString(Text.takeError());
+    LintOptions Declared, Every;
+    Every.EveryKind = true;
+    LintResult A = lintText(Path, *Text, Config(), Declared);
+    LintResult B = lintText(Path, *Text, Config(), Every);
+    EXPECT_EQ(allFindings(A), allFindings(B)) << Path;
+    WithFindings += !A.Findings.empty();
+  }
+  EXPECT_GT(WithFindings, 400u);
 }

@@ -139,17 +139,13 @@ llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef P) {
 const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C) {
   if (I.Kind != dockerfile::InstrKind::Run)
     return nullptr;
-  const shell::Script *S = C.script(I);
-  if (!S)
+  std::optional<Model::ScriptEntry> E = C.model().scriptEntry(I);
+  if (!E)
     return nullptr;
   // Every shell rule asks this for every RUN: decide once per RUN.
-  auto &Memo = C.model().posixMemo();
-  auto Known = Memo.find(&I);
-  if (Known != Memo.end())
-    return Known->second ? S : nullptr;
-  bool Posix = isPosixRun(I, C);
-  Memo.try_emplace(&I, Posix);
-  return Posix ? S : nullptr;
+  if (E->Posix < 0)
+    E->Posix = isPosixRun(I, C) ? 1 : 0;
+  return E->Posix ? E->Script : nullptr;
 }
 
 bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {

@@ -1,12 +1,13 @@
 //===- Rule.h - The interface every lint rule implements ---------*- C++ -*-===//
 //
 // A rule is a single pass over the instructions with its state in the instance and its decision
-// at the end (hadolint's model): check() sees each instruction in order (ONBUILD children too,
-// wrapped for free), finish() sees the end of the file.
+// at the end (hadolint's model): check() sees, in order, each instruction of the kinds the rule
+// declares in kinds() (ONBUILD children too, wrapped for free), finish() sees the end of the file.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "dockerfile/Ast.h"
@@ -15,10 +16,25 @@
 
 namespace ballast::rules {
 
+/// A set of instruction kinds, one bit per dockerfile::InstrKind.
+using KindMask = uint32_t;
+/// The mask holding only K.
+constexpr KindMask kindBit(dockerfile::InstrKind K) { return KindMask(1) << unsigned(K); }
+/// Every kind: the rule looks at every instruction.
+constexpr KindMask AllKinds = ~KindMask(0);
+/// The mask holding Ks.
+template <typename... KindTs> constexpr KindMask kindsOf(KindTs... Ks) {
+  return (kindBit(Ks) | ...);
+}
+
 /// One lint rule instance; a fresh one is made for every file.
 class Rule {
 public:
   virtual ~Rule() = default;
+  /// The instruction kinds check() looks at: the engine calls check() only for those (for
+  /// ONBUILD, the wrapped instruction by its own kind). A rule that keeps state across
+  /// instructions of any kind keeps the default, every kind; a rule with only finish() says 0.
+  virtual KindMask kinds() const { return AllKinds; }
   /// Called for every instruction in file order (for ONBUILD, with the wrapped instruction).
   virtual void check(const dockerfile::Instruction &I, Context &C) {}
   /// Called once after the last instruction.

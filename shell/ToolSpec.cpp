@@ -1,6 +1,8 @@
 //===- ToolSpec.cpp - Which options of a tool take a value ------------------===//
 #include "shell/ToolSpec.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -272,11 +274,16 @@ constexpr ToolSpec Specs[] = {
      .LongWithValue = ZypperLong},
 };
 
+/// Every command of every RUN is looked up: a hash table built once, not a scan of Specs.
 const ToolSpec *lookup(llvm::StringRef Name) {
-  for (const ToolSpec &S : Specs)
-    if (S.Name == Name)
-      return &S;
-  return nullptr;
+  static const llvm::StringMap<const ToolSpec *> ByName = [] {
+    llvm::StringMap<const ToolSpec *> M;
+    for (const ToolSpec &S : Specs)
+      M.try_emplace(S.Name, &S); // the first spec of a name wins, as the scan did
+    return M;
+  }();
+  auto It = ByName.find(Name);
+  return It == ByName.end() ? nullptr : It->second;
 }
 
 } // namespace

@@ -21,6 +21,7 @@ bool npmFillsCache(const shell::Command &Cmd) {
 
 class NpmCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

@@ -34,6 +34,7 @@ bool isGemCachePath(llvm::StringRef P) {
 
 class GemCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

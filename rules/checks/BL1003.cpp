@@ -32,6 +32,7 @@ GoLeftovers goLeftovers(const shell::Command &Cmd) {
 
 class GoCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

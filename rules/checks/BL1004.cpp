@@ -23,6 +23,7 @@ bool composerFillsCache(const shell::Command &Cmd) {
 
 class ComposerCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

@@ -53,6 +53,7 @@ bool aptCleans(const shell::Command &Cmd) {
 
 class AptArchivesKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild())
       return;

@@ -27,6 +27,10 @@ std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
 
 class DeletedLater : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Workdir, InstrKind::Copy, InstrKind::Add,
+                   InstrKind::Run);
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

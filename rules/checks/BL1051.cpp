@@ -34,6 +34,7 @@ std::string withVariant(llvm::StringRef Tag, llvm::StringRef Variant) {
 
 class HeavyBase : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || !C.stage())
       return;

@@ -43,6 +43,9 @@ llvm::StringRef installManifest(const shell::Command &Cmd) {
 
 class ContextBeforeInstall : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Copy, InstrKind::Add, InstrKind::Run);
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

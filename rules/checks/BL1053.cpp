@@ -13,6 +13,7 @@ namespace fs = std::filesystem;
 
 class ContextNotIgnored : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy, InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if (Done || (I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.flag("from") ||
         I.Args.size() < 2 || !I.Heredocs.empty())

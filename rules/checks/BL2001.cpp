@@ -49,6 +49,7 @@ bool verifies(const shell::Command &Cmd) {
 
 class PipeToShell : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || S->anyCommand(verifies))

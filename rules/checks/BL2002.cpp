@@ -62,6 +62,7 @@ bool removedLater(const shell::Script &S, const shell::Command &Chmod, size_t Fr
 
 class WorldWritable : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

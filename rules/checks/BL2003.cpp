@@ -20,6 +20,7 @@ bool isGitUrl(llvm::StringRef S) {
 
 class AddUrlUnverified : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Add || I.Args.size() < 2 || I.flag("checksum"))
       return;

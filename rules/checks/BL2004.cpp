@@ -91,6 +91,7 @@ bool publicKeyDestination(llvm::StringRef Dest) {
 
 class SecretCopied : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy, InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if ((I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.Args.size() < 2 ||
         I.flag("from") || !I.Heredocs.empty())

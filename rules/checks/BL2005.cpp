@@ -19,6 +19,7 @@ bool baseSetsUser(llvm::StringRef Image) {
 
 class NoUser : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::User); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::User && !C.inOnbuild() && C.stage())
       WithUser.insert(C.stage()->Index);

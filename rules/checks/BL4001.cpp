@@ -14,6 +14,7 @@ using namespace dockerfile;
 
 class InconsistentCasing : public Rule {
 public:
+  KindMask kinds() const override { return 0; }
   void finish(Context &C) override {
     const SourceFile &SF = *C.file().Source;
     std::vector<const Instruction *> Instrs;

@@ -24,6 +24,7 @@ void splitPort(llvm::StringRef Raw, llvm::StringRef &Ip, llvm::StringRef &Host,
 
 class ExposeInvalidFormat : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Expose); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Expose)
       return;

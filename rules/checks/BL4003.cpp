@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class ExposeProtoCasing : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Expose); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Expose)
       return;

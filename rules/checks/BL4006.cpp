@@ -59,6 +59,7 @@ std::string referenceProblem(llvm::StringRef Ref) {
 
 class InvalidDefaultArgInFrom : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || !C.stage() || I.Args.empty())
       return;
@@ -66,10 +67,10 @@ public:
     if (isLiteralWord(Image.Text, C.file().Escape))
       return; // no ARG involved; a bad literal reference is a build error, not this check
     if (!Loaded) {
-      Defaults = globalArgScope(C.file(), C.stages());
+      Defaults = &C.model().globalArgs().Scope;
       Loaded = true;
     }
-    auto R = expandWord(Image.Text, Defaults, C.file().Escape);
+    auto R = expandWord(Image.Text, *Defaults, C.file().Escape);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
@@ -84,7 +85,7 @@ public:
   }
 
 private:
-  VarScope Defaults;
+  const VarScope *Defaults = nullptr;
   bool Loaded = false;
 };
 

@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class LegacyKeyValue : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Env, InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Env && I.Kind != InstrKind::Label)
       return;

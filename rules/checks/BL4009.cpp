@@ -8,6 +8,7 @@ using namespace dockerfile;
 
 class StageNameCasing : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.size() != 3)
       return;

@@ -14,15 +14,17 @@ using namespace dockerfile;
 
 class UndefinedArgInFrom : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.empty())
       return;
     if (!Loaded) {
-      std::set<std::string> Declared;
-      Globals = globalArgScope(C.file(), C.stages(), &Declared);
+      const Model::GlobalArgs &G = C.model().globalArgs();
+      const std::set<std::string> &Declared = G.Declared;
+      Globals = &G.Scope;
       for (const std::string &D : Declared)
         Known.push_back(D);
-      for (const auto &[Name, Value] : Globals.entries())
+      for (const auto &[Name, Value] : Globals->entries())
         if (!Declared.count(Name))
           Known.push_back(Name);
       Loaded = true;
@@ -35,7 +37,7 @@ public:
 
 private:
   void checkWord(Context &C, llvm::StringRef Text, SourceRange Range) {
-    auto R = expandWord(Text, Globals, C.file().Escape);
+    auto R = expandWord(Text, *Globals, C.file().Escape);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
@@ -52,7 +54,7 @@ private:
     }
   }
 
-  VarScope Globals;
+  const VarScope *Globals = nullptr;
   std::vector<std::string> Known;
   bool Loaded = false;
 };

@@ -91,6 +91,11 @@ struct Expansion {
 
 class UndefinedVar : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Env, InstrKind::Label, InstrKind::Arg,
+                   InstrKind::Add, InstrKind::Copy, InstrKind::Workdir, InstrKind::User,
+                   InstrKind::StopSignal, InstrKind::Volume, InstrKind::Run);
+  }
   void check(const Instruction &I, Context &C) override {
     // ONBUILD triggers are expanded in the builds that use this image.
     if (C.inOnbuild())
@@ -135,7 +140,7 @@ public:
         if (Text.contains('=')) {
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
           S.Vars.set(Name, expand(C, S, {Value.str(), {std::min(VB, W.Range.End), W.Range.End}}));
-        } else if (std::optional<llvm::StringRef> G = Globals.lookup(Name)) {
+        } else if (std::optional<llvm::StringRef> G = Globals->lookup(Name)) {
           S.Vars.set(Name, *G);
         }
         S.Args.insert(Name.str());
@@ -178,7 +183,9 @@ public:
 private:
   void load(Context &C) {
     Loaded = true;
-    Globals = globalArgScope(C.file(), C.stages(), &GlobalNames);
+    const Model::GlobalArgs &G = C.model().globalArgs();
+    Globals = &G.Scope;
+    GlobalNames = &G.Declared;
     for (const Instruction &I : C.file().Instructions) {
       const Instruction &J = I.Child ? *I.Child : I;
       if (J.Kind == InstrKind::Arg)
@@ -235,7 +242,7 @@ private:
     // `GOPATH` is two edits from `PATH` and comes from the golang image.
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
-    bool Global = GlobalNames.count(Name) && !Predefined;
+    bool Global = GlobalNames->count(Name) && !Predefined;
     bool Known =
         S.EnvKnown || isSpecialParameter(Name) || Predefined || FileNames.count(Name) || Typo;
     if (!Known)
@@ -269,8 +276,8 @@ private:
   }
 
   bool Loaded = false;
-  VarScope Globals;
-  std::set<std::string> GlobalNames;
+  const VarScope *Globals = nullptr;
+  const std::set<std::string> *GlobalNames = nullptr;
   std::set<std::string> FileNames;
   std::set<std::string> SameEnv; ///< keys of the other pairs of the ENV being checked
   std::map<unsigned, Scope> Stages;

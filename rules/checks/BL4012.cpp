@@ -18,6 +18,7 @@ using namespace dockerfile;
 
 class DefinitionDescription : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From, InstrKind::Arg); }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || (I.Kind != InstrKind::From && I.Kind != InstrKind::Arg))
       return;

@@ -20,6 +20,7 @@ using namespace dockerfile;
 
 class CopyIgnoredFile : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy, InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if ((I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.flag("from") ||
         I.Args.size() < 2)

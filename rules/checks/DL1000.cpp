@@ -6,6 +6,15 @@
 #include "rules/Rule.h"
 
 namespace ballast::rules {
+namespace {
+
+/// Looks at nothing: the engine files the parse errors.
+class ParseErrors : public Rule {
+public:
+  KindMask kinds() const override { return 0; }
+};
+
+} // namespace
 
 RuleInfo infoDL1000() {
   RuleInfo R;
@@ -16,6 +25,6 @@ RuleInfo infoDL1000() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL1000() { return std::make_unique<Rule>(); }
+std::unique_ptr<Rule> makeDL1000() { return std::make_unique<ParseErrors>(); }
 
 } // namespace ballast::rules

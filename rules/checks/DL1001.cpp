@@ -25,6 +25,7 @@ bool isIgnorePragma(llvm::StringRef T) {
 
 class InlineIgnorePragma : public Rule {
 public:
+  KindMask kinds() const override { return 0; }
   void finish(Context &C) override {
     for (const Comment &Cm : C.file().Comments)
       if (isIgnorePragma(Cm.Text))

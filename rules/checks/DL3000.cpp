@@ -20,6 +20,7 @@ bool isAbsoluteOrVariable(llvm::StringRef P) {
 
 class RelativeWorkdir : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Workdir); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Workdir || C.inOnbuild() || !C.stage() || I.Args.empty())
       return;

@@ -16,6 +16,7 @@ bool isRoot(llvm::StringRef U) {
 
 class RootUser : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::User); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::User && !C.inOnbuild() && C.stage() && !I.Args.empty())
       LastUser[C.stage()->Index] = &I;

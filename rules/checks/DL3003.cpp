@@ -47,6 +47,7 @@ bool isScratchDir(const Instruction &I, llvm::StringRef Dir) {
 
 class CdInsteadOfWorkdir : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

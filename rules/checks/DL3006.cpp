@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class UntaggedImage : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || !C.stage())
       return;

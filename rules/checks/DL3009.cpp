@@ -16,6 +16,7 @@ constexpr llvm::StringRef AptLists[] = {"/var/lib/apt/lists"};
 
 class AptListsNotDeleted : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || hasCacheMount(I, AptLists))

@@ -55,6 +55,9 @@ bool isDecompressor(const shell::Command &Cmd) {
 
 class CopyThenExtract : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Copy, InstrKind::Run);
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

@@ -21,6 +21,7 @@ std::string problem(llvm::StringRef Port) {
 
 class InvalidPort : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Expose); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Expose)
       return;

@@ -32,6 +32,7 @@ bool pipPackagePinned(llvm::StringRef P) {
 
 class PipUnpinned : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -26,6 +26,7 @@ bool npmPackagePinned(llvm::StringRef P) {
 
 class NpmUnpinned : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -11,6 +11,7 @@ constexpr llvm::StringRef ApkCaches[] = {"/var/cache/apk", "/etc/apk/cache"};
 
 class ApkCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C) || hasCacheMount(I, ApkCaches))

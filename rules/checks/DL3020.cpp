@@ -49,6 +49,7 @@ bool looksLikeArchive(const std::string &Path) {
 
 class AddForLocalFiles : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Add || I.Args.size() < 2)
       return;

@@ -20,6 +20,7 @@ bool namesFolder(llvm::StringRef Dest) {
 
 class MultiSourceDest : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy, InstrKind::Add); }
   void check(const Instruction &I, Context &C) override {
     if ((I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.Args.size() < 3)
       return;

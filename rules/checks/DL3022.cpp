@@ -14,6 +14,7 @@ bool looksLikeImage(llvm::StringRef Ref) {
 
 class UndefinedCopyFrom : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Copy || C.inOnbuild() || !C.stage())
       return;

@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class CopyFromSelf : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Copy || C.inOnbuild() || !C.stage())
       return;

@@ -50,6 +50,7 @@ std::string execForm(llvm::StringRef Text) {
 
 class ShellFormCmd : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Cmd, InstrKind::Entrypoint); }
   void check(const Instruction &I, Context &C) override {
     if ((I.Kind != InstrKind::Cmd && I.Kind != InstrKind::Entrypoint) || I.IsJson || I.Args.empty())
       return;

@@ -24,6 +24,7 @@ bool registryMatches(llvm::StringRef Pattern, llvm::StringRef Registry) {
 
 class UntrustedRegistry : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From, InstrKind::Copy); }
   void check(const Instruction &I, Context &C) override {
     const std::vector<std::string> &Trusted = C.config().TrustedRegistries;
     if (Trusted.empty() || C.inOnbuild() || !C.stage())

@@ -33,6 +33,7 @@ bool yumCleans(const shell::Command &Cmd) {
 
 class YumCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C) || hasCacheMount(I, YumCaches))

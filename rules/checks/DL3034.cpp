@@ -20,6 +20,7 @@ bool zypperAsks(const shell::Command &Cmd) {
 
 class ZypperInteractive : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

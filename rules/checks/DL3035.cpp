@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class ZypperDistUpgrade : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -14,6 +14,7 @@ bool zypperPackagePinned(llvm::StringRef P) {
 
 class ZypperUnpinned : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -27,6 +27,7 @@ bool dnfAsks(const shell::Command &Cmd) {
 
 class DnfWithoutYes : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

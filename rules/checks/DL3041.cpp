@@ -30,6 +30,7 @@ bool rpmPackagePinned(llvm::StringRef P) {
 
 class DnfUnpinned : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

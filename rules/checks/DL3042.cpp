@@ -24,6 +24,7 @@ bool scriptDisablesCache(llvm::StringRef Text) {
 
 class PipCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C) || scriptDisablesCache(S->text()))

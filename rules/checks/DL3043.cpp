@@ -8,6 +8,9 @@ using namespace dockerfile;
 
 class ForbiddenOnbuildTrigger : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::Onbuild, InstrKind::From, InstrKind::Maintainer);
+  }
   void check(const Instruction &I, Context &C) override {
     if (!C.inOnbuild())
       return;

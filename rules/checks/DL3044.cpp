@@ -52,6 +52,9 @@ template <typename Fn> void forEachReference(llvm::StringRef Raw, char Escape, F
 
 class EnvSelfReference : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Arg, InstrKind::Env);
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

@@ -24,6 +24,9 @@ bool isAbsoluteOrVariable(llvm::StringRef P) {
 
 class RelativeCopyDest : public Rule {
 public:
+  KindMask kinds() const override {
+    return kindsOf(InstrKind::From, InstrKind::Workdir, InstrKind::Copy, InstrKind::Add);
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

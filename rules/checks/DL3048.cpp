@@ -31,6 +31,7 @@ std::string keyProblem(llvm::StringRef Key) {
 
 class InvalidLabelKey : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

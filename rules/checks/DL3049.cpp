@@ -18,6 +18,7 @@ using namespace dockerfile;
 
 class MissingLabel : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label || C.inOnbuild() || !C.stage())
       return;

@@ -10,6 +10,7 @@ using namespace dockerfile;
 
 class SuperfluousLabel : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label || !C.config().StrictLabels)
       return;

@@ -38,6 +38,7 @@ bool isAbsoluteUri(llvm::StringRef S) {
 
 class LabelNotUrl : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

@@ -57,6 +57,7 @@ bool isRfc3339(llvm::StringRef S) {
 
 class LabelNotRfc3339 : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

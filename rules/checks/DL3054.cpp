@@ -267,6 +267,7 @@ bool isSpdx(llvm::StringRef S) { return SpdxParser(S).valid(); }
 
 class LabelNotSpdx : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

@@ -21,6 +21,7 @@ bool isGitHash(llvm::StringRef S) {
 
 class LabelNotGitHash : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

@@ -22,6 +22,7 @@ bool isSemver(llvm::StringRef S) {
 
 class LabelNotSemver : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

@@ -10,6 +10,7 @@ using namespace dockerfile;
 
 class MissingHealthcheck : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Healthcheck); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::Healthcheck && !C.inOnbuild() && C.stage())
       WithHealthcheck.insert(C.stage()->Index);

@@ -59,6 +59,7 @@ bool isEmail(llvm::StringRef S) {
 
 class LabelNotEmail : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Label); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Label)
       return;

@@ -22,6 +22,7 @@ bool isYarnInstall(const shell::Command &Cmd) {
 
 class YarnCacheKept : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

@@ -16,6 +16,7 @@ bool isLocalPattern(llvm::StringRef P) {
 
 class GoInstallUnpinned : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -97,6 +97,7 @@ bool isSensitive(llvm::StringRef Name) {
 
 class SecretInArgOrEnv : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Arg, InstrKind::Env); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::Arg) {
       for (const Word &W : I.Args) {

@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class RedundantTargetPlatform : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild())
       return;
@@ -16,18 +17,18 @@ public:
     if (!F || !F->HasValue)
       return;
     if (!Loaded) {
-      Globals = globalArgScope(C.file(), C.stages());
+      Globals = &C.model().globalArgs().Scope;
       Loaded = true;
     }
     // BuildKit's test: TARGETPLATFORM is the only variable used, none is missing, and the
     // result is its value, so `$TARGETPLATFORM`, `${TARGETPLATFORM}` and quoted forms match.
-    auto R = expandWord(F->Value, Globals, C.file().Escape);
+    auto R = expandWord(F->Value, *Globals, C.file().Escape);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
     }
     if (R->Used.size() != 1 || R->Used[0] != "TARGETPLATFORM" || !R->Unset.empty() ||
-        R->Text != Globals.lookup("TARGETPLATFORM").value_or(""))
+        R->Text != Globals->lookup("TARGETPLATFORM").value_or(""))
       return;
     llvm::StringRef Src = C.file().Source->text();
     uint32_t End = F->Range.End;
@@ -40,7 +41,7 @@ public:
   }
 
 private:
-  VarScope Globals;
+  const VarScope *Globals = nullptr;
   bool Loaded = false;
 };
 

@@ -10,6 +10,7 @@ using namespace dockerfile;
 
 class NonNumericUser : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::User); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::User || I.Args.empty())
       return;

@@ -15,11 +15,12 @@ bool isCopyWholeImage(llvm::StringRef Ref) {
 
 class CopyWholeFilesystem : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Copy); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Copy || !I.flag("from") || I.Args.size() < 2)
       return;
     if (!Loaded) {
-      Globals = globalArgScope(C.file(), C.stages());
+      Globals = &C.model().globalArgs().Scope;
       Loaded = true;
     }
     // A stage on scratch holds only what it copied in on purpose (an "export" stage), and some
@@ -53,7 +54,7 @@ private:
   bool onlyDeliberateFiles(Context &C, const Stage &S, unsigned Depth) {
     if (Depth > C.stages().Stages.size() || !S.From || S.From->Args.empty())
       return false;
-    auto R = expandWord(S.Image, Globals, C.file().Escape);
+    auto R = expandWord(S.Image, *Globals, C.file().Escape);
     std::string Base = S.ResolvedImage;
     if (R)
       Base = R->Text;
@@ -67,7 +68,7 @@ private:
     return false;
   }
 
-  VarScope Globals;
+  const VarScope *Globals = nullptr;
   bool Loaded = false;
 };
 

@@ -23,6 +23,7 @@ std::string quoteLabelValue(llvm::StringRef V, char Escape) {
 
 class MaintainerDeprecated : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Maintainer); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Maintainer || C.inOnbuild())
       return;

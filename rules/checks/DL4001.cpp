@@ -9,6 +9,7 @@ using namespace dockerfile;
 
 class WgetAndCurl : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::From, InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild())
       return;

@@ -10,6 +10,7 @@ using namespace dockerfile;
 
 class MultipleCmds : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Cmd); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Cmd || C.inOnbuild() || !C.stage())
       return;

@@ -10,6 +10,7 @@ using namespace dockerfile;
 
 class MultipleEntrypoints : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Entrypoint); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Entrypoint || C.inOnbuild() || !C.stage())
       return;

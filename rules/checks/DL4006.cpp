@@ -54,6 +54,7 @@ bool onlyLastCanFail(const shell::Script &S, const shell::Pipeline &P) {
 
 class PipeWithoutPipefail : public Rule {
 public:
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !S->hasPipes())
