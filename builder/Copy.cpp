@@ -5,7 +5,6 @@
 #include <archive_entry.h>
 #include <cerrno>
 #include <cstring>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "builder/Context.h"
 #include "dockerfile/DockerIgnore.h"
 #include "oci/LayerReader.h"
+#include "registry/Curl.h"
 #include "support/Errors.h"
 #include "support/Hash.h"
 #include "llvm/ADT/StringExtras.h"
@@ -1004,8 +1004,15 @@ llvm::Error copyFiles(const CopySource &Src, llvm::ArrayRef<std::string> Sources
 
 namespace {
 struct CurlHandle {
-  CURL *H = curl_easy_init();
-  ~CurlHandle() { curl_easy_cleanup(H); }
+  const registry::CurlApi &Api;
+  CURL *H = Api.EasyInit();
+  explicit CurlHandle(const registry::CurlApi &A) : Api(A) {}
+  CurlHandle(const CurlHandle &) = delete;
+  CurlHandle &operator=(const CurlHandle &) = delete;
+  ~CurlHandle() {
+    if (H)
+      Api.EasyCleanup(H);
+  }
 };
 struct Sink {
   int Fd;
@@ -1032,12 +1039,10 @@ size_t writeCb(char *Ptr, size_t Size, size_t N, void *User) {
 
 llvm::Expected<std::pair<std::string, int64_t>> downloadUrl(llvm::StringRef Url,
                                                             llvm::StringRef Path) {
-  static const bool Init = [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return true;
-  }();
-  (void)Init;
-  CurlHandle C;
+  const registry::CurlApi &Api = registry::curlApi();
+  if (!Api.loaded())
+    return makeError("cannot download " + Url + ": " + Api.Error);
+  CurlHandle C(Api);
   if (!C.H)
     return makeError("cannot start a download: curl_easy_init failed");
   int Fd = ::open(Path.str().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -1046,24 +1051,24 @@ llvm::Expected<std::pair<std::string, int64_t>> downloadUrl(llvm::StringRef Url,
   Sink S{Fd, {}, false};
   std::string U = Url.str();
   char ErrBuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(C.H, CURLOPT_URL, U.c_str());
-  curl_easy_setopt(C.H, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(C.H, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(C.H, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(C.H, CURLOPT_FILETIME, 1L);
-  curl_easy_setopt(C.H, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(C.H, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(C.H, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(C.H, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(C.H, CURLOPT_ERRORBUFFER, ErrBuf);
-  curl_easy_setopt(C.H, CURLOPT_WRITEFUNCTION, writeCb);
-  curl_easy_setopt(C.H, CURLOPT_WRITEDATA, &S);
-  curl_easy_setopt(C.H, CURLOPT_USERAGENT, "ballast");
-  CURLcode Rc = curl_easy_perform(C.H);
+  Api.EasySetopt(C.H, CURLOPT_URL, U.c_str());
+  Api.EasySetopt(C.H, CURLOPT_FOLLOWLOCATION, 1L);
+  Api.EasySetopt(C.H, CURLOPT_MAXREDIRS, 10L);
+  Api.EasySetopt(C.H, CURLOPT_FAILONERROR, 1L);
+  Api.EasySetopt(C.H, CURLOPT_FILETIME, 1L);
+  Api.EasySetopt(C.H, CURLOPT_NOSIGNAL, 1L);
+  Api.EasySetopt(C.H, CURLOPT_PROTOCOLS_STR, "http,https");
+  Api.EasySetopt(C.H, CURLOPT_SSL_VERIFYPEER, 1L);
+  Api.EasySetopt(C.H, CURLOPT_SSL_VERIFYHOST, 2L);
+  Api.EasySetopt(C.H, CURLOPT_ERRORBUFFER, ErrBuf);
+  Api.EasySetopt(C.H, CURLOPT_WRITEFUNCTION, writeCb);
+  Api.EasySetopt(C.H, CURLOPT_WRITEDATA, &S);
+  Api.EasySetopt(C.H, CURLOPT_USERAGENT, "ballast");
+  CURLcode Rc = Api.EasyPerform(C.H);
   bool CloseFailed = ::close(Fd) != 0;
   if (Rc != CURLE_OK) {
     ::unlink(Path.str().c_str());
-    std::string Why = ErrBuf[0] ? ErrBuf : curl_easy_strerror(Rc);
+    std::string Why = ErrBuf[0] ? ErrBuf : Api.EasyStrerror(Rc);
     return makeError("cannot download " + Url + ": " + Why);
   }
   if (S.Failed || CloseFailed) {
@@ -1071,7 +1076,7 @@ llvm::Expected<std::pair<std::string, int64_t>> downloadUrl(llvm::StringRef Url,
     return makeError("cannot write " + Path + ": " + errnoText());
   }
   long FileTime = -1;
-  curl_easy_getinfo(C.H, CURLINFO_FILETIME, &FileTime);
+  Api.EasyGetinfo(C.H, CURLINFO_FILETIME, &FileTime);
   return std::make_pair("sha256:" + S.Hash.finishHex(), int64_t(FileTime > 0 ? FileTime : 0));
 }
 

@@ -1,10 +1,21 @@
 //===- Http.cpp - One HTTP exchange over libcurl --------------------------===//
+//
+// libcurl is loaded on first use with dlopen("libcurl.so.4"), not linked: its dependency tree
+// (TLS, Kerberos, LDAP, IDN... about 35 shared libraries) then costs nothing to the commands
+// that never talk HTTP (`ballast lint`, `ballast version`). Only the types and constants come
+// from <curl/curl.h>; every call goes through the table of registry/Curl.h.
+//
+//===----------------------------------------------------------------------===//
 #include "registry/Http.h"
+#include "registry/Curl.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <string>
+#include <type_traits>
 
-#include <curl/curl.h>
+#include <dlfcn.h>
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -12,20 +23,17 @@ namespace ballast::registry {
 
 namespace {
 
-/// curl_global_init once per process, before any thread uses libcurl.
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
-CurlGlobal &curlGlobal() {
-  static CurlGlobal G;
-  return G;
-}
+/// Shorthand inside this file.
+const CurlApi &curl() { return curlApi(); }
 
 /// RAII for the request's header list.
 struct SList {
   curl_slist *L = nullptr;
-  ~SList() { curl_slist_free_all(L); }
-  void add(const std::string &S) { L = curl_slist_append(L, S.c_str()); }
+  ~SList() {
+    if (L)
+      curl().SlistFreeAll(L);
+  }
+  void add(const std::string &S) { L = curl().SlistAppend(L, S.c_str()); }
 };
 
 struct Exchange {
@@ -81,7 +89,7 @@ size_t onRead(char *Buf, size_t Size, size_t N, void *P) {
     return X->Req->BodySource(Buf, Len);
   const std::string &B = X->Req->Body;
   size_t Take = std::min(Len, B.size() - X->BodyOffset);
-  memcpy(Buf, B.data() + X->BodyOffset, Take);
+  std::copy_n(B.data() + X->BodyOffset, Take, Buf); // a byte range, not a C string
   X->BodyOffset += Take;
   return Take;
 }
@@ -96,6 +104,53 @@ int onSeek(void *P, curl_off_t Off, int Origin) {
 }
 
 } // namespace
+
+CurlApi::CurlApi() {
+  void *Lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  if (!Lib) {
+    const char *Why = dlerror();
+    Error = std::string("cannot load libcurl (libcurl.so.4: ") + (Why ? Why : "not found") +
+            "); install it (Debian: apt-get install libcurl4)";
+    return;
+  }
+  bool Ok = true;
+  auto Get = [&](auto &Fn, const char *Name) {
+    Fn = reinterpret_cast<std::remove_reference_t<decltype(Fn)>>(dlsym(Lib, Name));
+    if (!Fn && Ok) {
+      Ok = false;
+      Error = std::string("libcurl.so.4 has no ") + Name +
+              "; install libcurl 7.62 or newer (Debian: apt-get install libcurl4)";
+    }
+  };
+  Get(GlobalInit, "curl_global_init");
+  Get(EasyInit, "curl_easy_init");
+  Get(EasyCleanup, "curl_easy_cleanup");
+  Get(EasyReset, "curl_easy_reset");
+  Get(EasySetopt, "curl_easy_setopt");
+  Get(EasyPerform, "curl_easy_perform");
+  Get(EasyGetinfo, "curl_easy_getinfo");
+  Get(EasyStrerror, "curl_easy_strerror");
+  Get(SlistAppend, "curl_slist_append");
+  Get(SlistFreeAll, "curl_slist_free_all");
+  Get(Url, "curl_url");
+  Get(UrlSet, "curl_url_set");
+  Get(UrlGet, "curl_url_get");
+  Get(UrlCleanup, "curl_url_cleanup");
+  Get(Free, "curl_free");
+  if (!Ok) {
+    dlclose(Lib);
+    return;
+  }
+  // curl_global_init once per process, before any thread uses libcurl.
+  if (CURLcode C = GlobalInit(CURL_GLOBAL_DEFAULT); C != CURLE_OK)
+    Error = std::string("cannot initialise libcurl: ") + EasyStrerror(C) +
+            "; check the TLS libraries libcurl uses";
+}
+
+const CurlApi &curlApi() {
+  static const CurlApi Api;
+  return Api;
+}
 
 std::string HttpResponse::header(llvm::StringRef Name) const {
   std::string Want = Name.lower();
@@ -120,11 +175,11 @@ bool HttpResponse::transient() const {
   }
 }
 
-Transport::Transport() { curlGlobal(); }
+Transport::Transport() = default;
 
 Transport::~Transport() {
   for (void *H : Idle)
-    curl_easy_cleanup(static_cast<CURL *>(H));
+    curl().EasyCleanup(static_cast<CURL *>(H));
 }
 
 void *Transport::acquire() {
@@ -136,7 +191,7 @@ void *Transport::acquire() {
       return H;
     }
   }
-  return curl_easy_init();
+  return curl().loaded() ? curl().EasyInit() : nullptr;
 }
 
 void Transport::release(void *H) {
@@ -147,98 +202,107 @@ void Transport::release(void *H) {
 HttpResponse Transport::send(const HttpRequest &R) {
   HttpResponse Resp;
   CURL *H = static_cast<CURL *>(acquire());
+  const CurlApi &Api = curl();
   if (!H) {
     Resp.CurlCode = CURLE_FAILED_INIT;
-    Resp.CurlError = "cannot initialise libcurl";
+    Resp.CurlError = Api.loaded() ? "cannot initialise libcurl; check memory and the TLS "
+                                    "libraries libcurl uses"
+                                  : Api.Error;
     return Resp;
   }
-  curl_easy_reset(H);
+  Api.EasyReset(H);
   Exchange X{&R, &Resp, H};
   char ErrBuf[CURL_ERROR_SIZE] = {0};
   SList Hdrs;
   for (auto &S : R.Headers)
     Hdrs.add(S);
   Hdrs.add("Expect:"); // no 100-continue round trip
-  curl_easy_setopt(H, CURLOPT_URL, R.Url.c_str());
-  curl_easy_setopt(H, CURLOPT_ERRORBUFFER, ErrBuf);
-  curl_easy_setopt(H, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(H, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(H, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(H, CURLOPT_HEADERFUNCTION, onHeader);
-  curl_easy_setopt(H, CURLOPT_HEADERDATA, &X);
-  curl_easy_setopt(H, CURLOPT_WRITEFUNCTION, onWrite);
-  curl_easy_setopt(H, CURLOPT_WRITEDATA, &X);
-  curl_easy_setopt(H, CURLOPT_CONNECTTIMEOUT, R.ConnectTimeoutSec);
-  curl_easy_setopt(H, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(H, CURLOPT_LOW_SPEED_TIME, R.LowSpeedTimeSec);
-  curl_easy_setopt(H, CURLOPT_BUFFERSIZE, 256L * 1024);
-  curl_easy_setopt(H, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
-  curl_easy_setopt(H, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(H, CURLOPT_SSL_VERIFYPEER, R.Tls.Verify ? 1L : 0L);
-  curl_easy_setopt(H, CURLOPT_SSL_VERIFYHOST, R.Tls.Verify ? 2L : 0L);
+  Api.EasySetopt(H, CURLOPT_URL, R.Url.c_str());
+  Api.EasySetopt(H, CURLOPT_ERRORBUFFER, ErrBuf);
+  Api.EasySetopt(H, CURLOPT_NOSIGNAL, 1L);
+  Api.EasySetopt(H, CURLOPT_FOLLOWLOCATION, 0L);
+  Api.EasySetopt(H, CURLOPT_PROTOCOLS_STR, "http,https");
+  Api.EasySetopt(H, CURLOPT_HEADERFUNCTION, onHeader);
+  Api.EasySetopt(H, CURLOPT_HEADERDATA, &X);
+  Api.EasySetopt(H, CURLOPT_WRITEFUNCTION, onWrite);
+  Api.EasySetopt(H, CURLOPT_WRITEDATA, &X);
+  Api.EasySetopt(H, CURLOPT_CONNECTTIMEOUT, R.ConnectTimeoutSec);
+  Api.EasySetopt(H, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  Api.EasySetopt(H, CURLOPT_LOW_SPEED_TIME, R.LowSpeedTimeSec);
+  Api.EasySetopt(H, CURLOPT_BUFFERSIZE, 256L * 1024);
+  Api.EasySetopt(H, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+  Api.EasySetopt(H, CURLOPT_TCP_KEEPALIVE, 1L);
+  Api.EasySetopt(H, CURLOPT_SSL_VERIFYPEER, R.Tls.Verify ? 1L : 0L);
+  Api.EasySetopt(H, CURLOPT_SSL_VERIFYHOST, R.Tls.Verify ? 2L : 0L);
   curl_blob CaBlob;
   if (!R.Tls.ExtraCAs.empty()) {
     CaBlob.data = const_cast<char *>(R.Tls.ExtraCAs.data());
     CaBlob.len = R.Tls.ExtraCAs.size();
     CaBlob.flags = CURL_BLOB_NOCOPY;
-    curl_easy_setopt(H, CURLOPT_CAINFO_BLOB, &CaBlob);
+    Api.EasySetopt(H, CURLOPT_CAINFO_BLOB, &CaBlob);
   }
   if (!R.Tls.ClientCert.empty()) {
-    curl_easy_setopt(H, CURLOPT_SSLCERT, R.Tls.ClientCert.c_str());
-    curl_easy_setopt(H, CURLOPT_SSLKEY, R.Tls.ClientKey.c_str());
+    Api.EasySetopt(H, CURLOPT_SSLCERT, R.Tls.ClientCert.c_str());
+    Api.EasySetopt(H, CURLOPT_SSLKEY, R.Tls.ClientKey.c_str());
   }
 
   bool HasBody = R.BodySource || !R.Body.empty();
   if (R.Method == "HEAD") {
-    curl_easy_setopt(H, CURLOPT_NOBODY, 1L);
+    Api.EasySetopt(H, CURLOPT_NOBODY, 1L);
   } else if (R.Method == "GET") {
-    curl_easy_setopt(H, CURLOPT_HTTPGET, 1L);
+    Api.EasySetopt(H, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(H, CURLOPT_CUSTOMREQUEST, R.Method.c_str());
+    Api.EasySetopt(H, CURLOPT_CUSTOMREQUEST, R.Method.c_str());
     if (HasBody || R.Method == "PUT" || R.Method == "POST" || R.Method == "PATCH") {
-      curl_easy_setopt(H, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(H, CURLOPT_READFUNCTION, onRead);
-      curl_easy_setopt(H, CURLOPT_READDATA, &X);
-      curl_easy_setopt(H, CURLOPT_SEEKFUNCTION, onSeek);
-      curl_easy_setopt(H, CURLOPT_SEEKDATA, &X);
+      Api.EasySetopt(H, CURLOPT_UPLOAD, 1L);
+      Api.EasySetopt(H, CURLOPT_READFUNCTION, onRead);
+      Api.EasySetopt(H, CURLOPT_READDATA, &X);
+      Api.EasySetopt(H, CURLOPT_SEEKFUNCTION, onSeek);
+      Api.EasySetopt(H, CURLOPT_SEEKDATA, &X);
       curl_off_t Size = R.BodySource ? R.BodySize : static_cast<curl_off_t>(R.Body.size());
-      curl_easy_setopt(H, CURLOPT_INFILESIZE_LARGE, Size);
+      Api.EasySetopt(H, CURLOPT_INFILESIZE_LARGE, Size);
     }
   }
-  curl_easy_setopt(H, CURLOPT_HTTPHEADER, Hdrs.L);
+  Api.EasySetopt(H, CURLOPT_HTTPHEADER, Hdrs.L);
 
-  CURLcode C = curl_easy_perform(H);
+  CURLcode C = Api.EasyPerform(H);
   if (C != CURLE_OK) {
     Resp.CurlCode = C;
-    Resp.CurlError = ErrBuf[0] ? std::string(ErrBuf) : curl_easy_strerror(C);
+    Resp.CurlError = ErrBuf[0] ? std::string(ErrBuf) : Api.EasyStrerror(C);
     if (Resp.BodyTooLarge)
       Resp.CurlError = "response body larger than " + std::to_string(R.MaxBody) + " bytes";
   } else {
     long Code = 0;
-    curl_easy_getinfo(H, CURLINFO_RESPONSE_CODE, &Code);
+    Api.EasyGetinfo(H, CURLINFO_RESPONSE_CODE, &Code);
     Resp.Status = Code;
     char *Redirect = nullptr;
-    if (curl_easy_getinfo(H, CURLINFO_REDIRECT_URL, &Redirect) == CURLE_OK && Redirect)
+    if (Api.EasyGetinfo(H, CURLINFO_REDIRECT_URL, &Redirect) == CURLE_OK && Redirect)
       Resp.RedirectUrl = Redirect;
   }
-  curl_easy_setopt(H, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(H, CURLOPT_HTTPHEADER, nullptr);
+  Api.EasySetopt(H, CURLOPT_ERRORBUFFER, nullptr);
+  Api.EasySetopt(H, CURLOPT_HTTPHEADER, nullptr);
   release(H);
   return Resp;
 }
 
 std::string resolveUrl(llvm::StringRef Base, llvm::StringRef Location) {
-  CURLU *U = curl_url();
   std::string Out = Location.str();
-  if (curl_url_set(U, CURLUPART_URL, Base.str().c_str(), 0) == CURLUE_OK &&
-      curl_url_set(U, CURLUPART_URL, Location.str().c_str(), 0) == CURLUE_OK) {
+  const CurlApi &Api = curl();
+  // Without libcurl no request can be sent either; Location is kept as written.
+  if (!Api.loaded())
+    return Out;
+  CURLU *U = Api.Url();
+  if (!U)
+    return Out;
+  if (Api.UrlSet(U, CURLUPART_URL, Base.str().c_str(), 0) == CURLUE_OK &&
+      Api.UrlSet(U, CURLUPART_URL, Location.str().c_str(), 0) == CURLUE_OK) {
     char *S = nullptr;
-    if (curl_url_get(U, CURLUPART_URL, &S, 0) == CURLUE_OK) {
+    if (Api.UrlGet(U, CURLUPART_URL, &S, 0) == CURLUE_OK) {
       Out = S;
-      curl_free(S);
+      Api.Free(S);
     }
   }
-  curl_url_cleanup(U);
+  Api.UrlCleanup(U);
   return Out;
 }
 
