@@ -622,8 +622,9 @@ llvm::Error Client::downloadBlob(llvm::StringRef Repo, const oci::Descriptor &D,
     return makeError(Path + ": " + strerror(errno));
   auto Hash = std::make_unique<Sha256>();
   int64_t Offset = 0; // bytes received and hashed; the last Pending.size() not written yet
-  // libcurl hands the body over in pieces of its buffer size: gather them into 1 MiB writes.
-  constexpr size_t WriteSize = 1 << 20;
+  // libcurl hands the body over in pieces of its buffer size: gather them into 256 KiB writes
+  // (16x fewer system calls, and a killed pull still leaves most of a small layer to resume).
+  constexpr size_t WriteSize = 256 << 10;
   std::vector<char> Pending;
   Pending.reserve(WriteSize);
   std::string WriteError;
