@@ -3,12 +3,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <ctime>
+#include <dirent.h>
+#include <fcntl.h>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <thread>
 #include <unistd.h>
 
 #include "builder/Cache.h"
@@ -22,6 +28,7 @@
 #include "store/Store.h"
 #include "support/Errors.h"
 #include "support/Hash.h"
+#include "support/UniqueFd.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -39,6 +46,208 @@ std::string rfc3339(int64_t Unix) {
 }
 
 namespace {
+
+// --- interruption ------------------------------------------------------------------------
+
+/// The SIGINT/SIGTERM received during the build, 0 when none.
+std::atomic<int> BuildSignal{0};
+
+void onBuildSignal(int Sig) { BuildSignal.store(Sig); }
+
+/// Routes SIGINT and SIGTERM into BuildSignal while a build runs (the sandbox takes them over
+/// during a RUN and reports them in SandboxResult::Interrupted); the caller's handlers are
+/// back afterwards.
+class InterruptGuard {
+public:
+  InterruptGuard() {
+    BuildSignal.store(0);
+    struct sigaction SA;
+    std::memset(&SA, 0, sizeof SA);
+    SA.sa_handler = onBuildSignal;
+    sigemptyset(&SA.sa_mask);
+    SA.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &SA, &OldInt);
+    ::sigaction(SIGTERM, &SA, &OldTerm);
+  }
+  ~InterruptGuard() {
+    ::sigaction(SIGINT, &OldInt, nullptr);
+    ::sigaction(SIGTERM, &OldTerm, nullptr);
+  }
+  InterruptGuard(const InterruptGuard &) = delete;
+  InterruptGuard &operator=(const InterruptGuard &) = delete;
+
+private:
+  struct sigaction OldInt, OldTerm;
+};
+
+/// The error of an interrupted build.
+llvm::Error interruptedError(int Sig) {
+  return makeError(std::string("interrupted by ") + (Sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                   "; the build stopped and nothing was committed");
+}
+
+// --- secrets -----------------------------------------------------------------------------
+
+/// A secret's content in a file of its own private tmpfs (never on disk), bound into one RUN;
+/// unmounted and removed on destruction.
+class SecretFile {
+public:
+  static llvm::Expected<std::unique_ptr<SecretFile>> create(llvm::StringRef TempParent,
+                                                            llvm::StringRef Content, unsigned Mode,
+                                                            uint32_t Uid, uint32_t Gid) {
+    std::unique_ptr<SecretFile> F(new SecretFile());
+    std::string Tmpl = TempParent.str() + "/secret-XXXXXX";
+    if (!::mkdtemp(Tmpl.data()))
+      return errnoError("cannot create a temporary folder in " + TempParent);
+    F->Dir = Tmpl;
+    std::string Opts = "mode=0700,size=" + std::to_string(Content.size() + 65536);
+    if (::mount("tmpfs", F->Dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, Opts.c_str()))
+      return errnoError("cannot mount a tmpfs for a secret on " + F->Dir);
+    F->Mounted = true;
+    F->Path = F->Dir + "/secret";
+    UniqueFd Fd(
+        ::open(F->Path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!Fd)
+      return errnoError("cannot write a secret to " + F->Path);
+    const char *P = Content.data();
+    size_t Left = Content.size();
+    while (Left) {
+      ssize_t W = ::write(Fd.F, P, Left);
+      if (W < 0 && errno == EINTR)
+        continue;
+      if (W <= 0)
+        return errnoError("cannot write a secret to " + F->Path);
+      P += W;
+      Left -= size_t(W);
+    }
+    if (::fchown(Fd.F, Uid, Gid) || ::fchmod(Fd.F, Mode))
+      return errnoError("cannot set the owner and mode of a secret");
+    return F;
+  }
+  ~SecretFile() {
+    if (Mounted && ::umount2(Dir.c_str(), 0) && ::umount2(Dir.c_str(), MNT_DETACH))
+      return; // still mounted: leave the folder rather than delete through the mount
+    if (!Dir.empty())
+      ::rmdir(Dir.c_str());
+  }
+  SecretFile(const SecretFile &) = delete;
+  SecretFile &operator=(const SecretFile &) = delete;
+  /// The file to bind.
+  const std::string &path() const { return Path; }
+
+private:
+  SecretFile() = default;
+  std::string Dir, Path;
+  bool Mounted = false;
+};
+
+// --- context binds -----------------------------------------------------------------------
+
+std::string overlayEscape(llvm::StringRef P) {
+  std::string S;
+  for (char C : P) {
+    if (C == '\\' || C == ':' || C == ',')
+      S += '\\';
+    S += C;
+  }
+  return S;
+}
+
+/// A folder of the build context as BuildKit's context shows it: what .dockerignore excludes
+/// is not there. An overlay of the host folder under a layer of whiteouts (0/0 devices) for
+/// the excluded entries, with a throw-away upper for `rw` binds. Unmounted and removed on
+/// destruction.
+class ContextView {
+public:
+  /// The view of the context folder Rel ("" for the whole context).
+  static llvm::Expected<std::unique_ptr<ContextView>>
+  create(const BuildContext &Ctx, const std::string &Rel, llvm::StringRef TempParent) {
+    std::unique_ptr<ContextView> V(new ContextView());
+    std::string Tmpl = TempParent.str() + "/ctxbind-XXXXXX";
+    if (!::mkdtemp(Tmpl.data()))
+      return errnoError("cannot create a temporary folder in " + TempParent);
+    V->Base = Tmpl;
+    std::string Wh = V->Base + "/wh", Upper = V->Base + "/upper", Work = V->Base + "/work";
+    V->Merged = V->Base + "/merged";
+    for (const std::string &D : {Wh, Upper, Work, V->Merged})
+      if (::mkdir(D.c_str(), 0755))
+        return errnoError("cannot create " + D);
+    if (auto E = V->whiteouts(Ctx, Rel, Wh))
+      return std::move(E);
+    std::string Host = Ctx.hostPath(Rel);
+    std::string Data = "lowerdir=" + overlayEscape(Wh) + ":" + overlayEscape(Host) +
+                       ",upperdir=" + overlayEscape(Upper) + ",workdir=" + overlayEscape(Work);
+    if (::mount("overlay", V->Merged.c_str(), "overlay", 0, (Data + ",volatile").c_str()) &&
+        ::mount("overlay", V->Merged.c_str(), "overlay", 0, Data.c_str()))
+      return errnoError("cannot mount the build context folder /" + Rel + " on " + V->Merged);
+    V->Mounted = true;
+    return V;
+  }
+  ~ContextView() {
+    if (Mounted && ::umount2(Merged.c_str(), 0) && ::umount2(Merged.c_str(), MNT_DETACH))
+      return; // still mounted: removing the tree would delete the context's files
+    if (!Base.empty())
+      llvm::consumeError(removeTree(Base));
+  }
+  ContextView(const ContextView &) = delete;
+  ContextView &operator=(const ContextView &) = delete;
+  /// The filtered folder to bind.
+  const std::string &path() const { return Merged; }
+
+private:
+  ContextView() = default;
+
+  /// Copies the host folder's mode, owner and times to its twin in the whiteout layer (the
+  /// merged folder takes them from the topmost layer that has it).
+  static llvm::Error sameAttributes(const std::string &Host, const std::string &Twin) {
+    struct stat St;
+    if (::lstat(Host.c_str(), &St))
+      return errnoError("cannot read " + Host);
+    if (::lchown(Twin.c_str(), St.st_uid, St.st_gid) || ::chmod(Twin.c_str(), St.st_mode & 07777))
+      return errnoError("cannot set the attributes of " + Twin);
+    struct timespec TS[2] = {St.st_atim, St.st_mtim};
+    if (::utimensat(AT_FDCWD, Twin.c_str(), TS, AT_SYMLINK_NOFOLLOW))
+      return errnoError("cannot set the times of " + Twin);
+    return llvm::Error::success();
+  }
+
+  /// Whiteouts in Layer for every entry of the host folder Rel the context leaves out,
+  /// recursing into the folders it keeps.
+  llvm::Error whiteouts(const BuildContext &Ctx, const std::string &Rel, const std::string &Layer) {
+    std::string Host = Ctx.hostPath(Rel);
+    std::vector<std::string> Names;
+    {
+      DIR *D = ::opendir(Host.c_str());
+      if (!D)
+        return errnoError("cannot read the context folder " + Host);
+      while (struct dirent *E = ::readdir(D))
+        if (std::strcmp(E->d_name, ".") != 0 && std::strcmp(E->d_name, "..") != 0)
+          Names.push_back(E->d_name);
+      ::closedir(D);
+    }
+    for (const std::string &N : Names) {
+      std::string Child = Rel.empty() ? N : Rel + "/" + N;
+      const ContextEntry *E = Ctx.find(Child);
+      if (!E) {
+        std::string W = Layer + "/" + N;
+        if (::mknod(W.c_str(), S_IFCHR | 0000, makedev(0, 0)))
+          return errnoError("cannot hide the excluded context path " + Child);
+        continue;
+      }
+      if (E->Type != ContextType::Dir)
+        continue;
+      std::string Sub = Layer + "/" + N;
+      if (::mkdir(Sub.c_str(), 0755))
+        return errnoError("cannot create " + Sub);
+      if (auto Err = whiteouts(Ctx, Child, Sub))
+        return Err;
+    }
+    return sameAttributes(Host, Layer);
+  }
+
+  std::string Base, Merged;
+  bool Mounted = false;
+};
 
 /// One layer of a stage's image.
 struct LayerRef {
@@ -72,6 +281,8 @@ private:
   unsigned Counter = 0;
   std::mutex LogMu, ImageMu;
   std::atomic<unsigned> StepsDone{0}, StepsCached{0};
+  /// Set when a stage failed: the stages building beside it stop before their next step.
+  std::atomic<bool> Stop{false};
   BuildResult Res;
   std::string Created;
 
@@ -286,7 +497,15 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
     if (auto E = copyFiles(Src, C.Sources, C.Inline, C.DestPath, Root, O))
       return E;
   } else if (St.Kind == dockerfile::InstrKind::Workdir) {
-    // mkdir -p with mode 0755 whatever the umask, like BuildKit's Mkdir(WithParents).
+    // mkdir -p with mode 0755 whatever the umask, like BuildKit's Mkdir(WithParents), every
+    // folder it creates owned by the current USER (resolved in the image, like WithUser).
+    ResolvedUser Owner;
+    if (!St.User.empty()) {
+      auto U = resolveUser(Root, St.User);
+      if (!U)
+        return U.takeError();
+      Owner = *U;
+    }
     std::string Cur;
     for (llvm::StringRef C : llvm::split(llvm::StringRef(St.WorkDir), '/')) {
       if (C.empty())
@@ -302,7 +521,8 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
                            " is not a folder in the image");
         continue;
       }
-      if (::mkdir(H->c_str(), 0755) != 0 || ::chmod(H->c_str(), 0755) != 0)
+      if (::mkdir(H->c_str(), 0755) != 0 || ::chmod(H->c_str(), 0755) != 0 ||
+          ((Owner.Uid || Owner.Gid) && ::lchown(H->c_str(), Owner.Uid, Owner.Gid) != 0))
         return makeError("cannot create the working folder " + St.WorkDir + ": " +
                          std::strerror(errno));
     }
@@ -318,6 +538,34 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
                    : St.Run->Network == "host" ? NetworkMode::Host
                                                : Opts.Network;
     std::vector<std::unique_ptr<OverlayMount>> BindMounts;
+    std::vector<std::unique_ptr<SecretFile>> SecretFiles;
+    std::vector<std::unique_ptr<ContextView>> ContextViews;
+    RemoveDir ScriptCleanup;
+    if (!St.Run->Scripts.empty()) {
+      // Heredocs with a shebang: files of a scratch folder mounted read-only (BuildKit's
+      // /dev/pipes), so they never reach the layer.
+      std::string Dir = Snaps->tempParent() + "/pipes-XXXXXX";
+      if (!::mkdtemp(Dir.data()) || ::chmod(Dir.c_str(), 0755) != 0)
+        return makeError("cannot create a temporary folder in " + Snaps->tempParent());
+      ScriptCleanup.Path = Dir;
+      for (const InlineSource &Sc : St.Run->Scripts) {
+        std::string F = Dir + "/" + Sc.Name;
+        std::error_code EC;
+        {
+          llvm::raw_fd_ostream OS(F, EC);
+          if (!EC)
+            OS << Sc.Data;
+        }
+        if (EC || ::chmod(F.c_str(), 0755) != 0)
+          return makeError("cannot write the heredoc script " + F + ": " +
+                           (EC ? EC.message() : std::strerror(errno)));
+      }
+      MountSpec MS;
+      MS.Source = Dir;
+      MS.Target = HeredocScriptDir;
+      MS.ReadOnly = true;
+      Spec.Mounts.push_back(MS);
+    }
     for (const RunMount &RM : St.Run->Mounts) {
       if (RM.Type == "tmpfs") {
         MountSpec MS;
@@ -334,11 +582,55 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
         MS.Target = RM.Target;
         MS.ReadOnly = RM.ReadOnly;
         Spec.Mounts.push_back(MS);
-      } else if (RM.Type == "bind" && RM.From.empty()) {
+      } else if (RM.Type == "secret") {
+        auto It = Opts.Secrets.find(RM.Id);
+        if (It == Opts.Secrets.end()) {
+          if (RM.Required)
+            return makeError("secret " + RM.Id + ": not found; pass it with `--secret id=" + RM.Id +
+                             ",src=PATH` (or env=VARIABLE)");
+          continue; // an optional secret that was not given is not mounted, like BuildKit
+        }
+        if (!RM.Env.empty())
+          Spec.Env.push_back(RM.Env + "=" + It->second);
+        if (RM.Target.empty())
+          continue;
+        unsigned Mode = 0400;
+        if (!RM.Mode.empty() && (llvm::StringRef(RM.Mode).getAsInteger(8, Mode) || Mode > 07777))
+          return makeError("invalid mode " + RM.Mode + " for secret " + RM.Id +
+                           "; use octal permissions like 0440");
+        auto F = SecretFile::create(Snaps->tempParent(), It->second, Mode, RM.Uid.value_or(0),
+                                    RM.Gid.value_or(0));
+        if (!F)
+          return F.takeError();
         MountSpec MS;
-        MS.Source = Ctx->hostPath(RM.Source);
+        MS.Source = (*F)->path();
         MS.Target = RM.Target;
         MS.ReadOnly = true;
+        Spec.Mounts.push_back(MS);
+        SecretFiles.push_back(std::move(*F));
+      } else if (RM.Type == "bind" && RM.From.empty()) {
+        // The context as BuildKit sends it: what .dockerignore excludes is not there.
+        if (Ctx->root().empty())
+          return makeError("the build context is empty (the Dockerfile came from stdin); pass "
+                           "a context folder to bind " +
+                           (RM.Source.empty() ? std::string(".") : RM.Source));
+        std::string Rel = contextRelative(RM.Source);
+        const ContextEntry *CE = Rel.empty() ? nullptr : Ctx->find(Rel);
+        if (!Rel.empty() && !CE)
+          return makeError("failed to compute cache key: \"/" + Rel +
+                           "\": not found in the build context (or excluded by .dockerignore)");
+        MountSpec MS;
+        if (CE && CE->Type != ContextType::Dir) {
+          MS.Source = Ctx->hostPath(Rel);
+        } else {
+          auto V = ContextView::create(*Ctx, Rel, Snaps->tempParent());
+          if (!V)
+            return V.takeError();
+          MS.Source = (*V)->path();
+          ContextViews.push_back(std::move(*V));
+        }
+        MS.Target = RM.Target;
+        MS.ReadOnly = RM.ReadOnly;
         Spec.Mounts.push_back(MS);
       } else if (RM.Type == "bind") {
         // A folder of another stage or image, read-only unless rw (writes are discarded).
@@ -376,6 +668,11 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
     auto Out = runSandboxed(Spec);
     if (!Out)
       return Out.takeError();
+    if (Out->Interrupted) {
+      BuildSignal.store(Out->Interrupted);
+      Stop = true;
+      return interruptedError(Out->Interrupted);
+    }
     if (Out->ExitCode != 0) {
       std::vector<std::string> Quoted;
       for (const std::string &A : St.Run->Args)
@@ -470,6 +767,10 @@ llvm::Error Build::buildStage(const BuildPlan &P, unsigned Idx) {
       }
       continue;
     }
+    if (int Sig = BuildSignal.load())
+      return interruptedError(Sig);
+    if (Stop)
+      return makeError("build stopped: another stage failed");
     std::string StepId = Prefix((St.FromOnBuild ? "ONBUILD " : "") + St.Display);
     auto Ins = inputs(P, St);
     if (!Ins)
@@ -491,6 +792,10 @@ llvm::Error Build::buildStage(const BuildPlan &P, unsigned Idx) {
       log(StepId + " CACHED");
     } else {
       if (auto E = execute(P, Idx, St, R, Key, StepId)) {
+        if (int Sig = BuildSignal.load()) {
+          llvm::consumeError(std::move(E));
+          return interruptedError(Sig);
+        }
         const dockerfile::Instruction *I = St.Instr;
         std::string Where;
         if (I && !St.FromOnBuild)
@@ -515,6 +820,8 @@ llvm::Error Build::buildStage(const BuildPlan &P, unsigned Idx) {
 }
 
 llvm::Expected<BuildResult> Build::commit(const BuildPlan &P) {
+  if (int Sig = BuildSignal.load())
+    return interruptedError(Sig);
   StageResult &R = Results[P.Target];
   oci::ImageConfig C = R.Config;
   C.Created = Created;
@@ -550,11 +857,23 @@ llvm::Expected<BuildResult> Build::commit(const BuildPlan &P) {
   auto Sink = S.sink();
   int Id = int(nextId());
   log("#" + std::to_string(Id) + " exporting to image");
-  std::vector<std::string> Tags = Opts.Tags;
-  if (Tags.empty())
-    Tags.push_back("");
-  for (const std::string &T : Tags) {
-    if (auto E = Sink->putManifest(RawManifest, oci::media::OciManifest, T))
+  if (Opts.Tags.empty()) {
+    if (auto E = Sink->putManifest(RawManifest, oci::media::OciManifest, ""))
+      return E;
+  } else {
+    // Every tag in one index update (the sink, alive until then, holds gc off the new blobs).
+    std::vector<oci::Reference> Refs;
+    for (const std::string &T : Opts.Tags) {
+      auto Ref = oci::Reference::parse(T);
+      if (!Ref)
+        return Ref.takeError();
+      Refs.push_back(std::move(*Ref));
+    }
+    oci::Digest ManifestDig = oci::Digest::sha256Of(RawManifest);
+    auto MR = stringReader(RawManifest);
+    if (auto E = S.putBlob(ManifestDig, int64_t(RawManifest.size()), *MR))
+      return E;
+    if (auto E = S.tag(Refs, ManifestDig, oci::media::OciManifest, int64_t(RawManifest.size())))
       return E;
   }
   log("#" + std::to_string(Id) + " writing image " + ConfigDig.str() + " done");
@@ -602,14 +921,41 @@ llvm::Expected<BuildResult> Build::run() {
     log("[warning] build argument " + A + " is not consumed by any ARG");
   Results.resize(Plan->Stages.size());
   Created = Opts.Epoch ? rfc3339(*Opts.Epoch) : store::rfc3339Now();
-  // Stages build wave by wave (dependencies first). The stages of one wave are independent
-  // and the build state is thread-safe, but they still run one after the other: starting two
-  // sandboxes from two threads at once deadlocked a sandbox child (it waited on a futex between
-  // clone and execve), so parallel waves wait for that to be fixed in Sandbox.cpp.
-  for (const std::vector<unsigned> &Wave : Plan->Waves)
-    for (unsigned Idx : Wave)
-      if (auto E = buildStage(*Plan, Idx))
+  // Stages build wave by wave (dependencies first); the stages of one wave are independent and
+  // build in parallel, one thread each. The first failure (in stage order) is reported; the
+  // other stages of its wave stop before their next step.
+  for (const std::vector<unsigned> &Wave : Plan->Waves) {
+    if (Wave.size() == 1) {
+      if (auto E = buildStage(*Plan, Wave.front()))
         return E;
+      continue;
+    }
+    std::vector<std::optional<llvm::Error>> Errs(Wave.size());
+    {
+      std::vector<std::thread> Threads;
+      Threads.reserve(Wave.size());
+      for (size_t K = 0; K < Wave.size(); ++K)
+        Threads.emplace_back([this, &Plan, &Errs, &Wave, K]() {
+          llvm::Error E = buildStage(*Plan, Wave[K]);
+          if (E)
+            Stop = true;
+          Errs[K].emplace(std::move(E));
+        });
+      for (std::thread &T : Threads)
+        T.join();
+    }
+    llvm::Error First = llvm::Error::success();
+    for (std::optional<llvm::Error> &E : Errs) {
+      if (!*E)
+        continue;
+      if (First)
+        llvm::consumeError(std::move(*E));
+      else
+        First = std::move(*E);
+    }
+    if (First)
+      return std::move(First);
+  }
   return commit(*Plan);
 }
 
@@ -627,6 +973,7 @@ llvm::Expected<BuildResult> build(store::Store &S, const BuildOptions &O) {
       Opts.Epoch = V;
     }
   }
+  InterruptGuard Guard;
   Build B(S, Opts);
   return B.run();
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct BuildOptions {
   /// SOURCE_DATE_EPOCH build arg like BuildKit.
   std::optional<int64_t> Epoch;
   NetworkMode Network = NetworkMode::Host;
+  /// `--secret`: the content of each secret by id, for `RUN --mount=type=secret`. Mounted only
+  /// for the RUN that asks for it; never in a layer, the history, the config or a cache key.
+  std::map<std::string, std::string> Secrets;
   /// Receives the progress lines (`#3 [2/4] COPY app /app`, `#3 CACHED`).
   std::function<void(llvm::StringRef Line)> Log;
 };
@@ -53,7 +57,9 @@ struct BuildResult {
   unsigned Cached = 0;  ///< of which from the cache
 };
 
-/// Builds Opts.DockerfileText in Opts.ContextDir into S.
+/// Builds Opts.DockerfileText in Opts.ContextDir into S. SIGINT or SIGTERM during the build
+/// stops it (a running step is killed), unmounts everything, removes its temporary folders and
+/// commits nothing; the error then starts with "interrupted".
 llvm::Expected<BuildResult> build(store::Store &S, const BuildOptions &Opts);
 
 /// RFC 3339 (UTC, seconds) of a Unix time, as BuildKit writes SOURCE_DATE_EPOCH times.

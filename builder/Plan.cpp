@@ -397,7 +397,8 @@ private:
   llvm::Error dispatchHealthcheck(StageState &St, const Instruction &I, Step &Out);
   std::vector<std::string> withShell(const StageState &St, std::vector<std::string> Args) const;
   std::vector<std::string> commandLine(const Instruction &I, bool &PrependShell) const;
-  void history(StageState &St, Step &Out, std::string Msg, bool WithLayer, bool BuildKitMark);
+  void history(StageState &St, Step &Out, const std::string &Msg, bool WithLayer,
+               bool BuildKitMark);
   void computeWaves();
 };
 
@@ -691,7 +692,7 @@ llvm::Error Planner::planStage(unsigned Idx) {
   return llvm::Error::success();
 }
 
-void Planner::history(StageState &St, Step &Out, std::string Msg, bool WithLayer,
+void Planner::history(StageState &St, Step &Out, const std::string &Msg, bool WithLayer,
                       bool BuildKitMark) {
   oci::History H;
   H.CreatedBy = BuildKitMark ? Msg + " # buildkit" : Msg;
@@ -1083,10 +1084,13 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
     if (Single && I.Heredocs.size() == 1) {
       const dockerfile::Heredoc &H = I.Heredocs.front();
       std::string Data = H.Chomp ? chomp(H.Content) : H.Content;
-      Args = {Data};
       if (llvm::StringRef(Data).startswith("#!")) {
-        return errorAt(I, "a RUN heredoc with a shebang is not supported yet; start the body "
-                          "without `#!` or call the interpreter explicitly");
+        // BuildKit writes a heredoc with a shebang to /dev/pipes/NAME (0755, mounted read-only
+        // from scratch) and the shell runs that file, so the kernel honours its interpreter.
+        R.Scripts.push_back({H.Name, Data});
+        Args = {std::string(HeredocScriptDir) + "/" + H.Name};
+      } else {
+        Args = {Data};
       }
     } else {
       std::string B = Args[0];
@@ -1223,6 +1227,8 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
     Key += "env " + K + "=" + V + "\n";
   Key += "user " + St.Image.Config.User + "\nworkdir " + St.Image.Config.WorkingDir + "\nnetwork " +
          R.Network + "\nsecurity " + R.Security + "\n";
+  for (const InlineSource &Sc : R.Scripts)
+    Key += "script " + Sc.Name + " " + std::to_string(Sc.Data.size()) + "\n" + Sc.Data + "\n";
   for (const RunMount &M : R.Mounts)
     Key += "mount " + M.Type + " " + M.Target + " " + M.Source + " " + M.From + " " + M.Id + " " +
            M.Sharing + " " + M.Mode + " " + M.Env + " " + (M.ReadOnly ? "ro" : "rw") + "\n";

@@ -55,19 +55,24 @@ struct RunMount {
   bool Required = false;
 };
 
+/// An inline file of COPY/ADD (`COPY <<EOF /dst`), or a RUN heredoc script.
+struct InlineSource {
+  std::string Name;
+  std::string Data;
+};
+
+/// Where a RUN heredoc starting with `#!` is mounted (read-only, as NAME with mode 0755).
+inline constexpr const char *HeredocScriptDir = "/dev/pipes";
+
 /// What a RUN executes.
 struct RunSpec {
   std::vector<std::string> Args; ///< argv, the shell form wrapped in SHELL
   std::vector<RunMount> Mounts;
+  /// Heredocs with a shebang, run as files from HeredocScriptDir (Args names the file).
+  std::vector<InlineSource> Scripts;
   std::string Network;               ///< `--network` ("" = the build's default)
   std::string Security;              ///< `--security`
   std::vector<std::string> ProxyEnv; ///< HTTP_PROXY and friends from build args (not cached)
-};
-
-/// An inline file of COPY/ADD (`COPY <<EOF /dst`).
-struct InlineSource {
-  std::string Name;
-  std::string Data;
 };
 
 /// What a COPY or ADD copies, expanded.

@@ -351,6 +351,23 @@ TEST(Plan, RunMountsAndHeredocs) {
             "Dockerfile:2:1: unknown flag: mounts");
 }
 
+TEST(Plan, RunHeredocWithAShebangRunsAsAScriptFile) {
+  // BuildKit: the body goes to /dev/pipes/NAME (mode 0755, read-only) and the shell runs that
+  // file, so its `#!` interpreter is used; the body is part of the cache key, not of the args.
+  auto P = plan("FROM busybox\nRUN <<-PY\n\t#!/usr/bin/python3\n\tprint(1)\n\tPY\n");
+  ASSERT_TRUE(P);
+  const RunSpec &R = *P->Plan.Stages[0].Steps[0].Run;
+  EXPECT_EQ(R.Args, (Strings{"/bin/sh", "-c", "/dev/pipes/PY"}));
+  ASSERT_EQ(R.Scripts.size(), 1u);
+  EXPECT_EQ(R.Scripts[0].Name, "PY");
+  EXPECT_EQ(R.Scripts[0].Data, "#!/usr/bin/python3\nprint(1)\n");
+  EXPECT_EQ(P->Plan.Stages[0].Config.Hist.back().CreatedBy,
+            "RUN /bin/sh -c /dev/pipes/PY # buildkit");
+  auto Q = plan("FROM busybox\nRUN <<-PY\n\t#!/usr/bin/python3\n\tprint(2)\n\tPY\n");
+  ASSERT_TRUE(Q);
+  EXPECT_NE(P->Plan.Stages[0].Steps[0].CacheText, Q->Plan.Stages[0].Steps[0].CacheText);
+}
+
 TEST(Plan, OnbuildTriggersRunFirstAndDoNotCarryOver) {
   auto P = plan("FROM onbuild\nONBUILD COPY . /app\nRUN true\n");
   ASSERT_TRUE(P);

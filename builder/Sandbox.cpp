@@ -491,9 +491,14 @@ int moveFdTo(int Fd, int Target) {
       childFail(P, "cannot make read-only", R, errno);
   }
 
-  for (size_t I = 0; I < P.Binds.size(); ++I)
+  for (size_t I = 0; I < P.Binds.size(); ++I) {
+    // Targets inside the fresh /dev tmpfs (a heredoc script folder) are created there.
+    if (std::strncmp(P.Binds[I].Target, "/dev/", 5) == 0 && ::mkdir(P.Binds[I].Target, 0755) &&
+        errno != EEXIST)
+      childFail(P, "cannot create", P.Binds[I].Target, errno);
     if (::move_mount(P.BindFds[I], "", AT_FDCWD, P.Binds[I].Target, MOVE_MOUNT_F_EMPTY_PATH))
       childFail(P, "cannot mount on", P.Binds[I].Target, errno);
+  }
   for (const ChildPlan::Tmpfs &T : P.Tmpfses)
     if (::mount("tmpfs", T.Target, "tmpfs", T.Flags, T.Data))
       childFail(P, "cannot mount a tmpfs on", T.Target, errno);
@@ -519,11 +524,16 @@ int moveFdTo(int Fd, int Target) {
   for (int C = 0; C <= P.CapLast; ++C)
     if (!(KeptCaps & (1ull << C)) && ::prctl(PR_CAPBSET_DROP, C, 0, 0, 0) && errno != EINVAL)
       childFail(P, "cannot drop capabilities", nullptr, errno);
-  if (::setgroups(P.Groups.size(), P.Groups.data()))
+  // Raw system calls, not glibc's setgroups/setgid/setuid: in a multi-threaded program those
+  // run __nptl_setxid, which takes the thread-stack lock and waits for every other thread of
+  // the parent to switch its credentials too. After a raw clone those threads do not exist in
+  // the child, and a lock another thread held at clone time is never released: the child hung
+  // on a futex before execve when two stages started sandboxes at once.
+  if (::syscall(SYS_setgroups, P.Groups.size(), P.Groups.data()))
     childFail(P, "cannot set supplementary groups", nullptr, errno);
-  if (::setgid(P.Gid))
+  if (::syscall(SYS_setresgid, P.Gid, P.Gid, P.Gid))
     childFail(P, "cannot set the group id", nullptr, errno);
-  if (::setuid(P.Uid))
+  if (::syscall(SYS_setresuid, P.Uid, P.Uid, P.Uid))
     childFail(P, "cannot set the user id", nullptr, errno);
   if (P.Uid == 0) {
     // root keeps only the kept capabilities (setuid to another user dropped them all).
@@ -853,8 +863,11 @@ llvm::Expected<SandboxResult> runSandboxed(const SandboxSpec &Spec) {
       struct stat St;
       if (::stat(M.Source.c_str(), &St))
         return errnoError("cannot bind " + M.Source);
-      if (auto E = Stub.ensure(M.Target, S_ISDIR(St.st_mode)))
-        return E;
+      // Under /dev the child creates the target in its fresh /dev tmpfs; a stub in the rootfs
+      // would copy /dev up into the layer.
+      if (!llvm::StringRef(M.Target).startswith("/dev/"))
+        if (auto E = Stub.ensure(M.Target, S_ISDIR(St.st_mode)))
+          return E;
       P.Binds.push_back({M.Source.c_str(), Targets.back().c_str(), M.ReadOnly});
     } else {
       if (auto E = Stub.ensure(M.Target, true))

@@ -2,6 +2,7 @@
 #include "builder/Sandbox.h"
 #include "builder/SandboxTestUtil.h"
 
+#include <atomic>
 #include <csignal>
 #include <sys/stat.h>
 #include <thread>
@@ -372,6 +373,48 @@ TEST_F(SandboxTest, ForwardedSignalReachesTheCommand) {
   EXPECT_EQ(R->Interrupted, SIGTERM);
   EXPECT_EQ(R->ExitCode, 42);
   EXPECT_EQ(Lines, (std::vector<std::string>{"ready", "got TERM"}));
+}
+
+// glibc's setuid/setgid/setgroups in a multi-threaded program synchronise with every other
+// thread (__nptl_setxid) under the thread-stack lock: a child cloned while another thread is
+// being created or destroyed waited for that lock forever. With threads coming and going all
+// the time, sandboxes started from two threads at once must all run to completion.
+TEST_F(SandboxTest, StartsFromManyThreadsWhileThreadsComeAndGo) {
+  std::atomic<bool> Done{false};
+  std::thread Churn([&]() {
+    while (!Done)
+      std::thread([]() {}).join();
+  });
+  constexpr int Runs = 40;
+  std::atomic<int> Ok{0};
+  // One root per worker: a run creates and removes mount point stubs in its root.
+  fs::path Roots[2] = {makeTempDir("ballast-sandbox-rootfs-a"),
+                       makeTempDir("ballast-sandbox-rootfs-b")};
+  for (const fs::path &R : Roots)
+    makeBusyboxRootfs(R);
+  auto Worker = [&](const fs::path &Rootfs) {
+    for (int I = 0; I < Runs; ++I) {
+      SandboxSpec S;
+      S.Rootfs = Rootfs.string();
+      S.Argv = {"/bin/true"};
+      S.User = I % 2 ? "app" : "";
+      auto R = runSandboxed(S);
+      if (!R)
+        ADD_FAILURE() << llvm::toString(R.takeError());
+      else if (R->ExitCode == 0)
+        ++Ok;
+    }
+  };
+  std::thread A(Worker, Roots[0]), B(Worker, Roots[1]);
+  A.join();
+  B.join();
+  Done = true;
+  Churn.join();
+  EXPECT_EQ(Ok.load(), 2 * Runs);
+  for (const fs::path &R : Roots) {
+    EXPECT_EQ(mountPoints(R.string()).size(), 0u);
+    fs::remove_all(R);
+  }
 }
 
 TEST(NetworkModeTest, Parse) {

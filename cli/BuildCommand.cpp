@@ -9,8 +9,11 @@
 
 #include "builder/Builder.h"
 #include "cli/ImageCommon.h"
+#include "cli/RegistryCommon.h"
 #include "oci/Reference.h"
 #include "support/AtomicFile.h"
+#include "support/Errors.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -30,12 +33,83 @@ const FlagSpec BuildFlags[] = {
     {"network", 0, true, "network for RUN: host (default) or none", "MODE"},
     {"progress", 0, true, "progress output: auto, plain or tty (all print plain lines)", "TYPE"},
     {"pull", 0, false, "pull base images even when the store has them"},
-    {"push", 0, false, "push the image after the build (not implemented yet)"},
-    {"secret", 0, true, "expose a secret to RUN --mount=type=secret (not implemented yet)",
+    {"push", 0, false, "push every -t tag to its registry after the build"},
+    {"secret", 0, true,
+     "a secret for RUN --mount=type=secret: a file (src=PATH) or an environment variable "
+     "(env=VARIABLE); never stored in the image or the cache (repeatable)",
      "id=ID,src=PATH"},
     RootFlag,
     HelpFlag,
 };
+
+/// Parses one `--secret` like buildx: `id=ID` with `src=PATH` (or `source=`), `env=VARIABLE`,
+/// an optional `type=file|env`; with neither source, the variable or else the file named ID.
+/// Returns the id and the content, or an error message (Usage tells a usage error from a
+/// missing source).
+std::optional<std::pair<std::string, std::string>> parseSecret(llvm::StringRef Value,
+                                                               std::string &Err, bool &Usage) {
+  std::string Id, Src, Env, Type;
+  Usage = true;
+  llvm::SmallVector<llvm::StringRef, 4> Fields;
+  Value.split(Fields, ',');
+  for (llvm::StringRef F : Fields) {
+    auto [K, V] = F.split('=');
+    std::string Key = K.trim().lower();
+    if (!F.contains('=')) {
+      Err = "invalid field '" + F.str() + "' in --secret " + Value.str() +
+            "; it must be a key=value pair";
+      return std::nullopt;
+    }
+    if (Key == "type") {
+      if (V != "file" && V != "env") {
+        Err = "unsupported secret type \"" + V.str() + "\"; use file or env";
+        return std::nullopt;
+      }
+      Type = V.str();
+    } else if (Key == "id")
+      Id = V.str();
+    else if (Key == "src" || Key == "source")
+      Src = V.str();
+    else if (Key == "env")
+      Env = V.str();
+    else {
+      Err = "unexpected key '" + Key + "' in '" + F.str() + "'; use id, src, env or type";
+      return std::nullopt;
+    }
+  }
+  if (Type == "env" && Env.empty())
+    std::swap(Env, Src);
+  if (Id.empty())
+    Id = !Src.empty() ? llvm::sys::path::filename(Src).str() : Env;
+  if (Id.empty()) {
+    Err = "--secret " + Value.str() + " has no id; write --secret id=ID,src=PATH";
+    return std::nullopt;
+  }
+  Usage = false;
+  if (Src.empty() && Env.empty()) {
+    if (::getenv(Id.c_str()) && Type != "file")
+      Env = Id;
+    else
+      Src = Id;
+  }
+  if (!Env.empty()) {
+    const char *V = ::getenv(Env.c_str());
+    if (!V) {
+      Err = "secret " + Id + ": environment variable " + Env +
+            " is not set; export it or use "
+            "src=PATH";
+      return std::nullopt;
+    }
+    return std::make_pair(Id, std::string(V));
+  }
+  auto B = llvm::MemoryBuffer::getFile(Src, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!B) {
+    Err = "secret " + Id + ": cannot read " + Src + ": " + B.getError().message() +
+          "; check src=PATH";
+    return std::nullopt;
+  }
+  return std::make_pair(Id, (*B)->getBuffer().str());
+}
 
 /// Splits `K=V` (a bare `K` takes the value from the environment, as Docker does).
 std::optional<std::pair<std::string, std::string>> keyValue(llvm::StringRef S, bool FromEnv) {
@@ -65,10 +139,9 @@ int runBuild(const std::vector<std::string> &Argv) {
   if (Pos.size() != 1)
     return usageError("build", "requires exactly 1 argument; usage: ballast build [OPTIONS] "
                                "CONTEXT|-");
-  for (const char *F : {"push", "secret"})
-    if (A->has(F))
-      return usageError("build",
-                        std::string("--") + F + " is not implemented yet; build without it");
+  bool Push = A->flag("push");
+  if (Push && A->getAll("tag").empty())
+    return usageError("build", "--push needs a name to push to; add -t REGISTRY/NAME:TAG");
   builder::BuildOptions O;
   std::string Context = Pos[0];
   std::optional<std::string> File = A->get("file");
@@ -140,6 +213,17 @@ int runBuild(const std::vector<std::string> &Argv) {
   if (auto P = A->get("progress"))
     if (*P != "auto" && *P != "plain" && *P != "tty")
       return usageError("build", "unknown progress type " + *P + "; use auto, plain or tty");
+  for (const std::string &V : A->getAll("secret")) {
+    std::string Err;
+    bool Usage = false;
+    auto P = parseSecret(V, Err, Usage);
+    if (!P) {
+      if (Usage)
+        return usageError("build", Err);
+      return failure(makeError(Err));
+    }
+    O.Secrets[P->first] = std::move(P->second);
+  }
   O.NoCache = A->flag("no-cache");
   O.Pull = A->flag("pull");
   O.Log = [](llvm::StringRef Line) {
@@ -156,6 +240,24 @@ int runBuild(const std::vector<std::string> &Argv) {
     if (auto E = writeFileAtomically(*F, R->Id.str()))
       return failure(std::move(E));
   llvm::outs() << R->Id.str() << "\n";
+  llvm::outs().flush();
+  if (Push) {
+    // Like `ballast push` for every tag, one after the other.
+    registry::TransferOptions TO;
+    TO.Parallel = 4;
+    ProgressDisplay Progress(ProgressDisplay::Mode::Quiet, 2);
+    TO.Progress = &Progress;
+    for (const std::string &T : O.Tags) {
+      auto Ref = oci::Reference::parse(T);
+      if (!Ref)
+        return failure(Ref.takeError());
+      llvm::errs() << "pushing " << Ref->familiar() << "\n";
+      auto P = registry::pushImage(**S, Ref->str(), *Ref, TO);
+      if (!P)
+        return failure(P.takeError());
+      llvm::errs() << P->Tag << ": digest: " << P->Digest.str() << " size: " << P->Size << "\n";
+    }
+  }
   return ExitOk;
 }
 

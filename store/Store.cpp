@@ -810,8 +810,15 @@ llvm::Expected<std::unique_ptr<oci::Image>> Store::image(llvm::StringRef NameOrI
 
 llvm::Error Store::tag(const oci::Reference &Ref, const oci::Digest &Manifest,
                        llvm::StringRef MediaType, int64_t Size) {
+  return tag(llvm::ArrayRef<oci::Reference>(Ref), Manifest, MediaType, Size);
+}
+
+llvm::Error Store::tag(llvm::ArrayRef<oci::Reference> Refs, const oci::Digest &Manifest,
+                       llvm::StringRef MediaType, int64_t Size) {
+  if (Refs.empty())
+    return llvm::Error::success();
   if (!hasBlob(Manifest))
-    return makeError("cannot tag " + Ref.familiar() + ": manifest " + Manifest.str() +
+    return makeError("cannot tag " + Refs.front().familiar() + ": manifest " + Manifest.str() +
                      " is not in the store");
   oci::Descriptor D;
   D.Dig = Manifest;
@@ -835,29 +842,32 @@ llvm::Error Store::tag(const oci::Reference &Ref, const oci::Digest &Manifest,
   auto Idx = readIndex();
   if (!Idx)
     return Idx.takeError();
-  std::string Name = Ref.str();
-  std::optional<oci::Descriptor> Old;
-  std::vector<oci::Descriptor> Kept;
-  for (auto &E : Idx->Manifests) {
-    auto It = E.Annotations.find(RefNameKey);
-    bool Named = It != E.Annotations.end();
-    if (Named && It->second == Name) {
-      Old = E;
-      continue;
+  for (const oci::Reference &Ref : Refs) {
+    std::string Name = Ref.str();
+    std::optional<oci::Descriptor> Old;
+    std::vector<oci::Descriptor> Kept;
+    for (auto &E : Idx->Manifests) {
+      auto It = E.Annotations.find(RefNameKey);
+      bool Named = It != E.Annotations.end();
+      if (Named && It->second == Name) {
+        Old = E;
+        continue;
+      }
+      if (!Named && E.Dig == Manifest)
+        continue; // the dangling entry of this manifest becomes the tagged one
+      Kept.push_back(E);
     }
-    if (!Named && E.Dig == Manifest)
-      continue; // the dangling entry of this manifest becomes the tagged one
-    Kept.push_back(E);
+    oci::Descriptor Tagged = D;
+    Tagged.Annotations[RefNameKey] = Name;
+    Kept.push_back(Tagged);
+    if (Old && Old->Dig != Manifest &&
+        llvm::none_of(Kept, [&](const oci::Descriptor &E) { return E.Dig == Old->Dig; })) {
+      // Like Docker: the image that lost its last name stays as <none>:<none>.
+      Old->Annotations.erase(RefNameKey);
+      Kept.push_back(*Old);
+    }
+    Idx->Manifests = std::move(Kept);
   }
-  D.Annotations[RefNameKey] = Name;
-  Kept.push_back(D);
-  if (Old && Old->Dig != Manifest &&
-      llvm::none_of(Kept, [&](const oci::Descriptor &E) { return E.Dig == Old->Dig; })) {
-    // Like Docker: the image that lost its last name stays as <none>:<none>.
-    Old->Annotations.erase(RefNameKey);
-    Kept.push_back(*Old);
-  }
-  Idx->Manifests = std::move(Kept);
   if (Dirty)
     if (auto E = saveTable(T))
       return E;

@@ -123,6 +123,9 @@ public:
   /// Points Ref at the manifest Manifest (which must be stored); replaces an existing tag.
   llvm::Error tag(const oci::Reference &Ref, const oci::Digest &Manifest, llvm::StringRef MediaType,
                   int64_t Size);
+  /// Points every one of Refs at Manifest in one index update (`build -t a -t b`).
+  llvm::Error tag(llvm::ArrayRef<oci::Reference> Refs, const oci::Digest &Manifest,
+                  llvm::StringRef MediaType, int64_t Size);
   /// Removes the tag; the blobs stay until gc.
   llvm::Error untag(const oci::Reference &Ref);
   /// Docker's `rmi`: removes the name (or, given an ID or digest, every name of that image when
