@@ -5,10 +5,74 @@
 #include "rules/Rule.h"
 #include "rules/ShellCheck.h"
 #include "rules/Suppression.h"
+#include "shell/Script.h"
+#include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
 namespace ballast::rules {
+
+namespace {
+
+/// The RUN commands the rules declare (Rule::commands()), one bit each, and each rule's bits;
+/// built once per process.
+struct CommandBits {
+  llvm::StringMap<uint64_t> Bit;
+  /// Per entry of allRuleDefs(): the bits of its commands, or 0 when it looks at every RUN.
+  std::vector<uint64_t> RuleMask;
+};
+
+const CommandBits &commandBits() {
+  static const CommandBits Bits = [] {
+    CommandBits B;
+    llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
+    B.RuleMask.resize(Defs.size());
+    for (size_t K = 0; K < Defs.size(); ++K) {
+      std::unique_ptr<Rule> Ru = Defs[K].Make();
+      uint64_t Mask = 0;
+      for (llvm::StringRef N : Ru->commands()) {
+        auto It = B.Bit.find(N);
+        if (It == B.Bit.end()) {
+          if (B.Bit.size() == 64) { // out of bits: this rule sees every RUN
+            Mask = 0;
+            break;
+          }
+          It = B.Bit.try_emplace(N, uint64_t(1) << B.Bit.size()).first;
+        }
+        Mask |= It->second;
+      }
+      B.RuleMask[K] = Mask;
+    }
+    return B;
+  }();
+  return Bits;
+}
+
+/// The bits of the declared commands RUN I runs (by basename or tool spec name); every bit when
+/// I has no parsed script (the rule then decides itself).
+uint64_t commandsRun(const Model &M, const dockerfile::Instruction &I, const CommandBits &B) {
+  std::optional<Model::ScriptEntry> E = M.scriptEntry(I);
+  if (!E || !E->Script)
+    return ~uint64_t(0);
+  uint64_t Mask = 0;
+  for (const shell::Command &Cmd : E->Script->commands()) {
+    if (Cmd.Name.empty())
+      continue;
+    llvm::StringRef Base = Cmd.basename();
+    auto It = B.Bit.find(Base);
+    if (It != B.Bit.end())
+      Mask |= It->second;
+    if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base) {
+      It = B.Bit.find(Cmd.Spec->Name);
+      if (It != B.Bit.end())
+        Mask |= It->second;
+    }
+  }
+  return Mask;
+}
+
+} // namespace
 
 LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg,
                     const LintOptions &Opts) {
@@ -60,6 +124,13 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   KindMask Present = 0;
   for (const Visit &V : Visits)
     Present |= kindBit(V.I->Kind);
+  // For each RUN visit, the declared commands it runs (Rule::commands()).
+  const CommandBits &Bits = commandBits();
+  llvm::SmallVector<uint64_t, 64> Runs(Visits.size(), ~uint64_t(0));
+  if (!Opts.EveryRun)
+    for (size_t N = 0; N < Visits.size(); ++N)
+      if (Visits[N].I->Kind == dockerfile::InstrKind::Run)
+        Runs[N] = commandsRun(M, *Visits[N].I, Bits);
 
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
   llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
@@ -71,12 +142,16 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     std::unique_ptr<Rule> Ru = D.Make();
     C.setRule(&Info);
     KindMask Mask = Opts.EveryKind ? AllKinds : Ru->kinds();
+    // 0: the rule declares no commands and sees every RUN.
+    uint64_t Commands = Bits.RuleMask[K];
     if (Mask & Present)
-      for (const Visit &V : Visits)
-        if (Mask & kindBit(V.I->Kind)) {
+      for (size_t N = 0; N < Visits.size(); ++N) {
+        const Visit &V = Visits[N];
+        if ((Mask & kindBit(V.I->Kind)) && (!Commands || (Runs[N] & Commands))) {
           C.setPosition(V.Stage, V.Wrapper);
           Ru->check(*V.I, C);
         }
+      }
     C.setPosition(Cur, nullptr);
     Ru->finish(C);
   }

@@ -26,6 +26,9 @@ struct LintOptions {
   /// Call every rule for every instruction, ignoring Rule::kinds() (tests check that the kinds a
   /// rule declares lose no finding).
   bool EveryKind = false;
+  /// Call rules for every RUN, ignoring Rule::commands() (tests check that the commands a rule
+  /// declares lose no finding).
+  bool EveryRun = false;
 };
 
 /// Lints Text as the Dockerfile named Path.

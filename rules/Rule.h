@@ -13,6 +13,8 @@
 #include "dockerfile/Ast.h"
 #include "rules/Context.h"
 #include "support/RuleInfo.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace ballast::rules {
 
@@ -35,6 +37,11 @@ public:
   /// ONBUILD, the wrapped instruction by its own kind). A rule that keeps state across
   /// instructions of any kind keeps the default, every kind; a rule with only finish() says 0.
   virtual KindMask kinds() const { return AllKinds; }
+  /// The commands a RUN must run for check() to matter, by basename (`Command::is`) or by tool
+  /// spec name (`isTool`): the engine skips check() for a RUN whose parsed script runs none of
+  /// them (commands nested in `$(...)` and `sh -c` bodies count). Empty, the default: every RUN.
+  /// Declare them only when check() neither reports nor keeps state for a RUN without them.
+  virtual llvm::ArrayRef<llvm::StringRef> commands() const { return {}; }
   /// Called for every instruction in file order (for ONBUILD, with the wrapped instruction).
   virtual void check(const dockerfile::Instruction &I, Context &C) {}
   /// Called once after the last instruction.

@@ -100,6 +100,20 @@ enum class Connector : uint8_t {
 
 /// One simple command (`VAR=x cmd args... >redirs`), with where it sits in the script.
 struct Command {
+  /// An empty command.
+  Command() = default;
+  /// Copies every word, assignment and redirection.
+  Command(const Command &) = default;
+  /// Copies every word, assignment and redirection.
+  Command &operator=(const Command &) = default;
+  /// noexcept (SmallVector's own moves are not), so std::vector<Command> moves its elements when
+  /// it grows instead of copying every word vector.
+  Command(Command &&) noexcept = default;
+  /// noexcept, like the move constructor.
+  Command &operator=(Command &&) noexcept = default;
+  /// Frees the vectors; the text stays in the Script.
+  ~Command() = default;
+
   /// The cooked argv[0] as written (no basename applied); empty when the command has only
   /// assignments or redirections.
   llvm::StringRef Name;

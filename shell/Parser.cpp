@@ -145,6 +145,23 @@ struct MapEntry {
   uint32_t Last;
 };
 
+/// Count cooked bytes from consecutive source bytes: cooked byte K of the run came from
+/// [First + K, Last + K]. A copied run has First == Last; an escape (`\"`) is one byte with
+/// First < Last. A word's map is kept as runs and expanded to MapEntry only when the word is
+/// parsed as a nested script (`sh -c`), so copying a quoted word costs no entry per byte.
+struct MapRun {
+  uint32_t First;
+  uint32_t Last;
+  uint32_t Count;
+};
+
+/// The per-byte map Runs stand for, appended to Out.
+static void expandRuns(llvm::ArrayRef<MapRun> Runs, llvm::SmallVectorImpl<MapEntry> &Out) {
+  for (const MapRun &R : Runs)
+    for (uint32_t K = 0; K < R.Count; ++K)
+      Out.push_back({R.First + K, R.Last + K});
+}
+
 /// Where the parser is: copied into each command and construct it starts.
 struct Context {
   int Parent = -1;
@@ -157,14 +174,14 @@ struct Context {
   bool InFunction = false;
 };
 
-/// Collects the cooked text of one word and the source offset of each cooked byte.
+/// Collects the cooked text of one word and the source offset of each cooked byte, as runs.
 ///
 /// Most words are copied byte for byte from the source (cooked byte I came from Start + I). For
-/// those the map is not built (it would be Start, Start + 1, ...); it is materialised the moment
+/// those the map is not built (it would be one run from Start); it is materialised the moment
 /// a byte comes from elsewhere, and by finish() when the text ends up differing from the source.
 struct WordBuilder {
   llvm::SmallString<64> Buf;
-  llvm::SmallVectorImpl<MapEntry> &Map;
+  llvm::SmallVectorImpl<MapRun> &Map;
   /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
   llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
   /// Where the word starts in the parsed text.
@@ -188,7 +205,10 @@ struct WordBuilder {
       materialize();
     }
     Buf.push_back(C);
-    Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last)});
+    if (First == Last)
+      addRun(First, 1);
+    else
+      Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last), 1});
   }
   /// The source bytes [From, To) of T, each cooked as itself.
   void putRun(llvm::StringRef T, size_t From, size_t To) {
@@ -202,17 +222,27 @@ struct WordBuilder {
       materialize();
     }
     Buf.append(T.begin() + From, T.begin() + To);
-    size_t N = Map.size();
-    Map.resize(N + (To - From));
-    for (size_t I = From; I < To; ++I)
-      Map[N + (I - From)] = {static_cast<uint32_t>(I), static_cast<uint32_t>(I)};
+    addRun(From, To - From);
+  }
+  /// Maps the next N cooked bytes to the source bytes from From on, extending the last run when
+  /// it ends right before From.
+  void addRun(size_t From, size_t N) {
+    if (!Map.empty()) {
+      MapRun &Back = Map.back();
+      if (Back.First == Back.Last && Back.First + Back.Count == From) {
+        Back.Count += static_cast<uint32_t>(N);
+        return;
+      }
+    }
+    Map.push_back(
+        {static_cast<uint32_t>(From), static_cast<uint32_t>(From), static_cast<uint32_t>(N)});
   }
   /// Builds the map for the bytes collected while they were a plain copy of the source.
   void materialize() {
     Identity = false;
-    Map.resize(Buf.size());
-    for (size_t I = 0; I < Buf.size(); ++I)
-      Map[I] = {static_cast<uint32_t>(Start + I), static_cast<uint32_t>(Start + I)};
+    Map.clear();
+    if (!Buf.empty())
+      addRun(Start, Buf.size());
   }
   /// Completes the map when the cooked text differs from the word's source T[Start, End) (a
   /// dropped line continuation, say), so the map is there whenever text and source differ.
@@ -315,7 +345,7 @@ private:
   bool parseRedirect(llvm::SmallVectorImpl<Redirect> &Out);
 
   // Words.
-  bool readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
+  bool readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
                 llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions = nullptr);
   void readSingleQuoted(WordBuilder &B);
   void readDoubleQuoted(WordBuilder &B);
@@ -844,7 +874,7 @@ void Parser::parseFor(size_t Begin) {
   Ctx.Construct = static_cast<int>(I);
   Pos += peekReserved().size(); // for / select
   skipBlanks();
-  llvm::SmallVector<MapEntry, 64> WordMap;
+  llvm::SmallVector<MapRun, 8> WordMap;
   if (peek() == '(' && peek(1) == '(') {
     size_t End = arithmeticEnd(Pos);
     if (End == llvm::StringRef::npos) {
@@ -911,7 +941,7 @@ void Parser::parseCase(size_t Begin) {
   Ctx.Construct = static_cast<int>(I);
   Pos += 4; // case
   skipBlanks();
-  llvm::SmallVector<MapEntry, 64> WordMap;
+  llvm::SmallVector<MapRun, 8> WordMap;
   Word Subject;
   if (!readWord(Subject, WordMap))
     problem(Begin, Pos, "case needs a word to match; add one");
@@ -987,7 +1017,7 @@ void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
 void Parser::parseFunctionKeyword(size_t Begin) {
   Pos += 8; // function
   skipBlanks();
-  llvm::SmallVector<MapEntry, 16> WordMap;
+  llvm::SmallVector<MapRun, 8> WordMap;
   Word Name;
   if (!readWord(Name, WordMap)) {
     problem(Begin, Pos, "function needs a name; add one");
@@ -1058,7 +1088,7 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
     return false;
   }
   skipBlanks();
-  llvm::SmallVector<MapEntry, 32> WordMap;
+  llvm::SmallVector<MapRun, 8> WordMap;
   char N = peek();
   bool HasTarget = !eof() && (!isMeta(N) || ((N == '<' || N == '>') && peek(1) == '('));
   if (!HasTarget || !readWord(R.Target, WordMap)) {
@@ -1100,7 +1130,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   size_t End = Pos;
   ShellScriptFinder Finder;
   bool DoubleBracket = false;
-  llvm::SmallVector<MapEntry, 64> WordMap;
+  llvm::SmallVector<MapRun, 8> WordMap;
   llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
   bool FunctionDef = false;
 
@@ -1234,10 +1264,11 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size()) {
         parseNestedScript(W.Text, static_cast<uint32_t>(WordBegin), {}, Expansions, Sub);
       } else {
-        uint32_t After =
-            WordMap.empty() ? static_cast<uint32_t>(WordBegin) : WordMap.back().Last + 1;
-        WordMap.push_back({After, After});
-        parseNestedScript(W.Text, 0, WordMap, Expansions, Sub);
+        llvm::SmallVector<MapEntry, 64> Full;
+        expandRuns(WordMap, Full);
+        uint32_t After = Full.empty() ? static_cast<uint32_t>(WordBegin) : Full.back().Last + 1;
+        Full.push_back({After, After});
+        parseNestedScript(W.Text, 0, Full, Expansions, Sub);
       }
     }
   }
@@ -1297,7 +1328,7 @@ bool Parser::copyOpaque(WordBuilder &B) {
   return false;
 }
 
-bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapEntry> &WordMap,
+bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
                       llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions) {
   size_t Start = Pos;
   WordMap.clear();

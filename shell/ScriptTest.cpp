@@ -444,6 +444,20 @@ TEST(ScriptTest, ShellDashCBodyIsParsed) {
   EXPECT_EQ(T.commands()[2].Range, SourceRange(26, 28));
 }
 
+TEST(ScriptTest, ShellDashCBodyFromSeveralQuotedPiecesMapsEachByte) {
+  // The body `echo a; ls x` is cooked from three quoted pieces; its map back to the input is
+  // kept as runs, one per piece, and every range lands on the bytes as written.
+  //                        0         1         2
+  //                        012345678901234567890123
+  Script S = Script::parse("sh -c 'echo a'\"; ls \"'x'");
+  ASSERT_THAT(argvs(S), ElementsAre("sh -c echo a; ls x", "echo a", "ls x"));
+  auto C = S.commands();
+  EXPECT_EQ(C[1].Range, SourceRange(7, 13));
+  EXPECT_EQ(C[2].Args[0].Range, SourceRange(17, 19));
+  EXPECT_EQ(C[2].Args[1].Range, SourceRange(22, 23));
+  EXPECT_EQ(slice(S, C[2].Args[1].Range), "x");
+}
+
 TEST(ScriptTest, ShellDashCOptionsAndSubstitutions) {
   // The outer shell runs "$(date)" before bash starts: it is parsed once, in the outer script.
   Script S = Script::parse("bash -eo pipefail -c \"echo $(date) | tee log\" && su -c 'id' app");

@@ -35,6 +35,10 @@ bool isGemCachePath(llvm::StringRef P) {
 class GemCacheKept : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"gem", "bundle", "bundler"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

@@ -10,6 +10,11 @@ using namespace dockerfile;
 class PointlessCommand : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"ssh",  "vim", "shutdown", "service", "ps",
+                                            "free", "top", "kill",     "mount",   "ifconfig"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -48,6 +48,10 @@ bool isScratchDir(const Instruction &I, llvm::StringRef Dir) {
 class CdInsteadOfWorkdir : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"cd"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

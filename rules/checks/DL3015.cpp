@@ -23,6 +23,10 @@ bool disablesRecommends(llvm::StringRef Text) {
 class AptRecommends : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"apt-get", "apt"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))

@@ -12,6 +12,10 @@ constexpr llvm::StringRef ApkCaches[] = {"/var/cache/apk", "/etc/apk/cache"};
 class ApkCacheKept : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"apk"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C) || hasCacheMount(I, ApkCaches))

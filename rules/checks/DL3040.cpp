@@ -34,6 +34,10 @@ bool dnfCleans(const shell::Command &Cmd) {
 class DnfCacheKept : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"dnf", "microdnf"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C) || hasCacheMount(I, DnfCaches))

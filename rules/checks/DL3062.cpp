@@ -17,6 +17,10 @@ bool isLocalPattern(llvm::StringRef P) {
 class GoInstallUnpinned : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"go"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
