@@ -351,7 +351,7 @@ private:
   llvm::Error buildStage(const BuildPlan &P, unsigned Idx);
   llvm::Expected<std::vector<std::string>> inputs(const BuildPlan &P, const Step &St);
   llvm::Error execute(const BuildPlan &P, unsigned Idx, const Step &St, StageResult &R,
-                      const std::string &Key, const std::string &Prefix);
+                      const std::string &Key, const std::string &Prefix, const std::string &Title);
   llvm::Expected<BuildResult> commit(const BuildPlan &P);
 };
 
@@ -418,7 +418,8 @@ llvm::Expected<std::vector<std::string>> Build::inputs(const BuildPlan &P, const
 }
 
 llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, StageResult &R,
-                           const std::string &Key, const std::string &Prefix) {
+                           const std::string &Key, const std::string &Prefix,
+                           const std::string &Title) {
   bool Link = St.Copy && St.Copy->Link && St.Copy->Chmod.empty();
   auto M = mount(R.Layers);
   if (!M)
@@ -674,6 +675,18 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
       return interruptedError(Out->Interrupted);
     }
     if (Out->ExitCode != 0) {
+      // BuildKit's summary of a failed step: its title and the last lines of its output in one
+      // block, readable even when parallel stages interleaved their lines.
+      {
+        std::lock_guard<std::mutex> G(LogMu);
+        if (Opts.Log) {
+          Opts.Log("------");
+          Opts.Log(" > " + Title + ":");
+          for (const std::string &L : Out->Tail)
+            Opts.Log(L);
+          Opts.Log("------");
+        }
+      }
       std::vector<std::string> Quoted;
       for (const std::string &A : St.Run->Args)
         Quoted.push_back(A);
@@ -731,10 +744,12 @@ llvm::Error Build::buildStage(const BuildPlan &P, unsigned Idx) {
   for (const Step &St : SP.Steps)
     Total += St.ChangesFiles ? 1 : 0;
   unsigned N = 0;
+  std::string Title; ///< the last step's `[stage N/T] INSTRUCTION`
   auto Prefix = [&](const llvm::Twine &Text) {
     ++N;
     std::string Id = "#" + std::to_string(nextId());
-    log(Id + " [" + Name + std::to_string(N) + "/" + std::to_string(Total) + "] " + Text);
+    Title = "[" + Name + std::to_string(N) + "/" + std::to_string(Total) + "] " + Text.str();
+    log(Id + " " + Title);
     return Id;
   };
   // FROM.
@@ -791,7 +806,7 @@ llvm::Error Build::buildStage(const BuildPlan &P, unsigned Idx) {
       R.Hist.push_back(H);
       log(StepId + " CACHED");
     } else {
-      if (auto E = execute(P, Idx, St, R, Key, StepId)) {
+      if (auto E = execute(P, Idx, St, R, Key, StepId, Title)) {
         if (int Sig = BuildSignal.load()) {
           llvm::consumeError(std::move(E));
           return interruptedError(Sig);

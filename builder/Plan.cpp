@@ -1229,9 +1229,14 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
          R.Network + "\nsecurity " + R.Security + "\n";
   for (const InlineSource &Sc : R.Scripts)
     Key += "script " + Sc.Name + " " + std::to_string(Sc.Data.size()) + "\n" + Sc.Data + "\n";
+  // Every option of a mount, like BuildKit's key (never a secret's content): the owner, mode,
+  // target and `required` of a secret change what the command sees, so they rerun the step.
+  auto Num = [](const std::optional<uint32_t> &N) { return N ? std::to_string(*N) : "-"; };
   for (const RunMount &M : R.Mounts)
     Key += "mount " + M.Type + " " + M.Target + " " + M.Source + " " + M.From + " " + M.Id + " " +
-           M.Sharing + " " + M.Mode + " " + M.Env + " " + (M.ReadOnly ? "ro" : "rw") + "\n";
+           M.Sharing + " " + M.Mode + " " + M.Env + " " + (M.ReadOnly ? "ro" : "rw") +
+           " uid=" + Num(M.Uid) + " gid=" + Num(M.Gid) + " size=" + std::to_string(M.Size) +
+           (M.Required ? " required" : "") + "\n";
   Out.CacheText = Key;
   Out.Run = std::move(R);
   return llvm::Error::success();

@@ -351,6 +351,26 @@ TEST(Plan, RunMountsAndHeredocs) {
             "Dockerfile:2:1: unknown flag: mounts");
 }
 
+TEST(Plan, EveryMountOptionIsInTheCacheKey) {
+  auto Key = [](const std::string &Mount) {
+    auto P = plan("FROM scratch\nRUN " + Mount + " true\n");
+    return P ? P->Plan.Stages[0].Steps[0].CacheText : std::string("<no plan>");
+  };
+  const std::string Base = "--mount=type=secret,id=tok";
+  std::string K = Key(Base);
+  EXPECT_EQ(K, "RUN\narg /bin/sh\narg -c\narg true\nenv PATH=" + std::string(DefaultPathEnv) +
+                   "\nuser \nworkdir /\nnetwork \nsecurity \nmount secret /run/secrets/tok   tok "
+                   "shared   ro uid=- gid=- size=0\n");
+  // Each option the command can observe changes the key.
+  for (const char *Opt :
+       {",uid=1000", ",gid=10", ",mode=0440", ",required", ",target=/etc/tok", ",env=TOK", ",rw"})
+    EXPECT_NE(Key(Base + Opt), K) << Opt;
+  EXPECT_NE(Key("--mount=type=secret,id=tok,uid=0"), K);
+  EXPECT_NE(Key("--mount=type=tmpfs,target=/t,size=1024"), Key("--mount=type=tmpfs,target=/t"));
+  // The same options in another order are the same mount.
+  EXPECT_EQ(Key(Base + ",uid=1,gid=2"), Key("--mount=gid=2,type=secret,uid=1,id=tok"));
+}
+
 TEST(Plan, RunHeredocWithAShebangRunsAsAScriptFile) {
   // BuildKit: the body goes to /dev/pipes/NAME (mode 0755, read-only) and the shell runs that
   // file, so its `#!` interpreter is used; the body is part of the cache key, not of the args.

@@ -182,6 +182,10 @@ int runBuild(const std::vector<std::string> &Argv) {
       continue; // Docker drops `--build-arg K` when K is not set in the environment
     O.Plan.BuildArgs[P->first] = P->second;
   }
+  // Like buildx: SOURCE_DATE_EPOCH in the environment is the build arg unless one is given.
+  if (const char *E = ::getenv("SOURCE_DATE_EPOCH"))
+    if (*E && !O.Plan.BuildArgs.count("SOURCE_DATE_EPOCH"))
+      O.Plan.BuildArgs["SOURCE_DATE_EPOCH"] = E;
   for (const std::string &KV : A->getAll("label")) {
     auto P = keyValue(KV, false);
     if (!P)

@@ -227,6 +227,31 @@ TEST_F(BuildExecTest, SecretsReachOnlyTheirRun) {
                                "FROM busybox:exec\nRUN --mount=type=secret,id=tok true\n");
   ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;
   EXPECT_THAT(Out, HasSubstr("#2 CACHED\n"));
+
+  // The mount's options are in the key, like BuildKit's: another uid, gid, mode or `required`
+  // reruns the step (the command sees a different file); another content still does not.
+  auto WithOptions = [&](const std::string &Opts) {
+    builder::testutil::writeFile(Ctx / "Dockerfile",
+                                 "FROM busybox:exec\nRUN --mount=type=secret,id=tok" + Opts +
+                                     " stat -c '%u %g %a' /run/secrets/tok > /owner\n");
+  };
+  WithOptions(",uid=1000");
+  ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;
+  EXPECT_THAT(Out, ::testing::ContainsRegex("\n#2 DONE"));
+  EXPECT_EQ(runIn("sec:1", "cat /owner"), "1000 0 400\n");
+  builder::testutil::writeFile(Dir / "token", "a third value\n");
+  ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("\n#2 CACHED\n"));
+  for (const std::string &Opts : {",uid=1001", ",uid=1001,gid=10", ",uid=1001,gid=10,mode=0444",
+                                  ",uid=1001,gid=10,mode=0444,required=true"}) {
+    SCOPED_TRACE(Opts);
+    WithOptions(Opts);
+    ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;
+    EXPECT_THAT(Out, ::testing::ContainsRegex("\n#2 DONE"));
+    EXPECT_THAT(Out, Not(HasSubstr("CACHED")));
+  }
+  EXPECT_EQ(runIn("sec:1", "cat /owner"), "1001 10 444\n");
+  EXPECT_EQ(storeBytes(Root).find("a third value"), std::string::npos);
 }
 
 TEST_F(BuildExecTest, MissingSecrets) {

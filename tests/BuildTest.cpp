@@ -27,6 +27,7 @@ using namespace ballast;
 using namespace ballast::test;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -290,27 +291,37 @@ TEST_F(BuildTest, SourceDateEpochGivesTheSameDigest) {
 
 TEST_F(BuildTest, FailingRunCommitsNothing) {
   fs::path Ctx = Dir / "ctx";
-  builder::testutil::writeFile(
-      Ctx / "Dockerfile", "FROM busybox:corpus\nRUN echo partial > /p\nRUN echo oops; exit 3\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\nRUN echo partial > /p\n"
+                                                   "RUN echo oops; seq 1 25; exit 3\n");
   std::string Before, Out, After;
   ASSERT_EQ(run(exe() + " images --root " + Root.string() + " -q", Before, true), 0);
   EXPECT_EQ(build("-t bad:1 " + Ctx.string(), Out), 1);
-  EXPECT_THAT(Out, HasSubstr("#3 oops\n"));
-  EXPECT_THAT(Out, HasSubstr("Dockerfile:3: RUN echo oops; exit 3: process \"/bin/sh -c echo "
-                             "oops; exit 3\" did not complete successfully: exit code: 3"));
+  EXPECT_THAT(Out, HasSubstr("#3 oops\n#3 1\n"));
+  // The summary: the step and its last 20 lines of output, then the exit code.
+  std::string Tail;
+  for (int I = 6; I <= 25; ++I)
+    Tail += std::to_string(I) + "\n";
+  EXPECT_THAT(Out, HasSubstr("#3 25\n------\n > [3/3] RUN echo oops; seq 1 25; exit 3:\n" + Tail +
+                             "------\nError: " + (Ctx / "Dockerfile").string() +
+                             ":3: RUN echo oops; seq 1 25; exit 3: process \"/bin/sh -c echo oops; "
+                             "seq 1 25; exit 3\" did not "
+                             "complete successfully: exit code: 3\n"));
   ASSERT_EQ(run(exe() + " images --root " + Root.string() + " -q", After, true), 0);
   EXPECT_EQ(Before, After);
 }
 
 TEST_F(BuildTest, StdinTargetLabelsAndIidfile) {
   std::string Out;
-  std::string Df = "FROM scratch AS a\nLABEL stage=a\nFROM busybox:corpus AS b\nLABEL stage=b\n";
+  // Only what the target needs is built: stage b would fail.
+  std::string Df =
+      "FROM scratch AS a\nLABEL stage=a\nFROM busybox:corpus AS b\nLABEL stage=b\nRUN exit 1\n";
   builder::testutil::writeFile(Dir / "Dockerfile", Df);
   ASSERT_EQ(build("--target a --label team=core --iidfile " + (Dir / "iid").string() +
                       " -t t:a - < " + (Dir / "Dockerfile").string(),
                   Out),
             0)
       << Out;
+  EXPECT_THAT(Out, Not(HasSubstr("[b ")));
   std::string Id = builder::testutil::readFile(Dir / "iid");
   EXPECT_EQ(Id, imageId(Out));
   std::string Labels;
@@ -357,6 +368,159 @@ TEST_F(BuildTest, MissingBaseImagesArePulledFromTheRegistry) {
                 Images, true),
             0);
   EXPECT_THAT(Images, HasSubstr((*Reg)->host() + "/lib/busybox:1\n"));
+
+  // The registry's tag moves to another image (pulled:1, which has /f). A build uses the
+  // stored base; with --pull it takes the registry's.
+  ASSERT_EQ(run(Env + exe() + " tag --root " + Root.string() + " pulled:1 " + Remote + " && " +
+                    Env + exe() + " push --root " + Root.string() + " " + Remote + " && " + Env +
+                    exe() + " tag --root " + Root.string() + " busybox:corpus " + Remote,
+                Out, true),
+            0)
+      << Out;
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM " + Remote +
+                                                       "\nRUN (test -e /f && echo registry || echo "
+                                                       "stored) > /which\n");
+  for (const char *Flags : {"", "--pull "}) {
+    ASSERT_EQ(run(Env + exe() + " build --root " + Root.string() + " " + Flags + "-t which:1 " +
+                      Ctx.string(),
+                  Out, true),
+              0)
+        << Out;
+    std::string Which;
+    ASSERT_EQ(run(exe() + " run --root " + Root.string() + " which:1 cat /which", Which, true), 0);
+    EXPECT_EQ(Which, *Flags ? "registry\n" : "stored\n") << Flags;
+  }
+}
+
+TEST_F(BuildTest, SameSourceDateEpochGivesTheSameImageDigest) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "app/main.sh", "echo main\n");
+  builder::testutil::writeFile(Ctx / "conf", "k=v\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM busybox:corpus\n"
+                               "WORKDIR /srv/app\n"
+                               "COPY app ./\n"
+                               "COPY --chmod=0600 conf /etc/app.conf\n"
+                               "RUN mkdir -p /var/lib/app && echo state > /var/lib/app/s && "
+                               "ln -s /srv/app/main.sh /bin/app && rm /etc/group\n"
+                               "ENV MODE=prod\n"
+                               "CMD [\"app\"]\n");
+  std::string Out1, Out2, Out3, Ignored;
+  ASSERT_EQ(build("--build-arg SOURCE_DATE_EPOCH=1700000000 -t repro:1 " + Ctx.string(), Out1), 0)
+      << Out1;
+  // Another store (the same base, byte for byte, loaded into it; nothing cached), the context's
+  // times changed, the epoch from the environment as buildx takes it: the same bytes.
+  fs::path Root2 = Dir / "root2";
+  std::string Archive = (Dir / "base.tar").string();
+  ASSERT_EQ(run("touch " + (Ctx / "conf").string() + " " + (Ctx / "app/main.sh").string() + " && " +
+                    exe() + " save --format oci --root " + Root.string() + " -o " + Archive +
+                    " busybox:corpus && " + exe() + " load -q --root " + Root2.string() + " -i " +
+                    Archive,
+                Ignored, true),
+            0)
+      << Ignored;
+  ASSERT_EQ(run("SOURCE_DATE_EPOCH=1700000000 " + exe() + " build --root " + Root2.string() +
+                    " -t repro:1 " + Ctx.string(),
+                Out2, true),
+            0)
+      << Out2;
+  EXPECT_THAT(Out2, Not(HasSubstr("CACHED")));
+  EXPECT_EQ(imageId(Out1), imageId(Out2));
+  auto S1 = store::Store::open(Root.string());
+  auto S2 = store::Store::open(Root2.string());
+  ASSERT_TRUE(S1 && S2);
+  auto A = (*S1)->image("repro:1");
+  auto B = (*S2)->image("repro:1");
+  ASSERT_TRUE(A && B);
+  EXPECT_EQ((*A)->digest().str(), (*B)->digest().str());
+  EXPECT_EQ((*A)->config().Created, "2023-11-14T22:13:20Z");
+  // Another epoch is another image.
+  ASSERT_EQ(build("--build-arg SOURCE_DATE_EPOCH=1700000001 " + Ctx.string(), Out3), 0) << Out3;
+  EXPECT_NE(imageId(Out3), imageId(Out1));
+  fs::remove_all(Root2);
+}
+
+TEST_F(BuildTest, ZstdLayersTargetPlatformNetworkAndProgress) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "f", "data\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM scratch\nARG TARGETPLATFORM\nCOPY f /f\n"
+                                                   "LABEL built-for=$TARGETPLATFORM\n");
+  std::string Out;
+  // Like BuildKit (containerd's platform normalisation), arm64/v8 is arm64.
+  ASSERT_EQ(build("--platform linux/arm64/v8 --compression zstd -t arm:1 " + Ctx.string(), Out), 0)
+      << Out;
+  auto S = store::Store::open(Root.string());
+  ASSERT_TRUE(!!S);
+  auto Arm = (*S)->image("arm:1");
+  ASSERT_TRUE(!!Arm);
+  EXPECT_EQ((*Arm)->config().OS + "/" + (*Arm)->config().Architecture + "/" +
+                (*Arm)->config().Variant,
+            "linux/arm64/");
+  EXPECT_EQ((*Arm)->config().Config.Labels.at("built-for"), "linux/arm64");
+  ASSERT_EQ((*Arm)->layers().size(), 1u);
+  EXPECT_EQ((*Arm)->layers()[0].MediaType, "application/vnd.oci.image.layer.v1.tar+zstd");
+  ASSERT_EQ(build("--platform linux/arm/v7 -t arm:7 " + Ctx.string(), Out), 0) << Out;
+  auto Arm7 = (*S)->image("arm:7");
+  ASSERT_TRUE(!!Arm7);
+  EXPECT_EQ((*Arm7)->config().Architecture + "/" + (*Arm7)->config().Variant, "arm/v7");
+  EXPECT_EQ((*Arm7)->config().Config.Labels.at("built-for"), "linux/arm/v7");
+  EXPECT_EQ((*Arm7)->layers()[0].MediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
+
+  // zstd layers on a gzip base run; --network none leaves RUN only the loopback; every
+  // --progress prints BuildKit's plain lines when stderr is not a terminal.
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM busybox:corpus\nRUN ls /sys/class/net > /nets\n");
+  for (const char *Progress : {"auto", "plain", "tty"}) {
+    SCOPED_TRACE(Progress);
+    ASSERT_EQ(build(std::string("--no-cache --progress ") + Progress +
+                        " --compression zstd --network none -t z:1 " + Ctx.string(),
+                    Out),
+              0)
+        << Out;
+    EXPECT_THAT(Out, ::testing::ContainsRegex("^#1 \\[1/2\\] FROM busybox:corpus\n#1 DONE\n"
+                                              "#2 \\[2/2\\] RUN ls /sys/class/net > /nets\n"
+                                              "#2 DONE [0-9.]+s\n#3 exporting to image\n"));
+  }
+  auto Z = (*S)->image("z:1");
+  ASSERT_TRUE(!!Z);
+  EXPECT_EQ((*Z)->layers().back().MediaType, "application/vnd.oci.image.layer.v1.tar+zstd");
+  std::string Nets;
+  ASSERT_EQ(run(exe() + " run --root " + Root.string() + " z:1 cat /nets", Nets, true), 0) << Nets;
+  EXPECT_EQ(Nets, "lo\n");
+  EXPECT_EQ(build("--progress fancy " + Ctx.string(), Out), 2);
+  EXPECT_EQ(Out, "ballast build: unknown progress type fancy; use auto, plain or tty\n");
+}
+
+TEST_F(BuildTest, OnbuildTriggersRunWhenTheImageIsABase) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "trigger.txt", "from the context\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\n"
+                                                   "ONBUILD COPY trigger.txt /from-trigger\n"
+                                                   "ONBUILD RUN echo ran | tee /ran\n");
+  std::string Out;
+  ASSERT_EQ(build("-t onbuild-base:1 " + Ctx.string(), Out), 0) << Out;
+  // The triggers are stored, not run, in the image that declares them.
+  std::string Run;
+  EXPECT_EQ(run(exe() + " run --root " + Root.string() +
+                    " onbuild-base:1 sh -c 'test ! -e /ran && test ! -e /from-trigger && echo no'",
+                Run, true),
+            0);
+  EXPECT_EQ(Run, "no\n");
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM onbuild-base:1\nRUN cat /from-trigger /ran > /both\n");
+  ASSERT_EQ(build("-t onbuild-child:1 " + Ctx.string(), Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("#2 [2/4] ONBUILD COPY trigger.txt /from-trigger\n"));
+  EXPECT_THAT(Out, HasSubstr("#3 [3/4] ONBUILD RUN echo ran | tee /ran\n"));
+  ASSERT_EQ(run(exe() + " run --root " + Root.string() + " onbuild-child:1 cat /both", Run, true),
+            0);
+  EXPECT_EQ(Run, "from the context\nran\n");
+  // Triggers do not carry over to the child.
+  std::string OnBuild;
+  ASSERT_EQ(run(exe() + " inspect --root " + Root.string() +
+                    " --format '{{json .Config.OnBuild}}' onbuild-base:1 onbuild-child:1",
+                OnBuild, true),
+            0);
+  EXPECT_EQ(OnBuild, "[\"COPY trigger.txt /from-trigger\",\"RUN echo ran | tee /ran\"]\nnull\n");
 }
 
 } // namespace

@@ -117,6 +117,24 @@ TEST_F(RunCommandTest, VolumesAndNetwork) {
   EXPECT_EQ(Out, "lo\n");
 }
 
+TEST_F(RunCommandTest, StdinOnlyWithInteractiveAndATerminalWithTty) {
+  import("", "bb:1");
+  std::string Base = exe() + " run --root " + Root.string();
+  std::string Out;
+  // -i hands the caller's stdin to the command; without it the command reads /dev/null.
+  EXPECT_EQ(run("printf 'in put\\n' | " + Base + " -i bb:1 sh -c 'read L; echo \"got $L\"'", Out),
+            0);
+  EXPECT_EQ(Out, "got in put\n");
+  EXPECT_EQ(run("printf 'in put\\n' | " + Base + " bb:1 sh -c 'cat; echo end'", Out), 0);
+  EXPECT_EQ(Out, "end\n");
+  // -t: stdin and stdout are a terminal (the line ends as a terminal writes it).
+  EXPECT_EQ(run(Base + " -t bb:1 sh -c 'test -t 0 && test -t 1 && echo terminal' </dev/null", Out),
+            0);
+  EXPECT_EQ(Out, "terminal\r\n");
+  EXPECT_EQ(run(Base + " bb:1 sh -c 'test -t 1 || echo pipe' </dev/null", Out), 0);
+  EXPECT_EQ(Out, "pipe\n");
+}
+
 TEST_F(RunCommandTest, EveryRunStartsFromTheImage) {
   import("", "bb:1");
   std::string Out;
