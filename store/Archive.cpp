@@ -24,6 +24,7 @@
 #include "oci/MediaTypes.h"
 #include "support/Errors.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 namespace ballast::store {
@@ -429,7 +430,7 @@ FileOpener dirOpener(const std::string &Dir) {
   return [Dir](const std::string &Rel) { return openFileReader(Dir + "/" + Rel); };
 }
 
-FileOpener tarOpener(std::shared_ptr<TarArchive> T) {
+FileOpener tarOpener(const std::shared_ptr<TarArchive> &T) {
   return [T](const std::string &Rel) { return T->open(Rel); };
 }
 
@@ -448,7 +449,7 @@ struct DockerImage {
   std::vector<std::string> RepoTags; ///< as written
 };
 
-llvm::Expected<std::vector<DockerImage>> loadDockerArchive(std::shared_ptr<TarArchive> T) {
+llvm::Expected<std::vector<DockerImage>> loadDockerArchive(const std::shared_ptr<TarArchive> &T) {
   auto Text = T->readText("manifest.json");
   if (!Text)
     return Text.takeError();
@@ -592,20 +593,20 @@ llvm::Expected<std::vector<SourceImage>> openArchive(llvm::StringRef Path) {
 llvm::Expected<std::unique_ptr<oci::Image>> openImageSpec(llvm::StringRef Spec, Store *S,
                                                           const RemoteOpener &Remote) {
   llvm::StringRef Rest = Spec;
-  auto splitRef = [](llvm::StringRef R) {
+  auto SplitRef = [](llvm::StringRef R) {
     // skopeo's rule: the path ends at the first ':'.
     auto [Path, Ref] = R.split(':');
     return std::make_pair(Path.str(), Ref.str());
   };
   if (Rest.consume_front("oci:")) {
-    auto [Dir, Ref] = splitRef(Rest);
+    auto [Dir, Ref] = SplitRef(Rest);
     auto L = loadLayout(dirOpener(Dir), Dir);
     if (!L)
       return L.takeError();
     return pickByRef(std::move(*L), Ref, "oci:" + Dir);
   }
   if (Rest.consume_front("oci-archive:")) {
-    auto [File, Ref] = splitRef(Rest);
+    auto [File, Ref] = SplitRef(Rest);
     auto T = TarArchive::scan(File);
     if (!T)
       return T.takeError();
@@ -615,7 +616,7 @@ llvm::Expected<std::unique_ptr<oci::Image>> openImageSpec(llvm::StringRef Spec, 
     return pickByRef(std::move(*L), Ref, "oci-archive:" + File);
   }
   if (Rest.consume_front("docker-archive:")) {
-    auto [File, Name] = splitRef(Rest);
+    auto [File, Name] = SplitRef(Rest);
     auto T = TarArchive::scan(File);
     if (!T)
       return T.takeError();
@@ -736,11 +737,12 @@ struct ArchiveWriter::Impl {
 ArchiveWriter::ArchiveWriter() : P(std::make_unique<Impl>()) {}
 
 ArchiveWriter::~ArchiveWriter() {
-  if (!P->Committed && !P->TmpPath.empty()) {
+  if (!P->Committed) {
     P->A.reset();
     if (P->Fd >= 0)
       ::close(P->Fd);
-    ::unlink(P->TmpPath.c_str());
+    if (!P->TmpPath.empty())
+      ::unlink(P->TmpPath.c_str());
   }
 }
 
@@ -750,8 +752,21 @@ llvm::Expected<std::unique_ptr<ArchiveWriter>> ArchiveWriter::create(llvm::Strin
   Impl &I = *W->P;
   I.F = F;
   I.Path = Path.str();
-  I.TmpPath = I.Path + ".ballast-XXXXXX";
-  I.Fd = ::mkstemp(I.TmpPath.data());
+  struct stat St;
+  // A symlink stays a link (`-o /dev/stdout` redirected to a file): its target is replaced.
+  if (::lstat(I.Path.c_str(), &St) == 0 && S_ISLNK(St.st_mode)) {
+    llvm::SmallString<256> Real;
+    if (!llvm::sys::fs::real_path(I.Path, Real))
+      I.Path = Real.str().str();
+  }
+  if (::stat(I.Path.c_str(), &St) == 0 && !S_ISREG(St.st_mode)) {
+    // A device or a FIFO (`save -o /dev/stdout`) is written in place: renaming a temporary
+    // file over it would replace the node itself.
+    I.Fd = ::open(I.Path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  } else {
+    I.TmpPath = I.Path + ".ballast-XXXXXX";
+    I.Fd = ::mkstemp(I.TmpPath.data());
+  }
   if (I.Fd < 0)
     return makeError("cannot create " + Path + ": " + std::strerror(errno));
   I.A.reset(archive_write_new());
@@ -940,6 +955,14 @@ llvm::Error ArchiveWriter::commit() {
   if (archive_write_close(I.A.get()) != ARCHIVE_OK)
     return I.fail("cannot finish");
   I.A.reset();
+  if (I.TmpPath.empty()) { // written in place (a device or a FIFO)
+    int Rc = ::close(I.Fd);
+    I.Fd = -1;
+    if (Rc != 0)
+      return makeError("cannot write " + I.Path + ": " + std::strerror(errno));
+    I.Committed = true;
+    return llvm::Error::success();
+  }
   if (::fchmod(I.Fd, 0644) != 0 || ::fsync(I.Fd) != 0 || ::close(I.Fd) != 0) {
     I.Fd = -1;
     ::unlink(I.TmpPath.c_str());

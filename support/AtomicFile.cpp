@@ -8,16 +8,53 @@
 #include <unistd.h>
 
 #include "support/Errors.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 namespace ballast {
 
+namespace {
+/// Writes Content straight into an existing file that is not a regular file (a device such as
+/// /dev/null or /dev/stdout, a FIFO): renaming over it would replace the device node itself.
+llvm::Error writeInPlace(const std::string &P, llvm::StringRef Content) {
+  int Fd = ::open(P.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (Fd < 0)
+    return makeError("cannot open " + P + ": " + std::strerror(errno));
+  const char *D = Content.data();
+  size_t Left = Content.size();
+  while (Left > 0) {
+    ssize_t N = ::write(Fd, D, Left);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0) {
+      int E = errno;
+      ::close(Fd);
+      return makeError("cannot write " + P + ": " + std::strerror(E));
+    }
+    D += N;
+    Left -= static_cast<size_t>(N);
+  }
+  if (::close(Fd) != 0)
+    return makeError("cannot close " + P + ": " + std::strerror(errno));
+  return llvm::Error::success();
+}
+} // namespace
+
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, unsigned Mode) {
   std::string P = Path.str();
+  // A symlink stays a link: the file it points at is the one replaced.
   struct stat St;
-  if (::stat(P.c_str(), &St) == 0)
+  if (::lstat(P.c_str(), &St) == 0 && S_ISLNK(St.st_mode)) {
+    llvm::SmallString<256> Real;
+    if (!llvm::sys::fs::real_path(P, Real))
+      P = Real.str().str();
+  }
+  if (::stat(P.c_str(), &St) == 0) {
+    if (!S_ISREG(St.st_mode))
+      return writeInPlace(P, Content);
     Mode = St.st_mode & 07777;
+  }
   llvm::SmallString<256> Tmp(llvm::sys::path::parent_path(P));
   if (Tmp.empty())
     Tmp = ".";

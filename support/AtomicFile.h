@@ -7,7 +7,9 @@
 namespace ballast {
 
 /// Writes Content to a temporary file beside Path, fsyncs it, keeps Path's mode when it exists
-/// (else uses Mode), and renames it over Path. On failure Path is untouched.
+/// (else uses Mode), and renames it over Path. On failure Path is untouched. A symlink is
+/// followed (the link stays, its target is replaced); a path that exists and is not a regular
+/// file (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content,
                                 unsigned Mode = 0644);
 

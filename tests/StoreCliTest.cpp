@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include <filesystem>
 #include <regex>
+#include <sys/stat.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -281,6 +282,25 @@ TEST_F(StoreCliTest, SaveAndLoadRoundTrip) {
   ASSERT_EQ(ballast("save busybox", Out), 0); // stdout is a pipe here, so allowed
   ASSERT_EQ(ballast("save -o " + (Dir / "x.tar").string() + " nope", Out), 1);
   EXPECT_EQ(Out, "Error: No such image: nope\n");
+}
+
+TEST_F(StoreCliTest, SaveWritesDevicesInPlaceAndFollowsSymlinks) {
+  importBusybox();
+  std::string Out;
+  // A device is written, never replaced (a rename over /dev/null would break the host).
+  ASSERT_EQ(ballast("save -o /dev/null busybox", Out), 0) << Out;
+  struct stat St;
+  ASSERT_EQ(::lstat("/dev/null", &St), 0);
+  EXPECT_TRUE(S_ISCHR(St.st_mode));
+  // A symlink stays a link; the file it names receives the archive.
+  fs::path Real = Dir / "real.tar", Link = Dir / "link.tar";
+  spit(Real, "old");
+  fs::create_symlink(Real, Link);
+  ASSERT_EQ(ballast("save -o " + Link.string() + " busybox", Out), 0) << Out;
+  EXPECT_TRUE(fs::is_symlink(Link));
+  EXPECT_GT(fs::file_size(Real), 3u);
+  ASSERT_EQ(ballast("load -i " + Real.string(), Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("busybox"));
 }
 
 TEST_F(StoreCliTest, FsckReportsAndRepairsCorruption) {

@@ -1,0 +1,77 @@
+//===- AtomicFileTest.cpp - writeFileAtomically -----------------------------===//
+#include "support/AtomicFile.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace fs = std::filesystem;
+using namespace ballast;
+
+namespace {
+
+class AtomicFileTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string T = (fs::temp_directory_path() / "ballast-atomic-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(T.data()), nullptr);
+    Dir = T;
+  }
+  void TearDown() override { fs::remove_all(Dir); }
+  static std::string slurp(const fs::path &P) {
+    std::ifstream In(P);
+    std::stringstream S;
+    S << In.rdbuf();
+    return S.str();
+  }
+  fs::path Dir;
+};
+
+TEST_F(AtomicFileTest, ReplacesARegularFileKeepingItsMode) {
+  fs::path F = Dir / "out.txt";
+  { std::ofstream(F) << "old"; }
+  ASSERT_EQ(::chmod(F.c_str(), 0640), 0);
+  ASSERT_FALSE(bool(writeFileAtomically(F.string(), "new\n")));
+  EXPECT_EQ(slurp(F), "new\n");
+  EXPECT_EQ(fs::status(F).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  // No temporary file is left beside it.
+  EXPECT_EQ(std::distance(fs::directory_iterator(Dir), fs::directory_iterator()), 1);
+}
+
+TEST_F(AtomicFileTest, ASymlinkStaysALinkAndItsTargetIsReplaced) {
+  fs::path Target = Dir / "real.txt", Link = Dir / "link.txt";
+  { std::ofstream(Target) << "old"; }
+  fs::create_symlink("real.txt", Link);
+  ASSERT_FALSE(bool(writeFileAtomically(Link.string(), "new")));
+  EXPECT_TRUE(fs::is_symlink(Link));
+  EXPECT_EQ(slurp(Target), "new");
+}
+
+TEST_F(AtomicFileTest, AFifoIsWrittenInPlaceNotReplaced) {
+  fs::path Fifo = Dir / "pipe";
+  ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
+  std::string Got;
+  std::thread Reader([&] { Got = slurp(Fifo); });
+  llvm::Error E = writeFileAtomically(Fifo.string(), "through the pipe\n");
+  Reader.join();
+  ASSERT_FALSE(bool(E)) << llvm::toString(std::move(E));
+  EXPECT_EQ(Got, "through the pipe\n");
+  struct stat St;
+  ASSERT_EQ(::lstat(Fifo.c_str(), &St), 0);
+  EXPECT_TRUE(S_ISFIFO(St.st_mode));
+}
+
+TEST_F(AtomicFileTest, DevNullStaysADevice) {
+  // `analyze -o /dev/null` once renamed a temporary file over the host's /dev/null.
+  ASSERT_FALSE(bool(writeFileAtomically("/dev/null", "discarded")));
+  struct stat St;
+  ASSERT_EQ(::lstat("/dev/null", &St), 0);
+  EXPECT_TRUE(S_ISCHR(St.st_mode));
+}
+
+} // namespace
