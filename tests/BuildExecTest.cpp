@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/inotify.h>
+#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -277,6 +278,36 @@ TEST_F(BuildExecTest, MissingSecrets) {
                              "set"));
   EXPECT_EQ(build("--secret id=x,bogus=1 " + Ctx.string(), Out), 2);
   EXPECT_THAT(Out, HasSubstr("unexpected key 'bogus' in 'bogus=1'"));
+}
+
+// Two `ballast build` processes on one store at the same time: their second RUNs wait for each
+// other through a shared cache mount (so the builds provably overlap; one after the other, the
+// first would give up with exit 7), and both share the first step's cache afterwards.
+TEST_F(BuildExecTest, TwoProcessesBuildOnOneStoreAtOnce) {
+  for (const char *Me : {"a", "b"}) {
+    std::string Other = std::string(Me) == "a" ? "b" : "a";
+    builder::testutil::writeFile(Dir / Me / "Dockerfile",
+                                 "FROM busybox:exec\nRUN echo shared > /shared\n"
+                                 "RUN --mount=type=cache,id=meet,target=/meet touch /meet/" +
+                                     std::string(Me) + " && " + waitFor("/meet/" + Other) +
+                                     " && echo " + Me + " > /me\n");
+  }
+  std::string OutA, OutB;
+  std::thread Second(
+      [&] { EXPECT_EQ(build("-t two:b " + (Dir / "b").string(), OutB), 0) << OutB; });
+  EXPECT_EQ(build("-t two:a " + (Dir / "a").string(), OutA), 0) << OutA;
+  Second.join();
+  EXPECT_EQ(runIn("two:a", "cat /shared /me"), "shared\na\n");
+  EXPECT_EQ(runIn("two:b", "cat /shared /me"), "shared\nb\n");
+  // Both records landed in the one store: rebuilding either runs nothing.
+  for (const char *Me : {"a", "b"}) {
+    std::string Out;
+    ASSERT_EQ(build("-t two:" + std::string(Me) + " " + (Dir / Me).string(), Out), 0) << Out;
+    EXPECT_EQ(llvm::StringRef(Out).count("CACHED"), 2u) << Out;
+  }
+  std::string Fsck;
+  EXPECT_EQ(run(exe() + " fsck --root " + Root.string(), Fsck, true), 0) << Fsck;
+  EXPECT_THAT(Fsck, HasSubstr(" 0 corrupt, 0 missing")) << Fsck;
 }
 
 TEST_F(BuildExecTest, SeveralTagsAreOneIndexUpdate) {
