@@ -706,6 +706,7 @@ Analysis analyzeLayers(const oci::Image &Img, std::vector<LayerScan> Layers,
     if (H < Hist.size()) {
       R.HistoryIndex = static_cast<int>(H);
       R.CreatedBy = Hist[H].CreatedBy;
+      R.Comment = Hist[H].Comment;
       ++H;
     }
     A.Layers.push_back(std::move(R));

@@ -35,6 +35,7 @@ struct LayerReport {
   int64_t RemovedBytes = 0; ///< bytes of lower layers this layer hides
   int HistoryIndex = -1;    ///< the config history entry that made it
   std::string CreatedBy;    ///< that entry's created_by ("" when the history is missing)
+  std::string Comment;      ///< that entry's comment (`docker import` writes "Imported from -")
   int DockerfileLine = 0;   ///< 1-based line of the instruction, 0 when unknown
   SourceRange DockerfileRange;
 };

@@ -47,7 +47,8 @@ std::string pad(std::string S, size_t N, bool Right = false) {
 }
 
 std::string instruction(const LayerReport &L) {
-  std::string S = L.CreatedBy;
+  // An imported layer has no created_by, only docker import's comment: show that.
+  std::string S = L.CreatedBy.empty() && !L.Comment.empty() ? "(" + L.Comment + ")" : L.CreatedBy;
   llvm::StringRef R(S);
   if (R.endswith(" # buildkit"))
     S = R.drop_back(11).str();

@@ -539,6 +539,10 @@ TEST_F(BuildTest, AnalyzeMapsABallastBuiltImageToItsDockerfileLines) {
   EXPECT_THAT(An,
               HasSubstr((Ctx / "Dockerfile").string() + ":2:1: BL3001 warning: 66 kB in 1 file"))
       << An;
+  // The imported base layer has no created_by, only docker import's comment: shown as such.
+  EXPECT_THAT(
+      An, ::testing::ContainsRegex("\n  0 +[0-9.]+ [kM]B +[0-9.]+ k?B  \\(Imported from -\\)\n"))
+      << An;
   // Once the Dockerfile changes, its lines no longer describe the image: say so, map nothing.
   builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\n");
   EXPECT_EQ(run(exe() + " analyze --root " + Root.string() + " waste:1", An, true), 0) << An;
