@@ -1,13 +1,18 @@
 //===- BuildCommand.cpp - `ballast build`: a Dockerfile to an image -------===//
 //
 // Docker's `build` flags over builder::build. Progress goes to stderr like BuildKit's plain
-// output (`#N [stage i/n] INSTRUCTION`, `#N CACHED`); the image ID is printed on stdout at the
-// end (and written to --iidfile).
+// output (`#N [stage i/n] INSTRUCTION`, `#N CACHED`), or as BuildKit's live display
+// (BuildProgress.h) with --progress tty, or auto when stderr is a terminal; like buildx (since
+// v0.10), --progress tty without a terminal is an error. The image ID is printed on stdout at
+// the end (and written to --iidfile).
 //
 //===----------------------------------------------------------------------===//
 #include <unistd.h>
 
+#include <optional>
+
 #include "builder/Builder.h"
+#include "cli/BuildProgress.h"
 #include "cli/ImageCommon.h"
 #include "cli/RegistryCommon.h"
 #include "oci/Reference.h"
@@ -31,7 +36,8 @@ const FlagSpec BuildFlags[] = {
     {"compression", 0, true, "layer compression: gzip (default) or zstd", "ALGO"},
     {"iidfile", 0, true, "write the image ID to the file", "FILE"},
     {"network", 0, true, "network for RUN: host (default) or none", "MODE"},
-    {"progress", 0, true, "progress output: auto, plain or tty (all print plain lines)", "TYPE"},
+    {"progress", 0, true, "progress output: auto (tty on a terminal, else plain), plain or tty",
+     "TYPE"},
     {"pull", 0, false, "pull base images even when the store has them"},
     {"push", 0, false, "push every -t tag to its registry after the build"},
     {"secret", 0, true,
@@ -214,9 +220,16 @@ int runBuild(const std::vector<std::string> &Argv) {
       return usageError("build", llvm::toString(M.takeError()));
     O.Network = *M;
   }
-  if (auto P = A->get("progress"))
+  bool Tty = ::isatty(2) != 0;
+  if (auto P = A->get("progress")) {
     if (*P != "auto" && *P != "plain" && *P != "tty")
       return usageError("build", "unknown progress type " + *P + "; use auto, plain or tty");
+    if (*P == "tty" && !Tty)
+      return usageError("build", "failed to get console: stderr is not a terminal; use "
+                                 "--progress plain (or auto)");
+    if (*P == "plain")
+      Tty = false;
+  }
   for (const std::string &V : A->getAll("secret")) {
     std::string Err;
     bool Usage = false;
@@ -230,14 +243,22 @@ int runBuild(const std::vector<std::string> &Argv) {
   }
   O.NoCache = A->flag("no-cache");
   O.Pull = A->flag("pull");
-  O.Log = [](llvm::StringRef Line) {
-    llvm::errs() << Line << "\n";
-    llvm::errs().flush();
-  };
   auto S = openStore(*A);
   if (!S)
     return failure(S.takeError());
+  std::optional<BuildProgressTty> Display;
+  if (Tty) {
+    Display.emplace(2);
+    O.Log = [&Display](llvm::StringRef Line) { Display->line(Line); };
+  } else {
+    O.Log = [](llvm::StringRef Line) {
+      llvm::errs() << Line << "\n";
+      llvm::errs().flush();
+    };
+  }
   auto R = builder::build(**S, O);
+  if (Display)
+    Display->finish(!!R);
   if (!R)
     return failure(R.takeError());
   if (auto F = A->get("iidfile"))

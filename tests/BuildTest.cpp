@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include <filesystem>
 #include <map>
+#include <regex>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -466,11 +467,11 @@ TEST_F(BuildTest, ZstdLayersTargetPlatformNetworkAndProgress) {
   EXPECT_EQ((*Arm7)->config().Config.Labels.at("built-for"), "linux/arm/v7");
   EXPECT_EQ((*Arm7)->layers()[0].MediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
 
-  // zstd layers on a gzip base run; --network none leaves RUN only the loopback; every
-  // --progress prints BuildKit's plain lines when stderr is not a terminal.
+  // zstd layers on a gzip base run; --network none leaves RUN only the loopback; auto and plain
+  // print BuildKit's plain lines when stderr is not a terminal (tty: BuildProgressTty).
   builder::testutil::writeFile(Ctx / "Dockerfile",
                                "FROM busybox:corpus\nRUN ls /sys/class/net > /nets\n");
-  for (const char *Progress : {"auto", "plain", "tty"}) {
+  for (const char *Progress : {"auto", "plain"}) {
     SCOPED_TRACE(Progress);
     ASSERT_EQ(build(std::string("--no-cache --progress ") + Progress +
                         " --compression zstd --network none -t z:1 " + Ctx.string(),
@@ -489,6 +490,76 @@ TEST_F(BuildTest, ZstdLayersTargetPlatformNetworkAndProgress) {
   EXPECT_EQ(Nets, "lo\n");
   EXPECT_EQ(build("--progress fancy " + Ctx.string(), Out), 2);
   EXPECT_EQ(Out, "ballast build: unknown progress type fancy; use auto, plain or tty\n");
+}
+
+/// What the terminal shows last: the display's last screen (from its last header) and what
+/// follows it.
+std::string finalScreen(const std::string &Out) {
+  size_t Pos = Out.rfind("\r\x1b[2K[+] Building ");
+  return Pos == std::string::npos ? "" : Out.substr(Pos);
+}
+
+TEST_F(BuildTest, TtyProgressRedrawsStepsInPlaceLikeBuildx) {
+  fs::path Ctx = Dir / "ctx";
+  builder::testutil::writeFile(Ctx / "a.txt", "a\n");
+  // The sleep makes the display redraw while the RUN runs (the next line comes >= 100ms after
+  // the last redraw), so its last output lines are on a live screen.
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\nCOPY a.txt /a.txt\n"
+                                                   "RUN seq 1 8; sleep 0.3; echo end\n");
+  std::string Cmd = exe() + " build --root " + Root.string() + " -t p:1 " + Ctx.string();
+  std::string Out;
+  // script(1) runs ballast on a pty: stdout and stderr are the terminal (lines end in \r\n).
+  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress tty' /dev/null", Out, true), 0) << Out;
+  EXPECT_THAT(Out, Not(HasSubstr("#1 ")));
+  EXPECT_THAT(Out, ::testing::ContainsRegex("\\[\\+\\] Building [0-9.]+s \\([0-9]/[0-9]\\)\r?\n"));
+  EXPECT_THAT(Out, HasSubstr("\r\x1b[2K => [3/3] RUN seq 1 8; sleep 0.3; echo end "));
+  EXPECT_THAT(Out, HasSubstr("\x1b[2m => => # 8\x1b[0m\r\n"));
+  EXPECT_THAT(Out, ::testing::ContainsRegex("\x1b\\[[0-9]+A"));
+  std::string Screen = finalScreen(Out);
+  SCOPED_TRACE(Screen);
+  EXPECT_THAT(Screen, ::testing::ContainsRegex("^\r\x1b\\[2K\\[\\+\\] Building [0-9.]+s \\(4/4\\) "
+                                               "FINISHED\r\n"));
+  // Every step finished (blue) with its time; no output under finished steps.
+  for (const char *Step : {"[1/3] FROM busybox:corpus", "[2/3] COPY a.txt /a.txt",
+                           "[3/3] RUN seq 1 8; sleep 0.3; echo end", "exporting to image"})
+    EXPECT_THAT(Screen,
+                ::testing::ContainsRegex(
+                    "\x1b\\[34m => " + std::regex_replace(Step, std::regex("[\\[\\]+.]"), "\\$&") +
+                    " +[0-9]+\\.[0-9]s\x1b\\[0m\r\n"));
+  // (cut at the terminal's width: 80 columns on script's pty)
+  EXPECT_THAT(Screen,
+              ::testing::ContainsRegex("\x1b\\[34m => => writing image sha256:[0-9a-f]{12}"));
+  EXPECT_THAT(Screen, Not(HasSubstr("\x1b[2m")));
+  EXPECT_THAT(Screen, Not(HasSubstr("CACHED")));
+  EXPECT_THAT(Screen, ::testing::EndsWith("\x1b[J" + imageId(Out) + "\r\n"));
+
+  // The rebuild: --progress auto on a terminal is the same display, every step from the cache.
+  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress auto' /dev/null", Out, true), 0) << Out;
+  Screen = finalScreen(Out);
+  EXPECT_THAT(Screen, HasSubstr("\x1b[34m => CACHED [2/3] COPY a.txt /a.txt "));
+  EXPECT_THAT(Screen, HasSubstr("\x1b[34m => CACHED [3/3] RUN seq 1 8; sleep 0.3; echo end "));
+  EXPECT_THAT(Screen, HasSubstr("(4/4) FINISHED"));
+
+  // A failing step: red ERROR with its last output lines, then BuildKit's summary and the error.
+  builder::testutil::writeFile(Ctx / "Dockerfile",
+                               "FROM busybox:corpus\nRUN seq 1 9; sleep 0.3; exit 3\n");
+  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress tty' /dev/null", Out, true), 1) << Out;
+  Screen = finalScreen(Out);
+  EXPECT_THAT(Screen, HasSubstr("\x1b[31m => ERROR [2/2] RUN seq 1 9; sleep 0.3; exit 3 "));
+  EXPECT_THAT(Screen, HasSubstr("\x1b[2m => => # 4\x1b[0m\r\n"));
+  EXPECT_THAT(Screen, HasSubstr("\x1b[2m => => # 9\x1b[0m\r\n\x1b[J------\r\n > [2/2] RUN seq 1 9; "
+                                "sleep 0.3; exit 3:\r\n1\r\n"));
+  EXPECT_THAT(Screen, HasSubstr("Error: " + (Ctx / "Dockerfile").string() + ":2: "));
+
+  // Not a terminal: auto prints plain lines, tty fails like buildx's "failed to get console".
+  builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\nCOPY a.txt /a.txt\n");
+  ASSERT_EQ(build("--progress auto " + Ctx.string(), Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("#1 [1/2] FROM busybox:corpus\n#1 DONE\n#2 [2/2] COPY a.txt "
+                             "/a.txt\n#2 CACHED\n"));
+  EXPECT_THAT(Out, Not(HasSubstr("\x1b")));
+  EXPECT_EQ(build("--progress tty " + Ctx.string(), Out), 2);
+  EXPECT_EQ(Out, "ballast build: failed to get console: stderr is not a terminal; use --progress "
+                 "plain (or auto)\n");
 }
 
 TEST_F(BuildTest, OnbuildTriggersRunWhenTheImageIsABase) {
