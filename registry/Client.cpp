@@ -232,6 +232,10 @@ llvm::Error Client::ensureBase() {
     return makeError(transportMessage(Host, Resp) + Hint);
   }
   std::lock_guard<std::mutex> L(Mu);
+  // Several transfer threads may probe at once: the first answer wins and Base never changes
+  // after it is set, so the threads that read it without the lock never see it reallocated.
+  if (!Base.empty())
+    return llvm::Error::success();
   Base = Scheme + "://" + Host;
   if (Resp.Status == 401) {
     for (auto &C : parseChallenges(Resp.header("www-authenticate")))
