@@ -28,6 +28,7 @@
 #include "oci/MediaTypes.h"
 #include "support/AtomicFile.h"
 #include "support/Errors.h"
+#include "support/UniqueFd.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -341,16 +342,27 @@ llvm::Expected<int64_t> spoolHashed(Reader &R, int Fd, Sha256 &H,
   }
 }
 
-/// fsyncs, closes and renames T to Dest, then fsyncs Dest's folder.
-llvm::Error commitTemp(TempBlob &T, const std::string &Dest) {
-  if (::fchmod(T.Fd, 0444) != 0 || ::fsync(T.Fd) != 0)
-    return makeError("cannot sync " + T.Path + ": " + errnoText());
-  ::close(T.Fd);
-  T.Fd = -1;
-  if (::rename(T.Path.c_str(), Dest.c_str()) != 0)
+/// Makes the complete, verified file From (open as Fd, which is closed in every case) read-only,
+/// fsyncs it and renames it to Dest; with SyncDir also fsyncs Dest's folder.
+llvm::Error publishBlob(UniqueFd Fd, const std::string &From, const std::string &Dest,
+                        bool SyncDir) {
+  if (::fchmod(Fd.F, 0444) != 0 || ::fsync(Fd.F) != 0)
+    return makeError("cannot sync " + From + ": " + errnoText());
+  Fd.reset();
+  if (::rename(From.c_str(), Dest.c_str()) != 0)
     return makeError("cannot move a blob into " + Dest + ": " + errnoText());
+  if (SyncDir)
+    fsyncDir(llvm::sys::path::parent_path(Dest).str());
+  return llvm::Error::success();
+}
+
+/// publishBlob for a TempBlob: on success the temp file is no longer T's to remove.
+llvm::Error commitTemp(TempBlob &T, const std::string &Dest) {
+  llvm::Error E = publishBlob(UniqueFd(T.Fd), T.Path, Dest, /*SyncDir=*/true);
+  T.Fd = -1;
+  if (E)
+    return E;
   T.Path.clear();
-  fsyncDir(llvm::sys::path::parent_path(Dest).str());
   return llvm::Error::success();
 }
 } // namespace
@@ -437,11 +449,11 @@ llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   }
   // The caller holds lockIngest(D), so nobody appends to P while it is verified and renamed:
   // the verified bytes are the bytes that become visible, and they are written only once.
-  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
+  UniqueFd Fd(::open(P.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!Fd)
     return makeError(P + ": " + errnoText());
   auto Discard = [&](const llvm::Twine &Why) {
-    ::close(Fd);
+    Fd.reset();
     ::unlink(P.c_str());
     return makeError("downloaded blob is corrupt and was discarded: " + Why);
   };
@@ -450,12 +462,9 @@ llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   constexpr size_t BufSize = 1 << 20;
   std::unique_ptr<char[]> Buf(new char[BufSize]);
   for (;;) {
-    ssize_t Got = ::read(Fd, Buf.get(), BufSize);
-    if (Got < 0) {
-      std::string Msg = P + ": " + errnoText();
-      ::close(Fd);
-      return makeError(Msg);
-    }
+    ssize_t Got = ::read(Fd.F, Buf.get(), BufSize);
+    if (Got < 0)
+      return makeError(P + ": " + errnoText());
     if (Got == 0)
       break;
     H.update(Buf.get(), static_cast<size_t>(Got));
@@ -467,17 +476,7 @@ llvm::Error Store::adoptIngest(const oci::Digest &D, int64_t Size) {
   std::string Hex = H.finishHex();
   if (Hex != D.hex())
     return Discard("blob digest mismatch: expected " + D.str() + ", got sha256:" + Hex);
-  if (::fchmod(Fd, 0444) != 0 || ::fsync(Fd) != 0) {
-    std::string Msg = "cannot sync " + P + ": " + errnoText();
-    ::close(Fd);
-    return makeError(Msg);
-  }
-  ::close(Fd);
-  std::string Dest = blobPath(D);
-  if (::rename(P.c_str(), Dest.c_str()) != 0)
-    return makeError("cannot move a blob into " + Dest + ": " + errnoText());
-  fsyncDir(llvm::sys::path::parent_path(Dest).str());
-  return llvm::Error::success();
+  return publishBlob(std::move(Fd), P, blobPath(D), /*SyncDir=*/true);
 }
 
 llvm::Error Store::adoptVerifiedIngest(const oci::Digest &D, int64_t Size) {
@@ -486,26 +485,18 @@ llvm::Error Store::adoptVerifiedIngest(const oci::Digest &D, int64_t Size) {
     ::unlink(P.c_str());
     return llvm::Error::success();
   }
-  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
+  UniqueFd Fd(::open(P.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!Fd)
     return makeError(P + ": " + errnoText());
   struct stat St;
-  if (::fstat(Fd, &St) != 0 || (Size >= 0 && St.st_size != Size)) {
-    ::close(Fd);
+  if (::fstat(Fd.F, &St) != 0 || (Size >= 0 && St.st_size != Size)) {
+    Fd.reset();
     ::unlink(P.c_str());
     return makeError("downloaded blob " + D.str() + " is not " + llvm::Twine(Size) +
                      " bytes and was discarded; pull again");
   }
-  if (::fchmod(Fd, 0444) != 0 || ::fsync(Fd) != 0) {
-    std::string Msg = "cannot sync " + P + ": " + errnoText();
-    ::close(Fd);
-    return makeError(Msg);
-  }
-  ::close(Fd);
-  std::string Dest = blobPath(D);
-  if (::rename(P.c_str(), Dest.c_str()) != 0)
-    return makeError("cannot move a blob into " + Dest + ": " + errnoText());
-  return llvm::Error::success();
+  // The folder is synced once per pull by syncBlobs().
+  return publishBlob(std::move(Fd), P, blobPath(D), /*SyncDir=*/false);
 }
 
 void Store::syncBlobs() const { fsyncDir(Root + "/blobs/sha256"); }
