@@ -184,28 +184,9 @@ std::optional<llvm::StringRef> matchChunk(llvm::StringRef Chunk, llvm::StringRef
 
 llvm::Expected<bool> goMatch(llvm::StringRef Pattern, llvm::StringRef Name) {
   while (!Pattern.empty()) {
-    // scanChunk
     bool Star = false;
-    while (!Pattern.empty() && Pattern[0] == '*') {
-      Pattern = Pattern.drop_front();
-      Star = true;
-    }
-    bool InRange = false;
-    size_t I = 0;
-    for (; I < Pattern.size(); ++I) {
-      char C = Pattern[I];
-      if (C == '\\') {
-        if (I + 1 < Pattern.size())
-          ++I;
-      } else if (C == '[')
-        InRange = true;
-      else if (C == ']')
-        InRange = false;
-      else if (C == '*' && !InRange)
-        break;
-    }
-    llvm::StringRef Chunk = Pattern.take_front(I);
-    Pattern = Pattern.drop_front(I);
+    llvm::StringRef Chunk;
+    dockerfile::scanGoChunk(Pattern, Star, Chunk);
     if (Star && Chunk.empty())
       return !Name.contains('/');
     bool Bad = false;
@@ -235,24 +216,9 @@ llvm::Expected<bool> goMatch(llvm::StringRef Pattern, llvm::StringRef Name) {
     }
     // Go checks the rest of the pattern for syntax errors before failing.
     while (!Pattern.empty()) {
-      while (!Pattern.empty() && Pattern[0] == '*')
-        Pattern = Pattern.drop_front();
-      size_t J = 0;
-      bool R = false;
-      for (; J < Pattern.size(); ++J) {
-        char C = Pattern[J];
-        if (C == '\\') {
-          if (J + 1 < Pattern.size())
-            ++J;
-        } else if (C == '[')
-          R = true;
-        else if (C == ']')
-          R = false;
-        else if (C == '*' && !R)
-          break;
-      }
-      llvm::StringRef Ch = Pattern.take_front(J);
-      Pattern = Pattern.drop_front(J);
+      bool AnyStar = false;
+      llvm::StringRef Ch;
+      dockerfile::scanGoChunk(Pattern, AnyStar, Ch);
       bool B = false;
       matchChunk(Ch, "", B);
       if (B)

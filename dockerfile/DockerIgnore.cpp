@@ -146,32 +146,6 @@ int unhex(uint32_t C) {
 // Go's filepath.Match syntax check (what patternmatcher.New runs as Match(p, ".")).
 //===----------------------------------------------------------------------===//
 
-/// scanChunk: an optional run of stars, then everything up to the next unbracketed star.
-void scanChunk(llvm::StringRef &Pattern, bool &Star, llvm::StringRef &Chunk) {
-  Star = false;
-  while (!Pattern.empty() && Pattern[0] == '*') {
-    Pattern = Pattern.drop_front();
-    Star = true;
-  }
-  bool InRange = false;
-  size_t I = 0;
-  for (; I < Pattern.size(); ++I) {
-    char C = Pattern[I];
-    if (C == '\\') {
-      if (I + 1 < Pattern.size())
-        ++I;
-    } else if (C == '[') {
-      InRange = true;
-    } else if (C == ']') {
-      InRange = false;
-    } else if (C == '*' && !InRange) {
-      break;
-    }
-  }
-  Chunk = Pattern.take_front(I);
-  Pattern = Pattern.drop_front(I);
-}
-
 /// getEsc: one possibly escaped class character; sets Reason on a syntax error.
 bool getEsc(llvm::StringRef &Chunk, bool IsHi, bool FirstInClass, std::string &Reason) {
   const char *Unclosed = "'[' starts a character class that is never closed; add ']' or write "
@@ -254,7 +228,7 @@ bool checkGoPattern(llvm::StringRef Pattern, std::string &Reason) {
   while (!Pattern.empty()) {
     bool Star;
     llvm::StringRef Chunk;
-    scanChunk(Pattern, Star, Chunk);
+    scanGoChunk(Pattern, Star, Chunk);
     if (Star && Chunk.empty())
       return true;
     if (!checkChunk(Chunk, Reason))
@@ -1418,6 +1392,31 @@ llvm::Expected<std::optional<std::string>> findIgnoreFile(llvm::vfs::FileSystem 
   if (*Found)
     return std::optional<std::string>(std::string(Root));
   return std::optional<std::string>();
+}
+
+void scanGoChunk(llvm::StringRef &Pattern, bool &Star, llvm::StringRef &Chunk) {
+  Star = false;
+  while (!Pattern.empty() && Pattern[0] == '*') {
+    Pattern = Pattern.drop_front();
+    Star = true;
+  }
+  bool InRange = false;
+  size_t I = 0;
+  for (; I < Pattern.size(); ++I) {
+    char C = Pattern[I];
+    if (C == '\\') {
+      if (I + 1 < Pattern.size())
+        ++I;
+    } else if (C == '[') {
+      InRange = true;
+    } else if (C == ']') {
+      InRange = false;
+    } else if (C == '*' && !InRange) {
+      break;
+    }
+  }
+  Chunk = Pattern.take_front(I);
+  Pattern = Pattern.drop_front(I);
 }
 
 } // namespace ballast::dockerfile

@@ -149,4 +149,8 @@ llvm::Expected<std::optional<std::string>> findIgnoreFile(llvm::vfs::FileSystem 
 /// Go's path.Clean: the shortest equivalent slash path ("" becomes ".").
 std::string cleanPath(llvm::StringRef Path);
 
+/// Go filepath.Match's scanChunk: consumes from Pattern an optional run of stars (Star tells
+/// whether there was one), then everything up to the next unbracketed star (Chunk).
+void scanGoChunk(llvm::StringRef &Pattern, bool &Star, llvm::StringRef &Chunk);
+
 } // namespace ballast::dockerfile
