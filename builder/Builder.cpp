@@ -348,6 +348,16 @@ private:
     return Out;
   }
 
+  /// The layers a `--from` names: a stage built before (FromStage >= 0), else an image.
+  llvm::Expected<std::vector<LayerRef>> fromLayers(int FromStage, llvm::StringRef From) {
+    if (FromStage >= 0)
+      return Results[unsigned(FromStage)].Layers;
+    auto I = image(From);
+    if (!I)
+      return I.takeError();
+    return imageLayers(**I);
+  }
+
   llvm::Error buildStage(const BuildPlan &P, unsigned Idx);
   llvm::Expected<std::vector<std::string>> inputs(const BuildPlan &P, const Step &St);
   llvm::Error execute(const BuildPlan &P, unsigned Idx, const Step &St, StageResult &R,
@@ -477,19 +487,10 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
       Src.Context = Ctx.get();
       O.FromContext = true;
     } else {
-      std::vector<LayerRef> Layers;
-      if (C.FromStage >= 0)
-        Layers = Results[unsigned(C.FromStage)].Layers;
-      else {
-        auto I = image(C.From);
-        if (!I)
-          return I.takeError();
-        auto L = imageLayers(**I);
-        if (!L)
-          return L.takeError();
-        Layers = *L;
-      }
-      auto FM = mount(Layers);
+      auto Layers = fromLayers(C.FromStage, C.From);
+      if (!Layers)
+        return Layers.takeError();
+      auto FM = mount(*Layers);
       if (!FM)
         return FM.takeError();
       FromMount = std::move(*FM);
@@ -635,19 +636,10 @@ llvm::Error Build::execute(const BuildPlan &P, unsigned Idx, const Step &St, Sta
         Spec.Mounts.push_back(MS);
       } else if (RM.Type == "bind") {
         // A folder of another stage or image, read-only unless rw (writes are discarded).
-        std::vector<LayerRef> Layers;
-        if (RM.FromStage >= 0)
-          Layers = Results[unsigned(RM.FromStage)].Layers;
-        else {
-          auto I = image(RM.From);
-          if (!I)
-            return I.takeError();
-          auto L = imageLayers(**I);
-          if (!L)
-            return L.takeError();
-          Layers = *L;
-        }
-        auto FM = mount(Layers);
+        auto Layers = fromLayers(RM.FromStage, RM.From);
+        if (!Layers)
+          return Layers.takeError();
+        auto FM = mount(*Layers);
         if (!FM)
           return FM.takeError();
         auto Src = resolveInRoot((*FM)->merged(), RM.Source.empty() ? "/" : RM.Source, true);
