@@ -257,6 +257,19 @@ void splitDockerDomain(llvm::StringRef Name, std::string &Domain, std::string &R
 
 bool Reference::validTag(llvm::StringRef T) { return validTagSyntax(T); }
 
+bool Reference::isQualified(llvm::StringRef S, llvm::StringRef *Name) {
+  Split P = split(S);
+  size_t Slash = P.Name.find('/');
+  if (Slash == llvm::StringRef::npos || !validDomain(P.Name.take_front(Slash)) ||
+      !validRemoteName(P.Name.drop_front(Slash + 1)))
+    return false;
+  if ((P.HasTag && !validTagSyntax(P.Tag)) || (P.HasDigest && !digestSyntax(P.Digest)))
+    return false;
+  if (Name)
+    *Name = P.Name;
+  return true;
+}
+
 llvm::Expected<Reference> Reference::parse(llvm::StringRef S, bool DefaultTag) {
   if (S.size() == 64 &&
       llvm::all_of(S, [](char C) { return isLowerAlnum(C) && llvm::isHexDigit(C); }))

@@ -18,6 +18,10 @@ public:
   static llvm::Expected<Reference> parse(llvm::StringRef S, bool DefaultTag = true);
   /// True when T is a valid tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
   static bool validTag(llvm::StringRef T);
+  /// True when S, taken as written (no normalisation), is `domain/path[:tag][@digest]` in
+  /// distribution/reference's grammar, with the domain required (what ParseNormalizedNamed
+  /// matches after adding "docker.io/"); Name, when given, gets the `domain/path` part.
+  static bool isQualified(llvm::StringRef S, llvm::StringRef *Name = nullptr);
 
   const std::string &domain() const { return Domain; } ///< "docker.io", "localhost:5000"
   const std::string &path() const { return Path; }     ///< "library/nginx"

@@ -138,6 +138,29 @@ TEST(ReferenceTest, ValidTag) {
 
 // TestReferenceParse, through ParseNormalizedNamed + TagNameOnly: (input, domain, path, tag,
 // digest) for the valid ones.
+TEST(ReferenceTest, IsQualifiedWantsADomainAndTheGrammar) {
+  llvm::StringRef Name;
+  EXPECT_TRUE(Reference::isQualified("docker.io/library/nginx", &Name));
+  EXPECT_EQ(Name, "docker.io/library/nginx");
+  std::string Pinned = "host:5000/a/b:v1.2@sha256:" + std::string(64, 'a');
+  EXPECT_TRUE(Reference::isQualified(Pinned, &Name));
+  EXPECT_EQ(Name, "host:5000/a/b");
+  EXPECT_TRUE(Reference::isQualified("[::1]:5000/x_y__z/a-b--c:latest"));
+  EXPECT_TRUE(Reference::isQualified("Foo/bar")); // a domain may have upper case, a path not
+  EXPECT_TRUE(Reference::isQualified("localhost/x@md5:" + std::string(32, 'f')));
+  EXPECT_FALSE(Reference::isQualified("nginx"));                  // no domain
+  EXPECT_FALSE(Reference::isQualified("foo_bar.com/x"));          // '_' is no domain character
+  EXPECT_FALSE(Reference::isQualified("docker.io/Nginx"));        // upper-case path
+  EXPECT_FALSE(Reference::isQualified("docker.io/a//b"));         // empty component
+  EXPECT_FALSE(Reference::isQualified("docker.io/a:"));           // empty tag
+  EXPECT_FALSE(Reference::isQualified("docker.io/a:-x"));         // tag starting with '-'
+  EXPECT_FALSE(Reference::isQualified("docker.io/a@sha256:abc")); // digest too short
+  EXPECT_FALSE(Reference::isQualified("docker.io/a."));           // separator at the end
+  EXPECT_FALSE(Reference::isQualified("-a.com/x")); // domain component starts with '-'
+  EXPECT_FALSE(Reference::isQualified("host:/x"));  // empty port
+  EXPECT_FALSE(Reference::isQualified("docker.io/a:" + std::string(129, 't')));
+}
+
 TEST(ReferenceTest, DistributionParseVectors) {
   struct Case {
     std::string In, Domain, Path, Tag, Dig;

@@ -4,7 +4,7 @@
 // image must expand to a reference distribution/reference.ParseNormalizedNamed accepts.
 //
 //===----------------------------------------------------------------------===//
-#include "re2/re2.h"
+#include "oci/Reference.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
 #include "llvm/ADT/StringExtras.h"
@@ -43,14 +43,8 @@ std::string referenceProblem(llvm::StringRef Ref) {
     Full = "docker.io/" + std::string(Remainder.contains('/') ? "" : "library/") + Remainder.str();
   else
     Full = Ref.str();
-  static const re2::RE2 Re(
-      R"(^((?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|)"
-      R"([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?/)"
-      R"([a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*))"
-      R"((?::([\w][\w.-]{0,127}))?)"
-      R"((?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$)");
-  std::string Name;
-  if (!re2::RE2::FullMatch(Full, Re, &Name))
+  llvm::StringRef Name;
+  if (!oci::Reference::isQualified(Full, &Name))
     return "`" + Ref.str() + "`, which is not a valid image reference";
   if (Name.size() > 255)
     return "`" + Ref.str() + "`, whose name is longer than 255 characters";

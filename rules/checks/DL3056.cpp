@@ -2,22 +2,58 @@
 #include "rules/Config.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
-
-#include "re2/re2.h"
 
 namespace ballast::rules {
 namespace {
 
 using namespace dockerfile;
 
-/// Whether S is a Semantic Versioning 2.0.0 version (no `v` prefix, no leading zeros).
+/// A numeric identifier: 0 or digits without a leading zero.
+bool numericId(llvm::StringRef S) {
+  return !S.empty() && llvm::all_of(S, llvm::isDigit) && (S.size() == 1 || S[0] != '0');
+}
+
+/// One identifier of [0-9A-Za-z-], non-empty.
+bool alnumId(llvm::StringRef S) {
+  return !S.empty() && llvm::all_of(S, [](char Ch) { return llvm::isAlnum(Ch) || Ch == '-'; });
+}
+
+/// Whether S is a Semantic Versioning 2.0.0 version (no `v` prefix, no leading zeros): the
+/// grammar of semver.org's suggested regular expression, written out by hand.
 bool isSemver(llvm::StringRef S) {
-  static const re2::RE2 Re(
-      R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
-      R"((?:-(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?)"
-      R"((?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?$)");
-  return re2::RE2::FullMatch(re2::StringPiece(S.data(), S.size()), Re);
+  llvm::StringRef Build, Pre;
+  bool HasBuild = false, HasPre = false;
+  if (size_t Plus = S.find('+'); Plus != llvm::StringRef::npos) {
+    Build = S.drop_front(Plus + 1);
+    S = S.take_front(Plus);
+    HasBuild = true;
+  }
+  if (size_t Dash = S.find('-'); Dash != llvm::StringRef::npos) {
+    Pre = S.drop_front(Dash + 1);
+    S = S.take_front(Dash);
+    HasPre = true;
+  }
+  llvm::SmallVector<llvm::StringRef, 3> Core;
+  S.split(Core, '.');
+  if (Core.size() != 3 || !llvm::all_of(Core, numericId))
+    return false;
+  llvm::SmallVector<llvm::StringRef, 4> Ids;
+  if (HasPre) {
+    Pre.split(Ids, '.');
+    // A pre-release identifier with only digits is numeric and has no leading zero.
+    for (llvm::StringRef Id : Ids)
+      if (!alnumId(Id) || (llvm::all_of(Id, llvm::isDigit) && !numericId(Id)))
+        return false;
+  }
+  if (HasBuild) {
+    Ids.clear();
+    Build.split(Ids, '.');
+    if (!llvm::all_of(Ids, alnumId))
+      return false;
+  }
+  return true;
 }
 
 class LabelNotSemver : public Rule {

@@ -1,5 +1,11 @@
 ARG BASE
 ARG TAG
+ARG DOM=foo_bar.com
+ARG LONG=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+ARG PIN=sha256:abc
 FROM $BASE
 FROM alpine:${TAG}
 FROM ${REGISTRY:-Docker.io}/Library/alpine
+FROM ${DOM}/alpine
+FROM registry.example.com/${LONG}
+FROM alpine@${PIN}

@@ -3,3 +3,7 @@ ARG VERSION
 LABEL org.opencontainers.image.version="1.2.3"
 LABEL org.opencontainers.image.version="2.0.0-rc.1+build.5"
 LABEL org.opencontainers.image.version=$VERSION
+LABEL org.opencontainers.image.version="0.0.0"
+LABEL org.opencontainers.image.version="1.0.0-0A.is.legal"
+LABEL org.opencontainers.image.version="1.0.0+001.sha-5114f85"
+LABEL org.opencontainers.image.version="10.20.30-alpha-beta.1.0"
