@@ -177,16 +177,21 @@ struct Context {
 /// Collects the cooked text of one word and the source offset of each cooked byte, as runs.
 ///
 /// Most words are copied byte for byte from the source (cooked byte I came from Start + I). For
-/// those the map is not built (it would be one run from Start); it is materialised the moment
-/// a byte comes from elsewhere, and by finish() when the text ends up differing from the source.
+/// those neither the text nor the map is built: the builder only counts the bytes (Len), and the
+/// word's text is its source slice. Both are materialised the moment a byte comes from elsewhere,
+/// and by finish() when the text ends up differing from the source (a dropped continuation).
 struct WordBuilder {
   llvm::SmallString<64> Buf;
   llvm::SmallVectorImpl<MapRun> &Map;
   /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
   llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
-  /// Where the word starts in the parsed text.
+  /// The text being parsed.
+  llvm::StringRef T;
+  /// Where the word starts in T.
   size_t Start = 0;
-  /// Every cooked byte so far is the source byte at Start + its index; Map is not built yet.
+  /// While Identity: the cooked text is T[Start, Start + Len).
+  size_t Len = 0;
+  /// Every cooked byte so far is the source byte at Start + its index; Buf and Map are not built.
   bool Identity = true;
   bool Quoted = false;
   bool HasExpansion = false;
@@ -194,12 +199,17 @@ struct WordBuilder {
   bool HasGlob = false;
   bool OpenBracket = false;
 
+  /// The number of cooked bytes so far.
+  size_t size() const { return Identity ? Len : Buf.size(); }
+  /// The cooked text so far (a slice of T while Identity).
+  llvm::StringRef text() const { return Identity ? T.substr(Start, Len) : Buf.str(); }
+
   void put(char C, size_t At) { putEscaped(C, At, At); }
   /// A cooked byte written as several source bytes [First, Last] (`\x`, `\t` in `$'...'`).
   void putEscaped(char C, size_t First, size_t Last) {
     if (Identity) {
-      if (First == Last && First == Start + Buf.size()) {
-        Buf.push_back(C);
+      if (First == Last && First == Start + Len && First < T.size() && T[First] == C) {
+        ++Len;
         return;
       }
       materialize();
@@ -211,12 +221,12 @@ struct WordBuilder {
       Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last), 1});
   }
   /// The source bytes [From, To) of T, each cooked as itself.
-  void putRun(llvm::StringRef T, size_t From, size_t To) {
+  void putRun(size_t From, size_t To) {
     if (From >= To)
       return;
     if (Identity) {
-      if (From == Start + Buf.size()) {
-        Buf.append(T.begin() + From, T.begin() + To);
+      if (From == Start + Len) {
+        Len += To - From;
         return;
       }
       materialize();
@@ -237,17 +247,19 @@ struct WordBuilder {
     Map.push_back(
         {static_cast<uint32_t>(From), static_cast<uint32_t>(From), static_cast<uint32_t>(N)});
   }
-  /// Builds the map for the bytes collected while they were a plain copy of the source.
+  /// Builds the text and the map for the bytes counted while they were a plain copy of the source.
   void materialize() {
     Identity = false;
     Map.clear();
-    if (!Buf.empty())
-      addRun(Start, Buf.size());
+    Buf.assign(T.begin() + Start, T.begin() + Start + Len);
+    if (Len)
+      addRun(Start, Len);
   }
-  /// Completes the map when the cooked text differs from the word's source T[Start, End) (a
-  /// dropped line continuation, say), so the map is there whenever text and source differ.
-  void finish(llvm::StringRef T, size_t End) {
-    if (Identity && Buf.str() != T.slice(Start, End))
+  /// Completes the text and map when the cooked text differs from the word's source
+  /// T[Start, End) (a dropped line continuation, say), so the map is there whenever text and
+  /// source differ.
+  void finish(size_t End) {
+    if (Identity && Start + Len != End)
       materialize();
   }
 };
@@ -1307,13 +1319,13 @@ Parser::CmdResult Parser::parseSimpleCommand() {
 //===-- Words ----------------------------------------------------------------===//
 
 void Parser::putRaw(WordBuilder &B, size_t From, size_t To) {
-  B.putRun(T, From, std::min(To, T.size()));
+  B.putRun(From, std::min(To, T.size()));
 }
 
 bool Parser::copyOpaque(WordBuilder &B) {
   for (const auto &[OB, OE] : Opaque) {
     if (OB == Pos && OE > OB) {
-      size_t CookedBegin = B.Buf.size();
+      size_t CookedBegin = B.size();
       putRaw(B, Pos, OE);
       Pos = std::min<size_t>(OE, T.size());
       B.HasExpansion = true;
@@ -1321,7 +1333,7 @@ bool Parser::copyOpaque(WordBuilder &B) {
         B.HasSubstitution = true;
       if (B.Expansions)
         B.Expansions->push_back(
-            {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+            {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.size())});
       return true;
     }
   }
@@ -1332,7 +1344,7 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
                       llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions) {
   size_t Start = Pos;
   WordMap.clear();
-  WordBuilder B{{}, WordMap, Expansions};
+  WordBuilder B{{}, WordMap, Expansions, T};
   B.Start = Start;
   bool Loose = LooseWords;
   while (Pos < T.size()) {
@@ -1341,14 +1353,14 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
       if (Pos == Start && !Loose && (C == '<' || C == '>') && peek(1) == '(') {
         // Process substitution `<(cmd)` / `>(cmd)`.
         size_t Open = Pos;
-        size_t CookedBegin = B.Buf.size();
+        size_t CookedBegin = B.size();
         Pos += 2;
         parseSubstitutionBody(Open);
         putRaw(B, Open, Pos);
         B.HasExpansion = B.HasSubstitution = true;
         if (Expansions)
           Expansions->push_back(
-              {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+              {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.size())});
         continue;
       }
       break;
@@ -1380,7 +1392,7 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
       B.put(C, Pos++);
       break;
     case ']':
-      if (B.OpenBracket && B.Buf.size() > 1)
+      if (B.OpenBracket && B.size() > 1)
         B.HasGlob = true;
       B.put(C, Pos++);
       break;
@@ -1390,16 +1402,16 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
       if (!Loose)
         while (End < T.size() && isPlain(T[End]))
           ++End;
-      B.putRun(T, Pos, End);
+      B.putRun(Pos, End);
       Pos = End;
     }
     }
   }
   if (Pos == Start)
     return false;
-  B.finish(T, Pos);
+  B.finish(Pos);
   W.Raw = T.slice(Start, Pos);
-  W.Text = B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
+  W.Text = B.Identity || B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
   W.Range = range(Start, Pos);
   W.Quoted = B.Quoted;
   W.HasExpansion = B.HasExpansion;
@@ -1455,7 +1467,7 @@ void Parser::readDoubleQuoted(WordBuilder &B) {
     size_t End = Pos + 1;
     while (End < T.size() && T[End] != '"' && T[End] != '\\' && T[End] != '$' && T[End] != '`')
       ++End;
-    B.putRun(T, Pos, End);
+    B.putRun(Pos, End);
     Pos = End;
   }
   problem(Open, T.size(), "double quote is not closed; add a closing '\"'");
@@ -1499,13 +1511,13 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
   if (copyOpaque(B))
     return;
   size_t Dollar = Pos;
-  size_t CookedBegin = B.Buf.size();
+  size_t CookedBegin = B.size();
   char N = peek(1);
   auto NoteExpansion = [&] {
     B.HasExpansion = true;
     if (B.Expansions)
       B.Expansions->push_back(
-          {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+          {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.size())});
   };
   if (N == '(') {
     size_t ArithEnd = peek(2) == '(' ? arithmeticEnd(Pos + 1) : llvm::StringRef::npos;
@@ -1605,7 +1617,7 @@ void Parser::readBacktick(WordBuilder &B, bool InDoubleQuotes) {
   if (copyOpaque(B))
     return;
   size_t Open = Pos++;
-  size_t CookedBegin = B.Buf.size();
+  size_t CookedBegin = B.size();
   llvm::SmallString<64> Body;
   llvm::SmallVector<MapEntry, 64> BodyMap;
   bool Changed = false;
@@ -1633,8 +1645,7 @@ void Parser::readBacktick(WordBuilder &B, bool InDoubleQuotes) {
   putRaw(B, Open, Pos);
   B.HasExpansion = B.HasSubstitution = true;
   if (B.Expansions)
-    B.Expansions->push_back(
-        {static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.Buf.size())});
+    B.Expansions->push_back({static_cast<uint32_t>(CookedBegin), static_cast<uint32_t>(B.size())});
 
   Context Sub = Ctx;
   Sub.Parent = CurCmd;
@@ -1667,6 +1678,9 @@ Script Script::parse(llvm::StringRef Text) {
     std::memcpy(P, Text.data(), Text.size());
     S.Text = llvm::StringRef(P, Text.size());
   }
+  // About one simple command per 40 bytes of a RUN (nested ones included): reserving up front
+  // spares moving every Command (some 400 bytes each) as the vector grows.
+  S.Commands.reserve(std::min<size_t>(Text.size() / 40 + 4, 1024));
   unsigned Nesting = 0;
   detail::Parser P(S, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
