@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "rules/Rule.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -16,6 +17,11 @@ class EmptyContinuation : public Rule {
 public:
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || I.StartLine == I.EndLine)
+      return;
+    // The parser warns once per instruction with an empty continuation line, at its start: an
+    // instruction without that warning has none, and its lines need not be read again.
+    if (llvm::none_of(C.file().Warnings,
+                      [&](const Diagnostic &D) { return D.Range.Begin == I.Range.Begin; }))
       return;
     const SourceFile &SF = *C.file().Source;
     const Instruction &Host = I.Child ? *I.Child : I;
