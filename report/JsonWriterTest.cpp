@@ -109,6 +109,44 @@ TEST(JsonWriterTest, InvalidUtf8IsReplacedNotThrown) {
   EXPECT_NE(OS.str().find("\"message\": \"bad \xEF\xBF\xBD byte\""), std::string::npos) << Out;
 }
 
+TEST(JsonWriterTest, ALargeReportFormattedInTwoHalvesIsOneDocumentInOrder) {
+  // 1,025 findings and up are formatted on two threads; the result must be the same document,
+  // in the same order, as nlohmann's serializer writes it, whatever the split.
+  using Json = nlohmann::ordered_json;
+  for (size_t N : {1023u, 1024u, 1025u, 3001u}) {
+    std::vector<Finding> Fs;
+    Json Arr = Json::array();
+    for (size_t I = 0; I < N; ++I) {
+      Finding F;
+      F.File = "dir/Dockerfile." + std::to_string(I % 7);
+      F.Begin = {unsigned(I + 1), unsigned(I % 80 + 1)};
+      F.End = {unsigned(I + 1), unsigned(I % 80 + 5)};
+      F.RuleId = I % 3 ? "DL3008" : "BL9999";
+      F.Sev = I % 2 ? Severity::Info : Severity::Error;
+      F.Message = "finding \"" + std::to_string(I) + "\"";
+      Fs.push_back(F);
+      Json J = Json::object();
+      J["file"] = F.File;
+      J["line"] = F.Begin.Line;
+      J["column"] = F.Begin.Column;
+      J["end_line"] = F.End.Line;
+      J["end_column"] = F.End.Column;
+      J["rule"] = F.RuleId;
+      J["aliases"] = Json::array();
+      J["severity"] = I % 2 ? "info" : "error";
+      J["message"] = F.Message;
+      Arr.push_back(J);
+    }
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    writeJson(OS, Fs, {}, ReportOptions());
+    OS.flush();
+    Json Root = Json::object();
+    Root["findings"] = Arr;
+    EXPECT_EQ(Out, Root.dump(2, ' ', false) + "\n") << N << " findings";
+  }
+}
+
 TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
   // The writer streams its output by hand; every string must come out as nlohmann's serializer
   // (dump with ensure_ascii=false and the replace handler) writes it.
