@@ -84,7 +84,7 @@ struct Scope {
 
 /// One word BuildKit expands, and where it is.
 struct Expansion {
-  std::string Text;
+  llvm::StringRef Text;
   SourceRange Range;
   bool Raw = false; ///< heredoc body: `\` escapes, quotes kept (ExpandRaw)
 };
@@ -129,8 +129,8 @@ public:
     }
     case InstrKind::Label:
       for (const KeyValue &P : I.Pairs) {
-        expand(C, S, {P.Key.Text, P.Key.Range});
-        expand(C, S, {P.Value.Text, P.Value.Range});
+        scan(C, S, {P.Key.Text, P.Key.Range});
+        scan(C, S, {P.Value.Text, P.Value.Range});
       }
       break;
     case InstrKind::Arg:
@@ -151,13 +151,13 @@ public:
       for (llvm::StringRef F : {"chown", "checksum"})
         if (const Flag *Fl = I.flag(F))
           if (Fl->HasValue && (F != "checksum" || I.Kind == InstrKind::Add))
-            expand(C, S, {Fl->Value, Fl->Range});
+            scan(C, S, {Fl->Value, Fl->Range});
       for (const Word &W : I.Args)
         if (!llvm::StringRef(W.Text).startswith("<<"))
-          expand(C, S, {W.Text, W.Range});
+          scan(C, S, {W.Text, W.Range});
       for (const Heredoc &H : I.Heredocs)
         if (H.Expand)
-          expand(C, S, {H.Content, H.ContentRange, true});
+          scan(C, S, {H.Content, H.ContentRange, true});
       break;
     }
     case InstrKind::Workdir:
@@ -165,7 +165,7 @@ public:
     case InstrKind::StopSignal:
     case InstrKind::Volume:
       for (const Word &W : I.Args)
-        expand(C, S, {W.Text, W.Range});
+        scan(C, S, {W.Text, W.Range});
       break;
     case InstrKind::Run:
       for (const Flag *F : I.flags("mount")) {
@@ -173,7 +173,7 @@ public:
         llvm::StringRef(F->Value).split(Fields, ',');
         for (llvm::StringRef Field : Fields)
           if (Field.contains('='))
-            expand(C, S, {Field.split('=').second.str(), F->Range});
+            scan(C, S, {Field.split('=').second, F->Range});
       }
       break;
     default: break;
@@ -215,6 +215,13 @@ private:
   }
 
   /// Expands E in S like BuildKit, reports the names it cannot resolve, returns the text.
+  /// Reports the undefined variables E refers to; a word without `$` refers to none.
+  void scan(Context &C, Scope &S, const Expansion &E) {
+    if (E.Text.contains('$'))
+      expand(C, S, E);
+  }
+
+  /// E expanded in S, after reporting the undefined variables it refers to.
   std::string expand(Context &C, Scope &S, const Expansion &E) {
     ExpandOptions Opts;
     Opts.Escape = E.Raw ? '\\' : C.file().Escape;
@@ -222,7 +229,7 @@ private:
     auto R = expandWord(E.Text, S.Vars, Opts);
     if (!R) {
       llvm::consumeError(R.takeError());
-      return E.Text;
+      return E.Text.str();
     }
     for (const std::string &Name : R->Unset)
       report(C, S, Name, E.Range, E.Raw);
