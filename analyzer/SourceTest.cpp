@@ -1,7 +1,9 @@
 //===- SourceTest.cpp - Pull from a loopback registry, then analyze -------===//
 #include "analyzer/Source.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include <gtest/gtest.h>
 
@@ -14,6 +16,28 @@ using namespace ballast::analyzer;
 namespace fs = std::filesystem;
 
 namespace {
+/// Sets an environment variable for its lifetime, then restores the old value.
+class ScopedEnv {
+public:
+  ScopedEnv(const char *Name, const std::string &Value) : Name(Name) {
+    if (const char *Old = getenv(Name))
+      Saved = Old;
+    setenv(Name, Value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (Saved)
+      setenv(Name, Saved->c_str(), 1);
+    else
+      unsetenv(Name);
+  }
+  ScopedEnv(const ScopedEnv &) = delete;
+  ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+  const char *Name;
+  std::optional<std::string> Saved;
+};
+
 std::vector<std::string> messages(const Analysis &A) {
   std::vector<std::string> V;
   for (const Finding &F : A.Findings)
@@ -28,6 +52,9 @@ TEST(SourceTest, RegistryReferenceIsPulledIntoTheStoreThenAnalyzed) {
     fs::path D;
     ~Cleanup() { fs::remove_all(D); }
   } C{Dir};
+  // The pull (and skopeo) must never see the credentials of whoever runs the tests.
+  fs::create_directories(Dir / "docker");
+  ScopedEnv Config("DOCKER_CONFIG", (Dir / "docker").string());
   testimage::Built B =
       testimage::build(testimage::scenario(), "", {"API_TOKEN=abc123", "PATH=/usr/bin"});
   testimage::writeLayout(B, Dir / "layout", "v1");

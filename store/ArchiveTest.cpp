@@ -48,9 +48,9 @@ protected:
     fs::remove_all(Dir);
     fs::create_directories(Dir / "rootfs" / "etc");
     spit(Dir / "rootfs" / "etc" / "hostname", "box\n");
-    ASSERT_EQ(
-        sh("tar -C " + (Dir / "rootfs").string() + " -cf " + (Dir / "layer.tar").string() + " etc"),
-        0);
+    ASSERT_EQ(sh("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                 (Dir / "rootfs").string() + " -cf " + (Dir / "layer.tar").string() + " etc"),
+              0);
     LayerTar = slurp(Dir / "layer.tar");
     auto Z = oci::compress(stringReader(LayerTar), oci::media::Compression::Gzip);
     ASSERT_TRUE(static_cast<bool>(Z));
@@ -130,7 +130,9 @@ TEST_F(ArchiveTest, DockerArchiveHasDockerLoadsLayoutWithUncompressedLayers) {
   auto Members = members(Out);
   EXPECT_THAT(Members, UnorderedElementsAre(Id + ".json", Diff + "/", Diff + "/layer.tar",
                                             "manifest.json", "repositories"));
-  auto Pos = [&](const std::string &M) { return std::find(Members.begin(), Members.end(), M) - Members.begin(); };
+  auto Pos = [&](const std::string &M) {
+    return std::find(Members.begin(), Members.end(), M) - Members.begin();
+  };
   EXPECT_LT(Pos(Diff + "/"), Pos(Diff + "/layer.tar"));
   EXPECT_EQ(Pos("manifest.json"), 3);
   EXPECT_EQ(Pos("repositories"), 4);

@@ -32,10 +32,11 @@ protected:
     fs::remove_all(Dir);
     fs::create_directories(Dir / "rootfs" / "bin");
     std::ofstream(Dir / "rootfs" / "bin" / "hello") << "#!/bin/sh\necho hi\n";
-    ASSERT_EQ(std::system(("tar -C " + (Dir / "rootfs").string() + " -cf " +
-                           (Dir / "rootfs.tar").string() + " bin")
-                              .c_str()),
-              0);
+    ASSERT_EQ(
+        std::system(("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                     (Dir / "rootfs").string() + " -cf " + (Dir / "rootfs.tar").string() + " bin")
+                        .c_str()),
+        0);
     Tar = slurp(Dir / "rootfs.tar");
     auto S = Store::open((Dir / "store").string());
     ASSERT_TRUE(static_cast<bool>(S));

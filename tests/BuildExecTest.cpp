@@ -379,8 +379,9 @@ TEST_F(BuildExecTest, InterruptDuringARunStopsAndCleansUp) {
   EXPECT_EQ(run("TMPDIR=" + Tmp.string() + " " + exe() + " build --root " + Root.string() +
                     " --secret id=tok,src=" + (Dir / "token").string() + " -t int:1 " +
                     Ctx.string() + " >" + Log + " 2>&1 </dev/null & P=$!; " +
-                    "while ! grep -q '^#3 ready' " + Log +
-                    "; do kill -0 $P 2>/dev/null || break; sleep 0.05; done; " +
+                    "i=0; while ! grep -q '^#3 ready' " + Log +
+                    "; do kill -0 $P 2>/dev/null || break; i=$((i+1)); "
+                    "[ $i -le 1200 ] || { echo never ready; break; }; sleep 0.05; done; " +
                     "kill -INT $P; wait $P; echo status=$?",
                 Out, true),
             0);

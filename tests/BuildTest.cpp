@@ -502,17 +502,23 @@ std::string finalScreen(const std::string &Out) {
 TEST_F(BuildTest, TtyProgressRedrawsStepsInPlaceLikeBuildx) {
   fs::path Ctx = Dir / "ctx";
   builder::testutil::writeFile(Ctx / "a.txt", "a\n");
-  // The sleep makes the display redraw while the RUN runs (the next line comes >= 100ms after
-  // the last redraw), so its last output lines are on a live screen.
+  // The RUN's output pauses for a second after "8". The display redraws on its 100 ms timer
+  // and on any output line that comes >= 100 ms after the last redraw, so a live screen shows
+  // the running step with "8" in its tail: the timer draws it during the pause, or the "end"
+  // line (>= 1 s after "8") does; only a reader stalled for that whole second could miss it.
   builder::testutil::writeFile(Ctx / "Dockerfile", "FROM busybox:corpus\nCOPY a.txt /a.txt\n"
-                                                   "RUN seq 1 8; sleep 0.3; echo end\n");
+                                                   "RUN seq 1 8; sleep 1; echo end\n");
   std::string Cmd = exe() + " build --root " + Root.string() + " -t p:1 " + Ctx.string();
   std::string Out;
   // script(1) runs ballast on a pty: stdout and stderr are the terminal (lines end in \r\n).
-  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress tty' /dev/null", Out, true), 0) << Out;
+  ASSERT_EQ(
+      run("script -qfec 'stty cols 80 rows 24; " + Cmd + " --progress tty' /dev/null </dev/null",
+          Out, true),
+      0)
+      << Out;
   EXPECT_THAT(Out, Not(HasSubstr("#1 ")));
   EXPECT_THAT(Out, ::testing::ContainsRegex("\\[\\+\\] Building [0-9.]+s \\([0-9]/[0-9]\\)\r?\n"));
-  EXPECT_THAT(Out, HasSubstr("\r\x1b[2K => [3/3] RUN seq 1 8; sleep 0.3; echo end "));
+  EXPECT_THAT(Out, HasSubstr("\r\x1b[2K => [3/3] RUN seq 1 8; sleep 1; echo end "));
   EXPECT_THAT(Out, HasSubstr("\x1b[2m => => # 8\x1b[0m\r\n"));
   EXPECT_THAT(Out, ::testing::ContainsRegex("\x1b\\[[0-9]+A"));
   std::string Screen = finalScreen(Out);
@@ -521,7 +527,7 @@ TEST_F(BuildTest, TtyProgressRedrawsStepsInPlaceLikeBuildx) {
                                                "FINISHED\r\n"));
   // Every step finished (blue) with its time; no output under finished steps.
   for (const char *Step : {"[1/3] FROM busybox:corpus", "[2/3] COPY a.txt /a.txt",
-                           "[3/3] RUN seq 1 8; sleep 0.3; echo end", "exporting to image"})
+                           "[3/3] RUN seq 1 8; sleep 1; echo end", "exporting to image"})
     EXPECT_THAT(Screen,
                 ::testing::ContainsRegex(
                     "\x1b\\[34m => " + std::regex_replace(Step, std::regex("[\\[\\]+.]"), "\\$&") +
@@ -534,16 +540,24 @@ TEST_F(BuildTest, TtyProgressRedrawsStepsInPlaceLikeBuildx) {
   EXPECT_THAT(Screen, ::testing::EndsWith("\x1b[J" + imageId(Out) + "\r\n"));
 
   // The rebuild: --progress auto on a terminal is the same display, every step from the cache.
-  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress auto' /dev/null", Out, true), 0) << Out;
+  ASSERT_EQ(
+      run("script -qfec 'stty cols 80 rows 24; " + Cmd + " --progress auto' /dev/null </dev/null",
+          Out, true),
+      0)
+      << Out;
   Screen = finalScreen(Out);
   EXPECT_THAT(Screen, HasSubstr("\x1b[34m => CACHED [2/3] COPY a.txt /a.txt "));
-  EXPECT_THAT(Screen, HasSubstr("\x1b[34m => CACHED [3/3] RUN seq 1 8; sleep 0.3; echo end "));
+  EXPECT_THAT(Screen, HasSubstr("\x1b[34m => CACHED [3/3] RUN seq 1 8; sleep 1; echo end "));
   EXPECT_THAT(Screen, HasSubstr("(4/4) FINISHED"));
 
   // A failing step: red ERROR with its last output lines, then BuildKit's summary and the error.
   builder::testutil::writeFile(Ctx / "Dockerfile",
                                "FROM busybox:corpus\nRUN seq 1 9; sleep 0.3; exit 3\n");
-  ASSERT_EQ(run("script -qfec '" + Cmd + " --progress tty' /dev/null", Out, true), 1) << Out;
+  ASSERT_EQ(
+      run("script -qfec 'stty cols 80 rows 24; " + Cmd + " --progress tty' /dev/null </dev/null",
+          Out, true),
+      1)
+      << Out;
   Screen = finalScreen(Out);
   EXPECT_THAT(Screen, HasSubstr("\x1b[31m => ERROR [2/2] RUN seq 1 9; sleep 0.3; exit 3 "));
   EXPECT_THAT(Screen, HasSubstr("\x1b[2m => => # 4\x1b[0m\r\n"));

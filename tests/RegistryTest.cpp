@@ -31,10 +31,10 @@ protected:
     fs::create_directories(Dir / "rootfs/bin");
     fs::copy_file("/bin/busybox", Dir / "rootfs/bin/busybox");
     std::string Out;
-    ASSERT_EQ(
-        run("tar -C " + (Dir / "rootfs").string() + " -cf " + (Dir / "rootfs.tar").string() + " .",
-            Out, true),
-        0)
+    ASSERT_EQ(run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                      (Dir / "rootfs").string() + " -cf " + (Dir / "rootfs.tar").string() + " .",
+                  Out, true),
+              0)
         << Out;
   }
   void TearDown() override { fs::remove_all(Dir); }
@@ -250,18 +250,32 @@ TEST_F(RegistryTest, AKilledPullCompletesWhenRunAgain) {
   importBase(Ref);
   std::string Out;
   ASSERT_EQ(ballast("push " + Ref, Out), 0) << Out;
-  Proxy->add({Fault::Throttle, "GET", "/blobs/", -1, 0, 16384});
+  // Every blob transfer stalls after 512 KiB (the config blob is far smaller, the layer is
+  // about 1 MB) until the proxy lets it go: the pull is killed while it is stalled, with part
+  // of the layer on disk (the client writes in 256 KiB pieces).
+  Proxy->add({Fault::Hold, "GET", "/blobs/", -1, 0, 512 << 10});
+  // The child's environment is built before fork (the test process has threads).
+  std::string Root = (Dir / "s2").string(), Config = "DOCKER_CONFIG=" + (Dir / "docker").string();
+  std::vector<char *> Env;
+  for (char **E = environ; *E; ++E)
+    if (!llvm::StringRef(*E).startswith("DOCKER_CONFIG="))
+      Env.push_back(*E);
+  Env.push_back(Config.data());
+  Env.push_back(nullptr);
   pid_t P = fork();
   if (P == 0) {
-    std::string Root = (Dir / "s2").string();
-    execl(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", Root.c_str(), nullptr);
+    execle(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", Root.c_str(), nullptr,
+           Env.data());
     _exit(127);
   }
-  // Kill it once part of the layer (about 1 MB; the config blob is far below 128 KiB) is on
-  // disk: the client writes in 256 KiB pieces.
   bool Partial = false;
-  for (int I = 0; I < 600 && !Partial; ++I) {
+  int St = 0;
+  bool Exited = false;
+  for (int I = 0; I < 2400 && !Partial && !Exited; ++I) {
     usleep(50 * 1000);
+    Exited = waitpid(P, &St, WNOHANG) == P;
+    if (Proxy->held() == 0)
+      continue;
     // error_code forms: the pull renames finished ingest files away while this loop looks.
     std::error_code EC;
     for (fs::directory_iterator It(Dir / "s2/.ballast/ingest", EC), End; !EC && It != End;
@@ -272,9 +286,12 @@ TEST_F(RegistryTest, AKilledPullCompletesWhenRunAgain) {
       EC.clear();
     }
   }
-  kill(P, SIGKILL);
-  int St;
-  waitpid(P, &St, 0);
+  if (!Exited) {
+    kill(P, SIGKILL);
+    waitpid(P, &St, 0);
+  }
+  EXPECT_FALSE(Exited) << "the pull ended by itself with status " << St;
+  Proxy->release();
   ASSERT_TRUE(Partial);
   Proxy->clearFaults();
   Proxy->clearSeen();
@@ -398,13 +415,17 @@ TEST_F(RegistryTest, ProgressBarsOnATerminalAndPlainLinesOtherwise) {
   Proxy->add({Fault::Throttle, "GET", "/blobs/", -1, 0, 16384});
   std::string Cmd = "DOCKER_CONFIG=" + (Dir / "docker").string() + " " + exe() + " pull " + Ref +
                     " --root " + (Dir / "s3").string();
-  ASSERT_EQ(run("script -qec '" + Cmd + "' /dev/null", Out, true), 0) << Out;
+  ASSERT_EQ(run("script -qec 'stty cols 80 rows 24; " + Cmd + "' /dev/null </dev/null", Out, true),
+            0)
+      << Out;
   EXPECT_THAT(Out, HasSubstr("\r\x1b[2K"));
   EXPECT_THAT(Out, ::testing::ContainsRegex("[0-9a-f]{12}: Downloading \\[=*> *\\] [0-9.]+[kM]?B/"
                                             "[0-9.]+[kM]?B [0-9.]+[kM]?B/s ETA [0-9]"));
   EXPECT_THAT(Out, ::testing::ContainsRegex("\x1b\\[2K[0-9a-f]{12}: Pull complete\r?\n"));
   // -q on a terminal: only the name.
-  ASSERT_EQ(run("script -qec '" + Cmd + " -q' /dev/null", Out, true), 0) << Out;
+  ASSERT_EQ(
+      run("script -qec 'stty cols 80 rows 24; " + Cmd + " -q' /dev/null </dev/null", Out, true), 0)
+      << Out;
   EXPECT_EQ(Out, Ref + "\r\n");
   expectFsckClean("s3");
 }

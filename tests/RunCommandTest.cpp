@@ -29,10 +29,10 @@ protected:
     Root = Dir / "root";
     ballast::builder::testutil::makeBusyboxRootfs(Dir / "rootfs");
     std::string Out;
-    ASSERT_EQ(
-        run("tar -C " + (Dir / "rootfs").string() + " -cf " + (Dir / "rootfs.tar").string() + " .",
-            Out, true),
-        0)
+    ASSERT_EQ(run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                      (Dir / "rootfs").string() + " -cf " + (Dir / "rootfs.tar").string() + " .",
+                  Out, true),
+              0)
         << Out;
   }
   void TearDown() override {
@@ -178,10 +178,13 @@ TEST_F(RunCommandTest, InterruptStopsTheContainerAndCleansUp) {
   EXPECT_EQ(run(exe() + " run --root " + Root.string() +
                     " bb:1 sh -c 'echo ready; exec sleep 60' >" + Log +
                     " 2>&1 </dev/null & P=$!; "
-                    "while ! grep -q ready " +
+                    "i=0; while ! grep -q ready " +
                     Log +
-                    "; do sleep 0.05; done; "
-                    "while kill -INT $P 2>/dev/null; do sleep 0.1; done; wait $P; echo status=$?",
+                    "; do kill -0 $P 2>/dev/null || break; i=$((i+1)); "
+                    "[ $i -le 1200 ] || { echo never ready; break; }; sleep 0.05; done; "
+                    "i=0; while kill -INT $P 2>/dev/null; do i=$((i+1)); "
+                    "[ $i -le 600 ] || { echo SIGINT did not stop it; kill -KILL $P; break; }; "
+                    "sleep 0.1; done; wait $P; echo status=$?",
                 Out, true),
             0);
   EXPECT_EQ(Out, "status=137\n");

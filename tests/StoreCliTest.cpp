@@ -38,7 +38,10 @@ protected:
     for (const char *L : {"sh", "ls", "cat", "echo"})
       fs::create_symlink("busybox", Dir / "rootfs" / "bin" / L);
     std::string Out;
-    ASSERT_EQ(run("tar -C " + (Dir / "rootfs").string() + " -cf " + tar() + " .", Out, true), 0)
+    ASSERT_EQ(run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                      (Dir / "rootfs").string() + " -cf " + tar() + " .",
+                  Out, true),
+              0)
         << Out;
     ballast::Sha256 H;
     std::string Bytes = slurp(tar());
@@ -215,7 +218,10 @@ TEST_F(StoreCliTest, TagRmiAndPrune) {
   importBusybox("app:1");
   fs::create_directories(Dir / "rootfs" / "etc");
   spit(Dir / "rootfs" / "etc" / "motd", "v2\n");
-  ASSERT_EQ(run("tar -C " + (Dir / "rootfs").string() + " -cf " + tar() + " .", Out), 0);
+  ASSERT_EQ(run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C " +
+                    (Dir / "rootfs").string() + " -cf " + tar() + " .",
+                Out),
+            0);
   importBusybox("app:1");
   ASSERT_EQ(ballast("images --format '{{.Repository}}:{{.Tag}}'", Out), 0);
   EXPECT_EQ(Out, "app:1\n<none>:<none>\n");

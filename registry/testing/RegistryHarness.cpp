@@ -67,6 +67,16 @@ ChildProcess::start(const std::vector<std::string> &Argv, const std::string &Log
 
 ChildProcess::~ChildProcess() { kill(); }
 
+bool ChildProcess::running() {
+  if (Pid <= 0)
+    return false;
+  int St;
+  if (waitpid(Pid, &St, WNOHANG) == 0)
+    return true;
+  Pid = -1; // reaped (or not ours): never signal the number again
+  return false;
+}
+
 void ChildProcess::kill() {
   if (Pid <= 0)
     return;
@@ -518,15 +528,30 @@ llvm::Expected<std::unique_ptr<RegistryServer>> RegistryServer::start(RegistrySe
       return makeError(ConfigPath + ": " + strerror(errno));
     fputs(Config.c_str(), F);
     fclose(F);
+    // The port was free when freePort released it, but anything may bind it before the registry
+    // does: a listener on the port proves nothing. The registry logs "listening on ADDR" only
+    // once it holds the socket, and fails with "address already in use" otherwise, so wait for
+    // that line from this attempt while the process lives; if it died, try another port.
+    uint64_t LogStart = 0;
+    llvm::sys::fs::file_size(R->Dir + "/registry.log", LogStart);
     auto P = ChildProcess::start({"/usr/bin/docker-registry", "serve", ConfigPath},
                                  R->Dir + "/registry.log");
     if (!P)
       return P.takeError();
     R->Proc = std::move(*P);
-    if (waitForPort(R->Port)) {
-      int St;
-      if (waitpid(R->Proc->pid(), &St, WNOHANG) == 0)
-        return R;
+    std::string Listening = "msg=\"listening on " + R->host();
+    for (int I = 0; I < 400 && R->Proc->running(); ++I) {
+      std::string Log = R->log();
+      llvm::StringRef Mine =
+          llvm::StringRef(Log).drop_front(std::min<uint64_t>(LogStart, Log.size()));
+      size_t At = Mine.find(Listening);
+      if (At != llvm::StringRef::npos) {
+        llvm::StringRef After = Mine.drop_front(At + Listening.size());
+        if ((After.startswith("\"") || After.startswith(",")) && waitForPort(R->Port) &&
+            R->Proc->running())
+          return R;
+      }
+      usleep(50 * 1000);
     }
     R->Proc->kill();
   }
@@ -750,6 +775,23 @@ void FaultProxy::serveConn(int Fd, bool Storage) {
         }
         Closed = Stop = true;
         return false;
+      }
+      if (F && F->K == Fault::Hold && !Released && Sent + int64_t(Chunk.size()) >= F->Bytes) {
+        size_t Head = F->Bytes - Sent;
+        if (!sendAll(Fd, Chunk.data(), Head))
+          return false;
+        Sent += Head;
+        Chunk.erase(0, Head);
+        // Stall until released; a client that hangs up (or is killed) ends the connection.
+        ++Holding;
+        bool Gone = false;
+        while (!Released && !Stopping && !Gone) {
+          pollfd Pfd{Fd, POLLRDHUP, 0};
+          Gone = poll(&Pfd, 1, 50) > 0 && (Pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+        }
+        --Holding;
+        if (Gone || Stopping)
+          return false;
       }
       if (F && F->K == Fault::Throttle && F->Bytes > 0) {
         for (size_t Off = 0; Off < Chunk.size(); Off += F->Bytes) {

@@ -30,6 +30,8 @@ public:
                                                              const std::string &LogPath);
   ~ChildProcess();
   int pid() const { return Pid; }
+  /// Whether the process has not exited yet (reaps it when it has).
+  bool running();
   /// SIGKILL and reap (idempotent).
   void kill();
 
@@ -128,6 +130,7 @@ struct Fault {
     Redirect,    ///< 307 to the proxy's second listener ("storage"), which serves the blob
     Throttle,    ///< forward the body Bytes at a time with a 20 ms pause between pieces
     DropAnswer,  ///< forward the request, then reset the connection without answering
+    Hold,        ///< forward Bytes body bytes, then stall until release() (or the client hangs up)
   };
   Kind K = Status;
   std::string Method;       ///< "" matches every method
@@ -154,6 +157,10 @@ public:
   std::string host() const { return "127.0.0.1:" + std::to_string(Port); }
   void add(Fault F);
   void clearFaults();
+  /// Lets every transfer stalled by a Hold fault (and every later one) go on.
+  void release() { Released = true; }
+  /// Transfers a Hold fault is stalling right now.
+  int held() const { return Holding.load(); }
   std::vector<SeenRequest> seen();
   void clearSeen();
 
@@ -165,7 +172,8 @@ private:
   int ListenFd = -1, StorageFd = -1, Port = 0, StoragePort = 0;
   std::string UpstreamHost;
   int UpstreamPort = 0;
-  std::atomic<bool> Stopping{false};
+  std::atomic<bool> Stopping{false}, Released{false};
+  std::atomic<int> Holding{0};
   std::mutex Mu;
   std::vector<Fault> Faults;
   std::vector<SeenRequest> Seen;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -62,12 +63,15 @@ fs::path debootstrapTarball(std::string &Log) {
   if (fs::exists(Tar))
     return Tar;
   fs::path Work = tempDir("ballast-debootstrap");
-  std::string Tmp = Tar.string() + ".tmp";
+  // A name of this process's own: concurrent runs each write theirs, and the rename is atomic.
+  std::string Tmp = Tar.string() + ".tmp." + std::to_string(getpid());
   int Rc = run("debootstrap --variant=minbase bookworm " + (Work / "rootfs").string() + " " +
                    debianMirror() + " && tar -C " + (Work / "rootfs").string() +
                    " --numeric-owner -cf " + Tmp + " . && mv " + Tmp + " " + Tar.string(),
                Log, true);
   fs::remove_all(Work);
+  std::error_code EC;
+  fs::remove(Tmp, EC); // left only when something failed
   return Rc == 0 ? Tar : fs::path();
 }
 
