@@ -387,7 +387,7 @@ std::optional<shell::Command> pipCommand(const shell::Command &Cmd) {
     llvm::StringRef T = Cmd.Args[K].Text;
     if (T == "-m" && Cmd.Args[K + 1].Text == "pip") {
       shell::Command P = Cmd;
-      P.Args.erase(P.Args.begin(), P.Args.begin() + K + 1);
+      P.Args = P.Args.drop_front(K + 1);
       P.Name = "pip";
       P.Spec = shell::findToolSpec("pip");
       return P;

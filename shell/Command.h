@@ -100,29 +100,16 @@ enum class Connector : uint8_t {
 
 /// One simple command (`VAR=x cmd args... >redirs`), with where it sits in the script.
 struct Command {
-  /// An empty command.
-  Command() = default;
-  /// Copies every word, assignment and redirection.
-  Command(const Command &) = default;
-  /// Copies every word, assignment and redirection.
-  Command &operator=(const Command &) = default;
-  /// noexcept (SmallVector's own moves are not), so std::vector<Command> moves its elements when
-  /// it grows instead of copying every word vector.
-  Command(Command &&) noexcept = default;
-  /// noexcept, like the move constructor.
-  Command &operator=(Command &&) noexcept = default;
-  /// Frees the vectors; the text stays in the Script.
-  ~Command() = default;
-
   /// The cooked argv[0] as written (no basename applied); empty when the command has only
   /// assignments or redirections.
   llvm::StringRef Name;
-  /// argv, including the name at index 0.
-  llvm::SmallVector<Word, 6> Args;
+  /// argv, including the name at index 0. Words, assignments and redirections live in the
+  /// Script's arena, so a Command is a small value that is cheap to copy, move and free.
+  llvm::ArrayRef<Word> Args;
   /// `VAR=x` prefixes.
-  llvm::SmallVector<Assignment, 0> Assignments;
+  llvm::ArrayRef<Assignment> Assignments;
   /// Redirections, in source order.
-  llvm::SmallVector<Redirect, 0> Redirects;
+  llvm::ArrayRef<Redirect> Redirects;
   /// From the first assignment, word or redirection to the last one.
   SourceRange Range;
   /// The operator that follows this command.
@@ -160,7 +147,7 @@ struct Command {
   bool inPipeline() const { return Pipeline >= 0; }
   /// The arguments after the name.
   llvm::ArrayRef<Word> args() const {
-    return Args.empty() ? llvm::ArrayRef<Word>() : llvm::ArrayRef<Word>(Args).drop_front();
+    return Args.empty() ? llvm::ArrayRef<Word>() : Args.drop_front();
   }
   /// The name after its last `/` ("apt-get" for `/usr/bin/apt-get`).
   llvm::StringRef basename() const;

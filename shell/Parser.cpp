@@ -12,6 +12,8 @@
 #include "shell/Script.h"
 
 #include <cstring>
+#include <memory>
+#include <type_traits>
 
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallString.h"
@@ -322,6 +324,15 @@ private:
   SourceRange range(size_t B, size_t E) const;
   void problem(size_t B, size_t E, llvm::StringRef Msg);
   llvm::StringRef save(llvm::StringRef Str);
+  /// A copy of V in the Script's arena (the elements are trivially destructible).
+  template <typename T> llvm::ArrayRef<T> keep(const llvm::SmallVectorImpl<T> &V) {
+    static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
+    if (V.empty())
+      return {};
+    T *P = S.Alloc->Allocate<T>(V.size());
+    std::uninitialized_copy(V.begin(), V.end(), P);
+    return llvm::ArrayRef<T>(P, V.size());
+  }
 
   // Characters.
   bool eof() const { return Pos >= T.size(); }
@@ -1144,6 +1155,10 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   bool DoubleBracket = false;
   llvm::SmallVector<MapRun, 8> WordMap;
   llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
+  // Collected here, then copied once into the Script's arena.
+  llvm::SmallVector<Word, 8> Args;
+  llvm::SmallVector<Assignment, 2> Assigns;
+  llvm::SmallVector<Redirect, 2> Redirs;
   bool FunctionDef = false;
 
   for (;;) {
@@ -1167,7 +1182,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         ++Pos;
         continue;
       }
-      C.Args.push_back(W);
+      Args.push_back(W);
       End = Pos;
       if (W.Raw == "]]")
         DoubleBracket = false;
@@ -1183,8 +1198,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       break;
     if (Ch == '(') {
       // `name() body` defines a function.
-      if (C.Args.size() == 1 && C.Assignments.empty() && C.Redirects.empty() && !C.Args[0].Quoted &&
-          !C.Args[0].HasExpansion) {
+      if (Args.size() == 1 && Assigns.empty() && Redirs.empty() && !Args[0].Quoted &&
+          !Args[0].HasExpansion) {
         size_t Open = Pos++;
         skipBlanks();
         if (peek() == ')') {
@@ -1209,7 +1224,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
           I < T.size() && (T[I] == '<' || T[I] == '>') && !(I + 1 < T.size() && T[I + 1] == '(');
     }
     if (IsRedirect) {
-      parseRedirect(C.Redirects);
+      parseRedirect(Redirs);
       End = Pos;
       continue;
     }
@@ -1221,7 +1236,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     End = Pos;
-    size_t Eq = C.Args.empty() ? assignmentPrefix(W.Raw) : 0;
+    size_t Eq = Args.empty() ? assignmentPrefix(W.Raw) : 0;
     if (Eq) {
       Assignment A;
       bool Append = W.Raw[Eq - 2] == '+';
@@ -1253,18 +1268,18 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         A.Range = range(WordBegin, Pos);
         End = Pos;
       }
-      C.Assignments.push_back(A);
+      Assigns.push_back(A);
       continue;
     }
-    C.Args.push_back(W);
-    if (C.Args.size() == 1) {
+    Args.push_back(W);
+    if (Args.size() == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
       Finder.Kind = shellKind(W.Text);
       continue;
     }
     if (Finder.feed(W)) {
-      C.ShellScriptArg = static_cast<int>(C.Args.size() - 1);
+      C.ShellScriptArg = static_cast<int>(Args.size() - 1);
       Context Sub = Ctx;
       Sub.Parent = static_cast<int>(Idx);
       Sub.Shell = static_cast<int>(Idx);
@@ -1286,7 +1301,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   }
 
   if (FunctionDef) {
-    llvm::StringRef Name = C.Args[0].Text;
+    llvm::StringRef Name = Args[0].Text;
     if (S.Commands.size() == Idx + 1)
       S.Commands.pop_back();
     else
@@ -1297,7 +1312,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     return Result;
   }
 
-  if (C.Args.empty() && C.Assignments.empty() && C.Redirects.empty()) {
+  if (Args.empty() && Assigns.empty() && Redirs.empty()) {
     if (S.Commands.size() == Idx + 1)
       S.Commands.pop_back();
     return Result;
@@ -1305,11 +1320,14 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   if (DoubleBracket && eof())
     problem(Begin, Pos, "'[[' is not closed; add ']]'");
   C.Range = range(Begin, End);
-  if (!C.Args.empty()) {
-    C.Name = C.Args[0].Text;
+  C.Args = keep(Args);
+  C.Assignments = keep(Assigns);
+  C.Redirects = keep(Redirs);
+  if (!Args.empty()) {
+    C.Name = Args[0].Text;
     C.Spec = findToolSpec(C.basename());
   }
-  S.Commands[Idx] = std::move(C);
+  S.Commands[Idx] = C;
   Result.Parsed = true;
   Result.Simple = static_cast<int>(Idx);
   Result.End = End;
