@@ -235,9 +235,10 @@ llvm::Expected<std::unique_ptr<Store>> Store::open(llvm::StringRef RootArg) {
     std::error_code EC;
     for (llvm::sys::fs::directory_iterator It(R, EC), End; It != End && !EC; It.increment(EC)) {
       llvm::StringRef N = llvm::sys::path::filename(It->path());
-      // What a concurrent first open may have made already (its atomic-write temp files too).
-      if (N != "blobs" && N != ".ballast" && !N.startswith(".oci-layout.") &&
-          !N.startswith(".index.json."))
+      // What a concurrent first open may have made already (its atomic-write temp files too,
+      // and the layout files themselves when they appeared after the checks above).
+      if (N != "blobs" && N != ".ballast" && N != "oci-layout" && N != "index.json" &&
+          !N.startswith(".oci-layout.") && !N.startswith(".index.json."))
         return makeError("store root " + R +
                          " is a folder that is not an image store (no oci-layout); pass an "
                          "empty or new folder with --root");
