@@ -1,6 +1,8 @@
 //===- RegistryTest.cpp - pull, push, login end to end against real registries and skopeo -===//
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -395,6 +397,52 @@ TEST_F(RegistryTest, TwoProcessesPullingTheSameImageBothSucceed) {
   expectFsckClean("s2");
   EXPECT_EQ(ballast("fsck", Out, "s2"), 0);
   EXPECT_THAT(Out, HasSubstr(" 0 dangling")) << Out;
+}
+
+TEST_F(RegistryTest, PullDownloadsSeveralLayersAtOnce) {
+  startRegistry(RegistrySetup::Plain);
+  startProxy();
+  // An image of three layers (busybox, then two COPYs of 256 KiB of random bytes each).
+  importBase("base:1");
+  fs::create_directories(Dir / "ctx");
+  std::string Out;
+  ASSERT_EQ(run("head -c 262144 /dev/urandom > " + (Dir / "ctx/a").string() +
+                    " && head -c 262144 /dev/urandom > " + (Dir / "ctx/b").string(),
+                Out, true),
+            0)
+      << Out;
+  std::ofstream(Dir / "ctx/Dockerfile") << "FROM base:1\nCOPY a /a\nCOPY b /b\n";
+  std::string Ref = Proxy->host() + "/p/three:1";
+  ASSERT_EQ(ballast("build -t " + Ref + " " + (Dir / "ctx").string(), Out), 0) << Out;
+  ASSERT_EQ(ballast("push " + Ref, Out), 0) << Out;
+  // Every blob GET stalls after 4 KiB until released: the config blob is smaller and passes,
+  // each layer is larger and stalls. A pull that fetched one layer at a time would never have
+  // more than one stalled transfer.
+  Proxy->add({Fault::Hold, "GET", "/blobs/", -1, 0, 4096});
+  std::string Root = (Dir / "s2").string(), Config = "DOCKER_CONFIG=" + (Dir / "docker").string();
+  std::vector<char *> Env;
+  for (char **E = environ; *E; ++E)
+    if (!llvm::StringRef(*E).startswith("DOCKER_CONFIG="))
+      Env.push_back(*E);
+  Env.push_back(Config.data());
+  Env.push_back(nullptr);
+  pid_t P = fork();
+  if (P == 0) {
+    execle(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", Root.c_str(), nullptr,
+           Env.data());
+    _exit(127);
+  }
+  int MaxHeld = 0;
+  for (int I = 0; I < 600 && MaxHeld < 3; ++I) {
+    usleep(50 * 1000);
+    MaxHeld = std::max(MaxHeld, Proxy->held());
+  }
+  Proxy->release();
+  int St = 0;
+  ASSERT_EQ(waitpid(P, &St, 0), P);
+  EXPECT_TRUE(WIFEXITED(St) && WEXITSTATUS(St) == 0) << "status " << St;
+  EXPECT_EQ(MaxHeld, 3) << "layers downloading at the same time";
+  expectFsckClean("s2");
 }
 
 TEST_F(RegistryTest, ProgressBarsOnATerminalAndPlainLinesOtherwise) {
