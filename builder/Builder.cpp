@@ -173,7 +173,7 @@ public:
       if (::mkdir(D.c_str(), 0755))
         return errnoError("cannot create " + D);
     if (auto E = V->whiteouts(Ctx, Rel, Wh))
-      return std::move(E);
+      return E;
     std::string Host = Ctx.hostPath(Rel);
     std::string Data = "lowerdir=" + overlayEscape(Wh) + ":" + overlayEscape(Host) +
                        ",upperdir=" + overlayEscape(Upper) + ",workdir=" + overlayEscape(Work);
@@ -893,7 +893,7 @@ llvm::Expected<BuildResult> Build::commit(const BuildPlan &P) {
     llvm::SmallString<256> Abs(Opts.DockerfilePath);
     if (!llvm::sys::fs::make_absolute(Abs))
       if (auto E = S.recordBuild(ConfigDig, Abs, Sha256::hex(Opts.DockerfileText)))
-        return std::move(E);
+        return E;
   }
   return Res;
 }
@@ -961,7 +961,7 @@ llvm::Expected<BuildResult> Build::run() {
         First = std::move(*E);
     }
     if (First)
-      return std::move(First);
+      return First;
   }
   return commit(*Plan);
 }

@@ -76,7 +76,7 @@ llvm::Expected<std::unique_ptr<BuildContext>> BuildContext::load(llvm::StringRef
   C->Root = dockerfile::cleanPath(Abs.str());
   C->Ignore = std::move(Ignore);
   if (auto E = C->walk("", dockerfile::MatchInfo()))
-    return std::move(E);
+    return E;
   for (size_t I = 0; I < C->Entries.size(); ++I) {
     const std::string &P = C->Entries[I].Path;
     C->Index[P] = I;

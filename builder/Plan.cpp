@@ -1416,13 +1416,13 @@ llvm::Expected<BuildPlan> Planner::run() {
     return makeError(D.File, D.Pos, D.Message);
   }
   if (auto E = setupStages())
-    return std::move(E);
+    return E;
   States.resize(Plan.Stages.size());
   markNeeded(Plan.Target);
   for (StagePlan &S : Plan.Stages)
     if (S.Needed)
       if (auto E = planStage(S.Index))
-        return std::move(E);
+        return E;
   StagePlan &T = Plan.Stages[Plan.Target];
   for (const auto &[K, V] : Opts.Labels)
     T.Config.Config.Labels[K] = V;

@@ -150,18 +150,20 @@ TEST(CompressionTest, RoundTripsOfSeveralSizes) {
       std::string Data = randomBytes(Size, static_cast<unsigned>(Size), Compressible);
       for (Compression C : {Compression::Gzip, Compression::Zstd, Compression::None}) {
         std::string Z = compressed(Data, C);
-        if (C == Compression::None)
+        if (C == Compression::None) {
           EXPECT_EQ(Z, Data);
-        else if (Compressible && Size > 1000)
+        } else if (Compressible && Size > 1000) {
           EXPECT_LT(Z.size(), Data.size() / 2);
+        }
         auto R = decompress(stringReader(Z), C);
         ASSERT_TRUE(bool(R));
         auto Out = drain(**R, 4096);
         ASSERT_TRUE(bool(Out)) << llvm::toString(Out.takeError());
         EXPECT_TRUE(sameBytes(*Out, Data)) << "size " << Size << " compression " << int(C);
         // Auto-detection gives the same bytes (an empty stream is "none" then).
-        if (Size > 0 || C == Compression::None)
+        if (Size > 0 || C == Compression::None) {
           EXPECT_TRUE(sameBytes(decompressOrError(Z, 777), Data));
+        }
       }
     }
   }

@@ -16,10 +16,10 @@ struct Descriptor {
   std::string MediaType;
   Digest Dig;
   int64_t Size = 0;
-  std::map<std::string, std::string> Annotations;
-  std::optional<Platform> Plat; ///< only in an index
-  std::vector<std::string> URLs;
-  std::string ArtifactType;
+  std::map<std::string, std::string> Annotations{};
+  std::optional<Platform> Plat{}; ///< only in an index
+  std::vector<std::string> URLs{};
+  std::string ArtifactType{};
 };
 
 } // namespace ballast::oci

@@ -178,8 +178,9 @@ TEST(ImageTest, CopySkipsPresentBlobsAndCopiesOthersInParallel) {
   for (auto &P : Seen) {
     Skipped += P.Skipped;
     Finished += P.Finished;
-    if (P.Skipped)
+    if (P.Skipped) {
       EXPECT_EQ(P.Dig, Digest::sha256Of(F.Layers[1]));
+    }
   }
   EXPECT_EQ(Skipped, 1u);
   EXPECT_EQ(Finished, 5u);

@@ -20,10 +20,10 @@ namespace {
 /// Attributes of one entry for TarBuilder::add.
 struct Opts {
   unsigned Mode = 0644;
-  std::string Content, Symlink, Hardlink;
+  std::string Content{}, Symlink{}, Hardlink{};
   int64_t Uid = 0, Gid = 0, MTime = 1700000000;
   unsigned Major = 0, Minor = 0;
-  std::vector<std::pair<std::string, std::string>> Xattrs;
+  std::vector<std::pair<std::string, std::string>> Xattrs{};
 };
 
 /// Builds a tar in memory with libarchive's writer.
@@ -58,9 +58,10 @@ public:
       archive_entry_xattr_add_entry(E, K.c_str(), V.data(), V.size());
     archive_entry_set_size(E, static_cast<la_int64_t>(O.Content.size()));
     EXPECT_EQ(archive_write_header(A, E), ARCHIVE_OK) << archive_error_string(A);
-    if (!O.Content.empty())
+    if (!O.Content.empty()) {
       EXPECT_EQ(archive_write_data(A, O.Content.data(), O.Content.size()),
                 static_cast<la_ssize_t>(O.Content.size()));
+    }
     archive_entry_free(E);
     return *this;
   }

@@ -300,7 +300,7 @@ llvm::Expected<bool> DockerConfig::erase(llvm::StringRef Host) {
     return false;
   Raw = J.dump(1, '\t', false, json::error_handler_t::replace) + "\n";
   if (auto E = save())
-    return std::move(E);
+    return E;
   return true;
 }
 

@@ -335,7 +335,7 @@ llvm::Expected<std::string> Client::authorization(const std::vector<std::string>
 llvm::Expected<HttpResponse> Client::request(HttpRequest &R, const std::vector<std::string> &Scopes,
                                              const std::function<void(HttpRequest &)> &Before) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   bool Reauthed = false;
   unsigned Attempt = 0, Redirects = 0;
   std::string Url = R.Url;
@@ -418,7 +418,7 @@ llvm::Error Client::ping() {
 
 llvm::Expected<ManifestResponse> Client::getManifest(llvm::StringRef Repo, llvm::StringRef Ident) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   HttpRequest R;
   R.Url = baseUrl() + "/v2/" + Repo.str() + "/manifests/" + Ident.str();
   R.Headers.push_back(std::string("Accept: ") + oci::media::AcceptManifests);
@@ -453,7 +453,7 @@ llvm::Expected<ManifestResponse> Client::getManifest(llvm::StringRef Repo, llvm:
 llvm::Expected<std::optional<oci::Descriptor>> Client::headManifest(llvm::StringRef Repo,
                                                                     llvm::StringRef Ident) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   HttpRequest R;
   R.Method = "HEAD";
   R.Url = baseUrl() + "/v2/" + Repo.str() + "/manifests/" + Ident.str();
@@ -481,7 +481,7 @@ llvm::Expected<std::optional<oci::Descriptor>> Client::headManifest(llvm::String
 llvm::Expected<oci::Digest> Client::putManifest(llvm::StringRef Repo, llvm::StringRef Ident,
                                                 llvm::StringRef Raw, llvm::StringRef MediaType) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   HttpRequest R;
   R.Method = "PUT";
   R.Url = baseUrl() + "/v2/" + Repo.str() + "/manifests/" + Ident.str();
@@ -538,7 +538,7 @@ llvm::Error Client::deleteManifest(llvm::StringRef Repo, llvm::StringRef Ident) 
 
 llvm::Expected<std::vector<std::string>> Client::listTags(llvm::StringRef Repo) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   std::vector<std::string> Tags;
   std::string Url = baseUrl() + "/v2/" + Repo.str() + "/tags/list";
   for (int Page = 0; Page < 10000 && !Url.empty(); ++Page) {
@@ -570,7 +570,7 @@ llvm::Expected<std::vector<std::string>> Client::listTags(llvm::StringRef Repo) 
 
 llvm::Expected<bool> Client::hasBlob(llvm::StringRef Repo, const oci::Digest &D) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   HttpRequest R;
   R.Method = "HEAD";
   R.Url = baseUrl() + "/v2/" + Repo.str() + "/blobs/" + D.str();
@@ -586,7 +586,7 @@ llvm::Expected<bool> Client::hasBlob(llvm::StringRef Repo, const oci::Digest &D)
 
 llvm::Expected<std::string> Client::fetchBlob(llvm::StringRef Repo, const oci::Descriptor &D) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   for (unsigned Try = 0;; ++Try) {
     HttpRequest R;
     R.Url = baseUrl() + "/v2/" + Repo.str() + "/blobs/" + D.Dig.str();
@@ -793,7 +793,7 @@ llvm::Expected<UploadOutcome> Client::uploadBlob(llvm::StringRef Repo, const oci
                                                  const std::vector<std::string> &MountFrom,
                                                  const ProgressFn &Progress) {
   if (auto E = ensureBase())
-    return std::move(E);
+    return E;
   std::string What = ("upload blob " + D.Dig.str() + " to " + Host + "/" + Repo).str();
   std::vector<std::string> Scopes = {repositoryScope(Repo, "pull,push")};
   std::string Location;
@@ -927,7 +927,7 @@ llvm::Expected<bool> Client::uploadChunks(std::string &Location, llvm::StringRef
   };
   while (Offset < D.Size) {
     if (auto E = Seek())
-      return std::move(E);
+      return E;
     int64_t Start = Offset;
     int64_t Len = std::min<int64_t>(static_cast<int64_t>(Opts.ChunkSize), D.Size - Start);
     HttpRequest R;

@@ -166,7 +166,7 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
       }();
       if (!Tag.empty() && (!Cur || Cur->digest() != MD))
         if (auto E = TagIt(MD, ManifestRaw, MT))
-          return std::move(E);
+          return E;
       return Res;
     }
   }
@@ -190,7 +190,7 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
     // Keep the index itself, so a re-pull by tag is answered from the store.
     auto IR = stringReader(M->Raw);
     if (auto E = S.putBlob(M->Dig, int64_t(M->Raw.size()), *IR))
-      return std::move(E);
+      return E;
   } else if (!oci::media::isManifest(M->MediaType)) {
     return makeError(Ref.familiar() + ": unsupported manifest type " + M->MediaType);
   }
@@ -256,10 +256,10 @@ llvm::Expected<PullResult> pullImage(store::Store &S, const oci::Reference &Ref,
           Opts.Progress->finish(Id, "Pull complete");
         return llvm::Error::success();
       }))
-    return std::move(E);
+    return E;
   Res.Downloaded = Missing.size();
   if (auto E = TagIt(Image.Dig, Image.Raw, Image.MediaType))
-    return std::move(E);
+    return E;
   return Res;
 }
 
@@ -389,7 +389,7 @@ llvm::Expected<PushResult> pushImage(store::Store &S, llvm::StringRef Local,
         }
         return llvm::Error::success();
       }))
-    return std::move(E);
+    return E;
   std::string Ident = Dest.tag().empty() ? I.digest().str() : Dest.tag();
   auto D = C->get()->putManifest(Repo, Ident, I.rawManifest(), I.manifestMediaType());
   if (!D)

@@ -55,9 +55,11 @@ TEST(EngineTest, ConfigOverridesSeverityAndIgnores) {
   ASSERT_TRUE(bool(C));
   LintResult R = lint("FROM debian\nFROM node:latest\n", *C);
   ASSERT_EQ(ids(R), (std::vector<std::string>{"DL3006@1"}));
-  for (const Finding &F : R.Findings)
-    if (F.RuleId == "DL3006")
+  for (const Finding &F : R.Findings) {
+    if (F.RuleId == "DL3006") {
       EXPECT_EQ(F.Sev, Severity::Error);
+    }
+  }
 }
 
 TEST(EngineTest, PerPathOverridesMatchGlobs) {

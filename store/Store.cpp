@@ -336,10 +336,10 @@ llvm::Expected<int64_t> spoolHashed(Reader &R, int Fd, Sha256 &H,
       return Done;
     H.update(Buf.data(), *N);
     if (auto E = writeAll(Fd, Buf.data(), *N))
-      return std::move(E);
+      return E;
     Done += static_cast<int64_t>(*N);
     if (auto E = After(Done))
-      return std::move(E);
+      return E;
   }
 }
 

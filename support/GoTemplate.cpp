@@ -2140,7 +2140,7 @@ llvm::Expected<GoTemplate> GoTemplate::parse(llvm::StringRef Text) {
   } catch (ParseFailure &F) {
     return makeError(F.Msg);
   }
-  return std::move(T);
+  return T;
 }
 
 llvm::Expected<std::string> GoTemplate::render(const nlohmann::json &Data) const {

@@ -243,8 +243,8 @@ TEST_F(BuildExecTest, SecretsReachOnlyTheirRun) {
   builder::testutil::writeFile(Dir / "token", "a third value\n");
   ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;
   EXPECT_THAT(Out, HasSubstr("\n#2 CACHED\n"));
-  for (const std::string &Opts : {",uid=1001", ",uid=1001,gid=10", ",uid=1001,gid=10,mode=0444",
-                                  ",uid=1001,gid=10,mode=0444,required=true"}) {
+  for (const char *Opts : {",uid=1001", ",uid=1001,gid=10", ",uid=1001,gid=10,mode=0444",
+                           ",uid=1001,gid=10,mode=0444,required=true"}) {
     SCOPED_TRACE(Opts);
     WithOptions(Opts);
     ASSERT_EQ(build(Flags, Out, "MY_TOKEN=x"), 0) << Out;

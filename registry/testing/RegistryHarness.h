@@ -138,7 +138,7 @@ struct Fault {
   int Count = 1;            ///< how many requests it applies to; -1 for all
   int Code = 500;
   int64_t Bytes = 0;
-  std::string RetryAfter; ///< Retry-After header for Status faults
+  std::string RetryAfter{}; ///< Retry-After header for Status faults
 };
 
 /// One request the proxy saw.
