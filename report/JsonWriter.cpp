@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -35,12 +36,15 @@ constexpr ByteClasses Classes;
 /// std::string append per piece (a call and a capacity check each) cost more than the bytes.
 class Buffer {
 public:
-  explicit Buffer(size_t Hint) { Buf.resize(Hint); }
+  /// Bytes are never zero-filled: a large report's buffer is written once, and clearing it
+  /// first cost a pass over fresh pages.
+  explicit Buffer(size_t Hint)
+      : Buf(new char[std::max<size_t>(Hint, 64)]), Cap(std::max<size_t>(Hint, 64)) {}
   /// Room for N more bytes at the cursor.
   char *room(size_t N) {
-    if (Len + N > Buf.size())
-      Buf.resize(std::max(Buf.size() * 2, Len + N));
-    return Buf.data() + Len;
+    if (Len + N > Cap)
+      grow(Len + N);
+    return Buf.get() + Len;
   }
   /// Appends the string literal L (its size is known at compile time).
   template <size_t N> void lit(const char (&L)[N]) {
@@ -69,10 +73,18 @@ public:
   /// Drops everything after byte Mark.
   void truncate(size_t Mark) { Len = Mark; }
   size_t size() const { return Len; }
-  llvm::StringRef text() const { return llvm::StringRef(Buf.data(), Len); }
+  llvm::StringRef text() const { return llvm::StringRef(Buf.get(), Len); }
 
 private:
-  std::string Buf;
+  void grow(size_t Need) {
+    size_t NewCap = std::max(Cap * 2, Need);
+    std::unique_ptr<char[]> New(new char[NewCap]);
+    std::memcpy(New.get(), Buf.get(), Len);
+    Buf = std::move(New);
+    Cap = NewCap;
+  }
+  std::unique_ptr<char[]> Buf;
+  size_t Cap = 0;
   size_t Len = 0;
 };
 
@@ -130,7 +142,7 @@ void Buffer::string(llvm::StringRef S) {
     }
   }
   *Out++ = '"';
-  Len = size_t(Out - Buf.data());
+  Len = size_t(Out - Buf.get());
 }
 
 } // namespace
