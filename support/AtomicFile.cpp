@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 
 #include "support/Errors.h"
@@ -96,10 +97,58 @@ llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, u
 }
 
 llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
-  auto Buf = Path == "-" ? llvm::MemoryBuffer::getSTDIN() : llvm::MemoryBuffer::getFile(Path);
-  if (!Buf)
-    return makeError(Path + ": cannot read: " + Buf.getError().message());
-  return (*Buf)->getBuffer().str();
+  auto Fail = [&](int E) {
+    return makeError(Path +
+                     ": cannot read: " + std::error_code(E, std::generic_category()).message());
+  };
+  if (Path == "-") {
+    auto Buf = llvm::MemoryBuffer::getSTDIN();
+    if (!Buf)
+      return Fail(Buf.getError().value());
+    return (*Buf)->getBuffer().str();
+  }
+  // open, fstat, read, close: a lint reads hundreds of small files, and MemoryBuffer::getFile
+  // added two sigprocmask calls per file (its signal-safe close) and an mmap for larger ones.
+  std::string P = Path.str();
+  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (Fd < 0)
+    return Fail(errno);
+  struct stat St;
+  if (::fstat(Fd, &St) != 0) {
+    int E = errno;
+    ::close(Fd);
+    return Fail(E);
+  }
+  if (S_ISDIR(St.st_mode)) {
+    ::close(Fd);
+    return Fail(EISDIR);
+  }
+  bool Regular = S_ISREG(St.st_mode);
+  std::string Text;
+  // One byte more than the size, so a regular file is read by one read() that comes up short.
+  Text.resize(Regular ? size_t(St.st_size) + 1 : size_t(64) << 10);
+  size_t Len = 0;
+  while (true) {
+    if (Len == Text.size())
+      Text.resize(Text.size() * 2);
+    ssize_t N = ::read(Fd, Text.data() + Len, Text.size() - Len);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0) {
+      int E = errno;
+      ::close(Fd);
+      return Fail(E);
+    }
+    if (N == 0)
+      break;
+    Len += size_t(N);
+    // A short read of a regular file is its end (a file that grew is read on).
+    if (Regular && Len < Text.size())
+      break;
+  }
+  ::close(Fd);
+  Text.resize(Len);
+  return Text;
 }
 
 } // namespace ballast

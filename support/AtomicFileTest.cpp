@@ -74,4 +74,36 @@ TEST_F(AtomicFileTest, DevNullStaysADevice) {
   EXPECT_TRUE(S_ISCHR(St.st_mode));
 }
 
+TEST_F(AtomicFileTest, ReadsWholeFilesOfEverySizeAndKind) {
+  for (size_t Size : {size_t(0), size_t(1), size_t(4095), size_t(4096), size_t(1) << 20}) {
+    std::string Data(Size, '\0');
+    for (size_t I = 0; I < Size; ++I)
+      Data[I] = char('a' + I * 7 % 26);
+    fs::path P = Dir / ("f" + std::to_string(Size));
+    std::ofstream(P, std::ios::binary) << Data;
+    auto Got = readFileOrStdin(P.string());
+    ASSERT_TRUE(bool(Got)) << llvm::toString(Got.takeError());
+    EXPECT_EQ(*Got, Data) << "size " << Size;
+  }
+  // Not a regular file: read to its end in pieces.
+  fs::path Fifo = Dir / "pipe";
+  ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
+  std::string Big(200000, 'x');
+  std::thread Writer([&] { std::ofstream(Fifo, std::ios::binary) << Big; });
+  auto Got = readFileOrStdin(Fifo.string());
+  Writer.join();
+  ASSERT_TRUE(bool(Got)) << llvm::toString(Got.takeError());
+  EXPECT_EQ(*Got, Big);
+}
+
+TEST_F(AtomicFileTest, ReadErrorsNameThePathAndTheReason) {
+  auto Missing = readFileOrStdin((Dir / "absent").string());
+  ASSERT_FALSE(bool(Missing));
+  EXPECT_EQ(llvm::toString(Missing.takeError()),
+            (Dir / "absent").string() + ": cannot read: No such file or directory");
+  auto Folder = readFileOrStdin(Dir.string());
+  ASSERT_FALSE(bool(Folder));
+  EXPECT_EQ(llvm::toString(Folder.takeError()), Dir.string() + ": cannot read: Is a directory");
+}
+
 } // namespace
