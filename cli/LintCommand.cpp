@@ -188,6 +188,7 @@ int runLint(const std::vector<std::string> &Argv) {
   int Exit = ExitOk;
   // Config per folder, found once.
   std::map<std::string, rules::Config> ByDir;
+  rules::ConfigFinder Finder;
   for (size_t I = 0; I < Paths.size(); ++I)
     Jobs[I].Path = Paths[I];
   auto Read = [](FileJob &J) {
@@ -233,7 +234,7 @@ int runLint(const std::vector<std::string> &Argv) {
     std::string Dir = llvm::sys::path::parent_path(J.Path == "-" ? "./-" : J.Path).str();
     auto It = ByDir.find(Dir);
     if (It == ByDir.end()) {
-      auto Cfg = rules::findConfigFor(J.Path == "-" ? "./-" : J.Path);
+      auto Cfg = Finder.find(J.Path == "-" ? "./-" : J.Path);
       if (!Cfg)
         return Usage(llvm::toString(Cfg.takeError()));
       It = ByDir.emplace(Dir, std::move(*Cfg)).first;

@@ -206,6 +206,18 @@ llvm::Expected<Config> loadConfig(llvm::StringRef Path) {
 }
 
 llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath) {
+  ConfigFinder F;
+  return F.find(FilePath);
+}
+
+bool ConfigFinder::exists(const std::string &Path) {
+  auto [It, New] = Exists.try_emplace(Path, false);
+  if (New)
+    It->second = llvm::sys::fs::exists(Path);
+  return It->second;
+}
+
+llvm::Expected<Config> ConfigFinder::find(llvm::StringRef FilePath) {
   llvm::SmallString<256> Dir(FilePath);
   llvm::sys::fs::make_absolute(Dir);
   llvm::sys::path::remove_filename(Dir);
@@ -214,14 +226,14 @@ llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath) {
     for (const char *Name : {".ballast.yaml", ".ballast.yml"}) {
       llvm::SmallString<256> P(Dir);
       llvm::sys::path::append(P, Name);
-      if (llvm::sys::fs::exists(P))
+      if (exists(P.str().str()))
         return loadConfig(P);
     }
     if (Hadolint.empty())
       for (const char *Name : {".hadolint.yaml", ".hadolint.yml"}) {
         llvm::SmallString<256> P(Dir);
         llvm::sys::path::append(P, Name);
-        if (llvm::sys::fs::exists(P)) {
+        if (exists(P.str().str())) {
           Hadolint = P.str().str();
           break;
         }

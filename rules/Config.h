@@ -52,6 +52,17 @@ llvm::Expected<Config> loadConfig(llvm::StringRef Path);
 /// from its folder, else the nearest `.hadolint.yaml`/`.hadolint.yml`, else defaults.
 llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath);
 
+/// findConfigFor for many files: whether a folder holds each config file name is asked of the
+/// file system once, however many linted folders lie below it.
+class ConfigFinder {
+public:
+  llvm::Expected<Config> find(llvm::StringRef FilePath);
+
+private:
+  bool exists(const std::string &Path);
+  std::map<std::string, bool> Exists;
+};
+
 /// Go-style glob match of a slash-separated path (`*` stays within a segment, `**` spans).
 bool globMatch(llvm::StringRef Pattern, llvm::StringRef Path);
 

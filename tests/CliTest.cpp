@@ -1,5 +1,6 @@
 //===- CliTest.cpp - `ballast` end to end: exit codes, formats, --fix ---===//
 #include <filesystem>
+#include <map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -110,6 +111,29 @@ TEST_F(CliTest, ConfigIsFoundByWalkingUpAndHadolintYamlIsRead) {
   spit(Dir / "a" / ".ballast.yaml", "ignored: [DL3006\n");
   EXPECT_EQ(lint("a/b/Dockerfile", Out), 2) << Out;
   EXPECT_THAT(Out, HasSubstr(".ballast.yaml:"));
+}
+
+TEST_F(CliTest, OneLintOfManyFoldersGivesEachItsNearestConfig) {
+  // One run, one config lookup cache: siblings and nested folders still get their own.
+  for (const char *D : {"x/one", "x/two", "x/two/deep", "y"})
+    fs::create_directories(Dir / D);
+  spit(Dir / ".hadolint.yaml", "ignored:\n  - DL3006\n");
+  spit(Dir / "x" / "two" / ".ballast.yaml", "override:\n  error: [DL3006]\n");
+  for (const char *D : {"x/one", "x/two", "x/two/deep", "y"})
+    spit(Dir / D / "Dockerfile", "FROM busybox\nUSER 65534\n");
+  std::string Out;
+  EXPECT_EQ(lint("-f json --no-fail x/one/Dockerfile x/two/Dockerfile x/two/deep/Dockerfile "
+                 "y/Dockerfile",
+                 Out),
+            0)
+      << Out;
+  std::map<std::string, std::string> Sev;
+  nlohmann::json J = nlohmann::json::parse(Out);
+  for (const auto &F : J["findings"])
+    if (F["rule"] == "DL3006")
+      Sev[F["file"]] = F["severity"];
+  EXPECT_EQ(Sev, (std::map<std::string, std::string>{{"x/two/Dockerfile", "error"},
+                                                     {"x/two/deep/Dockerfile", "error"}}));
 }
 
 TEST_F(CliTest, DumpAstPrintsBuildKitsDump) {
