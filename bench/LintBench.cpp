@@ -15,9 +15,12 @@
 #include <sys/resource.h>
 #include <vector>
 
+#include "cli/Allocator.h"
 #include "cli/Commands.h"
 
-int main(int Argc, char **Argv) {
+    int
+    main(int Argc, char **Argv) {
+  ballast::cli::tuneAllocator();
   if (Argc < 3) {
     std::fprintf(stderr,
                  "usage: ballast_lint_bench RUNS LINT-ARGS...; RUNS is a count such as 20\n");

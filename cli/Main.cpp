@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/Allocator.h"
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "llvm/Support/raw_ostream.h"
@@ -51,6 +52,7 @@ static void usage(llvm::raw_ostream &OS) {
 }
 
 int main(int argc, char **argv) {
+  tuneAllocator();
   if (argc < 2) {
     usage(llvm::errs());
     return ExitUsage;
