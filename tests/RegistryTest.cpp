@@ -69,6 +69,26 @@ protected:
     EXPECT_EQ(ballast("fsck", Out, Root), 0) << Out;
     EXPECT_THAT(Out, HasSubstr(" 0 corrupt, 0 missing")) << Out;
   }
+  /// Starts `ballast pull -q Ref` into the store Root as a child process, with the private
+  /// Docker config; returns its pid. The child's environment is built before fork (the test
+  /// process has threads).
+  pid_t startPull(const std::string &Ref, const std::string &Root) {
+    std::string RootDir = (Dir / Root).string();
+    std::string Config = "DOCKER_CONFIG=" + (Dir / "docker").string();
+    std::vector<char *> Env;
+    for (char **E = environ; *E; ++E)
+      if (!llvm::StringRef(*E).startswith("DOCKER_CONFIG="))
+        Env.push_back(*E);
+    Env.push_back(Config.data());
+    Env.push_back(nullptr);
+    pid_t P = fork();
+    if (P == 0) {
+      execle(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", RootDir.c_str(),
+             nullptr, Env.data());
+      _exit(127);
+    }
+    return P;
+  }
   /// The digest `push` printed ("TAG: digest: sha256:... size: N").
   static std::string pushedDigest(const std::string &Out) {
     size_t P = Out.find(": digest: ");
@@ -256,20 +276,7 @@ TEST_F(RegistryTest, AKilledPullCompletesWhenRunAgain) {
   // about 1 MB) until the proxy lets it go: the pull is killed while it is stalled, with part
   // of the layer on disk (the client writes in 256 KiB pieces).
   Proxy->add({Fault::Hold, "GET", "/blobs/", -1, 0, 512 << 10});
-  // The child's environment is built before fork (the test process has threads).
-  std::string Root = (Dir / "s2").string(), Config = "DOCKER_CONFIG=" + (Dir / "docker").string();
-  std::vector<char *> Env;
-  for (char **E = environ; *E; ++E)
-    if (!llvm::StringRef(*E).startswith("DOCKER_CONFIG="))
-      Env.push_back(*E);
-  Env.push_back(Config.data());
-  Env.push_back(nullptr);
-  pid_t P = fork();
-  if (P == 0) {
-    execle(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", Root.c_str(), nullptr,
-           Env.data());
-    _exit(127);
-  }
+  pid_t P = startPull(Ref, "s2");
   bool Partial = false;
   int St = 0;
   bool Exited = false;
@@ -419,19 +426,7 @@ TEST_F(RegistryTest, PullDownloadsSeveralLayersAtOnce) {
   // each layer is larger and stalls. A pull that fetched one layer at a time would never have
   // more than one stalled transfer.
   Proxy->add({Fault::Hold, "GET", "/blobs/", -1, 0, 4096});
-  std::string Root = (Dir / "s2").string(), Config = "DOCKER_CONFIG=" + (Dir / "docker").string();
-  std::vector<char *> Env;
-  for (char **E = environ; *E; ++E)
-    if (!llvm::StringRef(*E).startswith("DOCKER_CONFIG="))
-      Env.push_back(*E);
-  Env.push_back(Config.data());
-  Env.push_back(nullptr);
-  pid_t P = fork();
-  if (P == 0) {
-    execle(exe().c_str(), "ballast", "pull", "-q", Ref.c_str(), "--root", Root.c_str(), nullptr,
-           Env.data());
-    _exit(127);
-  }
+  pid_t P = startPull(Ref, "s2");
   int MaxHeld = 0;
   for (int I = 0; I < 600 && MaxHeld < 3; ++I) {
     usleep(50 * 1000);
