@@ -1363,7 +1363,23 @@ private:
       walk(*N, Dot);
   }
 
+  /// Bounds on one execution. Go's text/template has none, but `inspect -f` never needs more
+  /// than a few thousand steps, and `{{range 99999999}}` (Go 1.22 ranges over integers) or
+  /// nested ranges must fail, not run for minutes or fill memory.
+  static constexpr uint64_t MaxSteps = 250000;
+  static constexpr size_t MaxOutput = size_t(16) << 20;
+  void step(const Node &N) {
+    if (++Steps > MaxSteps)
+      fail(N.Pos, N.str(), "template execution exceeded " + std::to_string(MaxSteps) + " steps");
+  }
+  void emit(const Node &N, llvm::StringRef S) {
+    Out += S;
+    if (Out.size() > MaxOutput)
+      fail(N.Pos, N.str(), "template output exceeded 16 MiB");
+  }
+
   void walk(const Node &N, const Value &Dot) {
+    step(N);
     if (++Depth > 10000)
       fail(N.Pos, N.str(), "exceeded maximum template depth (10000)");
     struct Guard {
@@ -1371,11 +1387,11 @@ private:
       ~Guard() { --D; }
     } G{Depth};
     switch (N.K) {
-    case Node::Text: Out += N.Body; return;
+    case Node::Text: emit(N, N.Body); return;
     case Node::Action: {
       Value V = evalPipe(*N.P, Dot);
       if (N.P->Decl.empty())
-        Out += printValue(V);
+        emit(N, printValue(V));
       return;
     }
     case Node::Break: throw BreakSignal{};
@@ -1400,6 +1416,7 @@ private:
     Value V = evalPipe(*N.P, Dot);
     size_t Mark2 = Vars.size();
     auto One = [&](const Value &Index, const Value &Elem) -> bool {
+      step(N);
       if (!N.P->Decl.empty()) {
         if (N.P->IsAssign) {
           // {{range $x = .L}} assigns to existing variables.
@@ -1447,7 +1464,7 @@ private:
         if (N.P->Decl.size() > 1)
           fail(N.Pos, N.str(),
                "can't use " + printValue(V) + " to iterate over more than one variable");
-        for (int64_t I = 0; I < Count && I < 10000000; ++I) {
+        for (int64_t I = 0; I < Count; ++I) {
           Any = true;
           if (!One(Value::of(I), Value::of(I)))
             break;
@@ -2117,6 +2134,7 @@ private:
   std::string &Out;
   std::vector<std::pair<std::string, Value>> Vars;
   int Depth = 0;
+  uint64_t Steps = 0;
 };
 
 } // namespace

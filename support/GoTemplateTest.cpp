@@ -98,6 +98,25 @@ TEST(GoTemplateTest, JsonIsCompactSortedAndNotHtmlEscapedLikeDockerCli) {
             "[1e+21,1e-7,0.5,100,0]");
 }
 
+TEST(GoTemplateTest, ExecutionIsBounded) {
+  auto Contains = [](const std::string &S, llvm::StringRef Part) {
+    return llvm::StringRef(S).contains(Part);
+  };
+  EXPECT_EQ(render("{{range 3}}{{.}}{{end}}"), "012");
+  // A fuzzer found that a range over a large integer ran for minutes.
+  std::string Out = render("{{range 66666666}} {{end}}");
+  EXPECT_TRUE(Contains(Out, "exec error: template: :1:")) << Out;
+  EXPECT_TRUE(Contains(Out, "template execution exceeded 250000 steps")) << Out;
+  Out = render("{{range 66666666}}{{end}}");
+  EXPECT_TRUE(Contains(Out, "exceeded 250000 steps")) << Out;
+  Out = render("{{range 1000}}{{range 1000}}{{end}}{{end}}");
+  EXPECT_TRUE(Contains(Out, "exceeded 250000 steps")) << Out;
+  std::string Big(100000, 'x');
+  Out = render("{{range 500}}" + Big + "{{end}}");
+  EXPECT_TRUE(Contains(Out, "template output exceeded 16 MiB")) << Out.substr(0, 200);
+  EXPECT_EQ(render("{{range 100}}" + Big + "{{end}}").size(), 100 * Big.size());
+}
+
 TEST(GoTemplateTest, IndexRangeIfWith) {
   EXPECT_EQ(render("{{index .RepoTags 0}}"), "app:1.0");
   EXPECT_EQ(render("{{index .Config.Labels \"version\"}}"), "1.0");
