@@ -18,8 +18,7 @@
 #include "cli/Allocator.h"
 #include "cli/Commands.h"
 
-    int
-    main(int Argc, char **Argv) {
+int main(int Argc, char **Argv) {
   ballast::cli::tuneAllocator();
   if (Argc < 3) {
     std::fprintf(stderr,
