@@ -7,12 +7,11 @@
 #ifndef BALLAST_CLI_ALLOCATOR_H
 #define BALLAST_CLI_ALLOCATOR_H
 
+#ifdef BALLAST_WITH_MIMALLOC
 #include <cstdint>
 #include <cstdlib>
-#include <sys/mman.h>
-
-#ifdef BALLAST_WITH_MIMALLOC
 #include <mimalloc.h>
+#include <sys/mman.h>
 #endif
 
 namespace ballast::cli {

@@ -5,10 +5,10 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <system_error>
 #include <unistd.h>
 
 #include "support/Errors.h"
+#include "support/UniqueFd.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -97,32 +97,20 @@ llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, u
 }
 
 llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
-  auto Fail = [&](int E) {
-    return makeError(Path +
-                     ": cannot read: " + std::error_code(E, std::generic_category()).message());
-  };
   if (Path == "-") {
     auto Buf = llvm::MemoryBuffer::getSTDIN();
     if (!Buf)
-      return Fail(Buf.getError().value());
+      return makeError(Path + ": cannot read: " + Buf.getError().message());
     return (*Buf)->getBuffer().str();
   }
   // open, fstat, read, close: a lint reads hundreds of small files, and MemoryBuffer::getFile
   // added two sigprocmask calls per file (its signal-safe close) and an mmap for larger ones.
-  std::string P = Path.str();
-  int Fd = ::open(P.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (Fd < 0)
-    return Fail(errno);
+  UniqueFd Fd(::open(Path.str().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   struct stat St;
-  if (::fstat(Fd, &St) != 0) {
-    int E = errno;
-    ::close(Fd);
-    return Fail(E);
-  }
-  if (S_ISDIR(St.st_mode)) {
-    ::close(Fd);
-    return Fail(EISDIR);
-  }
+  if (!Fd || ::fstat(Fd.F, &St) != 0)
+    return errnoError(Path + ": cannot read");
+  if (S_ISDIR(St.st_mode))
+    return errnoError(Path + ": cannot read", EISDIR);
   bool Regular = S_ISREG(St.st_mode);
   std::string Text;
   // One byte more than the size, so a regular file is read by one read() that comes up short.
@@ -131,14 +119,11 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
   while (true) {
     if (Len == Text.size())
       Text.resize(Text.size() * 2);
-    ssize_t N = ::read(Fd, Text.data() + Len, Text.size() - Len);
+    ssize_t N = ::read(Fd.F, Text.data() + Len, Text.size() - Len);
     if (N < 0 && errno == EINTR)
       continue;
-    if (N < 0) {
-      int E = errno;
-      ::close(Fd);
-      return Fail(E);
-    }
+    if (N < 0)
+      return errnoError(Path + ": cannot read");
     if (N == 0)
       break;
     Len += size_t(N);
@@ -146,7 +131,6 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
     if (Regular && Len < Text.size())
       break;
   }
-  ::close(Fd);
   Text.resize(Len);
   return Text;
 }
