@@ -865,31 +865,49 @@ VarScope::VarScope(std::initializer_list<std::pair<llvm::StringRef, llvm::String
     set(Name, Value);
 }
 
+int VarScope::find(llvm::StringRef Name) const {
+  if (!Index.empty()) {
+    auto It = Index.find(Name);
+    return It == Index.end() ? -1 : static_cast<int>(It->second);
+  }
+  for (size_t I = 0; I < Entries.size(); ++I)
+    if (llvm::StringRef(Entries[I].first) == Name)
+      return static_cast<int>(I);
+  return -1;
+}
+
 void VarScope::set(llvm::StringRef Name, llvm::StringRef Value) {
-  auto [It, Inserted] = Index.try_emplace(Name, static_cast<unsigned>(Entries.size()));
-  if (Inserted)
-    Entries.emplace_back(Name.str(), Value.str());
-  else
-    Entries[It->second].second = Value.str();
+  int Pos = find(Name);
+  if (Pos >= 0) {
+    Entries[Pos].second.assign(Value.data(), Value.size());
+    return;
+  }
+  Entries.emplace_back(Name.str(), Value.str());
+  if (!Index.empty())
+    Index.try_emplace(Name, static_cast<unsigned>(Entries.size() - 1));
+  else if (Entries.size() >= IndexFrom)
+    for (size_t I = 0; I < Entries.size(); ++I)
+      Index.try_emplace(Entries[I].first, static_cast<unsigned>(I));
 }
 
 bool VarScope::unset(llvm::StringRef Name) {
-  auto It = Index.find(Name);
-  if (It == Index.end())
+  int Pos = find(Name);
+  if (Pos < 0)
     return false;
-  unsigned Pos = It->second;
-  Index.erase(It);
   Entries.erase(Entries.begin() + Pos);
-  for (unsigned I = Pos; I < Entries.size(); ++I)
-    Index[Entries[I].first] = I;
+  if (!Index.empty()) {
+    Index.erase(Name);
+    for (size_t I = Pos; I < Entries.size(); ++I)
+      Index[Entries[I].first] = static_cast<unsigned>(I);
+  }
   return true;
 }
 
 std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
-  auto It = Index.find(Name);
-  if (It == Index.end())
+  int Pos = find(Name);
+  if (Pos < 0)
     return std::nullopt;
-  return llvm::StringRef(Entries[It->second].second);
+  return llvm::StringRef(Entries[Pos].second);
 }
 
 //===----------------------------------------------------------------------===//

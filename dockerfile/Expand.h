@@ -36,7 +36,7 @@ public:
   /// The value of Name, or nullopt when it is not set (an empty value is set).
   std::optional<llvm::StringRef> lookup(llvm::StringRef Name) const;
   /// Whether Name is set (possibly to the empty string).
-  bool contains(llvm::StringRef Name) const { return Index.count(Name) != 0; }
+  bool contains(llvm::StringRef Name) const { return find(Name) >= 0; }
   /// The number of variables set.
   size_t size() const { return Entries.size(); }
   /// Whether no variable is set.
@@ -45,7 +45,15 @@ public:
   llvm::ArrayRef<std::pair<std::string, std::string>> entries() const { return Entries; }
 
 private:
+  /// Scopes up to this size are searched linearly; a larger one keeps Index. Most scopes hold
+  /// a handful of names, and a linear search then costs less than hashing, and copying or
+  /// building the scope allocates no map entries.
+  static constexpr size_t IndexFrom = 16;
+  /// The position of Name in Entries, or -1.
+  int find(llvm::StringRef Name) const;
+
   std::vector<std::pair<std::string, std::string>> Entries;
+  /// Name -> position in Entries; empty (unused) while Entries has fewer than IndexFrom names.
   llvm::StringMap<unsigned> Index;
 };
 

@@ -590,6 +590,31 @@ TEST(VarScopeTest, SetOverwritesInPlaceAndUnsetRemoves) {
   EXPECT_EQ(S.entries()[0].first, "B");
 }
 
+TEST(VarScopeTest, LargeScopesKeepOrderAndAnswerLikeSmallOnes) {
+  // Small scopes are searched linearly and large ones through an index: both must agree.
+  VarScope S;
+  for (int I = 0; I < 40; ++I)
+    S.set("V" + std::to_string(I), std::to_string(I));
+  S.set("V3", "three"); // overwrite while indexed
+  EXPECT_TRUE(S.unset("V10"));
+  EXPECT_FALSE(S.unset("V10"));
+  S.set("V10", "back"); // a removed name comes back last
+  ASSERT_EQ(S.size(), 40u);
+  EXPECT_EQ(S.entries()[3], (std::pair<std::string, std::string>("V3", "three")));
+  EXPECT_EQ(S.entries()[10].first, "V11"); // the later entries moved up
+  EXPECT_EQ(S.entries().back(), (std::pair<std::string, std::string>("V10", "back")));
+  for (int I = 0; I < 40; ++I) {
+    std::string Want = I == 3 ? "three" : I == 10 ? "back" : std::to_string(I);
+    EXPECT_EQ(S.lookup("V" + std::to_string(I)), std::optional<llvm::StringRef>(Want)) << I;
+  }
+  EXPECT_FALSE(S.contains("V40"));
+  VarScope Copy = S; // a copy answers through its own index
+  EXPECT_EQ(Copy.lookup("V39"), std::optional<llvm::StringRef>("39"));
+  EXPECT_TRUE(Copy.unset("V0"));
+  EXPECT_EQ(Copy.lookup("V1"), std::optional<llvm::StringRef>("1"));
+  EXPECT_EQ(S.lookup("V0"), std::optional<llvm::StringRef>("0"));
+}
+
 TEST(ExpandTest, PathologicalPatternsStayFast) {
   VarScope Env{{"V", std::string(3000, 'a')}};
   auto Start = std::chrono::steady_clock::now();
