@@ -15,6 +15,7 @@
 // checked in full.
 //
 //===----------------------------------------------------------------------===//
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -111,17 +112,16 @@ public:
     Scope &S = Stages[C.stage()->Index];
     switch (I.Kind) {
     case InstrKind::Env: {
-      std::vector<std::pair<std::string, std::string>> Set;
+      llvm::SmallVector<std::pair<std::string, std::string>, 4> Set;
+      CurEnv = &I;
       for (const KeyValue &P : I.Pairs) {
-        // Keys of the other pairs: `ENV A=1 B=$A` does not see A.
-        for (const KeyValue &Q : I.Pairs)
-          if (&Q != &P)
-            SameEnv.insert(Q.Key.Text);
+        CurPair = &P;
         std::string Key = expand(C, S, {P.Key.Text, P.Key.Range});
         std::string Value = expand(C, S, {P.Value.Text, P.Value.Range});
-        Set.push_back({Key, Value});
-        SameEnv.clear();
+        Set.emplace_back(std::move(Key), std::move(Value));
       }
+      CurEnv = nullptr;
+      CurPair = nullptr;
       // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
       for (auto &[K, V] : Set)
         S.Vars.set(K, V);
@@ -139,7 +139,7 @@ public:
         auto [Name, Value] = Text.split('=');
         if (Text.contains('=')) {
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
-          S.Vars.set(Name, expand(C, S, {Value.str(), {std::min(VB, W.Range.End), W.Range.End}}));
+          S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}));
         } else if (std::optional<llvm::StringRef> G = Globals->lookup(Name)) {
           S.Vars.set(Name, *G);
         }
@@ -190,14 +190,28 @@ private:
       const Instruction &J = I.Child ? *I.Child : I;
       if (J.Kind == InstrKind::Arg)
         for (const Word &W : J.Args)
-          FileNames.insert(llvm::StringRef(W.Text).split('=').first.str());
+          FileNames.push_back(llvm::StringRef(W.Text).split('=').first);
       // `ENV X=/a:$X` appends to whatever the base image set; it is no sign that X is meant
       // to be defined by this file.
       if (J.Kind == InstrKind::Env)
         for (const KeyValue &P : J.Pairs)
           if (!refersTo(P.Value.Text, P.Key.Text))
-            FileNames.insert(P.Key.Text);
+            FileNames.push_back(P.Key.Text);
     }
+    llvm::sort(FileNames);
+    FileNames.erase(std::unique(FileNames.begin(), FileNames.end()), FileNames.end());
+  }
+
+  /// Whether an ARG or ENV of this file names Name.
+  bool inFile(llvm::StringRef Name) const {
+    return std::binary_search(FileNames.begin(), FileNames.end(), Name);
+  }
+
+  /// Whether another pair of the ENV being checked sets Name (`ENV A=1 B=$A` does not see A).
+  bool setBySameEnv(llvm::StringRef Name) const {
+    return CurEnv && llvm::any_of(CurEnv->Pairs, [&](const KeyValue &Q) {
+             return &Q != CurPair && Q.Key.Text == Name;
+           });
   }
 
   void startStage(Context &C) {
@@ -223,6 +237,9 @@ private:
 
   /// E expanded in S, after reporting the undefined variables it refers to.
   std::string expand(Context &C, Scope &S, const Expansion &E) {
+    // A word without `$`, quotes or escapes expands to itself and refers to nothing.
+    if (isLiteralWord(E.Text, E.Raw ? '\\' : C.file().Escape))
+      return E.Text.str();
     ExpandOptions Opts;
     Opts.Escape = E.Raw ? '\\' : C.file().Escape;
     Opts.SkipQuotes = E.Raw;
@@ -250,8 +267,7 @@ private:
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
     bool Global = GlobalNames->count(Name) && !Predefined;
-    bool Known =
-        S.EnvKnown || isSpecialParameter(Name) || Predefined || FileNames.count(Name) || Typo;
+    bool Known = S.EnvKnown || isSpecialParameter(Name) || Predefined || inFile(Name) || Typo;
     if (!Known)
       return; // the base image may set it
     std::string Msg;
@@ -261,7 +277,7 @@ private:
             "here; " +
             std::string(InHeredoc ? "quote the heredoc delimiter (`<<'EOF'`) to keep it"
                                   : "escape it as `\\$" + Name + "` to keep it");
-    else if (SameEnv.count(Name))
+    else if (setBySameEnv(Name))
       Msg = "`$" + Name +
             "` is set by this same ENV instruction, whose values cannot see each "
             "other; set `" +
@@ -285,8 +301,11 @@ private:
   bool Loaded = false;
   const VarScope *Globals = nullptr;
   const std::set<std::string> *GlobalNames = nullptr;
-  std::set<std::string> FileNames;
-  std::set<std::string> SameEnv; ///< keys of the other pairs of the ENV being checked
+  /// The names ARGs and ENVs of this file set, sorted (they point into the file's AST).
+  std::vector<llvm::StringRef> FileNames;
+  /// The ENV being checked and its pair being expanded, or null.
+  const Instruction *CurEnv = nullptr;
+  const KeyValue *CurPair = nullptr;
   std::map<unsigned, Scope> Stages;
 };
 
