@@ -9,9 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include <algorithm>
+#include <string_view>
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -74,8 +76,21 @@ bool isSensitive(llvm::StringRef Name) {
                                            "key",    "password", "pword",      "passwd",
                                            "secret", "token"};
   static const llvm::StringRef Allow[] = {"public", "file", "version"};
-  std::string L = Name.lower();
-  llvm::StringRef LS(L);
+  llvm::SmallString<64> L;
+  L.reserve(Name.size());
+  for (char Ch : Name)
+    L.push_back(llvm::toLower(Ch));
+  llvm::StringRef LS = L.str();
+  // Every test below needs one of these in the name (each secret word, known name and
+  // substring contains one); most names (`PATH`, `NODE_VERSION`) have none.
+  static const llvm::StringRef Needles[] = {"key",    "auth",  "credential", "pword",
+                                            "passwd", "token", "secret",     "password"};
+  // (std::string_view::find: StringRef::find builds a 256-byte skip table per call.)
+  std::string_view LV(LS.data(), LS.size());
+  if (llvm::none_of(Needles, [&](llvm::StringRef N) {
+        return LV.find(std::string_view(N.data(), N.size())) != std::string_view::npos;
+      }))
+    return false;
   NameWords Parts;
   LS.split(Parts, '_');
   if (hasWord(Parts, Allow))
