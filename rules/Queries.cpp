@@ -324,23 +324,21 @@ llvm::ArrayRef<llvm::StringRef> predefinedArgNames() {
 dockerfile::VarScope globalArgScope(const dockerfile::Dockerfile &DF,
                                     const dockerfile::StageGraph &G,
                                     std::set<std::string> *Declared) {
-  dockerfile::VarScope S;
-  std::string Target;
+  // BuildKit's predefined platform ARGs, built once; a copy costs one allocation.
+  static const dockerfile::VarScope Platform = {{"BUILDPLATFORM", "linux/amd64"},
+                                                {"BUILDOS", "linux"},
+                                                {"BUILDOSVERSION", ""},
+                                                {"BUILDARCH", "amd64"},
+                                                {"BUILDVARIANT", ""},
+                                                {"TARGETPLATFORM", "linux/amd64"},
+                                                {"TARGETOS", "linux"},
+                                                {"TARGETOSVERSION", ""},
+                                                {"TARGETARCH", "amd64"},
+                                                {"TARGETVARIANT", ""},
+                                                {"TARGETSTAGE", ""}};
+  dockerfile::VarScope S = Platform;
   if (!G.Stages.empty())
-    Target = G.Stages.back().Name;
-  const std::pair<llvm::StringRef, llvm::StringRef> Defaults[] = {{"BUILDPLATFORM", "linux/amd64"},
-                                                                  {"BUILDOS", "linux"},
-                                                                  {"BUILDOSVERSION", ""},
-                                                                  {"BUILDARCH", "amd64"},
-                                                                  {"BUILDVARIANT", ""},
-                                                                  {"TARGETPLATFORM", "linux/amd64"},
-                                                                  {"TARGETOS", "linux"},
-                                                                  {"TARGETOSVERSION", ""},
-                                                                  {"TARGETARCH", "amd64"},
-                                                                  {"TARGETVARIANT", ""},
-                                                                  {"TARGETSTAGE", Target}};
-  for (const auto &[K, V] : Defaults)
-    S.set(K, V);
+    S.set("TARGETSTAGE", G.Stages.back().Name);
   for (const dockerfile::Instruction *I : G.GlobalArgs)
     for (const dockerfile::Word &W : I->Args) {
       llvm::StringRef Text = W.Text;

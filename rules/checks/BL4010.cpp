@@ -18,17 +18,6 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.empty())
       return;
-    if (!Loaded) {
-      const Model::GlobalArgs &G = C.model().globalArgs();
-      const std::set<std::string> &Declared = G.Declared;
-      Globals = &G.Scope;
-      for (const std::string &D : Declared)
-        Known.push_back(D);
-      for (const auto &[Name, Value] : Globals->entries())
-        if (!Declared.count(Name))
-          Known.push_back(Name);
-      Loaded = true;
-    }
     checkWord(C, I.Args[0].Text, I.Args[0].Range);
     if (const Flag *F = I.flag("platform"))
       if (F->HasValue)
@@ -37,12 +26,17 @@ public:
 
 private:
   void checkWord(Context &C, llvm::StringRef Text, SourceRange Range) {
+    if (isLiteralWord(Text, C.file().Escape))
+      return; // refers to no variable
+    if (!Globals)
+      Globals = &C.model().globalArgs().Scope;
     auto R = expandWord(Text, *Globals, C.file().Escape);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
     }
     for (const std::string &Name : R->Unset) {
+      const std::vector<std::string> &Known = known(C);
       if (llvm::is_contained(Known, Name))
         continue;
       std::string Msg = "`$" + Name + "` is not a declared global ARG; declare `ARG " + Name +
@@ -52,6 +46,20 @@ private:
         Msg += " (did you mean `$" + Suggest + "`?)";
       C.report(findVariableReference(*C.file().Source, Range, Name), Msg);
     }
+  }
+
+  /// The global ARGs, then the predefined ones not redeclared; made when first needed.
+  const std::vector<std::string> &known(Context &C) {
+    if (!Loaded) {
+      const Model::GlobalArgs &G = C.model().globalArgs();
+      for (const std::string &D : G.Declared)
+        Known.push_back(D);
+      for (const auto &[Name, Value] : G.Scope.entries())
+        if (!G.Declared.count(Name))
+          Known.push_back(Name);
+      Loaded = true;
+    }
+    return Known;
   }
 
   const VarScope *Globals = nullptr;
