@@ -132,6 +132,26 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       if (Visits[N].I->Kind == dockerfile::InstrKind::Run)
         Runs[N] = commandsRun(M, *Visits[N].I, Bits);
 
+  // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
+  // once per file (into one buffer), not once per rule.
+  llvm::SmallVector<uint32_t, 512> Selected;
+  struct MaskRange {
+    KindMask Mask;
+    uint32_t Begin, End;
+  };
+  llvm::SmallVector<MaskRange, 32> Masks;
+  auto VisitsFor = [&](KindMask Mask) -> llvm::ArrayRef<uint32_t> {
+    for (const MaskRange &R : Masks)
+      if (R.Mask == Mask)
+        return llvm::makeArrayRef(Selected.data() + R.Begin, R.End - R.Begin);
+    auto Begin = static_cast<uint32_t>(Selected.size());
+    for (uint32_t N = 0; N < Visits.size(); ++N)
+      if (Mask & kindBit(Visits[N].I->Kind))
+        Selected.push_back(N);
+    Masks.push_back({Mask, Begin, static_cast<uint32_t>(Selected.size())});
+    return llvm::makeArrayRef(Selected.data() + Begin, Selected.size() - Begin);
+  };
+
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
   llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
   for (size_t K = 0; K < Defs.size(); ++K) {
@@ -145,9 +165,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     // 0: the rule declares no commands and sees every RUN.
     uint64_t Commands = Bits.RuleMask[K];
     if (Mask & Present)
-      for (size_t N = 0; N < Visits.size(); ++N) {
+      for (uint32_t N : VisitsFor(Mask)) {
         const Visit &V = Visits[N];
-        if ((Mask & kindBit(V.I->Kind)) && (!Commands || (Runs[N] & Commands))) {
+        if (!Commands || (Runs[N] & Commands)) {
           C.setPosition(V.Stage, V.Wrapper);
           Ru->check(*V.I, C);
         }
