@@ -96,11 +96,19 @@ llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, u
   return llvm::Error::success();
 }
 
-llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
+llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno) {
+  auto Fail = [&](int Err) {
+    if (Errno)
+      *Errno = Err;
+    return errnoError(Path + ": cannot read", Err);
+  };
   if (Path == "-") {
     auto Buf = llvm::MemoryBuffer::getSTDIN();
-    if (!Buf)
+    if (!Buf) {
+      if (Errno)
+        *Errno = Buf.getError().value();
       return makeError(Path + ": cannot read: " + Buf.getError().message());
+    }
     return (*Buf)->getBuffer().str();
   }
   // open, fstat, read, close: a lint reads hundreds of small files, and MemoryBuffer::getFile
@@ -108,9 +116,9 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
   UniqueFd Fd(::open(Path.str().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   struct stat St;
   if (!Fd || ::fstat(Fd.F, &St) != 0)
-    return errnoError(Path + ": cannot read");
+    return Fail(errno);
   if (S_ISDIR(St.st_mode))
-    return errnoError(Path + ": cannot read", EISDIR);
+    return Fail(EISDIR);
   bool Regular = S_ISREG(St.st_mode);
   std::string Text;
   // One byte more than the size, so a regular file is read by one read() that comes up short.
@@ -123,7 +131,7 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path) {
     if (N < 0 && errno == EINTR)
       continue;
     if (N < 0)
-      return errnoError(Path + ": cannot read");
+      return Fail(errno);
     if (N == 0)
       break;
     Len += size_t(N);

@@ -13,7 +13,8 @@ namespace ballast {
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content,
                                 unsigned Mode = 0644);
 
-/// Reads a whole file; "-" reads standard input.
-llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path);
+/// Reads a whole file; "-" reads standard input. On failure, *Errno (when given) is the
+/// reason: EISDIR for a folder, ENOENT for a missing path...
+llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno = nullptr);
 
 } // namespace ballast

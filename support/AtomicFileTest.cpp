@@ -1,6 +1,7 @@
 //===- AtomicFileTest.cpp - writeFileAtomically -----------------------------===//
 #include "support/AtomicFile.h"
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -97,13 +98,19 @@ TEST_F(AtomicFileTest, ReadsWholeFilesOfEverySizeAndKind) {
 }
 
 TEST_F(AtomicFileTest, ReadErrorsNameThePathAndTheReason) {
-  auto Missing = readFileOrStdin((Dir / "absent").string());
+  int Err = 0;
+  auto Missing = readFileOrStdin((Dir / "absent").string(), &Err);
   ASSERT_FALSE(bool(Missing));
   EXPECT_EQ(llvm::toString(Missing.takeError()),
             (Dir / "absent").string() + ": cannot read: No such file or directory");
-  auto Folder = readFileOrStdin(Dir.string());
+  EXPECT_EQ(Err, ENOENT);
+  auto Folder = readFileOrStdin(Dir.string(), &Err);
   ASSERT_FALSE(bool(Folder));
   EXPECT_EQ(llvm::toString(Folder.takeError()), Dir.string() + ": cannot read: Is a directory");
+  EXPECT_EQ(Err, EISDIR);
+  auto Fine = readFileOrStdin((Dir / "absent").string()); // no out-parameter is fine too
+  ASSERT_FALSE(bool(Fine));
+  llvm::consumeError(Fine.takeError());
 }
 
 } // namespace
