@@ -12,6 +12,7 @@
 #include "rewriter/Fixer.h"
 #include "rules/Engine.h"
 #include "rules/Registry.h"
+#include "rules/RunCache.h"
 #include "support/AtomicFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Parallel.h"
@@ -301,12 +302,15 @@ int runLint(const std::vector<std::string> &Argv) {
     return R && R->FixReshapes;
   };
   std::string ContextDir = A->get("context").value_or("");
+  // Files of one folder share the answers about their build context.
+  rules::RunCache Cache;
   llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
     if (!J.ReadError.empty())
       return;
     rules::LintOptions Opts;
     Opts.ContextDir = ContextDir;
     Opts.ShellCheck = ShellCheckFor(*J.Cfg);
+    Opts.Cache = &Cache;
     if (Fix || Diff) {
       J.Fixed = rewriter::fixToFixPoint(
           J.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); }, IsSafe,

@@ -1,6 +1,8 @@
 //===- BuildContext.cpp - The build context folder as rules see it --------===//
 #include "rules/BuildContext.h"
 
+#include "rules/RunCache.h"
+
 #include <filesystem>
 #include <system_error>
 
@@ -14,16 +16,18 @@ namespace fs = std::filesystem;
 BuildContextView loadBuildContext(const Context &C) {
   BuildContextView V;
   llvm::StringRef Ctx = C.model().contextDir();
-  std::error_code EC;
-  if (Ctx.empty() || !fs::is_directory(fs::path(Ctx.str()), EC))
+  llvm::vfs::FileSystem &FS = C.model().fileSystem();
+  if (Ctx.empty())
+    return V;
+  llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Ctx);
+  if (!St || !St->isDirectory())
     return V;
   V.Known = true;
-  auto FS = llvm::vfs::getRealFileSystem();
   std::string DfPath = C.file().Source->path().str();
   // A bare file name (as tests pass it) lives in the context folder.
   if (!DfPath.empty() && DfPath != "-" && !fs::path(DfPath).has_parent_path())
     DfPath = (fs::path(Ctx.str()) / DfPath).string();
-  auto Found = dockerfile::findIgnoreFile(*FS, Ctx, DfPath);
+  auto Found = dockerfile::findIgnoreFile(FS, Ctx, DfPath);
   if (!Found) {
     llvm::consumeError(Found.takeError());
     return V;
@@ -31,7 +35,7 @@ BuildContextView loadBuildContext(const Context &C) {
   if (!*Found)
     return V;
   V.IgnorePath = **Found;
-  auto DI = dockerfile::DockerIgnore::load(*FS, **Found);
+  auto DI = dockerfile::DockerIgnore::load(FS, **Found);
   if (!DI) {
     llvm::consumeError(DI.takeError());
     return V;
@@ -74,11 +78,26 @@ void walkDir(const BuildContextView &V, const fs::path &Root, const std::string 
 } // namespace
 
 void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
-                 unsigned MaxEntries, llvm::function_ref<void(llvm::StringRef, bool)> F) {
+                 unsigned MaxEntries, llvm::function_ref<void(llvm::StringRef, bool)> F,
+                 RunCache *Cache) {
   if (!V.Known)
     return;
-  unsigned Left = MaxEntries;
-  walkDir(V, fs::path(ContextDir.str()), "", 0, MaxDepth, Left, F);
+  auto Walk = [&](llvm::function_ref<void(llvm::StringRef, bool)> G) {
+    unsigned Left = MaxEntries;
+    walkDir(V, fs::path(ContextDir.str()), "", 0, MaxDepth, Left, G);
+  };
+  if (!Cache) {
+    Walk(F);
+    return;
+  }
+  // The walk depends on the folder, the ignore file and the bounds.
+  std::string Key = ContextDir.str() + '\0' + V.IgnorePath.value_or("") + '\0' +
+                    std::to_string(MaxDepth) + '\0' + std::to_string(MaxEntries);
+  const WalkEntries &Entries = Cache->walk(Key, [&](WalkEntries &Out) {
+    Walk([&](llvm::StringRef Rel, bool IsDir) { Out.emplace_back(Rel.str(), IsDir); });
+  });
+  for (const auto &[Rel, IsDir] : Entries)
+    F(Rel, IsDir);
 }
 
 } // namespace ballast::rules

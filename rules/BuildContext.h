@@ -34,8 +34,10 @@ bool isWholeContextSource(llvm::StringRef Src);
 
 /// Calls F(RelPath, IsDir) for the entries of the context that the ignore file does not exclude,
 /// down to MaxDepth folders and at most MaxEntries entries (the walk stops there). Folders named
-/// `.git` and `node_modules` are reported but not entered.
+/// `.git` and `node_modules` are reported but not entered. With a Cache, a walk with the same
+/// folder, ignore file and bounds is made once per run and replayed.
 void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
-                 unsigned MaxEntries, llvm::function_ref<void(llvm::StringRef, bool)> F);
+                 unsigned MaxEntries, llvm::function_ref<void(llvm::StringRef, bool)> F,
+                 RunCache *Cache = nullptr);
 
 } // namespace ballast::rules

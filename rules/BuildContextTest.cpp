@@ -7,6 +7,7 @@
 #include "rules/BuildContext.h"
 #include "rules/Config.h"
 #include "rules/Engine.h"
+#include "rules/RunCache.h"
 
 using namespace ballast;
 using namespace ballast::rules;
@@ -79,5 +80,61 @@ TEST(BuildContextTest, WalkSkipsIgnoredEntries) {
   walkContext(V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { Seen.push_back(P.str()); });
   std::sort(Seen.begin(), Seen.end());
   EXPECT_EQ(Seen, (std::vector<std::string>{".dockerignore", "a", "keep.txt"}));
+  fs::remove_all(D);
+}
+
+TEST(BuildContextTest, ARunCacheGivesTheSameFindingsAndAsksOnce) {
+  // Several Dockerfiles of one folder, linted with and without a shared RunCache, must get the
+  // same findings; with it, the context's questions reach the file system once.
+  fs::path D = freshDir("runcache");
+  fs::create_directories(D / "node_modules");
+  fs::create_directories(D / ".git");
+  std::ofstream(D / ".env") << "TOKEN=x";
+  std::ofstream(D / "id_rsa") << "x";
+  std::ofstream(D / "b.Dockerfile.dockerignore") << ".git\n";
+  const std::string Text = "FROM node:20-slim\nCOPY . .\n";
+  const char *Names[] = {"a.Dockerfile", "b.Dockerfile", "c.Dockerfile"};
+  RunCache Cache;
+  unsigned AfterFirst = 0;
+  for (const char *Name : Names) {
+    std::string Path = (D / Name).string();
+    LintOptions Plain, Cached;
+    Cached.Cache = &Cache;
+    LintResult R1 = lintText(Path, Text, Config(), Plain);
+    LintResult R2 = lintText(Path, Text, Config(), Cached);
+    for (llvm::StringRef Id : {"BL1053", "BL2004", "BL4013"})
+      EXPECT_EQ(findings(R1, Id), findings(R2, Id)) << Name << " " << Id.str();
+    EXPECT_FALSE(findings(R2, "BL2004").empty()) << Name; // the walk found the secrets
+    if (!AfterFirst)
+      AfterFirst = Cache.statusLookups();
+  }
+  // b.Dockerfile has its own ignore file: its findings differ from a's and c's.
+  EXPECT_NE(findings(lintText((D / "a.Dockerfile").string(), Text, Config()), "BL1053"),
+            findings(lintText((D / "b.Dockerfile").string(), Text, Config()), "BL1053"));
+  // Each later file asked only for its own `<name>.dockerignore`.
+  EXPECT_EQ(Cache.statusLookups(), AfterFirst + 2);
+  fs::remove_all(D);
+}
+
+TEST(BuildContextTest, ACachedWalkIsMadeOnceAndReplayed) {
+  fs::path D = freshDir("cachedwalk");
+  fs::create_directories(D / "a");
+  std::ofstream(D / "a" / "x") << "x";
+  BuildContextView V;
+  V.Known = true;
+  RunCache Cache;
+  std::vector<std::string> First, Second;
+  walkContext(
+      V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { First.push_back(P.str()); }, &Cache);
+  std::ofstream(D / "late") << "x"; // the run keeps what it first saw
+  walkContext(
+      V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { Second.push_back(P.str()); }, &Cache);
+  std::sort(First.begin(), First.end());
+  std::sort(Second.begin(), Second.end());
+  EXPECT_EQ(First, (std::vector<std::string>{"a", "a/x"}));
+  EXPECT_EQ(Second, First);
+  std::vector<std::string> Fresh;
+  walkContext(V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { Fresh.push_back(P.str()); });
+  EXPECT_EQ(Fresh.size(), 3u); // without the cache the new file is seen
   fs::remove_all(D);
 }

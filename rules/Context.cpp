@@ -2,6 +2,7 @@
 #include "rules/Context.h"
 
 #include "rules/Queries.h"
+#include "rules/RunCache.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -44,8 +45,9 @@ const Instruction *runOf(const Instruction &I) {
 
 } // namespace
 
-Model::Model(dockerfile::Dockerfile D, std::string Ctx)
-    : DF(std::move(D)), Graph(dockerfile::StageGraph::build(DF)), ContextDir(std::move(Ctx)) {
+Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
+    : DF(std::move(D)), Graph(dockerfile::StageGraph::build(DF)), ContextDir(std::move(Ctx)),
+      Cache(Cache) {
   for (const Instruction &I : DF.Instructions) {
     const Instruction *Run = runOf(I);
     if (!Run || Run->IsJson)
@@ -58,6 +60,14 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx)
       Scripts[Run] =
           std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
   }
+}
+
+llvm::vfs::FileSystem &Model::fileSystem() const {
+  if (Cache)
+    return Cache->fileSystem();
+  static const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Real =
+      llvm::vfs::getRealFileSystem();
+  return *Real;
 }
 
 const Model::GlobalArgs &Model::globalArgs() const {

@@ -15,15 +15,18 @@
 #include "support/Finding.h"
 #include "support/RuleInfo.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 namespace ballast::rules {
 
 struct Config;
+class RunCache;
 
 /// Everything parsed once before any rule runs: the file, its stages, every RUN's shell AST.
 class Model {
 public:
-  explicit Model(dockerfile::Dockerfile DF, std::string ContextDir = "");
+  /// Cache, when given, is the run's shared file system answers (it must outlive the Model).
+  explicit Model(dockerfile::Dockerfile DF, std::string ContextDir = "", RunCache *Cache = nullptr);
   const dockerfile::Dockerfile &file() const { return DF; }
   const SourceFile &source() const { return *DF.Source; }
   const dockerfile::StageGraph &stages() const { return Graph; }
@@ -34,6 +37,11 @@ public:
   SourceRange scriptToSource(const dockerfile::Instruction &I, SourceRange R) const;
   /// The folder holding the build context ("" when unknown, e.g. stdin).
   llvm::StringRef contextDir() const { return ContextDir; }
+  /// The file system rules look at the build context through: the run's RunCache when there
+  /// is one (answers shared by every file of the run), else the real one.
+  llvm::vfs::FileSystem &fileSystem() const;
+  /// The run's shared answers, or null.
+  RunCache *runCache() const { return Cache; }
   /// The parsed script of a RUN with the memo of the per-RUN answer every shell rule asks
   /// (rules/Queries.cpp posixRunScript): one lookup for both; nullptr when I has no script.
   /// Posix is 1 for a POSIX shell, 0 for another, -1 until first asked. A Model is used by one
@@ -66,6 +74,7 @@ private:
   dockerfile::StageGraph Graph;
   llvm::DenseMap<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
   std::string ContextDir;
+  RunCache *Cache = nullptr;
   mutable std::optional<bool> NonPosixPragma;
   mutable std::unique_ptr<GlobalArgs> Globals;
 };

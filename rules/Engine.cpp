@@ -82,7 +82,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     if (Ctx.empty())
       Ctx = ".";
   }
-  Model M(dockerfile::parse(Path, std::move(Text)), Ctx);
+  Model M(dockerfile::parse(Path, std::move(Text)), Ctx, Opts.Cache);
   const dockerfile::Dockerfile &DF = M.file();
   LintResult R;
   R.Source = DF.Source;

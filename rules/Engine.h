@@ -11,6 +11,8 @@
 
 namespace ballast::rules {
 
+class RunCache;
+
 /// What linting one file produced.
 struct LintResult {
   std::shared_ptr<const SourceFile> Source;
@@ -29,6 +31,8 @@ struct LintOptions {
   /// Call rules for every RUN, ignoring Rule::commands() (tests check that the commands a rule
   /// declares lose no finding).
   bool EveryRun = false;
+  /// File system answers shared by the files of one run (null: every file asks afresh).
+  RunCache *Cache = nullptr;
 };
 
 /// Lints Text as the Dockerfile named Path.

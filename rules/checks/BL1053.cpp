@@ -4,6 +4,8 @@
 #include "rules/BuildContext.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 
 namespace ballast::rules {
 namespace {
@@ -28,10 +30,13 @@ public:
     BuildContextView V = loadBuildContext(C);
     if (!V.Known)
       return;
-    fs::path Root(C.model().contextDir().str());
-    std::error_code EC;
-    bool HasGit = fs::exists(Root / ".git", EC);
-    bool HasNodeModules = fs::is_directory(Root / "node_modules", EC);
+    llvm::vfs::FileSystem &FS = C.model().fileSystem();
+    llvm::SmallString<256> Git(C.model().contextDir()), NodeModules(Git);
+    llvm::sys::path::append(Git, ".git");
+    llvm::sys::path::append(NodeModules, "node_modules");
+    bool HasGit = FS.exists(Git);
+    llvm::ErrorOr<llvm::vfs::Status> NM = FS.status(NodeModules);
+    bool HasNodeModules = NM && NM->isDirectory();
     if (!V.IgnorePath) {
       std::string Extra;
       if (HasNodeModules)

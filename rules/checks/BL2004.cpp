@@ -121,11 +121,15 @@ private:
     if (!Loaded) {
       Loaded = true;
       View = loadBuildContext(C);
-      walkContext(View, C.model().contextDir(), 3, 5000, [&](llvm::StringRef Rel, bool IsDir) {
-        if (Found.size() < 3 && !secretKind(Rel).empty() &&
-            !(IsDir && !Rel.endswith(".ssh") && !Rel.endswith(".aws") && !Rel.endswith(".gnupg")))
-          Found.push_back(Rel.str());
-      });
+      walkContext(
+          View, C.model().contextDir(), 3, 5000,
+          [&](llvm::StringRef Rel, bool IsDir) {
+            if (Found.size() < 3 && !secretKind(Rel).empty() &&
+                !(IsDir && !Rel.endswith(".ssh") && !Rel.endswith(".aws") &&
+                  !Rel.endswith(".gnupg")))
+              Found.push_back(Rel.str());
+          },
+          C.model().runCache());
     }
     if (Found.empty())
       return;

@@ -86,15 +86,15 @@ private:
     llvm::StringRef Ctx = C.model().contextDir();
     if (Ctx.empty())
       return nullptr;
-    auto FS = llvm::vfs::getRealFileSystem();
-    auto Found = findIgnoreFile(*FS, Ctx, C.file().Source->path());
+    llvm::vfs::FileSystem &FS = C.model().fileSystem();
+    auto Found = findIgnoreFile(FS, Ctx, C.file().Source->path());
     if (!Found) {
       llvm::consumeError(Found.takeError());
       return nullptr;
     }
     if (!*Found)
       return nullptr;
-    auto DI = DockerIgnore::load(*FS, **Found);
+    auto DI = DockerIgnore::load(FS, **Found);
     if (!DI) {
       llvm::consumeError(DI.takeError());
       return nullptr;
