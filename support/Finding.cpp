@@ -38,10 +38,22 @@ void Finding::locate(const SourceFile &SF) {
 }
 
 void sortFindings(std::vector<Finding> &Fs) {
-  std::stable_sort(Fs.begin(), Fs.end(), [](const Finding &A, const Finding &B) {
+  if (Fs.size() < 2)
+    return;
+  // Sort positions, then move each finding once: a Finding is a few hundred bytes.
+  std::vector<uint32_t> Order(Fs.size());
+  for (uint32_t I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::stable_sort(Order.begin(), Order.end(), [&](uint32_t IA, uint32_t IB) {
+    const Finding &A = Fs[IA], &B = Fs[IB];
     return std::tie(A.File, A.Begin.Line, A.Begin.Column, A.RuleId) <
            std::tie(B.File, B.Begin.Line, B.Begin.Column, B.RuleId);
   });
+  std::vector<Finding> Sorted;
+  Sorted.reserve(Fs.size());
+  for (uint32_t I : Order)
+    Sorted.push_back(std::move(Fs[I]));
+  Fs = std::move(Sorted);
 }
 
 } // namespace ballast
