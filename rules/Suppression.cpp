@@ -12,7 +12,11 @@ enum class PragmaKind { None, Line, Global, Stage, Shell };
 
 /// Parses `hadolint ignore=A,B # reason`, `ballast global ignore=A`, `hadolint shell=powershell`.
 PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::string &Shell) {
-  llvm::StringRef T = Text.trim();
+  // Most comments are prose: look at the first word's first byte before trimming.
+  llvm::StringRef T = Text.drop_while([](char C) { return llvm::isSpace(C); });
+  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+    return PragmaKind::None;
+  T = T.rtrim();
   if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
     return PragmaKind::None;
   if (T.empty() || !llvm::isSpace(T[0]))
@@ -119,6 +123,8 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
 
 bool Suppressions::suppressed(const RuleInfo &Info, unsigned Line) const {
   auto Has = [&](const std::set<std::string> &S) {
+    if (S.empty()) // most files suppress nothing: no upper-casing
+      return false;
     if (S.count(llvm::StringRef(Info.Id).upper()))
       return true;
     for (const std::string &A : Info.Aliases)
