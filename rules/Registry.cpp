@@ -1,6 +1,8 @@
 //===- Registry.cpp -------------------------------------------------------===//
 #include "rules/Registry.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #define BALLAST_RULE(ID) BALLAST_RULE_DECL(ID)
@@ -42,7 +44,11 @@ const RuleInfo *findRule(llvm::StringRef IdOrAlias) {
     }
     return M;
   }();
-  auto It = Index.find(IdOrAlias.lower());
+  // Lowered on the stack: every finding of a lint is looked up here.
+  llvm::SmallString<32> Lower;
+  for (char C : IdOrAlias)
+    Lower.push_back(llvm::toLower(C));
+  auto It = Index.find(Lower);
   return It == Index.end() ? nullptr : It->second;
 }
 
