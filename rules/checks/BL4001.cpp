@@ -12,6 +12,11 @@ namespace {
 
 using namespace dockerfile;
 
+/// Whether S has a byte in [From, To].
+bool hasAny(llvm::StringRef S, char From, char To) {
+  return llvm::any_of(S, [&](char Ch) { return Ch >= From && Ch <= To; });
+}
+
 class InconsistentCasing : public Rule {
 public:
   KindMask kinds() const override { return 0; }
@@ -26,17 +31,17 @@ public:
         continue;
       Instrs.push_back(&I);
       llvm::StringRef K = SF.slice(I.KeywordRange);
-      if (K == K.lower())
+      if (!hasAny(K, 'A', 'Z'))
         ++Lower;
-      else if (K == K.upper())
+      else if (!hasAny(K, 'a', 'z'))
         ++Upper;
     }
     bool MajorityLower = Lower > Upper;
     for (const Instruction *I : Instrs) {
       llvm::StringRef K = SF.slice(I->KeywordRange);
+      if (MajorityLower ? !hasAny(K, 'A', 'Z') : !hasAny(K, 'a', 'z'))
+        continue; // already in the majority's case
       std::string Want = MajorityLower ? K.lower() : K.upper();
-      if (K == Want)
-        continue;
       C.report(I->KeywordRange, "instruction `" + K.str() + "` should be " +
                                     (MajorityLower ? "lowercase" : "uppercase") +
                                     " like the majority of instructions; write `" + Want + "`")
