@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <memory>
 #include <thread>
 
@@ -104,6 +107,27 @@ void Buffer::string(llvm::StringRef S) {
            !HasZero(W ^ ('\\' * Ones));
   };
   while (true) {
+#if defined(__SSE2__)
+    // Sixteen at a time: a signed compare below 0x20 catches control bytes and every byte at
+    // or above 0x80 at once.
+    while (E - P >= 16) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
+      __m128i Special = _mm_or_si128(_mm_cmplt_epi8(V, _mm_set1_epi8(0x20)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(V, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(V, _mm_set1_epi8('\\'))));
+      unsigned Mask = static_cast<unsigned>(_mm_movemask_epi8(Special));
+      if (Mask) { // copy the plain bytes before the first special one
+        unsigned N = static_cast<unsigned>(__builtin_ctz(Mask));
+        std::memcpy(Out, P, 16);
+        Out += N;
+        P += N;
+        break;
+      }
+      std::memcpy(Out, P, 16);
+      Out += 16;
+      P += 16;
+    }
+#endif
     while (E - P >= 8 && Plain8(P)) {
       std::memcpy(Out, P, 8);
       Out += 8;

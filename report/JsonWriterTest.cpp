@@ -150,7 +150,7 @@ TEST(JsonWriterTest, ALargeReportFormattedInTwoHalvesIsOneDocumentInOrder) {
 TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
   // The writer streams its output by hand; every string must come out as nlohmann's serializer
   // (dump with ensure_ascii=false and the replace handler) writes it.
-  const std::string Texts[] = {
+  std::vector<std::string> Texts = {
       "plain",
       "",
       "quote \" backslash \\ slash /",
@@ -160,7 +160,16 @@ TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
       "truncated \xE2\x9C",
       "lone continuation \x80 and \xC0\xAF overlong",
       "mixed \"\xC3\xA9\"\n\xff",
+      std::string(100, 'x'),
   };
+  // One special byte at every position of a 40-byte string, so the 16- and 8-byte fast paths
+  // meet it at each offset.
+  for (char Special : {'"', '\\', '\n', '\x01', '\x7f'})
+    for (size_t At = 0; At < 40; ++At) {
+      std::string T(40, 'a');
+      T[At] = Special;
+      Texts.push_back(T);
+    }
   for (const std::string &T : Texts) {
     Finding F;
     F.File = T;
