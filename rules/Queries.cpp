@@ -66,7 +66,11 @@ namespace {
 
 /// The shell named by a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma, or "".
 llvm::StringRef shellPragma(llvm::StringRef Text) {
-  llvm::StringRef T = Text.trim();
+  // Most comments are prose: look at the first word's first byte before trimming.
+  llvm::StringRef T = Text.drop_while([](char C) { return llvm::isSpace(C); });
+  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+    return "";
+  T = T.rtrim();
   if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
     return "";
   if (T.empty() || !llvm::isSpace(T[0]))
@@ -296,8 +300,13 @@ void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<sh
   if (Words.empty())
     return;
   ReportBuilder B = C.report(C.scriptRange(I, Words.front().Range), std::move(Message));
-  for (const shell::Word &W : Words.drop_front())
-    B.note(C.scriptRange(I, W.Range), "`" + W.Text.str() + "`: " + NoteMessage.str());
+  for (const shell::Word &W : Words.drop_front()) {
+    std::string Note; // one allocation per note
+    Note.reserve(W.Text.size() + NoteMessage.size() + 4);
+    Note.append("`").append(W.Text.data(), W.Text.size()).append("`: ");
+    Note.append(NoteMessage.data(), NoteMessage.size());
+    B.note(C.scriptRange(I, W.Range), std::move(Note));
+  }
 }
 
 std::optional<std::string> literalText(llvm::StringRef Raw, char Escape) {
