@@ -78,6 +78,6 @@ RuleInfo infoBL1001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1001() { return std::make_unique<NpmCacheKept>(); }
+BALLAST_RULE_MAKE(BL1001, NpmCacheKept)
 
 } // namespace ballast::rules

@@ -81,6 +81,6 @@ RuleInfo infoBL1002() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1002() { return std::make_unique<GemCacheKept>(); }
+BALLAST_RULE_MAKE(BL1002, GemCacheKept)
 
 } // namespace ballast::rules

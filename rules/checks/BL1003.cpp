@@ -110,6 +110,6 @@ RuleInfo infoBL1003() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1003() { return std::make_unique<GoCacheKept>(); }
+BALLAST_RULE_MAKE(BL1003, GoCacheKept)
 
 } // namespace ballast::rules

@@ -87,6 +87,6 @@ RuleInfo infoBL1004() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1004() { return std::make_unique<ComposerCacheKept>(); }
+BALLAST_RULE_MAKE(BL1004, ComposerCacheKept)
 
 } // namespace ballast::rules

@@ -106,6 +106,6 @@ RuleInfo infoBL1005() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1005() { return std::make_unique<AptArchivesKept>(); }
+BALLAST_RULE_MAKE(BL1005, AptArchivesKept)
 
 } // namespace ballast::rules

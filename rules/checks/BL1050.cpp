@@ -142,6 +142,6 @@ RuleInfo infoBL1050() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1050() { return std::make_unique<DeletedLater>(); }
+BALLAST_RULE_MAKE(BL1050, DeletedLater)
 
 } // namespace ballast::rules

@@ -106,6 +106,6 @@ RuleInfo infoBL1051() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1051() { return std::make_unique<HeavyBase>(); }
+BALLAST_RULE_MAKE(BL1051, HeavyBase)
 
 } // namespace ballast::rules

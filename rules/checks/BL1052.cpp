@@ -97,6 +97,6 @@ RuleInfo infoBL1052() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1052() { return std::make_unique<ContextBeforeInstall>(); }
+BALLAST_RULE_MAKE(BL1052, ContextBeforeInstall)
 
 } // namespace ballast::rules

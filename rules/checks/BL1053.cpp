@@ -75,6 +75,6 @@ RuleInfo infoBL1053() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL1053() { return std::make_unique<ContextNotIgnored>(); }
+BALLAST_RULE_MAKE(BL1053, ContextNotIgnored)
 
 } // namespace ballast::rules

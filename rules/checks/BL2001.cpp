@@ -104,6 +104,6 @@ RuleInfo infoBL2001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL2001() { return std::make_unique<PipeToShell>(); }
+BALLAST_RULE_MAKE(BL2001, PipeToShell)
 
 } // namespace ballast::rules

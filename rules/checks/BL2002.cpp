@@ -113,6 +113,6 @@ RuleInfo infoBL2002() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL2002() { return std::make_unique<WorldWritable>(); }
+BALLAST_RULE_MAKE(BL2002, WorldWritable)
 
 } // namespace ballast::rules

@@ -47,6 +47,6 @@ RuleInfo infoBL2003() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL2003() { return std::make_unique<AddUrlUnverified>(); }
+BALLAST_RULE_MAKE(BL2003, AddUrlUnverified)
 
 } // namespace ballast::rules

@@ -158,6 +158,6 @@ RuleInfo infoBL2004() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL2004() { return std::make_unique<SecretCopied>(); }
+BALLAST_RULE_MAKE(BL2004, SecretCopied)
 
 } // namespace ballast::rules

@@ -64,6 +64,6 @@ RuleInfo infoBL2005() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL2005() { return std::make_unique<NoUser>(); }
+BALLAST_RULE_MAKE(BL2005, NoUser)
 
 } // namespace ballast::rules

@@ -63,6 +63,6 @@ RuleInfo infoBL4001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4001() { return std::make_unique<InconsistentCasing>(); }
+BALLAST_RULE_MAKE(BL4001, InconsistentCasing)
 
 } // namespace ballast::rules

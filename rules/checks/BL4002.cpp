@@ -56,6 +56,6 @@ RuleInfo infoBL4002() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4002() { return std::make_unique<ExposeInvalidFormat>(); }
+BALLAST_RULE_MAKE(BL4002, ExposeInvalidFormat)
 
 } // namespace ballast::rules

@@ -51,6 +51,6 @@ RuleInfo infoBL4003() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4003() { return std::make_unique<ExposeProtoCasing>(); }
+BALLAST_RULE_MAKE(BL4003, ExposeProtoCasing)
 
 } // namespace ballast::rules

@@ -41,6 +41,6 @@ RuleInfo infoBL4004() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4004() { return std::make_unique<FromAsCasing>(); }
+BALLAST_RULE_MAKE(BL4004, FromAsCasing)
 
 } // namespace ballast::rules

@@ -95,6 +95,6 @@ RuleInfo infoBL4006() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4006() { return std::make_unique<InvalidDefaultArgInFrom>(); }
+BALLAST_RULE_MAKE(BL4006, InvalidDefaultArgInFrom)
 
 } // namespace ballast::rules

@@ -46,6 +46,6 @@ RuleInfo infoBL4007() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4007() { return std::make_unique<LegacyKeyValue>(); }
+BALLAST_RULE_MAKE(BL4007, LegacyKeyValue)
 
 } // namespace ballast::rules

@@ -67,6 +67,6 @@ RuleInfo infoBL4008() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4008() { return std::make_unique<EmptyContinuation>(); }
+BALLAST_RULE_MAKE(BL4008, EmptyContinuation)
 
 } // namespace ballast::rules

@@ -37,6 +37,6 @@ RuleInfo infoBL4009() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4009() { return std::make_unique<StageNameCasing>(); }
+BALLAST_RULE_MAKE(BL4009, StageNameCasing)
 
 } // namespace ballast::rules

@@ -79,6 +79,6 @@ RuleInfo infoBL4010() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4010() { return std::make_unique<UndefinedArgInFrom>(); }
+BALLAST_RULE_MAKE(BL4010, UndefinedArgInFrom)
 
 } // namespace ballast::rules

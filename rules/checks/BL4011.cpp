@@ -321,6 +321,6 @@ RuleInfo infoBL4011() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4011() { return std::make_unique<UndefinedVar>(); }
+BALLAST_RULE_MAKE(BL4011, UndefinedVar)
 
 } // namespace ballast::rules

@@ -86,6 +86,6 @@ RuleInfo infoBL4012() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4012() { return std::make_unique<DefinitionDescription>(); }
+BALLAST_RULE_MAKE(BL4012, DefinitionDescription)
 
 } // namespace ballast::rules

@@ -119,6 +119,6 @@ RuleInfo infoBL4013() {
   return R;
 }
 
-std::unique_ptr<Rule> makeBL4013() { return std::make_unique<CopyIgnoredFile>(); }
+BALLAST_RULE_MAKE(BL4013, CopyIgnoredFile)
 
 } // namespace ballast::rules

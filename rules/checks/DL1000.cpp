@@ -25,6 +25,6 @@ RuleInfo infoDL1000() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL1000() { return std::make_unique<ParseErrors>(); }
+BALLAST_RULE_MAKE(DL1000, ParseErrors)
 
 } // namespace ballast::rules

@@ -46,6 +46,6 @@ RuleInfo infoDL1001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL1001() { return std::make_unique<InlineIgnorePragma>(); }
+BALLAST_RULE_MAKE(DL1001, InlineIgnorePragma)
 
 } // namespace ballast::rules

@@ -69,6 +69,6 @@ RuleInfo infoDL3000() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3000() { return std::make_unique<RelativeWorkdir>(); }
+BALLAST_RULE_MAKE(DL3000, RelativeWorkdir)
 
 } // namespace ballast::rules

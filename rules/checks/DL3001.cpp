@@ -68,6 +68,6 @@ RuleInfo infoDL3001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3001() { return std::make_unique<PointlessCommand>(); }
+BALLAST_RULE_MAKE(DL3001, PointlessCommand)
 
 } // namespace ballast::rules

@@ -59,6 +59,6 @@ RuleInfo infoDL3002() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3002() { return std::make_unique<RootUser>(); }
+BALLAST_RULE_MAKE(DL3002, RootUser)
 
 } // namespace ballast::rules

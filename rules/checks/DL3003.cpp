@@ -93,6 +93,6 @@ RuleInfo infoDL3003() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3003() { return std::make_unique<CdInsteadOfWorkdir>(); }
+BALLAST_RULE_MAKE(DL3003, CdInsteadOfWorkdir)
 
 } // namespace ballast::rules

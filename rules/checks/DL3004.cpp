@@ -39,6 +39,6 @@ RuleInfo infoDL3004() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3004() { return std::make_unique<SudoInRun>(); }
+BALLAST_RULE_MAKE(DL3004, SudoInRun)
 
 } // namespace ballast::rules

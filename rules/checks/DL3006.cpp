@@ -37,6 +37,6 @@ RuleInfo infoDL3006() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3006() { return std::make_unique<UntaggedImage>(); }
+BALLAST_RULE_MAKE(DL3006, UntaggedImage)
 
 } // namespace ballast::rules

@@ -33,6 +33,6 @@ RuleInfo infoDL3007() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3007() { return std::make_unique<LatestTag>(); }
+BALLAST_RULE_MAKE(DL3007, LatestTag)
 
 } // namespace ballast::rules

@@ -50,6 +50,6 @@ RuleInfo infoDL3008() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3008() { return std::make_unique<AptUnpinned>(); }
+BALLAST_RULE_MAKE(DL3008, AptUnpinned)
 
 } // namespace ballast::rules

@@ -72,6 +72,6 @@ RuleInfo infoDL3009() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3009() { return std::make_unique<AptListsNotDeleted>(); }
+BALLAST_RULE_MAKE(DL3009, AptListsNotDeleted)
 
 } // namespace ballast::rules

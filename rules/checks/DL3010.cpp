@@ -136,6 +136,6 @@ RuleInfo infoDL3010() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3010() { return std::make_unique<CopyThenExtract>(); }
+BALLAST_RULE_MAKE(DL3010, CopyThenExtract)
 
 } // namespace ballast::rules

@@ -55,6 +55,6 @@ RuleInfo infoDL3011() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3011() { return std::make_unique<InvalidPort>(); }
+BALLAST_RULE_MAKE(DL3011, InvalidPort)
 
 } // namespace ballast::rules

@@ -41,6 +41,6 @@ RuleInfo infoDL3012() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3012() { return std::make_unique<MultipleHealthchecks>(); }
+BALLAST_RULE_MAKE(DL3012, MultipleHealthchecks)
 
 } // namespace ballast::rules

@@ -74,6 +74,6 @@ RuleInfo infoDL3013() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3013() { return std::make_unique<PipUnpinned>(); }
+BALLAST_RULE_MAKE(DL3013, PipUnpinned)
 
 } // namespace ballast::rules

@@ -86,6 +86,6 @@ RuleInfo infoDL3014() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3014() { return std::make_unique<AptWithoutYes>(); }
+BALLAST_RULE_MAKE(DL3014, AptWithoutYes)
 
 } // namespace ballast::rules

@@ -81,6 +81,6 @@ RuleInfo infoDL3015() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3015() { return std::make_unique<AptRecommends>(); }
+BALLAST_RULE_MAKE(DL3015, AptRecommends)
 
 } // namespace ballast::rules

@@ -61,6 +61,6 @@ RuleInfo infoDL3016() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3016() { return std::make_unique<NpmUnpinned>(); }
+BALLAST_RULE_MAKE(DL3016, NpmUnpinned)
 
 } // namespace ballast::rules

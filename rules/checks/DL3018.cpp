@@ -49,6 +49,6 @@ RuleInfo infoDL3018() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3018() { return std::make_unique<ApkUnpinned>(); }
+BALLAST_RULE_MAKE(DL3018, ApkUnpinned)
 
 } // namespace ballast::rules

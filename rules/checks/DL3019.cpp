@@ -50,6 +50,6 @@ RuleInfo infoDL3019() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3019() { return std::make_unique<ApkCacheKept>(); }
+BALLAST_RULE_MAKE(DL3019, ApkCacheKept)
 
 } // namespace ballast::rules

@@ -118,6 +118,6 @@ RuleInfo infoDL3020() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3020() { return std::make_unique<AddForLocalFiles>(); }
+BALLAST_RULE_MAKE(DL3020, AddForLocalFiles)
 
 } // namespace ballast::rules

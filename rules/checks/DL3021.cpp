@@ -53,6 +53,6 @@ RuleInfo infoDL3021() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3021() { return std::make_unique<MultiSourceDest>(); }
+BALLAST_RULE_MAKE(DL3021, MultiSourceDest)
 
 } // namespace ballast::rules

@@ -76,6 +76,6 @@ RuleInfo infoDL3022() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3022() { return std::make_unique<UndefinedCopyFrom>(); }
+BALLAST_RULE_MAKE(DL3022, UndefinedCopyFrom)
 
 } // namespace ballast::rules

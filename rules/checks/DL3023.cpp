@@ -41,6 +41,6 @@ RuleInfo infoDL3023() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3023() { return std::make_unique<CopyFromSelf>(); }
+BALLAST_RULE_MAKE(DL3023, CopyFromSelf)
 
 } // namespace ballast::rules

@@ -39,6 +39,6 @@ RuleInfo infoDL3024() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3024() { return std::make_unique<DuplicateStageName>(); }
+BALLAST_RULE_MAKE(DL3024, DuplicateStageName)
 
 } // namespace ballast::rules

@@ -104,6 +104,6 @@ RuleInfo infoDL3025() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3025() { return std::make_unique<ShellFormCmd>(); }
+BALLAST_RULE_MAKE(DL3025, ShellFormCmd)
 
 } // namespace ballast::rules

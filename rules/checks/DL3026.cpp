@@ -75,6 +75,6 @@ RuleInfo infoDL3026() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3026() { return std::make_unique<UntrustedRegistry>(); }
+BALLAST_RULE_MAKE(DL3026, UntrustedRegistry)
 
 } // namespace ballast::rules

@@ -64,6 +64,6 @@ RuleInfo infoDL3027() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3027() { return std::make_unique<AptUsed>(); }
+BALLAST_RULE_MAKE(DL3027, AptUsed)
 
 } // namespace ballast::rules

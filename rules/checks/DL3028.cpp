@@ -50,6 +50,6 @@ RuleInfo infoDL3028() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3028() { return std::make_unique<GemUnpinned>(); }
+BALLAST_RULE_MAKE(DL3028, GemUnpinned)
 
 } // namespace ballast::rules

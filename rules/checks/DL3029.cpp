@@ -43,6 +43,6 @@ RuleInfo infoDL3029() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3029() { return std::make_unique<ConstantFromPlatform>(); }
+BALLAST_RULE_MAKE(DL3029, ConstantFromPlatform)
 
 } // namespace ballast::rules

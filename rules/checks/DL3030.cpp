@@ -69,6 +69,6 @@ RuleInfo infoDL3030() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3030() { return std::make_unique<YumWithoutYes>(); }
+BALLAST_RULE_MAKE(DL3030, YumWithoutYes)
 
 } // namespace ballast::rules

@@ -70,6 +70,6 @@ RuleInfo infoDL3032() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3032() { return std::make_unique<YumCacheKept>(); }
+BALLAST_RULE_MAKE(DL3032, YumCacheKept)
 
 } // namespace ballast::rules

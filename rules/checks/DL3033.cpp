@@ -86,6 +86,6 @@ RuleInfo infoDL3033() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3033() { return std::make_unique<YumUnpinned>(); }
+BALLAST_RULE_MAKE(DL3033, YumUnpinned)
 
 } // namespace ballast::rules

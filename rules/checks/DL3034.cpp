@@ -59,6 +59,6 @@ RuleInfo infoDL3034() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3034() { return std::make_unique<ZypperInteractive>(); }
+BALLAST_RULE_MAKE(DL3034, ZypperInteractive)
 
 } // namespace ballast::rules

@@ -43,6 +43,6 @@ RuleInfo infoDL3035() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3035() { return std::make_unique<ZypperDistUpgrade>(); }
+BALLAST_RULE_MAKE(DL3035, ZypperDistUpgrade)
 
 } // namespace ballast::rules

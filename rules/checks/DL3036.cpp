@@ -69,6 +69,6 @@ RuleInfo infoDL3036() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3036() { return std::make_unique<ZypperCacheKept>(); }
+BALLAST_RULE_MAKE(DL3036, ZypperCacheKept)
 
 } // namespace ballast::rules

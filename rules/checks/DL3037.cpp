@@ -53,6 +53,6 @@ RuleInfo infoDL3037() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3037() { return std::make_unique<ZypperUnpinned>(); }
+BALLAST_RULE_MAKE(DL3037, ZypperUnpinned)
 
 } // namespace ballast::rules

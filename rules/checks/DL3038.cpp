@@ -69,6 +69,6 @@ RuleInfo infoDL3038() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3038() { return std::make_unique<DnfWithoutYes>(); }
+BALLAST_RULE_MAKE(DL3038, DnfWithoutYes)
 
 } // namespace ballast::rules

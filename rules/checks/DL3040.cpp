@@ -71,6 +71,6 @@ RuleInfo infoDL3040() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3040() { return std::make_unique<DnfCacheKept>(); }
+BALLAST_RULE_MAKE(DL3040, DnfCacheKept)
 
 } // namespace ballast::rules

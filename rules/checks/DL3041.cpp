@@ -86,6 +86,6 @@ RuleInfo infoDL3041() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3041() { return std::make_unique<DnfUnpinned>(); }
+BALLAST_RULE_MAKE(DL3041, DnfUnpinned)
 
 } // namespace ballast::rules

@@ -85,6 +85,6 @@ RuleInfo infoDL3042() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3042() { return std::make_unique<PipCacheKept>(); }
+BALLAST_RULE_MAKE(DL3042, PipCacheKept)
 
 } // namespace ballast::rules

@@ -37,6 +37,6 @@ RuleInfo infoDL3043() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3043() { return std::make_unique<ForbiddenOnbuildTrigger>(); }
+BALLAST_RULE_MAKE(DL3043, ForbiddenOnbuildTrigger)
 
 } // namespace ballast::rules

@@ -116,6 +116,6 @@ RuleInfo infoDL3044() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3044() { return std::make_unique<EnvSelfReference>(); }
+BALLAST_RULE_MAKE(DL3044, EnvSelfReference)
 
 } // namespace ballast::rules

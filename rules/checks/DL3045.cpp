@@ -69,6 +69,6 @@ RuleInfo infoDL3045() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3045() { return std::make_unique<RelativeCopyDest>(); }
+BALLAST_RULE_MAKE(DL3045, RelativeCopyDest)
 
 } // namespace ballast::rules

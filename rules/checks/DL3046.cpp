@@ -51,6 +51,6 @@ RuleInfo infoDL3046() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3046() { return std::make_unique<UseraddHighUid>(); }
+BALLAST_RULE_MAKE(DL3046, UseraddHighUid)
 
 } // namespace ballast::rules

@@ -45,6 +45,6 @@ RuleInfo infoDL3047() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3047() { return std::make_unique<WgetProgress>(); }
+BALLAST_RULE_MAKE(DL3047, WgetProgress)
 
 } // namespace ballast::rules

@@ -61,6 +61,6 @@ RuleInfo infoDL3048() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3048() { return std::make_unique<InvalidLabelKey>(); }
+BALLAST_RULE_MAKE(DL3048, InvalidLabelKey)
 
 } // namespace ballast::rules

@@ -77,6 +77,6 @@ RuleInfo infoDL3049() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3049() { return std::make_unique<MissingLabel>(); }
+BALLAST_RULE_MAKE(DL3049, MissingLabel)
 
 } // namespace ballast::rules

@@ -36,6 +36,6 @@ RuleInfo infoDL3050() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3050() { return std::make_unique<SuperfluousLabel>(); }
+BALLAST_RULE_MAKE(DL3050, SuperfluousLabel)
 
 } // namespace ballast::rules

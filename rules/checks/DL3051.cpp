@@ -38,6 +38,6 @@ RuleInfo infoDL3051() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3051() { return std::make_unique<EmptyLabel>(); }
+BALLAST_RULE_MAKE(DL3051, EmptyLabel)
 
 } // namespace ballast::rules

@@ -71,6 +71,6 @@ RuleInfo infoDL3052() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3052() { return std::make_unique<LabelNotUrl>(); }
+BALLAST_RULE_MAKE(DL3052, LabelNotUrl)
 
 } // namespace ballast::rules

@@ -90,6 +90,6 @@ RuleInfo infoDL3053() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3053() { return std::make_unique<LabelNotRfc3339>(); }
+BALLAST_RULE_MAKE(DL3053, LabelNotRfc3339)
 
 } // namespace ballast::rules

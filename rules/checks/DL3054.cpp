@@ -300,6 +300,6 @@ RuleInfo infoDL3054() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3054() { return std::make_unique<LabelNotSpdx>(); }
+BALLAST_RULE_MAKE(DL3054, LabelNotSpdx)
 
 } // namespace ballast::rules

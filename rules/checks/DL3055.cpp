@@ -54,6 +54,6 @@ RuleInfo infoDL3055() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3055() { return std::make_unique<LabelNotGitHash>(); }
+BALLAST_RULE_MAKE(DL3055, LabelNotGitHash)
 
 } // namespace ballast::rules

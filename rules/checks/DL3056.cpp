@@ -91,6 +91,6 @@ RuleInfo infoDL3056() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3056() { return std::make_unique<LabelNotSemver>(); }
+BALLAST_RULE_MAKE(DL3056, LabelNotSemver)
 
 } // namespace ballast::rules

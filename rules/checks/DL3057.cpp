@@ -48,6 +48,6 @@ RuleInfo infoDL3057() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3057() { return std::make_unique<MissingHealthcheck>(); }
+BALLAST_RULE_MAKE(DL3057, MissingHealthcheck)
 
 } // namespace ballast::rules

@@ -92,6 +92,6 @@ RuleInfo infoDL3058() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3058() { return std::make_unique<LabelNotEmail>(); }
+BALLAST_RULE_MAKE(DL3058, LabelNotEmail)
 
 } // namespace ballast::rules

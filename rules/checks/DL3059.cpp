@@ -98,6 +98,6 @@ RuleInfo infoDL3059() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3059() { return std::make_unique<ConsecutiveRuns>(); }
+BALLAST_RULE_MAKE(DL3059, ConsecutiveRuns)
 
 } // namespace ballast::rules

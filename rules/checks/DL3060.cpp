@@ -76,6 +76,6 @@ RuleInfo infoDL3060() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3060() { return std::make_unique<YarnCacheKept>(); }
+BALLAST_RULE_MAKE(DL3060, YarnCacheKept)
 
 } // namespace ballast::rules

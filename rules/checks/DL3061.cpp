@@ -37,6 +37,6 @@ RuleInfo infoDL3061() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3061() { return std::make_unique<InstructionBeforeFrom>(); }
+BALLAST_RULE_MAKE(DL3061, InstructionBeforeFrom)
 
 } // namespace ballast::rules

@@ -66,6 +66,6 @@ RuleInfo infoDL3062() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3062() { return std::make_unique<GoInstallUnpinned>(); }
+BALLAST_RULE_MAKE(DL3062, GoInstallUnpinned)
 
 } // namespace ballast::rules

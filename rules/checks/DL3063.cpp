@@ -36,6 +36,6 @@ RuleInfo infoDL3063() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3063() { return std::make_unique<ReservedStageName>(); }
+BALLAST_RULE_MAKE(DL3063, ReservedStageName)
 
 } // namespace ballast::rules

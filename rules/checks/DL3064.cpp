@@ -153,6 +153,6 @@ RuleInfo infoDL3064() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3064() { return std::make_unique<SecretInArgOrEnv>(); }
+BALLAST_RULE_MAKE(DL3064, SecretInArgOrEnv)
 
 } // namespace ballast::rules

@@ -60,6 +60,6 @@ RuleInfo infoDL3065() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3065() { return std::make_unique<RedundantTargetPlatform>(); }
+BALLAST_RULE_MAKE(DL3065, RedundantTargetPlatform)
 
 } // namespace ballast::rules

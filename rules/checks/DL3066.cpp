@@ -44,6 +44,6 @@ RuleInfo infoDL3066() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3066() { return std::make_unique<NonNumericUser>(); }
+BALLAST_RULE_MAKE(DL3066, NonNumericUser)
 
 } // namespace ballast::rules

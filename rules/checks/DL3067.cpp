@@ -83,6 +83,6 @@ RuleInfo infoDL3067() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL3067() { return std::make_unique<CopyWholeFilesystem>(); }
+BALLAST_RULE_MAKE(DL3067, CopyWholeFilesystem)
 
 } // namespace ballast::rules

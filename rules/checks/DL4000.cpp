@@ -56,6 +56,6 @@ RuleInfo infoDL4000() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4000() { return std::make_unique<MaintainerDeprecated>(); }
+BALLAST_RULE_MAKE(DL4000, MaintainerDeprecated)
 
 } // namespace ballast::rules

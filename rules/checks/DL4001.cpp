@@ -60,6 +60,6 @@ RuleInfo infoDL4001() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4001() { return std::make_unique<WgetAndCurl>(); }
+BALLAST_RULE_MAKE(DL4001, WgetAndCurl)
 
 } // namespace ballast::rules

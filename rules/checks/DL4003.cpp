@@ -40,6 +40,6 @@ RuleInfo infoDL4003() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4003() { return std::make_unique<MultipleCmds>(); }
+BALLAST_RULE_MAKE(DL4003, MultipleCmds)
 
 } // namespace ballast::rules

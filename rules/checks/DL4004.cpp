@@ -41,6 +41,6 @@ RuleInfo infoDL4004() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4004() { return std::make_unique<MultipleEntrypoints>(); }
+BALLAST_RULE_MAKE(DL4004, MultipleEntrypoints)
 
 } // namespace ballast::rules

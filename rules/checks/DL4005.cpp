@@ -44,6 +44,6 @@ RuleInfo infoDL4005() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4005() { return std::make_unique<LinkBinSh>(); }
+BALLAST_RULE_MAKE(DL4005, LinkBinSh)
 
 } // namespace ballast::rules

@@ -88,6 +88,6 @@ RuleInfo infoDL4006() {
   return R;
 }
 
-std::unique_ptr<Rule> makeDL4006() { return std::make_unique<PipeWithoutPipefail>(); }
+BALLAST_RULE_MAKE(DL4006, PipeWithoutPipefail)
 
 } // namespace ballast::rules
