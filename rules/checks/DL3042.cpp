@@ -27,11 +27,16 @@ public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
-    if (!S || !leftoversReachImage(C) || scriptDisablesCache(S->text()))
+    if (!S)
+      return;
+    auto Cmds = S->commands();
+    // Most RUNs run no pip: ask that before searching the script and the environment.
+    if (llvm::none_of(Cmds, [](const shell::Command &Cmd) { return pipCommand(Cmd).has_value(); }))
+      return;
+    if (!leftoversReachImage(C) || scriptDisablesCache(S->text()))
       return;
     if (auto Env = envValueAt(C, I, "PIP_NO_CACHE_DIR"); Env && isTruthy(*Env))
       return;
-    auto Cmds = S->commands();
     for (size_t K = 0; K < Cmds.size(); ++K) {
       std::optional<shell::Command> Pip = pipCommand(Cmds[K]);
       if (!Pip)
