@@ -197,6 +197,11 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     const RuleInfo &Info = Cat[K];
     if (Cfg.isIgnored(Info.Id, Info.Aliases, Path))
       continue;
+    // A rule off by default (hadolint's DL1001, DL3057) and not switched on by the config would
+    // have every finding dropped below: it is not run.
+    if (Info.DefaultSeverity == Severity::None &&
+        Cfg.severityFor(Info.Id, Info.Aliases, Path, Severity::None) == Severity::None)
+      continue;
     SlotRule Ru(D);
     C.setRule(&Info);
     KindMask Mask = Opts.EveryKind ? AllKinds : Ru->kinds();
