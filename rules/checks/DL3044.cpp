@@ -61,13 +61,13 @@ public:
     unsigned Idx = C.stage()->Index;
     if (I.Kind == InstrKind::From) {
       int Base = C.stage()->BaseStage;
-      Known[Idx] = Base >= 0 ? Known[unsigned(Base)] : std::set<std::string>{};
+      Known[Idx] = Base >= 0 ? Known[unsigned(Base)] : std::set<llvm::StringRef>{};
       return;
     }
-    std::set<std::string> &Set = Known[Idx];
+    std::set<llvm::StringRef> &Set = Known[Idx];
     if (I.Kind == InstrKind::Arg) {
       for (const Word &W : I.Args)
-        Set.insert(llvm::StringRef(W.Text).split('=').first.str());
+        Set.insert(llvm::StringRef(W.Text).split('=').first);
       return;
     }
     if (I.Kind != InstrKind::Env)
@@ -101,7 +101,8 @@ public:
   }
 
 private:
-  std::map<unsigned, std::set<std::string>> Known;
+  /// Per stage, the names its ARGs and ENVs set so far (views into the file's AST).
+  std::map<unsigned, std::set<llvm::StringRef>> Known;
 };
 
 } // namespace
