@@ -1362,9 +1362,26 @@ bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
                       llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions) {
   size_t Start = Pos;
   WordMap.clear();
+  bool Loose = LooseWords;
+  // Most words are a run of plain bytes ended by a meta character or the end of the text: their
+  // cooked text is their source, with nothing to build.
+  size_t PlainEnd = Start;
+  if (!Loose) {
+    while (PlainEnd < T.size() && isPlain(T[PlainEnd]))
+      ++PlainEnd;
+    if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
+      Pos = PlainEnd;
+      W.Raw = W.Text = T.slice(Start, Pos);
+      W.Range = range(Start, Pos);
+      W.Quoted = W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
+      return true;
+    }
+  }
   WordBuilder B{{}, WordMap, Expansions, T};
   B.Start = Start;
-  bool Loose = LooseWords;
+  // The plain bytes already scanned go in as one run, as the loop below would put them.
+  B.Len = PlainEnd - Start;
+  Pos = PlainEnd;
   while (Pos < T.size()) {
     char C = T[Pos];
     if (Loose ? (C == ' ' || C == '\t' || C == '\r' || C == '\n') : isMeta(C)) {
