@@ -82,6 +82,43 @@ size_t assignmentPrefix(llvm::StringRef Raw) {
   return 0;
 }
 
+/// A reserved word (or `{`, `}`, `!`, `[[`) standing as a whole token.
+enum class Reserved : uint8_t {
+  None,
+  If,
+  Then,
+  Elif,
+  Else,
+  Fi,
+  Do,
+  Done,
+  Case,
+  Esac,
+  While,
+  Until,
+  For,
+  In,
+  Select,
+  Function,
+  OpenBrace,
+  CloseBrace,
+  Bang,
+  OpenTest,
+};
+
+/// How each reserved word is written (indexed by Reserved).
+constexpr llvm::StringLiteral ReservedText[] = {
+    "",      "if",    "then", "elif", "else",   "fi",       "do", "done", "case", "esac",
+    "while", "until", "for",  "in",   "select", "function", "{",  "}",    "!",    "[["};
+static_assert(std::size(ReservedText) == static_cast<size_t>(Reserved::OpenTest) + 1);
+
+llvm::StringRef text(Reserved R) { return ReservedText[static_cast<size_t>(R)]; }
+
+/// The bytes at P begin with the literal W (without its terminating NUL).
+template <size_t K> bool bytesAre(const char *P, const char (&W)[K]) {
+  return std::memcmp(P, W, K - 1) == 0;
+}
+
 enum class ShellKind : uint8_t { None, Sh, Su };
 
 ShellKind shellKind(llvm::StringRef Name) {
@@ -341,7 +378,7 @@ private:
   void skipComment();
   void consumeNewline();
   void skipLinebreaks();
-  llvm::StringRef peekReserved() const;
+  Reserved peekReserved() const;
   bool atListTerminator() const;
   void skipUnexpected();
 
@@ -355,7 +392,7 @@ private:
   unsigned beginConstruct(ConstructKind K, size_t Begin);
   void endConstruct(unsigned Index, size_t End);
   size_t parseCompoundRedirects(unsigned ConstructIndex, size_t End);
-  bool expectReserved(llvm::StringRef Word, size_t ConstructBegin, llvm::StringRef What);
+  bool expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRef What);
   void parseSubshell(size_t Begin);
   void parseGroup(size_t Begin);
   void parseIf(size_t Begin);
@@ -499,19 +536,75 @@ void Parser::skipLinebreaks() {
   }
 }
 
-llvm::StringRef Parser::peekReserved() const {
-  size_t E = Pos;
-  while (E < T.size() && E - Pos <= 8 && !isMeta(T[E])) // longer tokens are never reserved
-    ++E;
-  llvm::StringRef Tok = T.slice(Pos, E);
-  if (Tok.empty() || Tok.size() > 8)
-    return {};
-  bool Reserved = llvm::StringSwitch<bool>(Tok)
-                      .Cases("if", "then", "elif", "else", "fi", "do", "done", true)
-                      .Cases("case", "esac", "while", "until", "for", "in", "select", true)
-                      .Cases("function", "{", "}", "!", "[[", true)
-                      .Default(false);
-  return Reserved ? Tok : llvm::StringRef();
+Reserved Parser::peekReserved() const {
+  if (Pos >= T.size())
+    return Reserved::None;
+  const char *P = T.data() + Pos;
+  // Every reserved word starts with one of these bytes: most tokens are turned down here.
+  switch (P[0]) {
+  case 'c':
+  case 'd':
+  case 'e':
+  case 'f':
+  case 'i':
+  case 's':
+  case 't':
+  case 'u':
+  case 'w':
+  case '{':
+  case '}':
+  case '!':
+  case '[': break;
+  default: return Reserved::None;
+  }
+  // The token's length; 9 stands for anything longer than the longest reserved word.
+  size_t Max = std::min<size_t>(T.size() - Pos, 9);
+  size_t N = 1;
+  while (N < Max && !isMeta(P[N]))
+    ++N;
+  switch (N) {
+  case 1:
+    return P[0] == '{'   ? Reserved::OpenBrace
+           : P[0] == '}' ? Reserved::CloseBrace
+           : P[0] == '!' ? Reserved::Bang
+                         : Reserved::None;
+  case 2:
+    if (bytesAre(P, "if"))
+      return Reserved::If;
+    if (bytesAre(P, "fi"))
+      return Reserved::Fi;
+    if (bytesAre(P, "do"))
+      return Reserved::Do;
+    if (bytesAre(P, "in"))
+      return Reserved::In;
+    if (bytesAre(P, "[["))
+      return Reserved::OpenTest;
+    return Reserved::None;
+  case 3: return bytesAre(P, "for") ? Reserved::For : Reserved::None;
+  case 4:
+    if (bytesAre(P, "then"))
+      return Reserved::Then;
+    if (bytesAre(P, "elif"))
+      return Reserved::Elif;
+    if (bytesAre(P, "else"))
+      return Reserved::Else;
+    if (bytesAre(P, "done"))
+      return Reserved::Done;
+    if (bytesAre(P, "case"))
+      return Reserved::Case;
+    if (bytesAre(P, "esac"))
+      return Reserved::Esac;
+    return Reserved::None;
+  case 5:
+    if (bytesAre(P, "while"))
+      return Reserved::While;
+    if (bytesAre(P, "until"))
+      return Reserved::Until;
+    return Reserved::None;
+  case 6: return bytesAre(P, "select") ? Reserved::Select : Reserved::None;
+  case 8: return bytesAre(P, "function") ? Reserved::Function : Reserved::None;
+  default: return Reserved::None;
+  }
 }
 
 bool Parser::atListTerminator() const {
@@ -520,16 +613,24 @@ bool Parser::atListTerminator() const {
     return true;
   if (C == ';' && (peek(1) == ';' || peek(1) == '&'))
     return true;
-  llvm::StringRef R = peekReserved();
-  return R == "then" || R == "elif" || R == "else" || R == "fi" || R == "do" || R == "done" ||
-         R == "esac" || R == "}";
+  switch (peekReserved()) {
+  case Reserved::Then:
+  case Reserved::Elif:
+  case Reserved::Else:
+  case Reserved::Fi:
+  case Reserved::Do:
+  case Reserved::Done:
+  case Reserved::Esac:
+  case Reserved::CloseBrace: return true;
+  default: return false;
+  }
 }
 
 void Parser::skipUnexpected() {
   size_t B = Pos;
-  llvm::StringRef R = peekReserved();
-  if (!R.empty())
-    Pos += R.size();
+  Reserved R = peekReserved();
+  if (R != Reserved::None)
+    Pos += text(R).size();
   else if (peek() == ';' && (peek(1) == ';' || peek(1) == '&'))
     Pos += peek(2) == '&' ? 3 : 2;
   else if ((peek() == '&' && peek(1) == '&') || (peek() == '|' && peek(1) == '|'))
@@ -630,7 +731,7 @@ Parser::CmdResult Parser::parsePipeline() {
   skipBlanks();
   size_t Begin = Pos;
   bool Negated = false;
-  if (peekReserved() == "!") {
+  if (peekReserved() == Reserved::Bang) {
     Negated = true;
     ++Pos;
     skipBlanks();
@@ -755,15 +856,15 @@ size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
   }
 }
 
-bool Parser::expectReserved(llvm::StringRef Word, size_t ConstructBegin, llvm::StringRef What) {
+bool Parser::expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRef What) {
   skipLinebreaks();
   if (peekReserved() == Word) {
-    Pos += Word.size();
+    Pos += text(Word).size();
     return true;
   }
   size_t At = eof() ? T.size() : Pos;
   problem(At, std::min(At + 1, T.size()),
-          ("expected '" + Word + "' in " + What + " starting at offset " +
+          ("expected '" + text(Word) + "' in " + What + " starting at offset " +
            llvm::Twine(range(ConstructBegin, ConstructBegin).Begin) + "; add it")
               .str());
   return false;
@@ -793,26 +894,21 @@ Parser::CmdResult Parser::parseCommand() {
     R.Parsed = true;
     return R;
   }
-  llvm::StringRef Res = peekReserved();
-  if (!Res.empty()) {
-    if (Res == "{")
-      parseGroup(Begin);
-    else if (Res == "if")
-      parseIf(Begin);
-    else if (Res == "for" || Res == "select")
-      parseFor(Begin);
-    else if (Res == "while")
-      parseWhile(Begin, ConstructKind::While);
-    else if (Res == "until")
-      parseWhile(Begin, ConstructKind::Until);
-    else if (Res == "case")
-      parseCase(Begin);
-    else if (Res == "function")
-      parseFunctionKeyword(Begin);
-    else if (Res == "[[" || Res == "in")
-      return parseSimpleCommand();
-    else
-      return R; // a terminator or a stray `!`: nothing parsed here
+  Reserved Res = peekReserved();
+  if (Res != Reserved::None) {
+    switch (Res) {
+    case Reserved::OpenBrace: parseGroup(Begin); break;
+    case Reserved::If: parseIf(Begin); break;
+    case Reserved::For:
+    case Reserved::Select: parseFor(Begin); break;
+    case Reserved::While: parseWhile(Begin, ConstructKind::While); break;
+    case Reserved::Until: parseWhile(Begin, ConstructKind::Until); break;
+    case Reserved::Case: parseCase(Begin); break;
+    case Reserved::Function: parseFunctionKeyword(Begin); break;
+    case Reserved::OpenTest:
+    case Reserved::In: return parseSimpleCommand();
+    default: return R; // a terminator or a stray `!`: nothing parsed here
+    }
     R.Parsed = true;
     R.End = Pos;
     return R;
@@ -846,7 +942,7 @@ void Parser::parseGroup(size_t Begin) {
   ++Ctx.Depth;
   Ctx.Construct = static_cast<int>(I);
   parseList();
-  if (expectReserved("}", Begin, "a '{' group"))
+  if (expectReserved(Reserved::CloseBrace, Begin, "a '{' group"))
     Pos = parseCompoundRedirects(I, Pos);
   endConstruct(I, Pos);
 }
@@ -859,33 +955,33 @@ void Parser::parseIf(size_t Begin) {
   Pos += 2; // if
   auto Finish = [&] { endConstruct(I, Pos); };
   parseList();
-  if (!expectReserved("then", Begin, "an if")) {
-    if (peekReserved() == "fi")
+  if (!expectReserved(Reserved::Then, Begin, "an if")) {
+    if (peekReserved() == Reserved::Fi)
       Pos += 2;
     return Finish();
   }
   parseList();
   for (;;) {
     skipLinebreaks();
-    llvm::StringRef R = peekReserved();
-    if (R == "elif") {
+    Reserved R = peekReserved();
+    if (R == Reserved::Elif) {
       Pos += 4;
       parseList();
-      if (!expectReserved("then", Begin, "an elif")) {
-        if (peekReserved() == "fi")
+      if (!expectReserved(Reserved::Then, Begin, "an elif")) {
+        if (peekReserved() == Reserved::Fi)
           Pos += 2;
         return Finish();
       }
       parseList();
       continue;
     }
-    if (R == "else") {
+    if (R == Reserved::Else) {
       Pos += 4;
       parseList();
     }
     break;
   }
-  if (expectReserved("fi", Begin, "an if"))
+  if (expectReserved(Reserved::Fi, Begin, "an if"))
     Pos = parseCompoundRedirects(I, Pos);
   Finish();
 }
@@ -895,7 +991,7 @@ void Parser::parseFor(size_t Begin) {
   ContextScope Scope(*this);
   ++Ctx.Depth;
   Ctx.Construct = static_cast<int>(I);
-  Pos += peekReserved().size(); // for / select
+  Pos += text(peekReserved()).size(); // for / select
   skipBlanks();
   llvm::SmallVector<MapRun, 8> WordMap;
   if (peek() == '(' && peek(1) == '(') {
@@ -912,7 +1008,7 @@ void Parser::parseFor(size_t Begin) {
       problem(Begin, Pos, "for needs a variable name; add one");
     }
     skipLinebreaks();
-    if (peekReserved() == "in") {
+    if (peekReserved() == Reserved::In) {
       Pos += 2;
       for (;;) {
         skipBlanks();
@@ -927,13 +1023,13 @@ void Parser::parseFor(size_t Begin) {
   skipBlanks();
   if (peek() == ';')
     ++Pos;
-  if (!expectReserved("do", Begin, "a for loop")) {
-    if (peekReserved() == "done")
+  if (!expectReserved(Reserved::Do, Begin, "a for loop")) {
+    if (peekReserved() == Reserved::Done)
       Pos += 4;
     return endConstruct(I, Pos);
   }
   parseList();
-  if (expectReserved("done", Begin, "a for loop"))
+  if (expectReserved(Reserved::Done, Begin, "a for loop"))
     Pos = parseCompoundRedirects(I, Pos);
   endConstruct(I, Pos);
 }
@@ -946,13 +1042,13 @@ void Parser::parseWhile(size_t Begin, ConstructKind K) {
   llvm::StringRef What = K == ConstructKind::While ? "a while loop" : "an until loop";
   Pos += 5; // while / until
   parseList();
-  if (!expectReserved("do", Begin, What)) {
-    if (peekReserved() == "done")
+  if (!expectReserved(Reserved::Do, Begin, What)) {
+    if (peekReserved() == Reserved::Done)
       Pos += 4;
     return endConstruct(I, Pos);
   }
   parseList();
-  if (expectReserved("done", Begin, What))
+  if (expectReserved(Reserved::Done, Begin, What))
     Pos = parseCompoundRedirects(I, Pos);
   endConstruct(I, Pos);
 }
@@ -968,7 +1064,7 @@ void Parser::parseCase(size_t Begin) {
   Word Subject;
   if (!readWord(Subject, WordMap))
     problem(Begin, Pos, "case needs a word to match; add one");
-  if (!expectReserved("in", Begin, "a case"))
+  if (!expectReserved(Reserved::In, Begin, "a case"))
     return endConstruct(I, Pos);
   for (;;) {
     skipLinebreaks();
@@ -977,7 +1073,7 @@ void Parser::parseCase(size_t Begin) {
       return endConstruct(I, Pos);
     }
     size_t ItemBegin = Pos;
-    if (peekReserved() == "esac") {
+    if (peekReserved() == Reserved::Esac) {
       Pos += 4;
       break;
     }
@@ -1015,7 +1111,7 @@ void Parser::parseCase(size_t Begin) {
       Pos += peek(1) == ';' && peek(2) == '&' ? 3 : 2;
       if (Last >= 0)
         S.Commands[Last].After = Connector::Semicolon;
-    } else if (peekReserved() != "esac" && !eof()) {
+    } else if (peekReserved() != Reserved::Esac && !eof()) {
       skipUnexpected();
     }
   }

@@ -330,6 +330,19 @@ TEST(ScriptTest, Loops) {
   EXPECT_TRUE(S.problems().empty());
 }
 
+TEST(ScriptTest, ReservedWordsAreWholeTokens) {
+  // Tokens that only start like a reserved word, or are longer than any, are plain words.
+  Script S = Script::parse("iffy; fix; dox; casey; whiles; functions; selected; functional x; "
+                           "echo {} }x [[x if then fi\n"
+                           "select o in a b; do echo $o; done; ! [[ -n x ]]");
+  EXPECT_THAT(argvs(S),
+              ElementsAre("iffy", "fix", "dox", "casey", "whiles", "functions", "selected",
+                          "functional x", "echo {} }x [[x if then fi", "echo $o", "[[ -n x ]]"));
+  ASSERT_EQ(S.constructs().size(), 1u);
+  EXPECT_EQ(S.constructs()[0].Kind, ConstructKind::For);
+  EXPECT_TRUE(S.problems().empty());
+}
+
 TEST(ScriptTest, Case) {
   Script S = Script::parse("case \"$(uname -m)\" in\n"
                            "  x86_64|amd64) arch=amd64 ;;\n"
