@@ -308,7 +308,8 @@ public:
   Parser(Script &S, unsigned &Nesting, llvm::StringRef T, const Parser *Up, uint32_t Base,
          llvm::ArrayRef<MapEntry> Map, llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque,
          Context Ctx)
-      : S(S), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx) {}
+      : S(S), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx),
+        Flat(!Up && Map.empty()) {}
 
   /// Parses the whole text as a program, skipping what does not parse.
   void parseProgram();
@@ -358,7 +359,14 @@ private:
   // Offsets and problems.
   uint32_t outerFirst(size_t Local) const;
   uint32_t outerLast(size_t Local) const;
-  SourceRange range(size_t B, size_t E) const;
+  /// The outer range of the local bytes [B, E); inline for the top-level script, whose offsets
+  /// are the outer ones.
+  SourceRange range(size_t B, size_t E) const {
+    if (Flat)
+      return SourceRange(Base + static_cast<uint32_t>(B), Base + static_cast<uint32_t>(E));
+    return mappedRange(B, E);
+  }
+  SourceRange mappedRange(size_t B, size_t E) const;
   void problem(size_t B, size_t E, llvm::StringRef Msg);
   llvm::StringRef save(llvm::StringRef Str);
   /// A copy of V in the Script's arena (the elements are trivially destructible).
@@ -374,7 +382,18 @@ private:
   // Characters.
   bool eof() const { return Pos >= T.size(); }
   char peek(size_t Ahead = 0) const { return Pos + Ahead < T.size() ? T[Pos + Ahead] : '\0'; }
-  void skipBlanks();
+  /// Skips blanks and line continuations (inline: called after almost every token).
+  void skipBlanks() {
+    while (Pos < T.size()) {
+      char C = T[Pos];
+      if (isBlank(C))
+        ++Pos;
+      else if (C == '\\' && peek(1) == '\n')
+        Pos += 2;
+      else
+        break;
+    }
+  }
   void skipComment();
   void consumeNewline();
   void skipLinebreaks();
@@ -430,6 +449,8 @@ private:
   /// body): copied as expansions, not parsed a second time.
   llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque;
   Context Ctx;
+  /// No parent and no map: local offsets plus Base are the outer offsets.
+  bool Flat;
   int CurCmd = -1;
   bool LooseWords = false; ///< inside `[[ ]]`: only blanks and newlines end a word
   llvm::SmallVector<PendingHereDoc, 1> Pending;
@@ -449,9 +470,7 @@ uint32_t Parser::outerLast(size_t Local) const {
   return Up ? Up->outerLast(P) : P;
 }
 
-SourceRange Parser::range(size_t B, size_t E) const {
-  if (!Up && Map.empty())
-    return SourceRange(Base + static_cast<uint32_t>(B), Base + static_cast<uint32_t>(E));
+SourceRange Parser::mappedRange(size_t B, size_t E) const {
   uint32_t OB = outerFirst(B);
   if (E <= B)
     return SourceRange(OB, OB);
@@ -473,18 +492,6 @@ llvm::StringRef Parser::save(llvm::StringRef Str) {
 }
 
 //===-- Characters -----------------------------------------------------------===//
-
-void Parser::skipBlanks() {
-  while (Pos < T.size()) {
-    char C = T[Pos];
-    if (isBlank(C))
-      ++Pos;
-    else if (C == '\\' && peek(1) == '\n')
-      Pos += 2;
-    else
-      break;
-  }
-}
 
 void Parser::skipComment() {
   size_t NL = T.find('\n', Pos);
