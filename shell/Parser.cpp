@@ -397,7 +397,16 @@ private:
   void skipComment();
   void consumeNewline();
   void skipLinebreaks();
-  Reserved peekReserved() const;
+  /// The reserved word at Pos, if any (remembered: a list, a pipeline and a command each ask in
+  /// turn at the same position).
+  Reserved peekReserved() const {
+    if (Pos != ReservedAt) {
+      ReservedAt = Pos;
+      ReservedKind = scanReserved();
+    }
+    return ReservedKind;
+  }
+  Reserved scanReserved() const;
   bool atListTerminator() const;
   void skipUnexpected();
 
@@ -454,6 +463,9 @@ private:
   int CurCmd = -1;
   bool LooseWords = false; ///< inside `[[ ]]`: only blanks and newlines end a word
   llvm::SmallVector<PendingHereDoc, 1> Pending;
+  /// What peekReserved last found, and where.
+  mutable size_t ReservedAt = llvm::StringRef::npos;
+  mutable Reserved ReservedKind = Reserved::None;
 };
 
 //===-- Offsets, problems, storage ------------------------------------------===//
@@ -543,7 +555,7 @@ void Parser::skipLinebreaks() {
   }
 }
 
-Reserved Parser::peekReserved() const {
+Reserved Parser::scanReserved() const {
   if (Pos >= T.size())
     return Reserved::None;
   const char *P = T.data() + Pos;
