@@ -274,6 +274,13 @@ TEST(ToolSpecTest, Lookup) {
     Names.push_back(S.Name.str());
   std::sort(Names.begin(), Names.end());
   EXPECT_EQ(std::adjacent_find(Names.begin(), Names.end()), Names.end());
+  // Every spec is found by its own name (and by a versioned one); near misses are not.
+  for (const ToolSpec &S : allToolSpecs()) {
+    EXPECT_EQ(findToolSpec(S.Name), &S) << S.Name.str();
+    EXPECT_EQ(findToolSpec(S.Name.str() + "2.7"), &S) << S.Name.str();
+  }
+  for (llvm::StringRef N : {"Curl", "-curl", "/curl", "{", "curls", "cur", "a", "z", "zz", "~"})
+    EXPECT_EQ(findToolSpec(N), nullptr) << N.str();
 }
 
 TEST(ShellOptionsTest, ForEachShellOption) {

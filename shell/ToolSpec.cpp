@@ -1,7 +1,7 @@
 //===- ToolSpec.cpp - Which options of a tool take a value ------------------===//
 #include "shell/ToolSpec.h"
 
-#include "llvm/ADT/StringMap.h"
+#include <iterator>
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -233,7 +233,7 @@ constexpr StringLiteral MkdirLong[] = {"--mode", "--context"};
 constexpr StringLiteral LnLong[] = {"--suffix", "--target-directory"};
 constexpr StringLiteral SedLong[] = {"--expression", "--file", "--line-length"};
 
-// Sorted by name only for readability; lookup is linear (a few dozen short names).
+// Sorted by name: lookup goes straight to the specs that share the first letter.
 constexpr ToolSpec Specs[] = {
     {.Name = "adduser", .ShortWithValue = "hgsGuk", .LongWithValue = AdduserLong},
     {.Name = "apk", .HasSubcommand = true, .ShortWithValue = "Xpt", .LongWithValue = ApkLong},
@@ -274,16 +274,32 @@ constexpr ToolSpec Specs[] = {
      .LongWithValue = ZypperLong},
 };
 
-/// Every command of every RUN is looked up: a hash table built once, not a scan of Specs.
+/// For each lowercase letter L, Specs[First[L - 'a'], First[L - 'a' + 1]) are the specs whose
+/// name starts with L (built at start-up; a spec out of order would not be found, which the
+/// tests check).
+struct FirstLetterIndex {
+  uint8_t First[27] = {};
+  FirstLetterIndex() {
+    size_t I = 0;
+    for (unsigned L = 0; L < 26; ++L) {
+      First[L] = static_cast<uint8_t>(I);
+      while (I < std::size(Specs) && Specs[I].Name[0] == static_cast<char>('a' + L))
+        ++I;
+    }
+    First[26] = static_cast<uint8_t>(I);
+  }
+};
+const FirstLetterIndex ByFirstLetter;
+
+/// Every command of every RUN is looked up: a glance at the few specs of its first letter.
 const ToolSpec *lookup(llvm::StringRef Name) {
-  static const llvm::StringMap<const ToolSpec *> ByName = [] {
-    llvm::StringMap<const ToolSpec *> M;
-    for (const ToolSpec &S : Specs)
-      M.try_emplace(S.Name, &S); // the first spec of a name wins, as the scan did
-    return M;
-  }();
-  auto It = ByName.find(Name);
-  return It == ByName.end() ? nullptr : It->second;
+  if (Name.empty() || Name[0] < 'a' || Name[0] > 'z')
+    return nullptr;
+  unsigned L = static_cast<unsigned>(Name[0] - 'a');
+  for (unsigned I = ByFirstLetter.First[L]; I < ByFirstLetter.First[L + 1]; ++I)
+    if (Specs[I].Name == Name) // the first spec of a name wins
+      return &Specs[I];
+  return nullptr;
 }
 
 } // namespace
