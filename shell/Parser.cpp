@@ -433,8 +433,32 @@ private:
   bool parseRedirect(llvm::SmallVectorImpl<Redirect> &Out);
 
   // Words.
+  /// Reads the word at Pos into W (false when there is none); WordMap gets the source of each
+  /// cooked byte when the text differs from the source, Expansions the cooked ranges that are
+  /// expansions. Inline for the common word, a run of plain bytes ended by a meta character or
+  /// the end of the text: its cooked text is its source, with nothing to build.
   bool readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
-                llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions = nullptr);
+                llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions = nullptr) {
+    WordMap.clear();
+    size_t Start = Pos;
+    size_t PlainEnd = Start;
+    if (!LooseWords) {
+      while (PlainEnd < T.size() && isPlain(T[PlainEnd]))
+        ++PlainEnd;
+      if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
+        Pos = PlainEnd;
+        W.Raw = W.Text = T.slice(Start, Pos);
+        W.Range = range(Start, Pos);
+        W.Quoted = W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
+        return true;
+      }
+    }
+    return readComplexWord(W, WordMap, Expansions, PlainEnd);
+  }
+  /// The rest of readWord, from the end of the plain bytes it has scanned.
+  bool readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
+                       llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
+                       size_t PlainEnd);
   void readSingleQuoted(WordBuilder &B);
   void readDoubleQuoted(WordBuilder &B);
   void readAnsiC(WordBuilder &B);
@@ -1473,25 +1497,11 @@ bool Parser::copyOpaque(WordBuilder &B) {
   return false;
 }
 
-bool Parser::readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
-                      llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions) {
+bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
+                             llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
+                             size_t PlainEnd) {
   size_t Start = Pos;
-  WordMap.clear();
   bool Loose = LooseWords;
-  // Most words are a run of plain bytes ended by a meta character or the end of the text: their
-  // cooked text is their source, with nothing to build.
-  size_t PlainEnd = Start;
-  if (!Loose) {
-    while (PlainEnd < T.size() && isPlain(T[PlainEnd]))
-      ++PlainEnd;
-    if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
-      Pos = PlainEnd;
-      W.Raw = W.Text = T.slice(Start, Pos);
-      W.Range = range(Start, Pos);
-      W.Quoted = W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
-      return true;
-    }
-  }
   WordBuilder B{{}, WordMap, Expansions, T};
   B.Start = Start;
   // The plain bytes already scanned go in as one run, as the loop below would put them.
