@@ -121,8 +121,11 @@ template <size_t K> bool bytesAre(const char *P, const char (&W)[K]) {
 
 enum class ShellKind : uint8_t { None, Sh, Su };
 
-ShellKind shellKind(llvm::StringRef Name) {
-  llvm::StringRef Base = Name.substr(Name.rfind('/') + 1);
+/// The part of a command name after its last `/` (as Command::basename()).
+llvm::StringRef basenameOf(llvm::StringRef Name) { return Name.substr(Name.rfind('/') + 1); }
+
+/// The kind of shell a command's basename names.
+ShellKind shellKind(llvm::StringRef Base) {
   return llvm::StringSwitch<ShellKind>(Base)
       .Cases("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", ShellKind::Sh)
       .Cases("su", "runuser", ShellKind::Su)
@@ -1291,6 +1294,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   size_t Begin = Pos;
   size_t End = Pos;
   ShellScriptFinder Finder;
+  llvm::StringRef NameBase; // basename of Args[0], once there is one
   bool DoubleBracket = false;
   llvm::SmallVector<MapRun, 8> WordMap;
   llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
@@ -1414,7 +1418,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     if (Args.size() == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
-      Finder.Kind = shellKind(W.Text);
+      NameBase = basenameOf(W.Text);
+      Finder.Kind = shellKind(NameBase);
       continue;
     }
     if (Finder.feed(W)) {
@@ -1464,7 +1469,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   C.Redirects = keep(Redirs);
   if (!Args.empty()) {
     C.Name = Args[0].Text;
-    C.Spec = findToolSpec(C.basename());
+    C.Spec = findToolSpec(NameBase);
   }
   S.Commands[Idx] = C;
   Result.Parsed = true;
