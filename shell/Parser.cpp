@@ -114,9 +114,11 @@ static_assert(std::size(ReservedText) == static_cast<size_t>(Reserved::OpenTest)
 
 llvm::StringRef text(Reserved R) { return ReservedText[static_cast<size_t>(R)]; }
 
-/// The bytes at P begin with the literal W (without its terminating NUL).
-template <size_t K> bool bytesAre(const char *P, const char (&W)[K]) {
-  return std::memcmp(P, W, K - 1) == 0;
+/// The literal W stands as a whole token at P, which has Avail bytes: W is followed by the end
+/// of the text or by a meta character.
+template <size_t K> bool tokenIs(const char *P, size_t Avail, const char (&W)[K]) {
+  constexpr size_t N = K - 1;
+  return Avail >= N && std::memcmp(P, W, N) == 0 && (Avail == N || isMeta(P[N]));
 }
 
 enum class ShellKind : uint8_t { None, Sh, Su };
@@ -586,69 +588,34 @@ Reserved Parser::scanReserved() const {
   if (Pos >= T.size())
     return Reserved::None;
   const char *P = T.data() + Pos;
-  // Every reserved word starts with one of these bytes: most tokens are turned down here.
+  size_t A = T.size() - Pos;
+  // By first byte, the few words it could be; most tokens are turned down here.
   switch (P[0]) {
-  case 'c':
+  case 'c': return tokenIs(P, A, "case") ? Reserved::Case : Reserved::None;
   case 'd':
+    return tokenIs(P, A, "do")     ? Reserved::Do
+           : tokenIs(P, A, "done") ? Reserved::Done
+                                   : Reserved::None;
   case 'e':
+    return tokenIs(P, A, "elif")   ? Reserved::Elif
+           : tokenIs(P, A, "else") ? Reserved::Else
+           : tokenIs(P, A, "esac") ? Reserved::Esac
+                                   : Reserved::None;
   case 'f':
+    return tokenIs(P, A, "fi")         ? Reserved::Fi
+           : tokenIs(P, A, "for")      ? Reserved::For
+           : tokenIs(P, A, "function") ? Reserved::Function
+                                       : Reserved::None;
   case 'i':
-  case 's':
-  case 't':
-  case 'u':
-  case 'w':
-  case '{':
-  case '}':
-  case '!':
-  case '[': break;
-  default: return Reserved::None;
-  }
-  // The token's length; 9 stands for anything longer than the longest reserved word.
-  size_t Max = std::min<size_t>(T.size() - Pos, 9);
-  size_t N = 1;
-  while (N < Max && !isMeta(P[N]))
-    ++N;
-  switch (N) {
-  case 1:
-    return P[0] == '{'   ? Reserved::OpenBrace
-           : P[0] == '}' ? Reserved::CloseBrace
-           : P[0] == '!' ? Reserved::Bang
-                         : Reserved::None;
-  case 2:
-    if (bytesAre(P, "if"))
-      return Reserved::If;
-    if (bytesAre(P, "fi"))
-      return Reserved::Fi;
-    if (bytesAre(P, "do"))
-      return Reserved::Do;
-    if (bytesAre(P, "in"))
-      return Reserved::In;
-    if (bytesAre(P, "[["))
-      return Reserved::OpenTest;
-    return Reserved::None;
-  case 3: return bytesAre(P, "for") ? Reserved::For : Reserved::None;
-  case 4:
-    if (bytesAre(P, "then"))
-      return Reserved::Then;
-    if (bytesAre(P, "elif"))
-      return Reserved::Elif;
-    if (bytesAre(P, "else"))
-      return Reserved::Else;
-    if (bytesAre(P, "done"))
-      return Reserved::Done;
-    if (bytesAre(P, "case"))
-      return Reserved::Case;
-    if (bytesAre(P, "esac"))
-      return Reserved::Esac;
-    return Reserved::None;
-  case 5:
-    if (bytesAre(P, "while"))
-      return Reserved::While;
-    if (bytesAre(P, "until"))
-      return Reserved::Until;
-    return Reserved::None;
-  case 6: return bytesAre(P, "select") ? Reserved::Select : Reserved::None;
-  case 8: return bytesAre(P, "function") ? Reserved::Function : Reserved::None;
+    return tokenIs(P, A, "if") ? Reserved::If : tokenIs(P, A, "in") ? Reserved::In : Reserved::None;
+  case 's': return tokenIs(P, A, "select") ? Reserved::Select : Reserved::None;
+  case 't': return tokenIs(P, A, "then") ? Reserved::Then : Reserved::None;
+  case 'u': return tokenIs(P, A, "until") ? Reserved::Until : Reserved::None;
+  case 'w': return tokenIs(P, A, "while") ? Reserved::While : Reserved::None;
+  case '{': return tokenIs(P, A, "{") ? Reserved::OpenBrace : Reserved::None;
+  case '}': return tokenIs(P, A, "}") ? Reserved::CloseBrace : Reserved::None;
+  case '!': return tokenIs(P, A, "!") ? Reserved::Bang : Reserved::None;
+  case '[': return tokenIs(P, A, "[[") ? Reserved::OpenTest : Reserved::None;
   default: return Reserved::None;
   }
 }
