@@ -32,7 +32,7 @@ constexpr unsigned MaxNesting = 100;
 bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
 
 /// Characters that end an unquoted word.
-constexpr bool isMeta(char C) {
+constexpr bool isMetaByte(char C) {
   switch (C) {
   case ' ':
   case '\t':
@@ -49,20 +49,36 @@ constexpr bool isMeta(char C) {
   }
 }
 
-/// Bytes an unquoted word copies as they are: neither meta characters nor ones readWord treats
-/// specially (escapes, quotes, expansions, glob characters).
-struct PlainTable {
-  bool Plain[256] = {};
-  constexpr PlainTable() {
-    for (unsigned C = 0; C < 256; ++C)
-      Plain[C] = !isMeta(static_cast<char>(C));
+/// What the parser makes of each byte value, as flags.
+enum ByteClass : uint8_t {
+  /// Ends an unquoted word (isMetaByte).
+  MetaByte = 1,
+  /// An unquoted word copies it as it is: neither a meta character nor one readWord treats
+  /// specially (escapes, quotes, expansions, glob characters).
+  PlainByte = 2,
+  /// Where a simple command expects a word, it can only start one: not a meta character, not
+  /// `#` (a comment) and not a digit (which may start a redirection such as `2>`).
+  WordStartByte = 4,
+};
+struct ByteClasses {
+  uint8_t Of[256] = {};
+  constexpr ByteClasses() {
+    for (unsigned C = 0; C < 256; ++C) {
+      char Ch = static_cast<char>(C);
+      bool Meta = isMetaByte(Ch);
+      Of[C] = Meta ? MetaByte : PlainByte;
+      if (!Meta && Ch != '#' && !(Ch >= '0' && Ch <= '9'))
+        Of[C] |= WordStartByte;
+    }
     const char Special[] = "\\'\"$`*?[]";
     for (const char *P = Special; *P; ++P)
-      Plain[static_cast<unsigned char>(*P)] = false;
+      Of[static_cast<unsigned char>(*P)] &= ~PlainByte;
   }
 };
-constexpr PlainTable PlainBytes;
-bool isPlain(char C) { return PlainBytes.Plain[static_cast<unsigned char>(C)]; }
+constexpr ByteClasses Classes;
+bool isMeta(char C) { return Classes.Of[static_cast<unsigned char>(C)] & MetaByte; }
+bool isPlain(char C) { return Classes.Of[static_cast<unsigned char>(C)] & PlainByte; }
+bool startsWord(char C) { return Classes.Of[static_cast<unsigned char>(C)] & WordStartByte; }
 
 bool isNameStart(char C) { return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_'; }
 bool isNameChar(char C) { return isNameStart(C) || (C >= '0' && C <= '9'); }
@@ -1276,77 +1292,82 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     if (eof())
       break;
     char Ch = peek();
-    if (DoubleBracket) {
-      // Inside [[ ]]: operators are words; a newline without `]]` ends it.
-      if (Ch == '\n') {
-        problem(Begin, Pos, "'[[' is not closed; add ']]'");
-        break;
-      }
-      size_t WB = Pos;
-      Word W;
-      // `]]` ends the test even when `;`, `&&`... follow without a blank.
-      LooseWords = !(Ch == ']' && peek(1) == ']' && (Pos + 2 >= T.size() || isMeta(T[Pos + 2])));
-      readWord(W, WordMap);
-      LooseWords = false;
-      if (Pos == WB) { // only a stray character would get here
-        ++Pos;
-        continue;
-      }
-      Args.push_back(W);
-      End = Pos;
-      if (W.Raw == "]]")
-        DoubleBracket = false;
-      continue;
-    }
-    if (Ch == '#') {
-      skipComment();
-      continue;
-    }
-    if (Ch == '\n' || Ch == ';' || Ch == ')' || Ch == '|')
-      break;
-    if (Ch == '&' && peek(1) != '>')
-      break;
-    if (Ch == '(') {
-      // `name() body` defines a function.
-      if (Args.size() == 1 && Assigns.empty() && Redirs.empty() && !Args[0].Quoted &&
-          !Args[0].HasExpansion) {
-        size_t Open = Pos++;
-        skipBlanks();
-        if (peek() == ')') {
-          ++Pos;
-          FunctionDef = true;
+    // Most iterations start a plain word: the checks for everything else are skipped.
+    if (DoubleBracket || !startsWord(Ch)) {
+      if (DoubleBracket) {
+        // Inside [[ ]]: operators are words; a newline without `]]` ends it.
+        if (Ch == '\n') {
+          problem(Begin, Pos, "'[[' is not closed; add ']]'");
           break;
         }
-        Pos = Open;
+        size_t WB = Pos;
+        Word W;
+        // `]]` ends the test even when `;`, `&&`... follow without a blank.
+        LooseWords = !(Ch == ']' && peek(1) == ']' && (Pos + 2 >= T.size() || isMeta(T[Pos + 2])));
+        readWord(W, WordMap);
+        LooseWords = false;
+        if (Pos == WB) { // only a stray character would get here
+          ++Pos;
+          continue;
+        }
+        Args.push_back(W);
+        End = Pos;
+        if (W.Raw == "]]")
+          DoubleBracket = false;
+        continue;
       }
-      break;
-    }
-    bool IsRedirect = false;
-    if ((Ch == '<' || Ch == '>') && peek(1) != '(')
-      IsRedirect = true;
-    else if (Ch == '&')
-      IsRedirect = true; // `&>`
-    else if (isDigit(Ch)) {
-      size_t I = Pos;
-      while (I < T.size() && isDigit(T[I]))
-        ++I;
-      IsRedirect =
-          I < T.size() && (T[I] == '<' || T[I] == '>') && !(I + 1 < T.size() && T[I + 1] == '(');
-    }
-    if (IsRedirect) {
-      parseRedirect(Redirs);
-      End = Pos;
-      continue;
+      if (Ch == '#') {
+        skipComment();
+        continue;
+      }
+      if (Ch == '\n' || Ch == ';' || Ch == ')' || Ch == '|')
+        break;
+      if (Ch == '&' && peek(1) != '>')
+        break;
+      if (Ch == '(') {
+        // `name() body` defines a function.
+        if (Args.size() == 1 && Assigns.empty() && Redirs.empty() && !Args[0].Quoted &&
+            !Args[0].HasExpansion) {
+          size_t Open = Pos++;
+          skipBlanks();
+          if (peek() == ')') {
+            ++Pos;
+            FunctionDef = true;
+            break;
+          }
+          Pos = Open;
+        }
+        break;
+      }
+      bool IsRedirect = false;
+      if ((Ch == '<' || Ch == '>') && peek(1) != '(')
+        IsRedirect = true;
+      else if (Ch == '&')
+        IsRedirect = true; // `&>`
+      else if (isDigit(Ch)) {
+        size_t I = Pos;
+        while (I < T.size() && isDigit(T[I]))
+          ++I;
+        IsRedirect =
+            I < T.size() && (T[I] == '<' || T[I] == '>') && !(I + 1 < T.size() && T[I + 1] == '(');
+      }
+      if (IsRedirect) {
+        parseRedirect(Redirs);
+        End = Pos;
+        continue;
+      }
     }
     size_t WordBegin = Pos;
-    Word W;
+    // Read in place; an assignment or a failed read is taken back off.
+    Word &W = Args.emplace_back();
     Expansions.clear();
     if (!readWord(W, WordMap, &Expansions)) {
+      Args.pop_back();
       ++Pos; // cannot happen for a non-meta character; guarantees progress
       continue;
     }
     End = Pos;
-    size_t Eq = Args.empty() ? assignmentPrefix(W.Raw) : 0;
+    size_t Eq = Args.size() == 1 ? assignmentPrefix(W.Raw) : 0;
     if (Eq) {
       Assignment A;
       bool Append = W.Raw[Eq - 2] == '+';
@@ -1378,10 +1399,10 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         A.Range = range(WordBegin, Pos);
         End = Pos;
       }
+      Args.pop_back();
       Assigns.push_back(A);
       continue;
     }
-    Args.push_back(W);
     if (Args.size() == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
