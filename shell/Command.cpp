@@ -119,9 +119,9 @@ bool matches(const OptionEvent &E, llvm::StringRef F) {
 
 } // namespace
 
-llvm::StringRef Command::basename() const {
-  size_t Slash = Name.rfind('/');
-  return Slash == llvm::StringRef::npos ? Name : Name.drop_front(Slash + 1);
+llvm::StringRef Command::basenameOf(llvm::StringRef N) {
+  size_t Slash = N.rfind('/');
+  return Slash == llvm::StringRef::npos ? N : N.drop_front(Slash + 1);
 }
 
 bool Command::is(llvm::StringRef N, llvm::StringRef Sub) const {

@@ -22,6 +22,10 @@ namespace ballast::shell {
 
 struct ToolSpec;
 
+namespace detail {
+class Parser;
+} // namespace detail
+
 /// One shell word: what the command receives before expansion, and where it was written.
 struct Word {
   /// The cooked text: quotes removed, backslash escapes resolved, expansions left as written
@@ -149,8 +153,13 @@ struct Command {
   llvm::ArrayRef<Word> args() const {
     return Args.empty() ? llvm::ArrayRef<Word>() : Args.drop_front();
   }
-  /// The name after its last `/` ("apt-get" for `/usr/bin/apt-get`).
-  llvm::StringRef basename() const;
+  /// The name after its last `/` ("apt-get" for `/usr/bin/apt-get`). Inline and, for the name
+  /// the parser set, without a scan: rules ask this for every command.
+  llvm::StringRef basename() const {
+    if (Name.data() == BaseOf && Name.size() == BaseOfSize)
+      return llvm::StringRef(Name.data() + BaseOffset, Name.size() - BaseOffset);
+    return basenameOf(Name);
+  }
   /// The command is N, by full name or basename (`is("apt-get")` matches `/usr/bin/apt-get`).
   /// Inline and without computing the basename: rules ask this millions of times.
   bool is(llvm::StringRef N) const {
@@ -190,6 +199,16 @@ struct Command {
   bool hasArgStartingWith(llvm::StringRef Prefix) const;
   /// The body of `sh -c BODY`, if this command has one.
   const Word *shellScript() const { return ShellScriptArg >= 0 ? &Args[ShellScriptArg] : nullptr; }
+
+private:
+  friend class detail::Parser;
+  /// The part of N after its last `/`.
+  static llvm::StringRef basenameOf(llvm::StringRef N);
+  /// The Name the parser set (its bytes and size) and where its basename starts in it; a Name
+  /// set since is not that string, and basename() measures it.
+  const char *BaseOf = nullptr;
+  uint32_t BaseOfSize = 0;
+  uint32_t BaseOffset = 0;
 };
 
 } // namespace ballast::shell

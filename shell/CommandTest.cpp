@@ -70,6 +70,28 @@ TEST_F(CommandTest, IsComparesWithTheBasenameOnlyAtASlash) {
   EXPECT_FALSE(Dir.is("dir"));
 }
 
+TEST_F(CommandTest, BasenameFollowsANameSetAfterParsing) {
+  // The parser records the basename of the name it set; a copy whose Name is changed (as
+  // rules do for `python -m pip`) measures the new name.
+  const Command &Parsed = parse("/usr/bin/python3 -m pip install x");
+  EXPECT_EQ(Parsed.basename(), "python3");
+  Command C = Parsed;
+  EXPECT_EQ(C.basename(), "python3");
+  C.Name = Parsed.Name.take_front(8); // the same bytes, fewer of them
+  EXPECT_EQ(C.basename(), "bin");
+  C.Name = Parsed.Name.drop_front(5); // the same end, another start
+  EXPECT_EQ(C.basename(), "python3");
+  C.Name = "pip";
+  EXPECT_EQ(C.basename(), "pip");
+  C.Name = "/opt/x/tool";
+  EXPECT_EQ(C.basename(), "tool");
+  C.Name = {};
+  EXPECT_EQ(C.basename(), "");
+  EXPECT_EQ(Command().basename(), "");
+  const Command &Empty = parse("A=1 >out");
+  EXPECT_EQ(Empty.basename(), "");
+}
+
 TEST_F(CommandTest, AptGetOptionValuesAreSkipped) {
   const Command &C = parse(
       "apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confnew pkg=1.2");

@@ -1457,6 +1457,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   C.Redirects = keep(Redirs);
   if (!Args.empty()) {
     C.Name = Args[0].Text;
+    C.BaseOf = C.Name.data();
+    C.BaseOfSize = static_cast<uint32_t>(C.Name.size());
+    C.BaseOffset = static_cast<uint32_t>(NameBase.data() - C.Name.data());
     C.Spec = findToolSpec(NameBase);
   }
   S.Commands[Idx] = C;
