@@ -1,6 +1,8 @@
 //===- Command.cpp - Queries on one simple command --------------------------===//
 #include "shell/Command.h"
 
+#include <type_traits>
+
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -33,7 +35,18 @@ Word tail(const Word &W, size_t Skip) {
   return V;
 }
 
-/// Walks the arguments of C (after the name) through the tool's option grammar.
+/// Hands E to F; true when F asks to stop (an F that returns nothing never does).
+template <typename Fn> bool emit(Fn &F, const OptionEvent &E) {
+  if constexpr (std::is_same_v<std::invoke_result_t<Fn &, const OptionEvent &>, bool>) {
+    return F(E);
+  } else {
+    F(E);
+    return false;
+  }
+}
+
+/// Walks the arguments of C (after the name) through the tool's option grammar, until F
+/// returns true.
 template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
   static const ToolSpec Unknown{.Name = ""};
   const ToolSpec &Spec = C.Spec ? *C.Spec : Unknown;
@@ -49,7 +62,8 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
       E.Short = WaitingValues.front();
       E.Value = W;
       WaitingValues.erase(WaitingValues.begin());
-      F(E);
+      if (emit(F, E))
+        return;
       continue;
     }
     if (AfterDashDash || T.size() < 2 || T[0] != '-') {
@@ -60,13 +74,14 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
           O.Short = L;
           if (Spec.shortTakesValue(L))
             WaitingValues.push_back(L);
-          else
-            F(O);
+          else if (emit(F, O))
+            return;
         }
         continue;
       }
       E.Positional = &W;
-      F(E);
+      if (emit(F, E))
+        return;
       continue;
     }
     if (T == "--") {
@@ -82,7 +97,8 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
         E.Value = tail(W, Eq + 1);
       else if (Spec.longTakesValue(E.Long) && I + 1 < Args.size())
         E.Value = Args[++I];
-      F(E);
+      if (emit(F, E))
+        return;
       continue;
     }
     // A cluster of short options: `-qy`, `-fsSLo file`, `-ofile`.
@@ -94,16 +110,19 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
           O.Value = tail(W, J + 1);
         else if (I + 1 < Args.size())
           O.Value = Args[++I];
-        F(O);
+        if (emit(F, O))
+          return;
         break;
       }
       if (llvm::StringRef(Spec.ShortOptionalValue).contains(T[J])) {
         if (J + 1 < T.size())
           O.Value = tail(W, J + 1);
-        F(O);
+        if (emit(F, O))
+          return;
         break;
       }
-      F(O);
+      if (emit(F, O))
+        return;
     }
   }
 }
@@ -124,9 +143,7 @@ llvm::StringRef Command::basenameOf(llvm::StringRef N) {
   return Slash == llvm::StringRef::npos ? N : N.drop_front(Slash + 1);
 }
 
-bool Command::is(llvm::StringRef N, llvm::StringRef Sub) const {
-  if (!is(N))
-    return false;
+bool Command::subcommandIs(llvm::StringRef Sub) const {
   std::optional<Word> S = subcommand();
   return S && S->Text == Sub;
 }
@@ -134,22 +151,27 @@ bool Command::is(llvm::StringRef N, llvm::StringRef Sub) const {
 std::optional<Word> Command::subcommand() const {
   std::optional<Word> First;
   scanOptions(*this, [&](const OptionEvent &E) {
-    if (E.Positional && !First)
-      First = *E.Positional;
+    if (E.Positional)
+      First = *E.Positional; // the first: the walk stops here
+    return First.has_value();
   });
   return First;
 }
 
 bool Command::hasFlag(llvm::StringRef F) const {
   bool Found = false;
-  scanOptions(*this, [&](const OptionEvent &E) { Found = Found || matches(E, F); });
+  scanOptions(*this, [&](const OptionEvent &E) {
+    Found = matches(E, F);
+    return Found; // the first match settles it
+  });
   return Found;
 }
 
 bool Command::hasAnyFlag(std::initializer_list<llvm::StringRef> Fs) const {
   bool Found = false;
   scanOptions(*this, [&](const OptionEvent &E) {
-    Found = Found || llvm::any_of(Fs, [&](llvm::StringRef F) { return matches(E, F); });
+    Found = llvm::any_of(Fs, [&](llvm::StringRef F) { return matches(E, F); });
+    return Found; // the first match settles it
   });
   return Found;
 }

@@ -170,8 +170,9 @@ struct Command {
     // basename() == N: Name ends with "/" + N and N itself has no '/'.
     return Name[Name.size() - N.size() - 1] == '/' && Name.endswith(N) && !N.contains('/');
   }
-  /// The command is N and its subcommand (first positional argument) is Sub.
-  bool is(llvm::StringRef N, llvm::StringRef Sub) const;
+  /// The command is N and its subcommand (first positional argument) is Sub. Inline, so that
+  /// most commands are turned down by name before any option is looked at.
+  bool is(llvm::StringRef N, llvm::StringRef Sub) const { return is(N) && subcommandIs(Sub); }
   /// The command is one of Names.
   bool isAnyOf(std::initializer_list<llvm::StringRef> Names) const {
     for (llvm::StringRef N : Names)
@@ -202,6 +203,8 @@ struct Command {
 
 private:
   friend class detail::Parser;
+  /// The subcommand is Sub.
+  bool subcommandIs(llvm::StringRef Sub) const;
   /// The part of N after its last `/`.
   static llvm::StringRef basenameOf(llvm::StringRef N);
   /// The Name the parser set (its bytes and size) and where its basename starts in it; a Name
