@@ -59,6 +59,8 @@ enum ByteClass : uint8_t {
   /// Where a simple command expects a word, it can only start one: not a meta character, not
   /// `#` (a comment) and not a digit (which may start a redirection such as `2>`).
   WordStartByte = 4,
+  /// Means something inside double quotes: a double quote, a backslash, `$` or a backquote.
+  QuotedSpecialByte = 8,
 };
 struct ByteClasses {
   uint8_t Of[256] = {};
@@ -73,12 +75,18 @@ struct ByteClasses {
     const char Special[] = "\\'\"$`*?[]";
     for (const char *P = Special; *P; ++P)
       Of[static_cast<unsigned char>(*P)] &= ~PlainByte;
+    const char QuotedSpecial[] = "\"\\$`";
+    for (const char *P = QuotedSpecial; *P; ++P)
+      Of[static_cast<unsigned char>(*P)] |= QuotedSpecialByte;
   }
 };
 constexpr ByteClasses Classes;
 bool isMeta(char C) { return Classes.Of[static_cast<unsigned char>(C)] & MetaByte; }
 bool isPlain(char C) { return Classes.Of[static_cast<unsigned char>(C)] & PlainByte; }
 bool startsWord(char C) { return Classes.Of[static_cast<unsigned char>(C)] & WordStartByte; }
+bool isQuotedSpecial(char C) {
+  return Classes.Of[static_cast<unsigned char>(C)] & QuotedSpecialByte;
+}
 
 bool isNameStart(char C) { return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_'; }
 bool isNameChar(char C) { return isNameStart(C) || (C >= '0' && C <= '9'); }
@@ -1621,7 +1629,7 @@ void Parser::readDoubleQuoted(WordBuilder &B) {
     }
     // A run of bytes with no meaning inside double quotes goes in at once.
     size_t End = Pos + 1;
-    while (End < T.size() && T[End] != '"' && T[End] != '\\' && T[End] != '$' && T[End] != '`')
+    while (End < T.size() && !isQuotedSpecial(T[End]))
       ++End;
     B.putRun(Pos, End);
     Pos = End;
