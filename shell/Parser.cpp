@@ -493,7 +493,8 @@ private:
   void readAnsiC(WordBuilder &B);
   void readDollar(WordBuilder &B, bool InDoubleQuotes);
   void readBacktick(WordBuilder &B, bool InDoubleQuotes);
-  void putRaw(WordBuilder &B, size_t From, size_t To);
+  /// The source bytes [From, To) (clipped to the text) go into B as they are.
+  void putRaw(WordBuilder &B, size_t From, size_t To) { B.putRun(From, std::min(To, T.size())); }
   bool copyOpaque(WordBuilder &B);
   void parseSubstitutionBody(size_t Open);
   void scanBraceParameter(size_t Dollar);
@@ -1478,10 +1479,6 @@ Parser::CmdResult Parser::parseSimpleCommand() {
 }
 
 //===-- Words ----------------------------------------------------------------===//
-
-void Parser::putRaw(WordBuilder &B, size_t From, size_t To) {
-  B.putRun(From, std::min(To, T.size()));
-}
 
 bool Parser::copyOpaque(WordBuilder &B) {
   for (const auto &[OB, OE] : Opaque) {
