@@ -275,7 +275,7 @@ constexpr ToolSpec Specs[] = {
 };
 
 /// For each lowercase letter L, Specs[First[L - 'a'], First[L - 'a' + 1]) are the specs whose
-/// name starts with L (built at start-up; a spec out of order would not be found, which the
+/// name starts with L (built on first use; a spec out of order would not be found, which the
 /// tests check).
 struct FirstLetterIndex {
   uint8_t First[27] = {};
@@ -289,12 +289,11 @@ struct FirstLetterIndex {
     First[26] = static_cast<uint8_t>(I);
   }
 };
-const FirstLetterIndex ByFirstLetter;
-
 /// Every command of every RUN is looked up: a glance at the few specs of its first letter.
 const ToolSpec *lookup(llvm::StringRef Name) {
   if (Name.empty() || Name[0] < 'a' || Name[0] > 'z')
     return nullptr;
+  static const FirstLetterIndex ByFirstLetter;
   unsigned L = static_cast<unsigned>(Name[0] - 'a');
   for (unsigned I = ByFirstLetter.First[L]; I < ByFirstLetter.First[L + 1]; ++I)
     if (Specs[I].Name == Name) // the first spec of a name wins
