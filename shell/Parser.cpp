@@ -425,7 +425,13 @@ private:
   }
   void skipComment();
   void consumeNewline();
-  void skipLinebreaks();
+  /// Skips blanks, comments and newlines (reading any pending here-document bodies).
+  void skipLinebreaks() {
+    if (Pos < T.size() && startsWord(T[Pos]) && T[Pos] != '\\')
+      return; // a word right away: nothing to skip
+    skipLinebreaksFrom();
+  }
+  void skipLinebreaksFrom();
   /// The reserved word at Pos, if any (remembered: a list, a pipeline and a command each ask in
   /// turn at the same position).
   Reserved peekReserved() const {
@@ -596,7 +602,7 @@ void Parser::consumeNewline() {
   Pending.clear();
 }
 
-void Parser::skipLinebreaks() {
+void Parser::skipLinebreaksFrom() {
   for (;;) {
     skipBlanks();
     char C = peek();
@@ -646,11 +652,17 @@ Reserved Parser::scanReserved() const {
 }
 
 bool Parser::atListTerminator() const {
-  char C = peek();
-  if (C == ')')
-    return true;
-  if (C == ';' && (peek(1) == ';' || peek(1) == '&'))
-    return true;
+  // By first byte: `)`, `;;`/`;&`, or a word that may be a closing reserved word.
+  switch (peek()) {
+  case ')': return true;
+  case ';': return peek(1) == ';' || peek(1) == '&';
+  case 't':
+  case 'e':
+  case 'f':
+  case 'd':
+  case '}': break;
+  default: return false;
+  }
   switch (peekReserved()) {
   case Reserved::Then:
   case Reserved::Elif:
