@@ -1283,7 +1283,17 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   CmdResult Result;
   unsigned Idx = static_cast<unsigned>(S.Commands.size());
   S.Commands.emplace_back();
-  ContextScope Scope(*this);
+  // Of the parser's state only the current command and the word mode change here (nested
+  // parses restore the context they change).
+  struct CommandScope {
+    Parser &P;
+    int SavedCmd;
+    bool SavedLoose;
+    ~CommandScope() {
+      P.CurCmd = SavedCmd;
+      P.LooseWords = SavedLoose;
+    }
+  } Scope{*this, CurCmd, LooseWords};
   CurCmd = static_cast<int>(Idx);
 
   Command C;
