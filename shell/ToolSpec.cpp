@@ -295,9 +295,17 @@ const ToolSpec *lookup(llvm::StringRef Name) {
     return nullptr;
   static const FirstLetterIndex ByFirstLetter;
   unsigned L = static_cast<unsigned>(Name[0] - 'a');
-  for (unsigned I = ByFirstLetter.First[L]; I < ByFirstLetter.First[L + 1]; ++I)
-    if (Specs[I].Name == Name) // the first spec of a name wins
-      return &Specs[I];
+  for (unsigned I = ByFirstLetter.First[L]; I < ByFirstLetter.First[L + 1]; ++I) {
+    // The first letters are equal; names are short, so compare the rest here, not in memcmp.
+    llvm::StringRef N = Specs[I].Name;
+    if (N.size() != Name.size())
+      continue;
+    size_t K = 1;
+    while (K < N.size() && N[K] == Name[K])
+      ++K;
+    if (K == N.size())
+      return &Specs[I]; // the first spec of a name wins
+  }
   return nullptr;
 }
 
