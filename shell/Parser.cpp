@@ -17,7 +17,6 @@
 
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
 
 namespace ballast::shell {
@@ -152,10 +151,15 @@ llvm::StringRef basenameOf(llvm::StringRef Name) { return Name.substr(Name.rfind
 
 /// The kind of shell a command's basename names.
 ShellKind shellKind(llvm::StringRef Base) {
-  return llvm::StringSwitch<ShellKind>(Base)
-      .Cases("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", ShellKind::Sh)
-      .Cases("su", "runuser", ShellKind::Su)
-      .Default(ShellKind::None);
+  // By length first: most names are turned down without a comparison.
+  switch (Base.size()) {
+  case 2: return Base == "sh" ? ShellKind::Sh : Base == "su" ? ShellKind::Su : ShellKind::None;
+  case 3: return Base == "ash" || Base == "zsh" || Base == "ksh" ? ShellKind::Sh : ShellKind::None;
+  case 4:
+    return Base == "bash" || Base == "dash" || Base == "mksh" ? ShellKind::Sh : ShellKind::None;
+  case 7: return Base == "runuser" ? ShellKind::Su : ShellKind::None;
+  default: return ShellKind::None;
+  }
 }
 
 /// Finds the body of `sh [options] -c BODY` / `su ... -c BODY` while a command's words arrive.

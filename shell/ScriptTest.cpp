@@ -330,6 +330,25 @@ TEST(ScriptTest, Loops) {
   EXPECT_TRUE(S.problems().empty());
 }
 
+TEST(ScriptTest, EveryShellNameHasItsDashCBodyParsed) {
+  for (std::string Sh :
+       {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "/bin/sh", "/usr/bin/bash"}) {
+    Script S = Script::parse(Sh + " -c 'echo a'");
+    ASSERT_EQ(S.commands().size(), 2u) << Sh;
+    EXPECT_EQ(S.commands()[0].ShellScriptArg, 2) << Sh;
+  }
+  for (std::string Su : {"su", "runuser", "/sbin/runuser"}) {
+    Script S = Script::parse(Su + " -c 'echo a' app");
+    ASSERT_EQ(S.commands().size(), 2u) << Su;
+    EXPECT_EQ(S.commands()[0].ShellScriptArg, 2) << Su;
+  }
+  for (std::string Other : {"s", "shx", "bas", "bashh", "mksh2", "runusr", "xsu", "sh/"}) {
+    Script S = Script::parse(Other + " -c 'echo a'");
+    EXPECT_EQ(S.commands().size(), 1u) << Other;
+    EXPECT_EQ(S.commands()[0].ShellScriptArg, -1) << Other;
+  }
+}
+
 TEST(ScriptTest, ReservedWordsAreWholeTokens) {
   // Tokens that only start like a reserved word, or are longer than any, are plain words.
   Script S = Script::parse("iffy; fix; dox; casey; whiles; functions; selected; functional x; "
