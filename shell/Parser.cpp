@@ -18,6 +18,7 @@
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/Compiler.h"
 
 namespace ballast::shell {
 namespace detail {
@@ -452,8 +453,9 @@ private:
   // Grammar.
   /// Returns the last simple command when the list ends right after it (no separator), else -1.
   int parseList();
-  int parseAndOr();
-  CmdResult parsePipeline();
+  // Inline: each has one caller, and every command passes through both.
+  LLVM_ATTRIBUTE_ALWAYS_INLINE int parseAndOr();
+  LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parsePipeline();
   CmdResult parseCommand();
   CmdResult parseSimpleCommand();
   unsigned beginConstruct(ConstructKind K, size_t Begin);
