@@ -453,10 +453,11 @@ private:
   // Grammar.
   /// Returns the last simple command when the list ends right after it (no separator), else -1.
   int parseList();
-  // Inline: each has one caller, and every command passes through both.
+  // Inline: every command passes through these three (the first two have one caller each,
+  // parseCommand two).
   LLVM_ATTRIBUTE_ALWAYS_INLINE int parseAndOr();
   LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parsePipeline();
-  CmdResult parseCommand();
+  LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parseCommand();
   CmdResult parseSimpleCommand();
   unsigned beginConstruct(ConstructKind K, size_t Begin);
   void endConstruct(unsigned Index, size_t End);
