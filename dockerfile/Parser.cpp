@@ -41,8 +41,13 @@ llvm::StringRef kindKeyword(InstrKind K) {
 }
 
 InstrKind kindFromKeyword(llvm::StringRef Keyword) {
-  std::string L = Keyword.lower();
-  return llvm::StringSwitch<InstrKind>(L)
+  // Lower-cased into a stack buffer: no keyword is longer than "healthcheck".
+  char Buf[11];
+  if (Keyword.size() < 3 || Keyword.size() > sizeof(Buf))
+    return InstrKind::Unknown;
+  for (size_t I = 0; I < Keyword.size(); ++I)
+    Buf[I] = llvm::toLower(Keyword[I]);
+  return llvm::StringSwitch<InstrKind>(llvm::StringRef(Buf, Keyword.size()))
       .Case("add", InstrKind::Add)
       .Case("arg", InstrKind::Arg)
       .Case("cmd", InstrKind::Cmd)
@@ -501,8 +506,14 @@ public:
     while (KEnd < E && !isWs(Line[KEnd]))
       ++KEnd;
     llvm::StringRef Kw = Line.slice(B, KEnd);
-    I.Keyword = Kw.lower();
     I.Kind = kindFromKeyword(Kw);
+    if (I.Kind != InstrKind::Unknown) {
+      I.Keyword = kindKeyword(I.Kind); // short enough for the small-string buffer
+    } else {
+      I.Keyword.resize(Kw.size());
+      std::transform(Kw.begin(), Kw.end(), I.Keyword.begin(),
+                     [](char C) { return llvm::toLower(C); });
+    }
     I.KeywordRange = I.toSource(uint32_t(B), uint32_t(KEnd));
     size_t ArgsBegin = KEnd;
     while (ArgsBegin < E && isWs(Line[ArgsBegin]))
