@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -917,6 +918,21 @@ size_t continuationAt(llvm::StringRef L, char Escape) {
   return llvm::StringRef::npos;
 }
 
+/// Whether L contains "<<" (StringRef::find builds a skip table for every call).
+bool containsHeredocMarker(llvm::StringRef L) {
+  const char *P = L.begin();
+  const char *E = L.end();
+  while (P < E) {
+    const void *Lt = std::memchr(P, '<', size_t(E - P));
+    if (!Lt)
+      return false;
+    P = static_cast<const char *>(Lt) + 1;
+    if (P < E && *P == '<')
+      return true;
+  }
+  return false;
+}
+
 } // namespace
 
 Dockerfile parse(std::string Path, std::string Text) {
@@ -1031,7 +1047,7 @@ Dockerfile parse(std::string Path, std::string Text) {
     bool CanHeredoc = (Host->Kind == InstrKind::Run || Host->Kind == InstrKind::Copy ||
                        Host->Kind == InstrKind::Add) &&
                       !Host->IsJson;
-    if (CanHeredoc && llvm::StringRef(Host->Line).contains("<<")) {
+    if (CanHeredoc && containsHeredocMarker(Host->Line)) {
       for (auto &[H, Pos] : heredocsFromLine(llvm::StringRef(Host->Line).substr(Host->RestPos))) {
         H.MarkerRange = Host->restToSource(Pos.first, Pos.second);
         bool Terminated = false;
