@@ -905,8 +905,6 @@ llvm::StringRef trimSpace(llvm::StringRef L) {
   return L.take_front(E);
 }
 
-bool isCommentLine(llvm::StringRef L) { return ltrimSpace(L).startswith("#"); }
-
 /// `\[ \t]*$` with the current escape character: returns the length without it, or npos.
 size_t continuationAt(llvm::StringRef L, char Escape) {
   size_t E = L.size();
@@ -946,11 +944,13 @@ Dockerfile parse(std::string Path, std::string Text) {
   auto Err = [&](uint32_t Off, const llvm::Twine &Msg) {
     DF.Errors.push_back({SF->path().str(), SF->lineCol(Off), {Off, Off}, Msg.str()});
   };
-  auto NoteComment = [&](llvm::StringRef L, uint32_t Off, unsigned LineNo) {
-    size_t Lead = L.size() - L.ltrim(" \t\v\f\r").size();
-    llvm::StringRef C = L.drop_front(Lead + 1);
+  // Records the comment line L (LT: L without leading blanks, starting with '#'); returns its text.
+  auto NoteComment = [&](llvm::StringRef L, llvm::StringRef LT, uint32_t Off,
+                         unsigned LineNo) -> const std::string & {
+    uint32_t Lead = uint32_t(L.size() - LT.size());
     DF.Comments.push_back(
-        {trimSpace(C).str(), {uint32_t(Off + Lead), uint32_t(Off + L.size())}, LineNo});
+        {trimSpace(LT.drop_front()).str(), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
+    return DF.Comments.back().Text;
   };
   // processLine's directive half: looks for parser directives until the first other line.
   auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
@@ -986,17 +986,16 @@ Dockerfile parse(std::string Path, std::string Text) {
       Off += 3;
     }
     // processLine(d, line, stripLeftWhitespace=true)
-    size_t Lead = L.size() - ltrimSpace(L).size();
-    llvm::StringRef Tr = L.drop_front(Lead);
-    uint32_t TrOff = Off + uint32_t(Lead);
-    MaybeDirective(Tr, TrOff, LineNo);
+    llvm::StringRef Tr = ltrimSpace(L);
+    uint32_t TrOff = Off + uint32_t(L.size() - Tr.size());
+    if (!DirectivesDone)
+      MaybeDirective(Tr, TrOff, LineNo);
     if (Tr.startswith("#")) {
-      NoteComment(L, Off, LineNo);
-      llvm::StringRef C = trimSpace(Tr.drop_front());
+      const std::string &C = NoteComment(L, Tr, Off, LineNo);
       if (C.empty())
         PendingComments.clear();
       else
-        PendingComments.push_back(C.str());
+        PendingComments.push_back(C);
       continue; // a comment line becomes empty, which ends nothing
     }
     Instruction I;
@@ -1010,17 +1009,17 @@ Dockerfile parse(std::string Path, std::string Text) {
     I.Segments.push_back({0, TrOff});
     I.Line = Piece.str();
     bool EmptyContinuation = false;
-    uint32_t LastOff = Off;
     while (!EndOfLine && R.next(L, Off, NextOff)) {
       unsigned N = R.line();
-      MaybeDirective(L, Off, N);
+      if (!DirectivesDone)
+        MaybeDirective(L, Off, N);
       LineEnd = Off + uint32_t(L.size());
-      LastOff = Off;
-      if (isCommentLine(L)) {
-        NoteComment(L, Off, N);
+      llvm::StringRef LT = ltrimSpace(L);
+      if (LT.startswith("#")) {
+        NoteComment(L, LT, Off, N);
         continue;
       }
-      if (ltrimSpace(L).empty()) {
+      if (LT.empty()) {
         EmptyContinuation = true;
         continue;
       }
@@ -1030,7 +1029,6 @@ Dockerfile parse(std::string Path, std::string Text) {
       I.Segments.push_back({uint32_t(I.Line.size()), Off});
       I.Line.append(P.data(), P.size());
     }
-    (void)LastOff;
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
     if (EmptyContinuation)
