@@ -998,16 +998,16 @@ Dockerfile parse(std::string Path, std::string Text) {
         PendingComments.push_back(C);
       continue; // a comment line becomes empty, which ends nothing
     }
-    Instruction I;
-    I.StartLine = LineNo;
     uint32_t LineEnd = Off + uint32_t(L.size());
     size_t Cont = continuationAt(Tr, DF.Escape);
     bool EndOfLine = Cont == llvm::StringRef::npos;
-    llvm::StringRef Piece = EndOfLine ? Tr : Tr.take_front(Cont);
-    if (EndOfLine && Piece.empty())
+    if (EndOfLine && Tr.empty())
       continue;
+    Instruction &I = DF.Instructions.emplace_back();
+    I.StartLine = LineNo;
+    // The pieces of the logical line are recorded first, then copied into a Line of the right size.
+    uint32_t LineLen = uint32_t(EndOfLine ? Tr.size() : Cont);
     I.Segments.push_back({0, TrOff});
-    I.Line = Piece.str();
     bool EmptyContinuation = false;
     while (!EndOfLine && R.next(L, Off, NextOff)) {
       unsigned N = R.line();
@@ -1025,9 +1025,13 @@ Dockerfile parse(std::string Path, std::string Text) {
       }
       size_t C = continuationAt(L, DF.Escape);
       EndOfLine = C == llvm::StringRef::npos;
-      llvm::StringRef P = EndOfLine ? L : L.take_front(C);
-      I.Segments.push_back({uint32_t(I.Line.size()), Off});
-      I.Line.append(P.data(), P.size());
+      I.Segments.push_back({LineLen, Off});
+      LineLen += uint32_t(EndOfLine ? L.size() : C);
+    }
+    I.Line.reserve(LineLen);
+    for (size_t K = 0; K < I.Segments.size(); ++K) {
+      uint32_t PieceEnd = K + 1 < I.Segments.size() ? I.Segments[K + 1].LinePos : LineLen;
+      I.Line.append(T.data() + I.Segments[K].SrcPos, PieceEnd - I.Segments[K].LinePos);
     }
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
@@ -1078,7 +1082,6 @@ Dockerfile parse(std::string Path, std::string Text) {
       if (I.Child)
         I.Child->Range.End = LineEnd;
     }
-    DF.Instructions.push_back(std::move(I));
   }
   if (DF.Instructions.empty())
     Err(uint32_t(T.size()), "file with no instructions; a Dockerfile needs at least a FROM");
