@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -168,90 +169,123 @@ inline bool isSpaceRune(uint32_t R) {
   }
 }
 
-/// A word found by parseWords: text plus [Begin, End) in the string that was split.
+/// A word found by the JSON reader: decoded text plus [Begin, End) in the string that was read.
 struct SpannedWord {
   std::string Text;
   uint32_t Begin, End;
 };
 
-/// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
-std::vector<SpannedWord> parseWords(llvm::StringRef Rest, char Escape) {
-  enum { InSpaces, InWord, InQuote } Phase = InSpaces;
-  std::vector<SpannedWord> Words;
-  uint32_t Quote = 0;
-  bool BlankOK = false;
-  // The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
-  // trailing escape at the very end is dropped), so the word is cut out once, not appended.
-  size_t CurEnd = 0;
-  uint32_t Start = 0;
-  uint32_t Ch = 0;
-  unsigned W = 1;
-  auto Push = [&](uint32_t End) {
-    if (BlankOK || CurEnd > Start)
-      Words.push_back({Rest.slice(Start, CurEnd).str(), Start, End});
-  };
-  auto Append = [&](size_t Pos, unsigned Width) {
-    assert(Pos == CurEnd && "parseWords keeps contiguous bytes");
-    CurEnd = Pos + Width;
-  };
-  for (size_t Pos = 0; Pos <= Rest.size(); Pos += W) {
-    if (Pos != Rest.size())
-      std::tie(Ch, W) = decodeRune(Rest, Pos);
-    if (Phase == InSpaces) {
-      if (Pos == Rest.size())
-        break;
-      if (isSpaceRune(Ch))
-        continue;
-      Phase = InWord;
-      Start = static_cast<uint32_t>(Pos);
-      CurEnd = Pos;
-    }
-    if ((Phase == InWord || Phase == InQuote) && Pos == Rest.size()) {
-      Push(static_cast<uint32_t>(Pos));
-      break;
-    }
-    if (Phase == InWord) {
-      if (isSpaceRune(Ch)) {
-        Phase = InSpaces;
-        Push(static_cast<uint32_t>(Pos));
-        BlankOK = false;
-        continue;
-      }
-      if (Ch == '\'' || Ch == '"') {
-        Quote = Ch;
-        BlankOK = true;
-        Phase = InQuote;
-      }
-      if (Ch == static_cast<unsigned char>(Escape)) {
-        if (Pos + W == Rest.size())
-          continue;
-        Append(Pos, W);
-        Pos += W;
-        std::tie(Ch, W) = decodeRune(Rest, Pos);
-      }
-      Append(Pos, W);
-      continue;
-    }
-    // InQuote
-    if (Ch == Quote)
-      Phase = InWord;
-    if (Ch == static_cast<unsigned char>(Escape) && Quote != '\'') {
-      if (Pos + W == Rest.size()) {
-        Phase = InWord;
-        continue;
-      }
-      Append(Pos, W);
-      Pos += W;
-      std::tie(Ch, W) = decodeRune(Rest, Pos);
-    }
-    Append(Pos, W);
-  }
-  return Words;
+/// A word cut out of the string that was split: its bytes (Text) and the span [Begin, End) it
+/// covers there (Text is shorter than the span only when parseWords dropped a trailing escape).
+struct WordSpan {
+  llvm::StringRef Text;
+  uint32_t Begin, End;
+};
+using WordSpans = llvm::SmallVector<WordSpan, 16>;
+
+/// Go's unicode.IsSpace for an ASCII byte.
+inline bool isAsciiSpace(unsigned char C) { return C == ' ' || (C >= '\t' && C <= '\r'); }
+
+/// The width of the rune at Pos (1 for ASCII and for invalid UTF-8).
+inline unsigned runeWidth(llvm::StringRef S, size_t Pos) {
+  if (static_cast<unsigned char>(S[Pos]) < 0x80)
+    return 1;
+  return decodeMultiByteRune(S, Pos).second;
 }
 
-/// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1), with positions.
-std::vector<SpannedWord> splitWhitespace(llvm::StringRef Rest, int Max = -1) {
-  std::vector<SpannedWord> Out;
+/// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
+/// The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
+/// trailing escape at the very end is dropped), so words are cut out, never appended.
+void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
+  const size_t N = Rest.size();
+  const unsigned char Esc = static_cast<unsigned char>(Escape);
+  size_t Pos = 0;
+  while (true) {
+    // Spaces between words.
+    while (Pos < N) {
+      unsigned char C = static_cast<unsigned char>(Rest[Pos]);
+      if (C < 0x80) {
+        if (!isAsciiSpace(C))
+          break;
+        ++Pos;
+        continue;
+      }
+      auto [R, W] = decodeMultiByteRune(Rest, Pos);
+      if (!isSpaceRune(R))
+        break;
+      Pos += W;
+    }
+    if (Pos == N)
+      return;
+    // A word: [Start, CurEnd) are its bytes; it ends at an unquoted space or at the end.
+    const size_t Start = Pos;
+    size_t CurEnd = Pos;
+    bool BlankOK = false;
+    auto Push = [&](size_t End) {
+      if (BlankOK || CurEnd > Start)
+        Words.push_back({Rest.slice(Start, CurEnd), uint32_t(Start), uint32_t(End)});
+    };
+    while (true) {
+      if (Pos == N) {
+        Push(N);
+        return;
+      }
+      unsigned char C = static_cast<unsigned char>(Rest[Pos]);
+      if (C >= 0x80) {
+        auto [R, W] = decodeMultiByteRune(Rest, Pos);
+        if (isSpaceRune(R)) {
+          Push(Pos);
+          Pos += W;
+          break;
+        }
+        CurEnd = Pos += W;
+        continue;
+      }
+      if (isAsciiSpace(C)) {
+        Push(Pos);
+        ++Pos;
+        break;
+      }
+      if (C == Esc) {
+        if (Pos + 1 == N) { // a trailing escape is dropped
+          ++Pos;
+          continue;
+        }
+        ++Pos;
+        CurEnd = Pos += runeWidth(Rest, Pos);
+        continue;
+      }
+      CurEnd = ++Pos;
+      if (C != '\'' && C != '"')
+        continue;
+      // Inside quotes: up to the closing quote; an escape (outside '') keeps the next rune.
+      BlankOK = true;
+      const unsigned char Quote = C;
+      while (Pos < N) {
+        unsigned char Q = static_cast<unsigned char>(Rest[Pos]);
+        if (Q == Quote) {
+          CurEnd = ++Pos;
+          break;
+        }
+        if (Q == Esc && Quote != '\'') {
+          if (Pos + 1 == N) { // a trailing escape is dropped
+            ++Pos;
+            break;
+          }
+          ++Pos;
+          CurEnd = Pos += runeWidth(Rest, Pos);
+          continue;
+        }
+        // Other bytes (those of multi-byte runes too) are kept as they are.
+        CurEnd = ++Pos;
+      }
+    }
+  }
+}
+
+/// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1, or at most Max pieces), with
+/// positions.
+void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
   size_t Start = 0;
   size_t I = 0;
   while (I < Rest.size()) {
@@ -259,14 +293,13 @@ std::vector<SpannedWord> splitWhitespace(llvm::StringRef Rest, int Max = -1) {
       size_t J = I;
       while (J < Rest.size() && isWs(Rest[J]))
         ++J;
-      Out.push_back({Rest.slice(Start, I).str(), uint32_t(Start), uint32_t(I)});
+      Out.push_back({Rest.slice(Start, I), uint32_t(Start), uint32_t(I)});
       Start = I = J;
       continue;
     }
     ++I;
   }
-  Out.push_back({Rest.substr(Start).str(), uint32_t(Start), uint32_t(Rest.size())});
-  return Out;
+  Out.push_back({Rest.substr(Start), uint32_t(Start), uint32_t(Rest.size())});
 }
 
 /// A minimal JSON reader for arrays of strings that keeps element positions.
@@ -540,8 +573,8 @@ private:
     Errors.push_back({SF.path().str(), SF.lineCol(Off), {Off, Off}, Msg.str()});
   }
 
-  Word restWord(const Instruction &I, const SpannedWord &W) {
-    return {W.Text, I.restToSource(W.Begin, W.End)};
+  Word restWord(const Instruction &I, const WordSpan &W) {
+    return {W.Text.str(), I.restToSource(W.Begin, W.End)};
   }
 
   /// split_command.go extractBuilderFlags; returns where the remaining arguments start.
@@ -667,16 +700,21 @@ private:
   void parseWhitespaceDelimited(Instruction &I) {
     if (I.Rest.empty())
       return;
-    for (const SpannedWord &W : splitWhitespace(I.Rest))
+    WordSpans Words;
+    splitWhitespace(I.Rest, Words);
+    I.Args.reserve(I.Args.size() + Words.size());
+    for (const WordSpan &W : Words)
       I.Args.push_back(restWord(I, W));
   }
 
   void parseNameVal(Instruction &I, llvm::StringRef What) {
-    std::vector<SpannedWord> Words = parseWords(I.Rest, Escape);
+    WordSpans Words;
+    parseWords(I.Rest, Escape, Words);
     if (Words.empty())
       return;
-    if (!llvm::StringRef(Words[0].Text).contains('=')) {
-      std::vector<SpannedWord> Parts = splitWhitespace(I.Rest, 2);
+    if (!Words[0].Text.contains('=')) {
+      WordSpans Parts;
+      splitWhitespace(I.Rest, Parts, 2);
       if (Parts.size() < 2) {
         error(I, I.RestPos + uint32_t(I.Rest.size()),
               What + " must have two arguments; write `" + What + " " + Parts[0].Text +
@@ -686,17 +724,18 @@ private:
       I.Pairs.push_back({restWord(I, Parts[0]), restWord(I, Parts[1]), false});
       return;
     }
-    for (const SpannedWord &W : Words) {
+    I.Pairs.reserve(Words.size());
+    for (const WordSpan &W : Words) {
       size_t Eq = W.Text.find('=');
-      if (Eq == std::string::npos) {
+      if (Eq == llvm::StringRef::npos) {
         error(I, I.RestPos + W.Begin,
               "syntax error - can't find = in \"" + W.Text + "\"; must be of the form name=value");
         continue;
       }
       // Words keep their raw bytes, so the '=' offset within the text is its source offset.
       uint32_t EqPos = W.Begin + uint32_t(Eq);
-      I.Pairs.push_back({{W.Text.substr(0, Eq), I.restToSource(W.Begin, EqPos)},
-                         {W.Text.substr(Eq + 1), I.restToSource(EqPos + 1, W.End)},
+      I.Pairs.push_back({{W.Text.take_front(Eq).str(), I.restToSource(W.Begin, EqPos)},
+                         {W.Text.substr(Eq + 1).str(), I.restToSource(EqPos + 1, W.End)},
                          true});
     }
   }
@@ -720,10 +759,14 @@ private:
     case InstrKind::Add:
     case InstrKind::Copy:
     case InstrKind::Volume: parseMaybeJsonToList(I); break;
-    case InstrKind::Arg:
-      for (const SpannedWord &W : parseWords(I.Rest, Escape))
+    case InstrKind::Arg: {
+      WordSpans Words;
+      parseWords(I.Rest, Escape, Words);
+      I.Args.reserve(Words.size());
+      for (const WordSpan &W : Words)
         I.Args.push_back(restWord(I, W));
       break;
+    }
     case InstrKind::Cmd:
     case InstrKind::Entrypoint:
     case InstrKind::Run:
