@@ -162,6 +162,13 @@ public:
     else
       Out.append(Src.data() + Pos, Width);
   }
+  /// The bytes from the next rune to the end.
+  llvm::StringRef rest() const { return Src.drop_front(Pos); }
+  /// Consumes N bytes that are all ASCII runes.
+  void skipAscii(size_t N) {
+    Pos += N;
+    load();
+  }
   /// The bytes WriteRune would write for the next rune.
   llvm::StringRef currentBytes() const {
     if (Ch == RuneError && Width == 1)
@@ -528,6 +535,21 @@ bool Expander::processStopOn(int32_t Stop, bool Raw, std::string *Out, WordSink 
       if (Out)
         S.appendCurrent(*Out);
       S.next();
+      continue;
+    }
+    if (!W && Ch < 0x80) {
+      // A run of ASCII bytes that are neither Stop nor special is copied at once.
+      llvm::StringRef Rest = S.rest();
+      size_t N = 1;
+      while (N < Rest.size()) {
+        unsigned char B = static_cast<unsigned char>(Rest[N]);
+        if (B >= 0x80 || B == '$' || int32_t(B) == Esc || int32_t(B) == Stop ||
+            (!Opts.SkipQuotes && (B == '\'' || B == '"')))
+          break;
+        ++N;
+      }
+      Out->append(Rest.data(), N);
+      S.skipAscii(N);
       continue;
     }
     if (W)
