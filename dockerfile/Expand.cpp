@@ -23,6 +23,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
 
 namespace ballast::dockerfile {
@@ -659,6 +660,16 @@ void Expander::processName(llvm::SmallVectorImpl<char> &Name) {
     }
     if (!isGoLetter(Ch) && !isGoDigit(Ch) && Ch != '_')
       return;
+    if (Ch < 0x80) {
+      // The ASCII letters, digits and `_` that follow are taken at once.
+      llvm::StringRef Rest = S.rest();
+      size_t N = 1;
+      while (N < Rest.size() && (llvm::isAlnum(Rest[N]) || Rest[N] == '_'))
+        ++N;
+      Name.append(Rest.begin(), Rest.begin() + N);
+      S.skipAscii(N);
+      continue;
+    }
     Take();
   }
 }
