@@ -983,7 +983,9 @@ Dockerfile parse(std::string Path, std::string Text) {
   llvm::StringRef T = SF->text();
   LineReader R(T);
   bool DirectivesDone = false;
-  std::vector<std::string> PendingComments;
+  // The comments an instruction starting here would have as PrevComments: DF.Comments from
+  // PendingBegin on (comment lines are recorded in order and only blank ones reset the list).
+  size_t PendingBegin = 0;
   auto Err = [&](uint32_t Off, const llvm::Twine &Msg) {
     DF.Errors.push_back({SF->path().str(), SF->lineCol(Off), {Off, Off}, Msg.str()});
   };
@@ -1037,11 +1039,8 @@ Dockerfile parse(std::string Path, std::string Text) {
     if (!DirectivesDone)
       MaybeDirective(Tr, TrOff, LineNo);
     if (Tr.startswith("#")) {
-      const std::string &C = NoteComment(L, Tr, Off, LineNo);
-      if (C.empty())
-        PendingComments.clear();
-      else
-        PendingComments.push_back(C);
+      if (NoteComment(L, Tr, Off, LineNo).empty())
+        PendingBegin = DF.Comments.size();
       continue; // a comment line becomes empty, which ends nothing
     }
     uint32_t LineEnd = Off + uint32_t(L.size());
@@ -1050,6 +1049,7 @@ Dockerfile parse(std::string Path, std::string Text) {
     if (EndOfLine && Tr.empty())
       continue;
     Instruction &I = DF.Instructions.emplace_back();
+    size_t PendingEnd = DF.Comments.size();
     I.StartLine = LineNo;
     // The pieces of the logical line are recorded first, then copied into a Line of the right size.
     uint32_t LineLen = uint32_t(EndOfLine ? Tr.size() : Cont);
@@ -1088,8 +1088,10 @@ Dockerfile parse(std::string Path, std::string Text) {
                              "empty continuation line; empty continuation lines will become "
                              "errors in a future release"});
     LineParser(*SF, DF.Escape, Errors).parse(I, 0);
-    I.PrevComments = std::move(PendingComments);
-    PendingComments.clear();
+    I.PrevComments.reserve(PendingEnd - PendingBegin);
+    for (size_t K = PendingBegin; K < PendingEnd; ++K)
+      I.PrevComments.push_back(DF.Comments[K].Text);
+    PendingBegin = DF.Comments.size();
     // Heredocs: RUN, COPY and ADD in shell form (also inside ONBUILD).
     Instruction *Host = I.Child ? I.Child.get() : &I;
     bool CanHeredoc = (Host->Kind == InstrKind::Run || Host->Kind == InstrKind::Copy ||
