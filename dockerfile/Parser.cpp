@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -580,21 +581,22 @@ private:
   /// split_command.go extractBuilderFlags; returns where the remaining arguments start.
   size_t extractFlags(Instruction &I, llvm::StringRef Line, size_t From) {
     enum { InSpaces, InWord, InQuote } Phase = InSpaces;
-    std::string W;
+    llvm::SmallString<64> W;
     char Quote = 0;
     bool BlankOK = false;
     size_t WordStart = From;
     auto Push = [&](size_t End) {
-      Flag F;
-      F.Text = W;
-      llvm::StringRef T(W);
+      Flag &F = I.Flags.emplace_back();
+      llvm::StringRef T = W.str();
+      F.Text.assign(T.data(), T.size());
       T.consume_front("--");
-      auto [N, V] = T.split('=');
-      F.Name = N.str();
-      F.HasValue = T.contains('=');
-      F.Value = V.str();
+      size_t Eq = T.find('=');
+      F.HasValue = Eq != llvm::StringRef::npos;
+      llvm::StringRef N = T.take_front(Eq);
+      F.Name.assign(N.data(), N.size());
+      if (F.HasValue)
+        F.Value.assign(T.data() + Eq + 1, T.size() - Eq - 1);
       F.Range = I.toSource(uint32_t(WordStart), uint32_t(End));
-      I.Flags.push_back(std::move(F));
     };
     for (size_t Pos = From; Pos <= Line.size(); ++Pos) {
       char Ch = Pos != Line.size() ? Line[Pos] : 0;
@@ -635,7 +637,7 @@ private:
             continue;
           Ch = Line[++Pos];
         }
-        W += Ch;
+        W.push_back(Ch);
         continue;
       }
       // InQuote
@@ -650,7 +652,7 @@ private:
         }
         Ch = Line[++Pos];
       }
-      W += Ch;
+      W.push_back(Ch);
     }
     return Line.size();
   }
