@@ -934,7 +934,7 @@ private:
 
 /// L without leading " \t\n\v\f\r" (StringRef::ltrim() builds a character set on every call;
 /// this runs for every line).
-llvm::StringRef ltrimSpace(llvm::StringRef L) {
+inline llvm::StringRef ltrimSpace(llvm::StringRef L) {
   size_t I = 0;
   while (I < L.size() && (L[I] == ' ' || (L[I] >= '\t' && L[I] <= '\r')))
     ++I;
@@ -951,7 +951,7 @@ llvm::StringRef trimSpace(llvm::StringRef L) {
 }
 
 /// `\[ \t]*$` with the current escape character: returns the length without it, or npos.
-size_t continuationAt(llvm::StringRef L, char Escape) {
+inline size_t continuationAt(llvm::StringRef L, char Escape) {
   size_t E = L.size();
   while (E > 0 && (L[E - 1] == ' ' || L[E - 1] == '\t'))
     --E;
@@ -1026,6 +1026,7 @@ Dockerfile parse(std::string Path, std::string Text) {
   llvm::StringRef L;
   uint32_t Off = 0, NextOff = 0;
   std::vector<Diagnostic> &Errors = DF.Errors;
+  llvm::SmallVector<LineSegment, 32> Segs; // one instruction's, copied once into its Segments
   // A guess from the size (half the files of the external corpus spend over 300 bytes on an
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
@@ -1055,7 +1056,8 @@ Dockerfile parse(std::string Path, std::string Text) {
     I.StartLine = LineNo;
     // The pieces of the logical line are recorded first, then copied into a Line of the right size.
     uint32_t LineLen = uint32_t(EndOfLine ? Tr.size() : Cont);
-    I.Segments.push_back({0, TrOff});
+    Segs.clear();
+    Segs.push_back({0, TrOff});
     bool EmptyContinuation = false;
     while (!EndOfLine && R.next(L, Off, NextOff)) {
       unsigned N = R.line();
@@ -1073,13 +1075,14 @@ Dockerfile parse(std::string Path, std::string Text) {
       }
       size_t C = continuationAt(L, DF.Escape);
       EndOfLine = C == llvm::StringRef::npos;
-      I.Segments.push_back({LineLen, Off});
+      Segs.push_back({LineLen, Off});
       LineLen += uint32_t(EndOfLine ? L.size() : C);
     }
+    I.Segments.assign(Segs.begin(), Segs.end());
     I.Line.reserve(LineLen);
-    for (size_t K = 0; K < I.Segments.size(); ++K) {
-      uint32_t PieceEnd = K + 1 < I.Segments.size() ? I.Segments[K + 1].LinePos : LineLen;
-      I.Line.append(T.data() + I.Segments[K].SrcPos, PieceEnd - I.Segments[K].LinePos);
+    for (size_t K = 0; K < Segs.size(); ++K) {
+      uint32_t PieceEnd = K + 1 < Segs.size() ? Segs[K + 1].LinePos : LineLen;
+      I.Line.append(T.data() + Segs[K].SrcPos, PieceEnd - Segs[K].LinePos);
     }
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
