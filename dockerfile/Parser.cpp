@@ -543,7 +543,9 @@ public:
     llvm::StringRef Kw = Line.slice(B, KEnd);
     I.Kind = kindFromKeyword(Kw);
     if (I.Kind != InstrKind::Unknown) {
-      I.Keyword = kindKeyword(I.Kind); // short enough for the small-string buffer
+      // Keyword is empty; appending the literal is cheaper than assigning it.
+      llvm::StringRef Lit = kindKeyword(I.Kind);
+      I.Keyword.append(Lit.data(), Lit.size());
     } else {
       I.Keyword.resize(Kw.size());
       std::transform(Kw.begin(), Kw.end(), I.Keyword.begin(),
