@@ -73,6 +73,10 @@ InstrKind kindFromKeyword(llvm::StringRef Keyword) {
 }
 
 uint32_t Instruction::toSource(uint32_t LinePos) const {
+  if (Segments.size() == 1) { // a one-line instruction
+    const LineSegment &S = Segments.front();
+    return LinePos < S.LinePos ? S.SrcPos : S.SrcPos + (LinePos - S.LinePos);
+  }
   if (Segments.empty())
     return Range.Begin;
   auto It = std::upper_bound(Segments.begin(), Segments.end(), LinePos,
