@@ -514,6 +514,17 @@ private:
         }
         continue;
       }
+      if (C < 0x80) { // a run of plain ASCII is copied at once
+        size_t B = P++;
+        while (P < S.size()) {
+          unsigned char D = static_cast<unsigned char>(S[P]);
+          if (D >= 0x80 || D < 0x20 || D == '"' || D == '\\')
+            break;
+          ++P;
+        }
+        Out.append(S.data() + B, P - B);
+        continue;
+      }
       auto [R, W] = decodeRune(S, P);
       if (R == 0xFFFD && W == 1 && C >= 0x80)
         Out += "\xEF\xBF\xBD";
