@@ -198,6 +198,19 @@ inline unsigned runeWidth(llvm::StringRef S, size_t Pos) {
   return decodeMultiByteRune(S, Pos).second;
 }
 
+/// The bytes parseWords must look at inside a word: ASCII spaces, quotes, both escape characters
+/// and every non-ASCII byte. Other bytes are simply kept.
+struct WordStopTable {
+  bool Stop[256] = {};
+  constexpr WordStopTable() {
+    for (unsigned C = 0x80; C < 256; ++C)
+      Stop[C] = true;
+    for (unsigned char C : {' ', '\t', '\n', '\v', '\f', '\r', '\'', '"', '\\', '`'})
+      Stop[C] = true;
+  }
+};
+constexpr WordStopTable WordStops;
+
 /// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
 /// The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
 /// trailing escape at the very end is dropped), so words are cut out, never appended.
@@ -231,6 +244,12 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
         Words.push_back({Rest.slice(Start, CurEnd), uint32_t(Start), uint32_t(End)});
     };
     while (true) {
+      if (Pos < N && !WordStops.Stop[static_cast<unsigned char>(Rest[Pos])]) {
+        do // bytes that need no look are kept (CurEnd == Pos: no escape was dropped)
+          ++Pos;
+        while (Pos < N && !WordStops.Stop[static_cast<unsigned char>(Rest[Pos])]);
+        CurEnd = Pos;
+      }
       if (Pos == N) {
         Push(N);
         return;
@@ -268,6 +287,10 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
       const unsigned char Quote = C;
       while (Pos < N) {
         unsigned char Q = static_cast<unsigned char>(Rest[Pos]);
+        if (Q != Quote && Q != Esc) {
+          CurEnd = ++Pos;
+          continue;
+        }
         if (Q == Quote) {
           CurEnd = ++Pos;
           break;
