@@ -582,6 +582,15 @@ bool Expander::singleQuote(std::string &Out) {
         Out += '\'';
       return true;
     }
+    if (Ch < 0x80) { // a run of ASCII other than ' is copied at once
+      llvm::StringRef Rest = S.rest();
+      size_t N = 1;
+      while (N < Rest.size() && static_cast<unsigned char>(Rest[N]) < 0x80 && Rest[N] != '\'')
+        ++N;
+      Out.append(Rest.data(), N);
+      S.skipAscii(N);
+      continue;
+    }
     S.copyNext(Out);
   }
 }
@@ -605,6 +614,19 @@ bool Expander::doubleQuote(std::string &Out) {
     if (Ch == '$') {
       if (!dollar(Out))
         return false;
+      continue;
+    }
+    if (Ch != Esc && Ch < 0x80) { // a run of ASCII other than " $ and the escape at once
+      llvm::StringRef Rest = S.rest();
+      size_t N = 1;
+      while (N < Rest.size()) {
+        unsigned char B = static_cast<unsigned char>(Rest[N]);
+        if (B >= 0x80 || B == '"' || B == '$' || int32_t(B) == Esc)
+          break;
+        ++N;
+      }
+      Out.append(Rest.data(), N);
+      S.skipAscii(N);
       continue;
     }
     if (Ch != Esc) {
