@@ -656,6 +656,17 @@ private:
         break;
       }
       if (Phase == InWord) {
+        auto Plain = [](char C) {
+          return !isSpaceByte(static_cast<unsigned char>(C)) && C != '\'' && C != '"' && C != '\\';
+        };
+        if (Plain(Ch)) { // a run of bytes that are simply kept
+          size_t RunEnd = Pos + 1;
+          while (RunEnd < Line.size() && Plain(Line[RunEnd]))
+            ++RunEnd;
+          W.append(Line.begin() + Pos, Line.begin() + RunEnd);
+          Pos = RunEnd - 1;
+          continue;
+        }
         if (isSpaceByte(static_cast<unsigned char>(Ch))) {
           Phase = InSpaces;
           if (W == "--")
