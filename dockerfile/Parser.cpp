@@ -314,20 +314,21 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
 /// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1, or at most Max pieces), with
 /// positions.
 void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
+  const size_t N = Rest.size();
   size_t Start = 0;
-  size_t I = 0;
-  while (I < Rest.size()) {
-    if (isWs(Rest[I]) && (Max < 0 || static_cast<int>(Out.size()) + 1 < Max)) {
-      size_t J = I;
-      while (J < Rest.size() && isWs(Rest[J]))
-        ++J;
-      Out.push_back({Rest.slice(Start, I), uint32_t(Start), uint32_t(I)});
-      Start = I = J;
+  for (size_t I = 0; I < N; ++I) {
+    if (!isWs(Rest[I]))
       continue;
-    }
-    ++I;
+    if (Max >= 0 && static_cast<int>(Out.size()) + 1 >= Max)
+      break; // the last piece takes the rest
+    size_t J = I + 1;
+    while (J < N && isWs(Rest[J]))
+      ++J;
+    Out.push_back({Rest.slice(Start, I), uint32_t(Start), uint32_t(I)});
+    Start = J;
+    I = J - 1;
   }
-  Out.push_back({Rest.substr(Start), uint32_t(Start), uint32_t(Rest.size())});
+  Out.push_back({Rest.substr(Start), uint32_t(Start), uint32_t(N)});
 }
 
 /// A minimal JSON reader for arrays of strings that keeps element positions.
