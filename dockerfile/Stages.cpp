@@ -65,6 +65,8 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     }
     Stage &S = G.Stages.back();
     S.Instructions.push_back(&I);
+    if (I.Flags.empty()) // most instructions: no --from, no --mount
+      continue;
     auto Use = [&](llvm::StringRef Ref) {
       if (const Stage *D = G.find(Ref))
         if (D->Index < S.Index)
