@@ -94,10 +94,20 @@ SourceRange Instruction::toSource(uint32_t B, uint32_t E) const {
   return {SB, toSource(E - 1) + 1};
 }
 
+/// StringRef::equals_insensitive without the out-of-line compare (flag names are short).
+static bool sameFlagName(llvm::StringRef A, llvm::StringRef B) {
+  if (A.size() != B.size())
+    return false;
+  for (size_t I = 0; I < A.size(); ++I)
+    if (llvm::toLower(A[I]) != llvm::toLower(B[I]))
+      return false;
+  return true;
+}
+
 const Flag *Instruction::flag(llvm::StringRef Name) const {
   const Flag *Found = nullptr;
   for (const Flag &F : Flags)
-    if (llvm::StringRef(F.Name).equals_insensitive(Name))
+    if (sameFlagName(F.Name, Name))
       Found = &F;
   return Found;
 }
@@ -105,7 +115,7 @@ const Flag *Instruction::flag(llvm::StringRef Name) const {
 std::vector<const Flag *> Instruction::flags(llvm::StringRef Name) const {
   std::vector<const Flag *> R;
   for (const Flag &F : Flags)
-    if (llvm::StringRef(F.Name).equals_insensitive(Name))
+    if (sameFlagName(F.Name, Name))
       R.push_back(&F);
   return R;
 }
