@@ -1092,6 +1092,7 @@ Dockerfile parse(std::string Path, std::string Text) {
   // A guess from the size (half the files of the external corpus spend over 300 bytes on an
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
+  DF.Comments.reserve(T.size() / 256 + 8); // likewise: a Comment is small, its moves are not free
   while (R.next(L, Off, NextOff)) {
     unsigned LineNo = R.line();
     if (LineNo == 1 && L.startswith("\xEF\xBB\xBF")) {
