@@ -6,6 +6,7 @@
 
 #include "rules/Config.h"
 #include "rules/Engine.h"
+#include "rules/Suppression.h"
 
 using namespace ballast;
 using namespace ballast::rules;
@@ -35,6 +36,18 @@ TEST(EngineTest, LinePragmaCoversOnlyTheNextInstructionAndCountsSuppressed) {
                       "FROM ubuntu\n");
   EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@3"}));
   EXPECT_EQ(R.Suppressed, 1u);
+}
+
+TEST(EngineTest, PragmaBodiesAreTheWordsAfterTheToolName) {
+  EXPECT_EQ(pragmaBody("hadolint ignore=DL3008 # why"), llvm::StringRef("ignore=DL3008 # why"));
+  EXPECT_EQ(pragmaBody("  ballast   global ignore=BL1001  "),
+            llvm::StringRef("global ignore=BL1001"));
+  EXPECT_EQ(pragmaBody("hadolint\tshell=powershell"), llvm::StringRef("shell=powershell"));
+  EXPECT_EQ(pragmaBody("hadolint"), std::nullopt);               // nothing after the name
+  EXPECT_EQ(pragmaBody("hadolintignore=DL3008"), std::nullopt);  // no blank after it
+  EXPECT_EQ(pragmaBody("Hadolint ignore=DL3008"), std::nullopt); // names are lower case
+  EXPECT_EQ(pragmaBody("build the app"), std::nullopt);
+  EXPECT_EQ(pragmaBody(""), std::nullopt);
 }
 
 TEST(EngineTest, StagePragmaCoversTheWholeStage) {

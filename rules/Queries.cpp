@@ -2,6 +2,7 @@
 #include "rules/Queries.h"
 
 #include "rules/Context.h"
+#include "rules/Suppression.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -66,16 +67,10 @@ namespace {
 
 /// The shell named by a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma, or "".
 llvm::StringRef shellPragma(llvm::StringRef Text) {
-  // Most comments are prose: look at the first word's first byte before trimming.
-  llvm::StringRef T = Text.drop_while([](char C) { return llvm::isSpace(C); });
-  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+  std::optional<llvm::StringRef> Body = pragmaBody(Text);
+  if (!Body)
     return "";
-  T = T.rtrim();
-  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
-    return "";
-  if (T.empty() || !llvm::isSpace(T[0]))
-    return "";
-  T = T.ltrim();
+  llvm::StringRef T = *Body;
   if (!T.consume_front("shell"))
     return "";
   T = T.ltrim();

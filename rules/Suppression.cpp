@@ -12,16 +12,10 @@ enum class PragmaKind { None, Line, Global, Stage, Shell };
 
 /// Parses `hadolint ignore=A,B # reason`, `ballast global ignore=A`, `hadolint shell=powershell`.
 PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::string &Shell) {
-  // Most comments are prose: look at the first word's first byte before trimming.
-  llvm::StringRef T = Text.drop_while([](char C) { return llvm::isSpace(C); });
-  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+  std::optional<llvm::StringRef> Body = pragmaBody(Text);
+  if (!Body)
     return PragmaKind::None;
-  T = T.rtrim();
-  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
-    return PragmaKind::None;
-  if (T.empty() || !llvm::isSpace(T[0]))
-    return PragmaKind::None;
-  T = T.ltrim();
+  llvm::StringRef T = *Body;
   PragmaKind K = PragmaKind::Line;
   if (T.consume_front("global")) {
     K = PragmaKind::Global;
@@ -58,6 +52,19 @@ PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::st
 }
 
 } // namespace
+
+std::optional<llvm::StringRef> pragmaBody(llvm::StringRef CommentText) {
+  // Most comments are prose: look at the first word's first byte before trimming.
+  llvm::StringRef T = CommentText.drop_while([](char C) { return llvm::isSpace(C); });
+  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+    return std::nullopt;
+  T = T.rtrim();
+  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
+    return std::nullopt;
+  if (T.empty() || !llvm::isSpace(T[0]))
+    return std::nullopt;
+  return T.ltrim();
+}
 
 Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::StageGraph &G,
                            bool DisablePragmas) {

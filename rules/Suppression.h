@@ -1,6 +1,7 @@
 //===- Suppression.h - ignore pragmas and BuildKit check= --------*- C++ -*-===//
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,11 @@
 #include "support/RuleInfo.h"
 
 namespace ballast::rules {
+
+/// The words of a pragma comment after its `hadolint` or `ballast` and the blanks that follow
+/// (`ignore=DL3008 # reason`, `global ignore=...`, `shell=powershell`), right-trimmed; nullopt
+/// when the comment (Comment::Text, after `#`) is not a pragma.
+std::optional<llvm::StringRef> pragmaBody(llvm::StringRef CommentText);
 
 /// The suppressions of one file: `# ballast|hadolint ignore=`, `global ignore=`, `stage ignore=`,
 /// and BuildKit's `# check=skip=...;error=true` directive.

@@ -1,5 +1,6 @@
 //===- DL1001.cpp - Refrain from using inline ignore pragmas --------------===//
 #include "rules/Rule.h"
+#include "rules/Suppression.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -9,13 +10,11 @@ using namespace dockerfile;
 
 /// Whether a comment's text is an ignore pragma: `hadolint ignore=...`, `ballast global
 /// ignore=...`, `hadolint stage ignore=...`.
-bool isIgnorePragma(llvm::StringRef T) {
-  T = T.trim();
-  if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
+bool isIgnorePragma(llvm::StringRef Text) {
+  std::optional<llvm::StringRef> Body = pragmaBody(Text);
+  if (!Body)
     return false;
-  if (T.empty() || !llvm::isSpace(T[0]))
-    return false;
-  T = T.ltrim();
+  llvm::StringRef T = *Body;
   if (T.consume_front("global") || T.consume_front("stage"))
     T = T.ltrim();
   if (!T.consume_front("ignore"))
