@@ -19,6 +19,40 @@ namespace ballast::rules {
 
 namespace {
 
+/// The memory every rule of a lint is made in, one after another: as large and as aligned as
+/// the largest rule, one per thread, reused file after file (hot in the cache, no allocation).
+struct RuleSlot {
+  size_t Size = 0, Align = alignof(std::max_align_t);
+  void *Mem = nullptr;
+  RuleSlot() {
+    for (const RuleDef &D : allRuleDefs()) {
+      RulePlacer P = D.Placer();
+      Size = std::max<size_t>(Size, P.Size);
+      Align = std::max<size_t>(Align, P.Align);
+    }
+    Mem = ::operator new(Size, std::align_val_t(Align));
+  }
+  ~RuleSlot() { ::operator delete(Mem, std::align_val_t(Align)); }
+  RuleSlot(const RuleSlot &) = delete;
+  RuleSlot &operator=(const RuleSlot &) = delete;
+};
+
+/// A rule made in the thread's slot, destroyed (not freed) at the end of its scope.
+class SlotRule {
+public:
+  explicit SlotRule(const RuleDef &D) {
+    thread_local RuleSlot Slot;
+    R = D.Placer().Construct(Slot.Mem);
+  }
+  ~SlotRule() { R->~Rule(); }
+  SlotRule(const SlotRule &) = delete;
+  SlotRule &operator=(const SlotRule &) = delete;
+  Rule *operator->() const { return R; }
+
+private:
+  Rule *R;
+};
+
 /// The RUN commands the rules declare (Rule::commands()), one bit each, and each rule's bits;
 /// built once per process.
 struct CommandBits {
@@ -33,7 +67,7 @@ const CommandBits &commandBits() {
     llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
     B.RuleMask.resize(Defs.size());
     for (size_t K = 0; K < Defs.size(); ++K) {
-      std::unique_ptr<Rule> Ru = Defs[K].Make();
+      SlotRule Ru(Defs[K]);
       uint64_t Mask = 0;
       for (llvm::StringRef N : Ru->commands()) {
         auto It = B.Bit.find(N);
@@ -75,40 +109,6 @@ uint64_t commandsRun(const Model &M, const dockerfile::Instruction &I, const Com
   }
   return Mask;
 }
-
-/// The memory every rule of a lint is made in, one after another: as large and as aligned as
-/// the largest rule, one per thread, reused file after file (hot in the cache, no allocation).
-struct RuleSlot {
-  size_t Size = 0, Align = alignof(std::max_align_t);
-  void *Mem = nullptr;
-  RuleSlot() {
-    for (const RuleDef &D : allRuleDefs()) {
-      RulePlacer P = D.Placer();
-      Size = std::max<size_t>(Size, P.Size);
-      Align = std::max<size_t>(Align, P.Align);
-    }
-    Mem = ::operator new(Size, std::align_val_t(Align));
-  }
-  ~RuleSlot() { ::operator delete(Mem, std::align_val_t(Align)); }
-  RuleSlot(const RuleSlot &) = delete;
-  RuleSlot &operator=(const RuleSlot &) = delete;
-};
-
-/// A rule made in the thread's slot, destroyed (not freed) at the end of its scope.
-class SlotRule {
-public:
-  explicit SlotRule(const RuleDef &D) {
-    thread_local RuleSlot Slot;
-    R = D.Placer().Construct(Slot.Mem);
-  }
-  ~SlotRule() { R->~Rule(); }
-  SlotRule(const SlotRule &) = delete;
-  SlotRule &operator=(const SlotRule &) = delete;
-  Rule *operator->() const { return R; }
-
-private:
-  Rule *R;
-};
 
 } // namespace
 

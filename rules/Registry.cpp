@@ -13,7 +13,7 @@ namespace ballast::rules {
 
 llvm::ArrayRef<RuleDef> allRuleDefs() {
   static const RuleDef Defs[] = {
-#define BALLAST_RULE(ID) {&info##ID, &make##ID, &placer##ID},
+#define BALLAST_RULE(ID) {&info##ID, &placer##ID},
 #include "rules/checks/AllRules.def"
 #undef BALLAST_RULE
   };

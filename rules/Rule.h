@@ -49,7 +49,6 @@ public:
   virtual void finish(Context &C) {}
 };
 
-/// What AllRules.def lists for each rule: its catalogue entry and how to make one.
 /// Makes a rule of one type in memory the caller provides (the engine reuses one buffer).
 struct RulePlacer {
   /// Constructs the rule at Mem, which has Size bytes aligned to Align.
@@ -64,22 +63,19 @@ struct RulePlacer {
 /// What AllRules.def lists for each rule: its catalogue entry and how to make one.
 struct RuleDef {
   RuleInfo (*Info)();
-  std::unique_ptr<Rule> (*Make)();
   RulePlacer (*Placer)();
 };
 
 } // namespace ballast::rules
 
-/// Declares the functions a rule file defines: `RuleInfo info<ID>()` and, through
-/// BALLAST_RULE_MAKE, `make<ID>()` and `placer<ID>()`.
+/// Declares the two functions a rule file defines: `RuleInfo info<ID>()` and, through
+/// BALLAST_RULE_MAKE, `placer<ID>()`.
 #define BALLAST_RULE_DECL(ID)                                                                      \
   namespace ballast::rules {                                                                       \
   RuleInfo info##ID();                                                                             \
-  std::unique_ptr<Rule> make##ID();                                                                \
   RulePlacer placer##ID();                                                                         \
   }
 
-/// Defines `make<ID>()` and `placer<ID>()` for the rule class Type (inside ballast::rules).
+/// Defines `placer<ID>()` for the rule class Type (inside ballast::rules).
 #define BALLAST_RULE_MAKE(ID, Type)                                                                \
-  std::unique_ptr<Rule> make##ID() { return std::make_unique<Type>(); }                            \
   RulePlacer placer##ID() { return RulePlacer::of<Type>(); }
