@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "dockerfile/Expand.h"
 
+#include "support/Swar.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -971,20 +973,14 @@ std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
 //===----------------------------------------------------------------------===//
 
 bool isLiteralWord(llvm::StringRef Word, char Escape) {
-  // Eight bytes at a time while none is special or non-ASCII (a zero byte of X ^ Pattern is a
-  // byte equal to the pattern's; the test for a zero byte has no false positives).
-  constexpr uint64_t Ones = 0x0101010101010101ULL;
-  constexpr uint64_t Highs = 0x8080808080808080ULL;
-  auto HasZeroByte = [](uint64_t V) { return (V - Ones) & ~V & Highs; };
-  const uint64_t Dollar = Ones * '$', Single = Ones * '\'', Double = Ones * '"',
-                 Esc = Ones * static_cast<unsigned char>(Escape);
+  // Eight bytes at a time while none is special or non-ASCII.
   const char *P = Word.begin();
   const char *End = Word.end();
+  const auto Esc = static_cast<unsigned char>(Escape);
   for (; End - P >= 8; P += 8) {
-    uint64_t X;
-    std::memcpy(&X, P, 8);
-    if ((X & Highs) | HasZeroByte(X ^ Dollar) | HasZeroByte(X ^ Single) | HasZeroByte(X ^ Double) |
-        HasZeroByte(X ^ Esc))
+    uint64_t X = swar::load(P);
+    if ((X & swar::Highs) | swar::hasByte(X, '$') | swar::hasByte(X, '\'') | swar::hasByte(X, '"') |
+        swar::hasByte(X, Esc))
       break;
   }
   bool Ascii = true;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/ReportUtil.h"
+#include "support/Swar.h"
 
 namespace ballast::report {
 
@@ -98,13 +99,10 @@ void Buffer::string(llvm::StringRef S) {
   *Out++ = '"';
   const char *P = S.data(), *E = S.data() + S.size();
   // Eight plain bytes at a time: none below 0x20, at or above 0x80, '"' or '\\'.
-  constexpr uint64_t Ones = 0x0101010101010101ULL, Highs = 0x8080808080808080ULL;
-  auto HasZero = [](uint64_t V) { return (V - Ones) & ~V & Highs; };
-  auto Plain8 = [&](const char *Q) {
-    uint64_t W;
-    std::memcpy(&W, Q, 8);
-    return !(((W - 0x20 * Ones) | W) & Highs) && !HasZero(W ^ ('"' * Ones)) &&
-           !HasZero(W ^ ('\\' * Ones));
+  auto Plain8 = [](const char *Q) {
+    uint64_t W = swar::load(Q);
+    return !(((W - 0x20 * swar::Ones) | W) & swar::Highs) && !swar::hasByte(W, '"') &&
+           !swar::hasByte(W, '\\');
   };
   while (true) {
 #if defined(__SSE2__)
