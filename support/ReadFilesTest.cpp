@@ -1,0 +1,119 @@
+//===- ReadFilesTest.cpp - readFiles reads as readFileOrStdin does --------===//
+#include "support/ReadFiles.h"
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <thread>
+#include <vector>
+
+#include "support/AtomicFile.h"
+#include "gtest/gtest.h"
+
+namespace fs = std::filesystem;
+using namespace ballast;
+
+namespace {
+
+class ReadFilesTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string T = (fs::temp_directory_path() / "ballast-readfiles-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(T.data()), nullptr);
+    Dir = T;
+  }
+  void TearDown() override { fs::remove_all(Dir); }
+  std::string write(const std::string &Name, const std::string &Text) {
+    fs::path P = Dir / Name;
+    std::ofstream(P, std::ios::binary) << Text;
+    return P.string();
+  }
+  /// What readFileOrStdin gives for P, in readFiles' terms.
+  static ReadResult expected(const std::string &P) {
+    ReadResult R;
+    auto T = readFileOrStdin(P, &R.Errno);
+    if (T)
+      R.Text = std::move(*T);
+    else
+      R.Error = llvm::toString(T.takeError());
+    return R;
+  }
+  fs::path Dir;
+};
+
+TEST_F(ReadFilesTest, GivesWhatReadFileOrStdinGivesForEveryKindOfPath) {
+  std::vector<std::string> Paths;
+  // More files than one batch holds, of many sizes (empty, one byte, a page, 200 KB).
+  for (int I = 0; I < 150; ++I) {
+    size_t Size = I == 0 ? 0 : I == 1 ? 1 : I == 2 ? 4096 : I == 3 ? 200000 : size_t(I) * 37;
+    std::string Text(Size, 'a');
+    for (size_t B = 0; B < Size; ++B)
+      Text[B] = static_cast<char>('a' + (B * 7 + I) % 26);
+    Paths.push_back(write("f" + std::to_string(I), Text));
+  }
+  fs::create_directory(Dir / "folder");
+  fs::create_symlink("f5", Dir / "link");
+  fs::create_symlink("nowhere", Dir / "dangling");
+  // Interleaved with the files: a folder, a missing path, links, a device.
+  Paths.insert(Paths.begin() + 10, (Dir / "folder").string());
+  Paths.insert(Paths.begin() + 70, (Dir / "missing").string());
+  Paths.insert(Paths.begin() + 71, (Dir / "link").string());
+  Paths.insert(Paths.begin() + 130, (Dir / "dangling").string());
+  Paths.push_back("/dev/null");
+
+  std::vector<ReadResult> Got(Paths.size());
+  readFiles(Paths, Got);
+  for (size_t K = 0; K < Paths.size(); ++K) {
+    ReadResult Want = expected(Paths[K]);
+    EXPECT_EQ(Got[K].Text, Want.Text) << Paths[K];
+    EXPECT_EQ(Got[K].Error, Want.Error) << Paths[K];
+    EXPECT_EQ(Got[K].Errno, Want.Errno) << Paths[K];
+  }
+  EXPECT_EQ(Got[10].Errno, EISDIR);
+  EXPECT_EQ(Got[70].Errno, ENOENT);
+  EXPECT_NE(Got[70].Error.find("missing: cannot read"), std::string::npos);
+  EXPECT_FALSE(Got[5].Text.empty());
+  EXPECT_EQ(Got[71].Text, Got[5].Text); // the link reads as its target
+  EXPECT_EQ(Got[3].Text.size(), 200000U);
+  RecordProperty("io_uring", readFilesBatches() ? "yes" : "no");
+}
+
+TEST_F(ReadFilesTest, APipeIsReadToItsEndNotToItsFirstShortRead) {
+  fs::path Fifo = Dir / "pipe";
+  ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
+  std::thread Writer([&] {
+    std::ofstream Out(Fifo, std::ios::binary);
+    for (int I = 0; I < 200; ++I)
+      Out << "RUN echo " << I << "\n" << std::flush;
+  });
+  std::vector<std::string> Paths = {write("a", "FROM scratch\n"), Fifo.string()};
+  std::vector<ReadResult> Got(Paths.size());
+  readFiles(Paths, Got);
+  Writer.join();
+  EXPECT_EQ(Got[0].Text, "FROM scratch\n");
+  std::string Want;
+  for (int I = 0; I < 200; ++I)
+    Want += "RUN echo " + std::to_string(I) + "\n";
+  EXPECT_EQ(Got[1].Text, Want);
+}
+
+TEST_F(ReadFilesTest, ThreadsReadAtOnceEachWithItsOwnRing) {
+  std::vector<std::string> Paths;
+  Paths.reserve(100);
+  for (int I = 0; I < 100; ++I)
+    Paths.push_back(
+        write("t" + std::to_string(I), std::string(size_t(I) * 11, char('A' + I % 26))));
+  std::vector<ReadResult> A(Paths.size()), B(Paths.size());
+  std::thread T1([&] { readFiles(Paths, A); });
+  std::thread T2([&] { readFiles(Paths, B); });
+  T1.join();
+  T2.join();
+  for (size_t K = 0; K < Paths.size(); ++K) {
+    EXPECT_EQ(A[K].Text, std::string(K * 11, char('A' + K % 26)));
+    EXPECT_EQ(B[K].Text, A[K].Text);
+    EXPECT_TRUE(A[K].Error.empty() && B[K].Error.empty());
+  }
+}
+
+} // namespace
