@@ -14,6 +14,7 @@
 #include "rules/Registry.h"
 #include "rules/RunCache.h"
 #include "support/AtomicFile.h"
+#include "support/ReadFiles.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Parallel.h"
 #include "llvm/Support/Path.h"
@@ -89,11 +90,12 @@ llvm::Error collectFolder(llvm::StringRef Path, std::vector<std::string> &Out) {
 
 struct FileJob {
   std::string Path;
-  bool Read = false; ///< reading was tried (Text or ReadError is set)
-  int ReadErrno = 0; ///< why reading failed (EISDIR: Path is a folder)
-  std::string Text;
-  const rules::Config *Cfg = nullptr; ///< set when the file was read
-  std::string ReadError;
+  bool Read = false; ///< reading was tried (In is set)
+  ReadResult In;     ///< the text, or why it could not be read (EISDIR: Path is a folder)
+  const rules::Config *Cfg = nullptr; ///< set when the file was read and its config found
+  bool LintTried = false;
+  std::string ConfigError;        ///< its config cannot be used (a usage error)
+  bool ShellCheckMissing = false; ///< its config says `shellcheck: always`; none is installed
   rules::LintResult Result;
   rewriter::FixResult Fixed;
 };
@@ -166,64 +168,6 @@ int runLint(const std::vector<std::string> &Argv) {
   if (Fix && llvm::is_contained(A->positional(), "-"))
     return Usage("--fix cannot rewrite standard input; use --diff");
 
-  // Every path is read as a file first: a folder shows itself by failing with EISDIR and is
-  // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Reading is
-  // mostly system calls: both cores do it, eight files a task (a task per file cost more in
-  // hand-offs than the second core gave). Standard input is read in order (a second `-` gets
-  // what the first left, as before).
-  auto Read = [](FileJob &J) {
-    J.Read = true;
-    auto Text = readFileOrStdin(J.Path, &J.ReadErrno);
-    if (Text)
-      J.Text = std::move(*Text);
-    else
-      J.ReadError = llvm::toString(Text.takeError());
-  };
-  auto ReadAll = [&](std::vector<FileJob> &Js) {
-    for (FileJob &J : Js)
-      if (J.Path == "-" && !J.Read)
-        Read(J);
-    constexpr size_t ReadChunk = 8;
-    llvm::parallelForEachN(0, (Js.size() + ReadChunk - 1) / ReadChunk, [&](size_t C) {
-      for (size_t I = C * ReadChunk, E = std::min(Js.size(), I + ReadChunk); I < E; ++I)
-        if (Js[I].Path != "-" && !Js[I].Read)
-          Read(Js[I]);
-    });
-  };
-  std::vector<FileJob> Jobs;
-  {
-    std::vector<FileJob> Given(A->positional().size());
-    for (size_t I = 0; I < Given.size(); ++I)
-      Given[I].Path = A->positional()[I];
-    ReadAll(Given);
-    bool Folders = false;
-    for (FileJob &J : Given) {
-      if (J.Path == "-" || J.ReadError.empty()) {
-        Jobs.push_back(std::move(J));
-        continue;
-      }
-      if (J.ReadErrno == EISDIR) {
-        std::vector<std::string> Found;
-        if (llvm::Error E = collectFolder(J.Path, Found))
-          return Usage(llvm::toString(std::move(E)));
-        for (std::string &F : Found) {
-          Jobs.emplace_back();
-          Jobs.back().Path = std::move(F);
-        }
-        Folders = true;
-        continue;
-      }
-      // A path that does not exist (or cannot be looked up) is a usage error, reported before
-      // anything is linted; one that exists but cannot be read is reported with the findings.
-      llvm::sys::fs::file_status St;
-      if (std::error_code EC = llvm::sys::fs::status(J.Path, St))
-        return Usage(J.Path + ": " + EC.message());
-      Jobs.push_back(std::move(J));
-    }
-    if (Folders)
-      ReadAll(Jobs);
-  }
-
   std::optional<rules::Config> Explicit;
   if (auto C = A->get("config")) {
     auto Cfg = rules::loadConfig(*C);
@@ -233,9 +177,6 @@ int runLint(const std::vector<std::string> &Argv) {
   }
 
   int Exit = ExitOk;
-  // Config per folder, found once.
-  std::map<std::string, rules::Config> ByDir;
-  rules::ConfigFinder Finder;
   // The command-line options apply to every config once; files share their folder's config.
   auto Override = [&](rules::Config &Cfg) {
     for (const std::string &Id : A->getAll("ignore"))
@@ -253,44 +194,41 @@ int runLint(const std::vector<std::string> &Argv) {
   };
   if (Explicit)
     Override(*Explicit);
-  for (FileJob &J : Jobs) {
-    if (!J.ReadError.empty())
-      continue;
+  // Config per folder, found once (by whichever lint task asks first).
+  std::mutex ConfigLock;
+  std::map<std::string, rules::Config> ByDir;
+  rules::ConfigFinder Finder;
+  auto FindConfig = [&](FileJob &J) {
     if (Explicit) {
       J.Cfg = &*Explicit;
-      continue;
+      return;
     }
-    std::string Dir = llvm::sys::path::parent_path(J.Path == "-" ? "./-" : J.Path).str();
+    llvm::StringRef P = J.Path == "-" ? llvm::StringRef("./-") : llvm::StringRef(J.Path);
+    std::string Dir = llvm::sys::path::parent_path(P).str();
+    std::lock_guard<std::mutex> Hold(ConfigLock);
     auto It = ByDir.find(Dir);
     if (It == ByDir.end()) {
-      auto Cfg = Finder.find(J.Path == "-" ? "./-" : J.Path);
-      if (!Cfg)
-        return Usage(llvm::toString(Cfg.takeError()));
+      auto Cfg = Finder.find(P);
+      if (!Cfg) {
+        J.ConfigError = llvm::toString(Cfg.takeError());
+        return;
+      }
       It = ByDir.emplace(Dir, std::move(*Cfg)).first;
       Override(It->second);
     }
     J.Cfg = &It->second;
-  }
-  for (const auto &[Dir, Cfg] : ByDir)
-    for (const Diagnostic &W : Cfg.Warnings)
-      llvm::errs() << "ballast lint: warning: " << W.File << ":" << W.Pos.Line << ":"
-                   << W.Pos.Column << ": " << W.Message << "\n";
-
+  };
   // The PATH is searched only when some file may run ShellCheck.
-  bool MayShellCheck = std::any_of(Jobs.begin(), Jobs.end(), [](const FileJob &J) {
-    return J.ReadError.empty() && J.Cfg->ShellCheck != "never";
-  });
-  bool HaveShellCheck =
-      MayShellCheck && static_cast<bool>(llvm::sys::findProgramByName("shellcheck"));
+  std::once_flag ShellCheckSearched;
+  bool HaveShellCheck = false;
   auto ShellCheckFor = [&](const rules::Config &C) {
     if (C.ShellCheck == "never")
       return false;
+    std::call_once(ShellCheckSearched, [&] {
+      HaveShellCheck = static_cast<bool>(llvm::sys::findProgramByName("shellcheck"));
+    });
     return HaveShellCheck;
   };
-  for (const FileJob &J : Jobs)
-    if (J.ReadError.empty() && J.Cfg->ShellCheck == "always" && !HaveShellCheck)
-      return Usage("--shellcheck=always but no shellcheck program is installed; install it "
-                   "(apt-get install shellcheck) or use --shellcheck=auto");
 
   bool Unsafe = A->flag("unsafe-fixes");
   auto IsSafe = [Unsafe](const Finding &F) {
@@ -304,23 +242,104 @@ int runLint(const std::vector<std::string> &Argv) {
   std::string ContextDir = A->get("context").value_or("");
   // Files of one folder share the answers about their build context.
   rules::RunCache Cache;
-  llvm::parallelForEach(Jobs.begin(), Jobs.end(), [&](FileJob &J) {
-    if (!J.ReadError.empty())
+  // A file is linted by the task that read it, right after: reading, finding the config and
+  // linting run on both cores with no barrier between them.
+  auto Lint = [&](FileJob &J) {
+    J.LintTried = true;
+    if (!J.In.Error.empty())
+      return;
+    FindConfig(J);
+    if (!J.Cfg)
       return;
     rules::LintOptions Opts;
     Opts.ContextDir = ContextDir;
     Opts.ShellCheck = ShellCheckFor(*J.Cfg);
+    if (J.Cfg->ShellCheck == "always" && !Opts.ShellCheck) {
+      J.ShellCheckMissing = true;
+      return;
+    }
     Opts.Cache = &Cache;
     if (Fix || Diff) {
       J.Fixed = rewriter::fixToFixPoint(
-          J.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); }, IsSafe,
-          MayReshape);
+          J.In.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); },
+          IsSafe, MayReshape);
       J.Result = rules::lintText(J.Path, J.Fixed.Text, *J.Cfg, Opts);
     } else {
-      // Without --fix/--diff nothing reads J.Text again: the linter keeps it (no copy).
-      J.Result = rules::lintText(J.Path, std::move(J.Text), *J.Cfg, Opts);
+      // Without --fix/--diff nothing reads the text again: the linter keeps it (no copy).
+      J.Result = rules::lintText(J.Path, std::move(J.In.Text), *J.Cfg, Opts);
     }
-  });
+  };
+  // Every path is read as a file first: a folder shows itself by failing with EISDIR and is
+  // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
+  // input is read first, in order (a second `-` gets what the first left). The rest is read a
+  // few files a task (support/ReadFiles.h batches them into a couple of system calls).
+  auto ReadAndLint = [&](std::vector<FileJob> &Js) {
+    for (FileJob &J : Js)
+      if (J.Path == "-" && !J.Read) {
+        J.Read = true;
+        readFiles(llvm::makeArrayRef(&J.Path, 1), llvm::makeMutableArrayRef(&J.In, 1));
+      }
+    constexpr size_t Chunk = 4;
+    llvm::parallelForEachN(0, (Js.size() + Chunk - 1) / Chunk, [&](size_t C) {
+      size_t Begin = C * Chunk, End = std::min(Js.size(), Begin + Chunk);
+      llvm::SmallVector<size_t, Chunk> Todo;
+      for (size_t I = Begin; I < End; ++I)
+        if (!Js[I].Read) {
+          Js[I].Read = true;
+          Todo.push_back(I);
+        }
+      readFiles(
+          Todo.size(), [&](size_t K) -> const std::string & { return Js[Todo[K]].Path; },
+          [&](size_t K) -> ReadResult & { return Js[Todo[K]].In; });
+      for (size_t I = Begin; I < End; ++I)
+        if (!Js[I].LintTried)
+          Lint(Js[I]);
+    });
+  };
+  std::vector<FileJob> Jobs;
+  {
+    std::vector<FileJob> Given(A->positional().size());
+    for (size_t I = 0; I < Given.size(); ++I)
+      Given[I].Path = A->positional()[I];
+    ReadAndLint(Given);
+    bool Folders = false;
+    for (FileJob &J : Given) {
+      if (J.Path == "-" || J.In.Error.empty()) {
+        Jobs.push_back(std::move(J));
+        continue;
+      }
+      if (J.In.Errno == EISDIR) {
+        std::vector<std::string> Found;
+        if (llvm::Error E = collectFolder(J.Path, Found))
+          return Usage(llvm::toString(std::move(E)));
+        for (std::string &F : Found) {
+          Jobs.emplace_back();
+          Jobs.back().Path = std::move(F);
+        }
+        Folders = true;
+        continue;
+      }
+      // A path that does not exist (or cannot be looked up) is a usage error, reported before
+      // anything else; one that exists but cannot be read is reported with the findings.
+      llvm::sys::fs::file_status St;
+      if (std::error_code EC = llvm::sys::fs::status(J.Path, St))
+        return Usage(J.Path + ": " + EC.message());
+      Jobs.push_back(std::move(J));
+    }
+    if (Folders)
+      ReadAndLint(Jobs);
+  }
+  // An unusable config comes first, then a ShellCheck that is required but missing.
+  for (const FileJob &J : Jobs)
+    if (!J.ConfigError.empty())
+      return Usage(J.ConfigError);
+  if (llvm::any_of(Jobs, [](const FileJob &J) { return J.ShellCheckMissing; }))
+    return Usage("--shellcheck=always but no shellcheck program is installed; install it "
+                 "(apt-get install shellcheck) or use --shellcheck=auto");
+  for (const auto &[Dir, Cfg] : ByDir)
+    for (const Diagnostic &W : Cfg.Warnings)
+      llvm::errs() << "ballast lint: warning: " << W.File << ":" << W.Pos.Line << ":"
+                   << W.Pos.Column << ": " << W.Message << "\n";
 
   std::vector<Finding> All;
   report::ReportOptions RO;
@@ -330,8 +349,8 @@ int runLint(const std::vector<std::string> &Argv) {
   RO.BaseDir = Cwd.str().str();
   std::string DiffText;
   for (FileJob &J : Jobs) {
-    if (!J.ReadError.empty()) {
-      llvm::errs() << "ballast lint: " << J.ReadError << "\n";
+    if (!J.In.Error.empty()) {
+      llvm::errs() << "ballast lint: " << J.In.Error << "\n";
       Exit = ExitUsage;
       continue;
     }
@@ -339,9 +358,9 @@ int runLint(const std::vector<std::string> &Argv) {
       if (!J.Fixed.Refused.empty())
         llvm::errs() << "ballast lint: " << J.Path << ": kept a fix back: " << J.Fixed.Refused
                      << "\n";
-      if (J.Fixed.Text != J.Text) {
+      if (J.Fixed.Text != J.In.Text) {
         if (Diff) {
-          DiffText += rewriter::unifiedDiff(J.Path, J.Text, J.Fixed.Text);
+          DiffText += rewriter::unifiedDiff(J.Path, J.In.Text, J.Fixed.Text);
         } else if (llvm::Error E = writeFileAtomically(J.Path, J.Fixed.Text)) {
           llvm::errs() << "ballast lint: " << llvm::toString(std::move(E)) << "\n";
           Exit = ExitUsage;

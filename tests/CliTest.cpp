@@ -1,6 +1,7 @@
 //===- CliTest.cpp - `ballast` end to end: exit codes, formats, --fix ---===//
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 using namespace ballast::test;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -97,6 +99,48 @@ TEST_F(CliTest, FindsDockerfilesInFolders) {
   EXPECT_EQ(Files,
             (std::set<std::string>{"svc/Containerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile",
                                    "svc/hack__dockerfiles__lint.dockerfile"}));
+}
+
+TEST_F(CliTest, FilesFoldersAndStdinOfOneRunAreReportedInTheOrderGiven) {
+  fs::create_directories(Dir / "svc");
+  spit(Dir / "b.Dockerfile", "FROM debian\n");
+  spit(Dir / "svc" / "Dockerfile", "FROM debian\n");
+  spit(Dir / "svc" / "Containerfile", "FROM debian\n");
+  spit(Dir / "a.Dockerfile", "FROM debian\n");
+  std::string Out;
+  EXPECT_EQ(run("cd " + Dir.string() + " && printf 'FROM debian\\n' | " + exe() +
+                    " lint -f json --no-fail b.Dockerfile - svc a.Dockerfile",
+                Out),
+            0)
+      << Out;
+  nlohmann::json J = nlohmann::json::parse(Out);
+  std::vector<std::string> Files;
+  for (const auto &F : J["findings"])
+    if (F["rule"] == "DL3006")
+      Files.push_back(F["file"]);
+  EXPECT_EQ(Files, (std::vector<std::string>{"b.Dockerfile", "-", "svc/Containerfile",
+                                             "svc/Dockerfile", "a.Dockerfile"}));
+  // A folder without Dockerfiles lints nothing; a missing path is still a usage error.
+  fs::create_directories(Dir / "empty");
+  EXPECT_EQ(lint("empty", Out), 0) << Out;
+  EXPECT_EQ(lint("a.Dockerfile svc missing.Dockerfile", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("missing.Dockerfile: No such file or directory"));
+  EXPECT_THAT(Out, Not(HasSubstr("DL3006")));
+}
+
+TEST_F(CliTest, ShellCheckAlwaysWithoutShellCheckIsAUsageError) {
+  spit(Dir / "Dockerfile", "FROM busybox:1.36\nRUN echo $HOME\nUSER 65534\n");
+  std::string Out;
+  EXPECT_EQ(run("cd " + Dir.string() + " && PATH=/nonexistent " + exe() +
+                    " lint --shellcheck=always Dockerfile",
+                Out, true),
+            2);
+  EXPECT_THAT(Out, HasSubstr("--shellcheck=always but no shellcheck program is installed"));
+  EXPECT_THAT(Out, Not(HasSubstr("DL3006")));
+  EXPECT_EQ(
+      run("cd " + Dir.string() + " && PATH=/nonexistent " + exe() + " lint Dockerfile", Out, true),
+      0)
+      << Out;
 }
 
 TEST_F(CliTest, ConfigIsFoundByWalkingUpAndHadolintYamlIsRead) {
