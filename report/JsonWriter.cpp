@@ -172,12 +172,13 @@ void Buffer::string(llvm::StringRef S) {
 namespace {
 
 /// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
-void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, llvm::ArrayRef<RuleInfo> Rules,
-                    const ReportOptions &Opts) {
-  RuleTable Table(Rules);
+/// AliasesOf(F) gives the aliases of F's rule, SourceOf(F) its file's source or null.
+template <typename AliasesFn, typename SourceFn>
+void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn AliasesOf,
+                    SourceFn SourceOf) {
   bool First = true;
   for (const Finding &F : Findings) {
-    const RuleInfo &R = Table.lookup(F.RuleId, F.Sev);
+    const std::vector<std::string> &Aliases = AliasesOf(F);
     if (!First)
       Out.lit(",\n");
     First = false;
@@ -194,14 +195,14 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, llvm::ArrayRe
     Out.lit(",\n      \"rule\": ");
     Out.string(F.RuleId);
     Out.lit(",\n      \"aliases\": ");
-    if (R.Aliases.empty()) {
+    if (Aliases.empty()) {
       Out.lit("[]");
     } else {
       Out.lit("[\n");
-      for (size_t I = 0; I < R.Aliases.size(); ++I) {
+      for (size_t I = 0; I < Aliases.size(); ++I) {
         Out.lit("        ");
-        Out.string(R.Aliases[I]);
-        if (I + 1 < R.Aliases.size())
+        Out.string(Aliases[I]);
+        if (I + 1 < Aliases.size())
           Out.lit(",\n");
         else
           Out.lit("\n");
@@ -216,7 +217,7 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, llvm::ArrayRe
       Out.lit(",\n      \"fix\": {\n        \"title\": ");
       Out.string(F.FixIt->Title);
       Out.lit(",\n        \"edits\": ");
-      const SourceFile *SF = sourceFor(Opts, F.File);
+      const SourceFile *SF = SourceOf(F);
       const std::vector<TextEdit> &Edits = F.FixIt->Edits;
       if (Edits.empty()) {
         Out.lit("[]\n");
@@ -258,10 +259,11 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, llvm::ArrayRe
 
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts) {
-  if (Findings.empty()) {
-    OS << "{\n  \"findings\": []\n}\n";
-    return;
-  }
+  const JsonPieces Index(Rules);
+  auto AliasesOf = [&Index](const Finding &F) -> const std::vector<std::string> & {
+    return Index.aliases(F.RuleId);
+  };
+  auto SourceOf = [&Opts](const Finding &F) { return sourceFor(Opts, F.File); };
   // A large report (a CI run over a whole repository) is formatted in two halves at once; the
   // halves are joined in order, so the bytes are the same as from one pass.
   size_t Split = Findings.size() >= 1024 ? Findings.size() / 2 : Findings.size();
@@ -269,16 +271,43 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
   Buffer Second(Tail.size() * 600);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread([&] { appendFindings(Second, Tail, Rules, Opts); });
-  Buffer Out(Head.size() * 600 + 32);
-  Out.lit("{\n  \"findings\": [\n");
-  appendFindings(Out, Head, Rules, Opts);
+    Worker = std::thread([&] { appendFindings(Second, Tail, AliasesOf, SourceOf); });
+  Buffer First(Head.size() * 600 + 32);
+  appendFindings(First, Head, AliasesOf, SourceOf);
   if (Worker.joinable())
     Worker.join();
-  OS << Out.text();
-  if (!Tail.empty())
-    OS << ",\n" << Second.text();
-  OS << "\n  ]\n}\n";
+  JsonPieces::write(OS, {First.text(), Second.text()});
+}
+
+JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) {
+  for (const RuleInfo &R : Rules)
+    ById.try_emplace(R.Id, &R);
+}
+
+const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
+  static const std::vector<std::string> None;
+  auto It = ById.find(Id);
+  return It == ById.end() ? None : It->second->Aliases;
+}
+
+std::string JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const {
+  Buffer Out(Findings.size() * 600);
+  appendFindings(
+      Out, Findings,
+      [this](const Finding &F) -> const std::vector<std::string> & { return aliases(F.RuleId); },
+      [SF](const Finding &) { return SF; });
+  return Out.text().str();
+}
+
+void JsonPieces::write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces) {
+  bool Any = false;
+  for (llvm::StringRef P : Pieces) {
+    if (P.empty())
+      continue;
+    OS << (Any ? ",\n" : "{\n  \"findings\": [\n") << P;
+    Any = true;
+  }
+  OS << (Any ? "\n  ]\n}\n" : "{\n  \"findings\": []\n}\n");
 }
 
 } // namespace ballast::report

@@ -12,4 +12,23 @@ namespace ballast::report {
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts);
 
+/// The same report made of pieces formatted apart, for a caller that has its findings in
+/// groups on several threads (`ballast lint` formats each file's findings in the task that
+/// linted it): the bytes are writeJson's for the groups' findings in order.
+class JsonPieces {
+public:
+  /// Indexes the catalogue (which must outlive this) by id.
+  explicit JsonPieces(llvm::ArrayRef<RuleInfo> Rules);
+  /// The elements of the "findings" array for Findings, all of one file whose source is SF
+  /// (null: fix edits get no line and column keys); "" for none. Safe on several threads.
+  std::string format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const;
+  /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
+  const std::vector<std::string> &aliases(llvm::StringRef Id) const;
+  /// Writes the report made of Pieces in order (empty ones are skipped).
+  static void write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces);
+
+private:
+  llvm::StringMap<const RuleInfo *> ById;
+};
+
 } // namespace ballast::report

@@ -147,6 +147,39 @@ TEST(JsonWriterTest, ALargeReportFormattedInTwoHalvesIsOneDocumentInOrder) {
   }
 }
 
+TEST(JsonWriterTest, PiecesFormattedApartJoinToTheSameReport) {
+  // The fixture's findings (aliases, a fix with edits, a ShellCheck id the catalogue does not
+  // know) as the pieces of three files, with files that have no findings between them.
+  testdata::Fixture Fx;
+  SourceFile Other("other/Dockerfile", testdata::DockerfileText);
+  std::vector<Finding> All, OfOther;
+  for (Finding F : Fx.Findings) {
+    F.File = "other/Dockerfile";
+    OfOther.push_back(F);
+  }
+  All = Fx.Findings;
+  All.insert(All.end(), OfOther.begin(), OfOther.end());
+  All.insert(All.end(), Fx.Findings.begin(), Fx.Findings.end());
+  ReportOptions Opts = Fx.Opts;
+  Opts.Sources["other/Dockerfile"] = &Other;
+  std::string Whole, Joined, Empty;
+  llvm::raw_string_ostream WholeOS(Whole), JoinedOS(Joined), EmptyOS(Empty);
+  writeJson(WholeOS, All, Fx.Rules, Opts);
+  JsonPieces Pieces(Fx.Rules);
+  std::string A = Pieces.format(Fx.Findings, &Fx.SF), B = Pieces.format(OfOther, &Other),
+              C = Pieces.format(Fx.Findings, &Fx.SF);
+  EXPECT_EQ(Pieces.format({}, &Fx.SF), "");
+  JsonPieces::write(JoinedOS, {"", A, "", B, C, ""});
+  EXPECT_EQ(Joined, Whole);
+  EXPECT_NE(Whole.find("\"other/Dockerfile\""), std::string::npos);
+  JsonPieces::write(EmptyOS, {"", ""});
+  std::string None;
+  llvm::raw_string_ostream NoneOS(None);
+  writeJson(NoneOS, {}, Fx.Rules, Opts);
+  EXPECT_EQ(Empty, None);
+  EXPECT_EQ(Pieces.aliases("DL9999").size(), 0U);
+}
+
 TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
   // The writer streams its output by hand; every string must come out as nlohmann's serializer
   // (dump with ensure_ascii=false and the replace handler) writes it.
