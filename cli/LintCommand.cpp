@@ -1,12 +1,15 @@
 //===- LintCommand.cpp - `ballast lint` -----------------------------------===//
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <mutex>
+#include <optional>
 #include <unistd.h>
 
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "dockerfile/Ast.h"
+#include "report/JsonWriter.h"
 #include "report/ReportWriter.h"
 #include "rewriter/EditSet.h"
 #include "rewriter/Fixer.h"
@@ -98,6 +101,7 @@ struct FileJob {
   bool ShellCheckMissing = false; ///< its config says `shellcheck: always`; none is installed
   rules::LintResult Result;
   rewriter::FixResult Fixed;
+  std::string Json; ///< with -f json: Result's findings formatted by the task that linted it
 };
 
 rewriter::Snapshot snapshot(const std::string &Path, const std::string &Text,
@@ -242,6 +246,10 @@ int runLint(const std::vector<std::string> &Argv) {
   std::string ContextDir = A->get("context").value_or("");
   // Files of one folder share the answers about their build context.
   rules::RunCache Cache;
+  // A JSON report is formatted file by file in the lint tasks, then joined in order.
+  std::optional<report::JsonPieces> Pieces;
+  if (Fmt == report::Format::Json)
+    Pieces.emplace(rules::catalogue());
   // A file is linted by the task that read it, right after: reading, finding the config and
   // linting run on both cores with no barrier between them.
   auto Lint = [&](FileJob &J) {
@@ -268,6 +276,8 @@ int runLint(const std::vector<std::string> &Argv) {
       // Without --fix/--diff nothing reads the text again: the linter keeps it (no copy).
       J.Result = rules::lintText(J.Path, std::move(J.In.Text), *J.Cfg, Opts);
     }
+    if (Pieces)
+      J.Json = Pieces->format(J.Result.Findings, J.Result.Source.get());
   };
   // Every path is read as a file first: a folder shows itself by failing with EISDIR and is
   // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
@@ -371,12 +381,12 @@ int runLint(const std::vector<std::string> &Argv) {
       Exit = ExitUsage;
     if (J.Result.Source)
       RO.Sources[J.Path] = J.Result.Source.get();
-    for (Finding &F : J.Result.Findings) {
+    for (Finding &F : J.Result.Findings)
       if (!J.Cfg->NoFail && J.Cfg->FailureThreshold != Severity::None &&
           F.Sev >= J.Cfg->FailureThreshold && Exit == ExitOk)
         Exit = ExitFindings;
-      All.push_back(std::move(F));
-    }
+    if (!Pieces)
+      std::move(J.Result.Findings.begin(), J.Result.Findings.end(), std::back_inserter(All));
   }
 
   std::unique_ptr<llvm::raw_fd_ostream> File;
@@ -393,6 +403,14 @@ int runLint(const std::vector<std::string> &Argv) {
   RO.Snippets = Tty;
   if (Diff && Fmt == report::Format::Text) {
     *OS << DiffText;
+  } else if (Pieces) {
+    std::vector<llvm::StringRef> Texts;
+    Texts.reserve(Jobs.size());
+    for (const FileJob &J : Jobs)
+      Texts.push_back(J.Json);
+    report::JsonPieces::write(*OS, Texts);
+    if (Diff)
+      llvm::errs() << DiffText;
   } else {
     report::writeReport(Fmt, *OS, All, rules::catalogue(), RO);
     if (Diff)
