@@ -101,7 +101,8 @@ struct FileJob {
   bool ShellCheckMissing = false; ///< its config says `shellcheck: always`; none is installed
   rules::LintResult Result;
   rewriter::FixResult Fixed;
-  std::string Json; ///< with -f json: Result's findings formatted by the task that linted it
+  bool Fails = false; ///< a finding reaches its config's failure threshold
+  std::string Json;   ///< with -f json: Result's findings formatted by the task that linted it
 };
 
 rewriter::Snapshot snapshot(const std::string &Path, const std::string &Text,
@@ -276,8 +277,17 @@ int runLint(const std::vector<std::string> &Argv) {
       // Without --fix/--diff nothing reads the text again: the linter keeps it (no copy).
       J.Result = rules::lintText(J.Path, std::move(J.In.Text), *J.Cfg, Opts);
     }
-    if (Pieces)
+    const rules::Config &C = *J.Cfg;
+    J.Fails = !C.NoFail && C.FailureThreshold != Severity::None &&
+              llvm::any_of(J.Result.Findings,
+                           [&](const Finding &F) { return F.Sev >= C.FailureThreshold; });
+    if (Pieces) {
+      // Formatted here, the findings and the source are freed here too, on both cores and by
+      // the thread that made them, not one by one on the main thread at the end.
       J.Json = Pieces->format(J.Result.Findings, J.Result.Source.get());
+      J.Result.Findings = {};
+      J.Result.Source.reset();
+    }
   };
   // Every path is read as a file first: a folder shows itself by failing with EISDIR and is
   // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
@@ -381,10 +391,8 @@ int runLint(const std::vector<std::string> &Argv) {
       Exit = ExitUsage;
     if (J.Result.Source)
       RO.Sources[J.Path] = J.Result.Source.get();
-    for (Finding &F : J.Result.Findings)
-      if (!J.Cfg->NoFail && J.Cfg->FailureThreshold != Severity::None &&
-          F.Sev >= J.Cfg->FailureThreshold && Exit == ExitOk)
-        Exit = ExitFindings;
+    if (J.Fails && Exit == ExitOk)
+      Exit = ExitFindings;
     if (!Pieces)
       std::move(J.Result.Findings.begin(), J.Result.Findings.end(), std::back_inserter(All));
   }
