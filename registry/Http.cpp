@@ -8,14 +8,12 @@
 //===----------------------------------------------------------------------===//
 #include "registry/Http.h"
 #include "registry/Curl.h"
+#include "support/DynamicLibrary.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string>
-#include <type_traits>
-
-#include <dlfcn.h>
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -106,41 +104,25 @@ int onSeek(void *P, curl_off_t Off, int Origin) {
 } // namespace
 
 CurlApi::CurlApi() {
-  void *Lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (!Lib) {
-    const char *Why = dlerror();
-    Error = std::string("cannot load libcurl (libcurl.so.4: ") + (Why ? Why : "not found") +
-            "); install it (Debian: apt-get install libcurl4)";
+  DynamicLibrary Lib({"libcurl", "libcurl.so.4", "7.62", "libcurl4"});
+  Lib.get(GlobalInit, "curl_global_init");
+  Lib.get(EasyInit, "curl_easy_init");
+  Lib.get(EasyCleanup, "curl_easy_cleanup");
+  Lib.get(EasyReset, "curl_easy_reset");
+  Lib.get(EasySetopt, "curl_easy_setopt");
+  Lib.get(EasyPerform, "curl_easy_perform");
+  Lib.get(EasyGetinfo, "curl_easy_getinfo");
+  Lib.get(EasyStrerror, "curl_easy_strerror");
+  Lib.get(SlistAppend, "curl_slist_append");
+  Lib.get(SlistFreeAll, "curl_slist_free_all");
+  Lib.get(Url, "curl_url");
+  Lib.get(UrlSet, "curl_url_set");
+  Lib.get(UrlGet, "curl_url_get");
+  Lib.get(UrlCleanup, "curl_url_cleanup");
+  Lib.get(Free, "curl_free");
+  Error = Lib.finish();
+  if (!Error.empty())
     return;
-  }
-  bool Ok = true;
-  auto Get = [&](auto &Fn, const char *Name) {
-    Fn = reinterpret_cast<std::remove_reference_t<decltype(Fn)>>(dlsym(Lib, Name));
-    if (!Fn && Ok) {
-      Ok = false;
-      Error = std::string("libcurl.so.4 has no ") + Name +
-              "; install libcurl 7.62 or newer (Debian: apt-get install libcurl4)";
-    }
-  };
-  Get(GlobalInit, "curl_global_init");
-  Get(EasyInit, "curl_easy_init");
-  Get(EasyCleanup, "curl_easy_cleanup");
-  Get(EasyReset, "curl_easy_reset");
-  Get(EasySetopt, "curl_easy_setopt");
-  Get(EasyPerform, "curl_easy_perform");
-  Get(EasyGetinfo, "curl_easy_getinfo");
-  Get(EasyStrerror, "curl_easy_strerror");
-  Get(SlistAppend, "curl_slist_append");
-  Get(SlistFreeAll, "curl_slist_free_all");
-  Get(Url, "curl_url");
-  Get(UrlSet, "curl_url_set");
-  Get(UrlGet, "curl_url_get");
-  Get(UrlCleanup, "curl_url_cleanup");
-  Get(Free, "curl_free");
-  if (!Ok) {
-    dlclose(Lib);
-    return;
-  }
   // curl_global_init once per process, before any thread uses libcurl.
   if (CURLcode C = GlobalInit(CURL_GLOBAL_DEFAULT); C != CURLE_OK)
     Error = std::string("cannot initialise libcurl: ") + EasyStrerror(C) +
