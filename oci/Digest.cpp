@@ -1,8 +1,7 @@
 //===- Digest.cpp - Content digests ---------------------------------------===//
 #include "oci/Digest.h"
 
-#include <openssl/evp.h>
-
+#include "support/Crypto.h"
 #include "support/Errors.h"
 
 namespace ballast::oci {
@@ -49,20 +48,22 @@ Digest HashingReader::digest() {
 }
 
 namespace {
-/// sha256 or sha512 through OpenSSL EVP, whichever the expected digest names.
+/// sha256 or sha512 through OpenSSL EVP (loaded on first use, support/Crypto.h), whichever the
+/// expected digest names.
 class EvpHasher {
 public:
-  explicit EvpHasher(const EVP_MD *Md) : Ctx(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(Ctx, Md, nullptr);
+  explicit EvpHasher(bool Sha512) : Ctx(cryptoApiOrExit().MdCtxNew()) {
+    const CryptoApi &C = cryptoApi();
+    C.DigestInitEx(Ctx, Sha512 ? C.Sha512() : C.Sha256(), nullptr);
   }
-  ~EvpHasher() { EVP_MD_CTX_free(Ctx); }
+  ~EvpHasher() { cryptoApi().MdCtxFree(Ctx); }
   EvpHasher(const EvpHasher &) = delete;
   EvpHasher &operator=(const EvpHasher &) = delete;
-  void update(const void *Data, size_t Len) { EVP_DigestUpdate(Ctx, Data, Len); }
+  void update(const void *Data, size_t Len) { cryptoApi().DigestUpdate(Ctx, Data, Len); }
   std::string finishHex() {
     unsigned char Out[EVP_MAX_MD_SIZE];
     unsigned int Len = 0;
-    EVP_DigestFinal_ex(Ctx, Out, &Len);
+    cryptoApi().DigestFinalEx(Ctx, Out, &Len);
     static const char Hex[] = "0123456789abcdef";
     std::string S;
     for (unsigned I = 0; I < Len; ++I) {
@@ -80,7 +81,7 @@ class VerifyingReader : public Reader {
 public:
   VerifyingReader(std::unique_ptr<Reader> In, Digest Want, int64_t Size)
       : In(std::move(In)), Want(std::move(Want)), Size(Size),
-        H(this->Want.algorithm() == "sha512" ? EVP_sha512() : EVP_sha256()) {}
+        H(this->Want.algorithm() == "sha512") {}
   llvm::Expected<size_t> read(char *Buf, size_t Len) override {
     if (Checked)
       return 0;

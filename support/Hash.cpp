@@ -1,7 +1,11 @@
 //===- Hash.cpp - SHA-256 (OpenSSL EVP) and XXH128 ------------------------===//
+//
+// SHA-256 goes through libcrypto's EVP API, loaded on first use (support/Crypto.h).
+//
+//===----------------------------------------------------------------------===//
 #include "support/Hash.h"
+#include "support/Crypto.h"
 
-#include <openssl/evp.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -18,17 +22,18 @@ static std::string toHex(const unsigned char *P, size_t N) {
   return S;
 }
 
-Sha256::Sha256() : Ctx(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(Ctx), EVP_sha256(), nullptr);
+Sha256::Sha256() : Ctx(cryptoApiOrExit().MdCtxNew()) {
+  const CryptoApi &C = cryptoApi();
+  C.DigestInitEx(static_cast<EVP_MD_CTX *>(Ctx), C.Sha256(), nullptr);
 }
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(Ctx)); }
+Sha256::~Sha256() { cryptoApi().MdCtxFree(static_cast<EVP_MD_CTX *>(Ctx)); }
 void Sha256::update(const void *Data, size_t Len) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data, Len);
+  cryptoApi().DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data, Len);
 }
 std::string Sha256::finishHex() {
   unsigned char Out[EVP_MAX_MD_SIZE];
   unsigned int Len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(Ctx), Out, &Len);
+  cryptoApi().DigestFinalEx(static_cast<EVP_MD_CTX *>(Ctx), Out, &Len);
   return toHex(Out, Len);
 }
 std::string Sha256::hex(llvm::StringRef S) {

@@ -309,6 +309,27 @@ TEST_F(StoreCliTest, SaveWritesDevicesInPlaceAndFollowsSymlinks) {
   EXPECT_THAT(Out, HasSubstr("busybox"));
 }
 
+TEST_F(StoreCliTest, AMissingLibraryIsNamedWithItsPackage) {
+  // libcrypto is loaded on first use (support/Crypto.h); a file that is not a library, found
+  // first on LD_LIBRARY_PATH, stands for a broken install.
+  importBusybox();
+  auto Without = [&](const std::string &Soname) {
+    fs::path Lib = Dir / ("no-" + Soname);
+    fs::create_directories(Lib);
+    spit(Lib / Soname, "not a library");
+    return "LD_LIBRARY_PATH=" + Lib.string() + " " + exe() + " ";
+  };
+  std::string Out;
+  EXPECT_EQ(
+      run(Without("libcrypto.so.3") + "import --root " + Root.string() + " " + tar() + " other",
+          Out, true),
+      1);
+  EXPECT_THAT(Out, HasSubstr("ballast: cannot load libcrypto (libcrypto.so.3: "));
+  EXPECT_THAT(Out, HasSubstr("; install it (Debian: apt-get install libssl3)\n"));
+  ASSERT_EQ(ballast("images --format '{{.Repository}}'", Out, false), 0);
+  EXPECT_EQ(Out, "busybox\n");
+}
+
 TEST_F(StoreCliTest, FsckReportsAndRepairsCorruption) {
   std::string Id = importBusybox();
   std::string Out;
