@@ -1,8 +1,6 @@
 //===- Copy.cpp - COPY and ADD into an image root -------------------------===//
 #include "builder/Copy.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -15,6 +13,7 @@
 #include "builder/Context.h"
 #include "dockerfile/DockerIgnore.h"
 #include "oci/LayerReader.h"
+#include "oci/LibArchive.h"
 #include "registry/Curl.h"
 #include "support/Errors.h"
 #include "support/Hash.h"
@@ -623,23 +622,26 @@ struct Copier {
   }
 };
 
-/// RAII for a libarchive reader.
+/// RAII for a libarchive reader (libarchive loaded, oci/LibArchive.h).
 struct ArchiveReader {
-  struct archive *A = archive_read_new();
-  ~ArchiveReader() { archive_read_free(A); }
+  struct archive *A = oci::archiveApi().ReadNew();
+  ~ArchiveReader() { oci::archiveApi().ReadFree(A); }
 };
 
 llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::string &To) const {
+  const oci::ArchiveApi &Api = oci::archiveApi();
+  if (!Api.loaded())
+    return makeError("cannot check whether " + Host + " is a tar archive to extract: " + Api.Error);
   ArchiveReader R;
-  archive_read_support_filter_gzip(R.A);
-  archive_read_support_filter_bzip2(R.A);
-  archive_read_support_filter_xz(R.A);
-  archive_read_support_filter_zstd(R.A);
-  archive_read_support_format_tar(R.A);
-  if (archive_read_open_filename(R.A, Host.c_str(), 1 << 16) != ARCHIVE_OK)
+  Api.ReadSupportFilterGzip(R.A);
+  Api.ReadSupportFilterBzip2(R.A);
+  Api.ReadSupportFilterXz(R.A);
+  Api.ReadSupportFilterZstd(R.A);
+  Api.ReadSupportFormatTar(R.A);
+  if (Api.ReadOpenFilename(R.A, Host.c_str(), 1 << 16) != ARCHIVE_OK)
     return false;
   struct archive_entry *E;
-  int Rc = archive_read_next_header(R.A, &E);
+  int Rc = Api.ReadNextHeader(R.A, &E);
   if (Rc != ARCHIVE_OK && Rc != ARCHIVE_WARN)
     return false; // not a tar archive: ADD copies it as a file
   std::string Dir = dockerfile::cleanPath(To);
@@ -651,8 +653,8 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
     int64_t MTime;
   };
   std::vector<DirMeta> Dirs;
-  for (; Rc == ARCHIVE_OK || Rc == ARCHIVE_WARN; Rc = archive_read_next_header(R.A, &E)) {
-    auto Rel = oci::cleanEntryPath(archive_entry_pathname(E));
+  for (; Rc == ARCHIVE_OK || Rc == ARCHIVE_WARN; Rc = Api.ReadNextHeader(R.A, &E)) {
+    auto Rel = oci::cleanEntryPath(Api.EntryPathname(E));
     if (!Rel)
       return makeError("cannot extract " + Host + ": " + llvm::toString(Rel.takeError()));
     if (Rel->empty())
@@ -664,11 +666,11 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
     auto Dst = dest(ImagePath);
     if (!Dst)
       return Dst.takeError();
-    uint32_t Mode = archive_entry_perm(E);
-    uint32_t Uid = Opts.Chown ? Opts.Chown->Uid : uint32_t(archive_entry_uid(E));
-    uint32_t Gid = Opts.Chown ? Opts.Chown->Gid : uint32_t(archive_entry_gid(E));
-    int64_t MTime = archive_entry_mtime(E);
-    if (const char *HL = archive_entry_hardlink(E)) {
+    uint32_t Mode = Api.EntryPerm(E);
+    uint32_t Uid = Opts.Chown ? Opts.Chown->Uid : uint32_t(Api.EntryUid(E));
+    uint32_t Gid = Opts.Chown ? Opts.Chown->Gid : uint32_t(Api.EntryGid(E));
+    int64_t MTime = Api.EntryMtime(E);
+    if (const char *HL = Api.EntryHardlink(E)) {
       auto Target = oci::cleanEntryPath(HL);
       if (!Target)
         return makeError("cannot extract " + Host + ": " + llvm::toString(Target.takeError()));
@@ -681,7 +683,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
         return makeError("cannot extract hard link " + *Rel + ": " + errnoText());
       continue;
     }
-    switch (archive_entry_filetype(E)) {
+    switch (Api.EntryFiletype(E)) {
     case AE_IFDIR:
       if (auto Err = clear(*Dst, true))
         return Err;
@@ -692,7 +694,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
     case AE_IFLNK:
       if (auto Err = clear(*Dst, false))
         return Err;
-      if (::symlink(archive_entry_symlink(E), Dst->c_str()) != 0)
+      if (::symlink(Api.EntrySymlink(E), Dst->c_str()) != 0)
         return makeError("cannot create link " + ImagePath + ": " + errnoText());
       if (auto Err = setMeta(*Dst, 0777, Uid, Gid, MTime, true))
         return Err;
@@ -708,7 +710,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
       la_int64_t Off;
       int DR;
       int64_t Pos = 0;
-      while ((DR = archive_read_data_block(R.A, &Buf, &Size, &Off)) == ARCHIVE_OK) {
+      while ((DR = Api.ReadDataBlock(R.A, &Buf, &Size, &Off)) == ARCHIVE_OK) {
         if (Off != Pos && ::lseek(Fd, Off, SEEK_SET) < 0) {
           ::close(Fd);
           return makeError("cannot write " + ImagePath + ": " + errnoText());
@@ -727,7 +729,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
       }
       if (DR != ARCHIVE_EOF) {
         ::close(Fd);
-        return makeError("cannot extract " + Host + ": " + archive_error_string(R.A));
+        return makeError("cannot extract " + Host + ": " + Api.ErrorString(R.A));
       }
       if (::ftruncate(Fd, Pos) != 0 || ::close(Fd) != 0)
         return makeError("cannot write " + ImagePath + ": " + errnoText());
@@ -740,7 +742,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
     case AE_IFBLK:
       if (auto Err = clear(*Dst, false))
         return Err;
-      if (::mknod(Dst->c_str(), archive_entry_mode(E), archive_entry_rdev(E)) != 0)
+      if (::mknod(Dst->c_str(), Api.EntryMode(E), Api.EntryRdev(E)) != 0)
         return makeError("cannot create " + ImagePath + ": " + errnoText());
       if (auto Err = setMeta(*Dst, Mode, Uid, Gid, MTime, false))
         return Err;
@@ -749,7 +751,7 @@ llvm::Expected<bool> Copier::tryExtract(const std::string &Host, const std::stri
     }
   }
   if (Rc != ARCHIVE_EOF)
-    return makeError("cannot extract " + Host + ": " + archive_error_string(R.A));
+    return makeError("cannot extract " + Host + ": " + Api.ErrorString(R.A));
   for (auto It = Dirs.rbegin(); It != Dirs.rend(); ++It)
     if (auto Err = setMeta(It->Host, It->Mode, It->Uid, It->Gid, It->MTime, false))
       return Err;

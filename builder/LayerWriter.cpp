@@ -1,9 +1,11 @@
 //===- LayerWriter.cpp - A step's changed files as an OCI layer -----------===//
+//
+// The layer tar is written with libarchive, loaded on first use (oci/LibArchive.h).
+//
+//===----------------------------------------------------------------------===//
 #include "builder/LayerWriter.h"
 
 #include <algorithm>
-#include <archive.h>
-#include <archive_entry.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "oci/Compression.h"
+#include "oci/LibArchive.h"
 #include "store/Store.h"
 #include "support/Errors.h"
 #include "support/Hash.h"
@@ -36,15 +39,18 @@ namespace {
 
 std::string errnoText() { return std::strerror(errno); }
 
+/// Shorthand inside this file; writeLayerTar checks that libarchive is loaded before any use.
+const oci::ArchiveApi &libarchive() { return oci::archiveApi(); }
+
 /// RAII for a libarchive writer.
 struct ArchiveWriter {
-  struct archive *A = archive_write_new();
-  ~ArchiveWriter() { archive_write_free(A); }
+  struct archive *A = libarchive().WriteNew();
+  ~ArchiveWriter() { libarchive().WriteFree(A); }
 };
 /// RAII for a libarchive entry.
 struct Entry {
-  struct archive_entry *E = archive_entry_new();
-  ~Entry() { archive_entry_free(E); }
+  struct archive_entry *E = libarchive().EntryNew();
+  ~Entry() { libarchive().EntryFree(E); }
 };
 
 /// Where the archive bytes go: the file, hashed and counted on the way.
@@ -125,15 +131,15 @@ public:
       : Root(Root.str()), Opts(Opts), Out(Out) {}
 
   llvm::Error open() {
-    archive_write_set_format_pax_restricted(W.A);
-    archive_write_set_bytes_per_block(W.A, 0);
-    if (archive_write_open2(W.A, &Out, nullptr, writeCb, nullptr, nullptr) != ARCHIVE_OK)
+    libarchive().WriteSetFormatPaxRestricted(W.A);
+    libarchive().WriteSetBytesPerBlock(W.A, 0);
+    if (libarchive().WriteOpen2(W.A, &Out, nullptr, writeCb, nullptr, nullptr) != ARCHIVE_OK)
       return fail("cannot start the layer tar");
     return llvm::Error::success();
   }
   llvm::Error walk(const std::string &Rel);
   llvm::Error close() {
-    if (archive_write_close(W.A) != ARCHIVE_OK)
+    if (libarchive().WriteClose(W.A) != ARCHIVE_OK)
       return fail("cannot finish the layer tar");
     return llvm::Error::success();
   }
@@ -150,13 +156,13 @@ private:
   llvm::Error fail(const llvm::Twine &What) {
     if (Out.Errno)
       return makeError(What + ": " + std::strerror(Out.Errno));
-    const char *S = archive_error_string(W.A);
+    const char *S = libarchive().ErrorString(W.A);
     return makeError(What + ": " + (S ? S : "unknown libarchive error"));
   }
   int64_t clamp(int64_t T) const { return Opts.Epoch && T > *Opts.Epoch ? *Opts.Epoch : T; }
 
   llvm::Error emit(struct archive_entry *E, const std::string &Name) {
-    if (archive_write_header(W.A, E) != ARCHIVE_OK)
+    if (libarchive().WriteHeader(W.A, E) != ARCHIVE_OK)
       return fail("cannot write " + Name + " to the layer tar");
     ++Count;
     return llvm::Error::success();
@@ -165,11 +171,11 @@ private:
   /// An empty regular file: a whiteout or an opaque marker.
   llvm::Error marker(const std::string &Name, int64_t MTime) {
     Entry E;
-    archive_entry_set_pathname(E.E, Name.c_str());
-    archive_entry_set_filetype(E.E, AE_IFREG);
-    archive_entry_set_perm(E.E, 0);
-    archive_entry_set_size(E.E, 0);
-    archive_entry_set_mtime(E.E, Opts.Epoch ? *Opts.Epoch : MTime, 0);
+    libarchive().EntrySetPathname(E.E, Name.c_str());
+    libarchive().EntrySetFiletype(E.E, AE_IFREG);
+    libarchive().EntrySetPerm(E.E, 0);
+    libarchive().EntrySetSize(E.E, 0);
+    libarchive().EntrySetMtime(E.E, Opts.Epoch ? *Opts.Epoch : MTime, 0);
     return emit(E.E, Name);
   }
 
@@ -218,30 +224,30 @@ llvm::Error TarWriter::entry(const std::string &Rel, const struct stat &St) {
   std::string Host = Root + "/" + Rel;
   Entry E;
   std::string Name = S_ISDIR(St.st_mode) ? Rel + "/" : Rel;
-  archive_entry_set_pathname(E.E, Name.c_str());
-  archive_entry_set_uid(E.E, St.st_uid);
-  archive_entry_set_gid(E.E, St.st_gid);
-  archive_entry_set_perm(E.E, St.st_mode & 07777);
-  archive_entry_set_mtime(E.E, clamp(St.st_mtime), 0);
+  libarchive().EntrySetPathname(E.E, Name.c_str());
+  libarchive().EntrySetUid(E.E, St.st_uid);
+  libarchive().EntrySetGid(E.E, St.st_gid);
+  libarchive().EntrySetPerm(E.E, St.st_mode & 07777);
+  libarchive().EntrySetMtime(E.E, clamp(St.st_mtime), 0);
   auto X = xattrs(Host);
   if (!X)
     return X.takeError();
   for (const auto &[K, V] : *X)
-    archive_entry_xattr_add_entry(E.E, K.c_str(), V.data(), V.size());
+    libarchive().EntryXattrAddEntry(E.E, K.c_str(), V.data(), V.size());
 
   if (S_ISREG(St.st_mode) && St.st_nlink > 1) {
     auto Key = std::make_pair(St.st_dev, St.st_ino);
     auto It = Links.find(Key);
     if (It != Links.end()) {
-      archive_entry_set_filetype(E.E, AE_IFREG);
-      archive_entry_set_hardlink(E.E, It->second.c_str());
-      archive_entry_set_size(E.E, 0);
+      libarchive().EntrySetFiletype(E.E, AE_IFREG);
+      libarchive().EntrySetHardlink(E.E, It->second.c_str());
+      libarchive().EntrySetSize(E.E, 0);
       return emit(E.E, Name);
     }
     Links[Key] = Rel;
   }
   if (S_ISDIR(St.st_mode)) {
-    archive_entry_set_filetype(E.E, AE_IFDIR);
+    libarchive().EntrySetFiletype(E.E, AE_IFDIR);
     return emit(E.E, Name);
   }
   if (S_ISLNK(St.st_mode)) {
@@ -250,24 +256,24 @@ llvm::Error TarWriter::entry(const std::string &Rel, const struct stat &St) {
     if (L < 0)
       return makeError("cannot read link " + Host + ": " + errnoText());
     Buf.resize(size_t(L));
-    archive_entry_set_filetype(E.E, AE_IFLNK);
-    archive_entry_set_symlink(E.E, Buf.c_str());
+    libarchive().EntrySetFiletype(E.E, AE_IFLNK);
+    libarchive().EntrySetSymlink(E.E, Buf.c_str());
     return emit(E.E, Name);
   }
   if (S_ISCHR(St.st_mode) || S_ISBLK(St.st_mode) || S_ISFIFO(St.st_mode)) {
-    archive_entry_set_filetype(E.E, S_ISCHR(St.st_mode)   ? AE_IFCHR
-                                    : S_ISBLK(St.st_mode) ? AE_IFBLK
-                                                          : AE_IFIFO);
+    libarchive().EntrySetFiletype(E.E, S_ISCHR(St.st_mode)   ? AE_IFCHR
+                                       : S_ISBLK(St.st_mode) ? AE_IFBLK
+                                                             : AE_IFIFO);
     if (!S_ISFIFO(St.st_mode)) {
-      archive_entry_set_rdevmajor(E.E, major(St.st_rdev));
-      archive_entry_set_rdevminor(E.E, minor(St.st_rdev));
+      libarchive().EntrySetRdevmajor(E.E, major(St.st_rdev));
+      libarchive().EntrySetRdevminor(E.E, minor(St.st_rdev));
     }
     return emit(E.E, Name);
   }
   if (!S_ISREG(St.st_mode))
     return llvm::Error::success(); // sockets do not go into layers (as with Docker)
-  archive_entry_set_filetype(E.E, AE_IFREG);
-  archive_entry_set_size(E.E, St.st_size);
+  libarchive().EntrySetFiletype(E.E, AE_IFREG);
+  libarchive().EntrySetSize(E.E, St.st_size);
   if (auto Err = emit(E.E, Name))
     return Err;
   int Fd = ::open(Host.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -285,7 +291,7 @@ llvm::Error TarWriter::entry(const std::string &Rel, const struct stat &St) {
           "cannot read " + Host + ": " +
           (N == 0 ? std::string("the file shrank while it was archived") : errnoText()));
     }
-    if (archive_write_data(W.A, Buf.data(), size_t(N)) != N) {
+    if (libarchive().WriteData(W.A, Buf.data(), size_t(N)) != N) {
       ::close(Fd);
       return fail("cannot write " + Name + " to the layer tar");
     }
@@ -298,6 +304,8 @@ llvm::Error TarWriter::entry(const std::string &Rel, const struct stat &St) {
 } // namespace
 
 llvm::Expected<TarSummary> writeLayerTar(llvm::StringRef Dir, int Fd, const LayerOptions &Opts) {
+  if (!libarchive().loaded())
+    return makeError("cannot write the layer tar: " + libarchive().Error);
   Output Out{Fd, {}, 0, 0};
   TarWriter T(Dir, Opts, Out);
   if (auto E = T.open())

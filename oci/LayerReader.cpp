@@ -2,16 +2,14 @@
 //
 // libarchive reads the tar (ustar, pax and GNU formats only, no filters: decompression is
 // Compression.h's job) from a Reader through archive_read_open callbacks. libarchive is wrapped
-// here once, in an RAII handle.
+// here once, in an RAII handle; it is loaded on first use (oci/LibArchive.h).
 //
 //===----------------------------------------------------------------------===//
 #include "oci/LayerReader.h"
 
 #include <cerrno>
 
-#include <archive.h>
-#include <archive_entry.h>
-
+#include "oci/LibArchive.h"
 #include "support/Errors.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -23,7 +21,7 @@ constexpr size_t ReadBufSize = 128 << 10;
 constexpr int64_t MaxEntrySize = int64_t(1) << 40;
 
 struct ArchiveFree {
-  void operator()(archive *A) const { archive_read_free(A); }
+  void operator()(archive *A) const { archiveApi().ReadFree(A); }
 };
 } // namespace
 
@@ -65,7 +63,7 @@ struct LayerReader::Impl {
     auto N = I->In->read(I->Buf.get(), ReadBufSize);
     if (!N) {
       std::string Msg = llvm::toString(N.takeError());
-      archive_set_error(A, EIO, "%s", Msg.c_str());
+      archiveApi().SetError(A, EIO, "%s", Msg.c_str());
       if (!I->ReadErr)
         I->ReadErr = makeError(Msg);
       return -1;
@@ -81,7 +79,7 @@ struct LayerReader::Impl {
       ReadErr = llvm::Error::success();
       return S;
     }
-    const char *S = archive_error_string(A.get());
+    const char *S = archiveApi().ErrorString(A.get());
     return S ? S : "unknown libarchive error";
   }
 
@@ -93,19 +91,25 @@ struct LayerReader::Impl {
 
 LayerReader::LayerReader(std::unique_ptr<Reader> Tar) : P(new Impl) {
   P->In = std::move(Tar);
-  P->A.reset(archive_read_new());
-  archive *A = P->A.get();
-  archive_read_support_format_tar(A);   // ustar, pax, GNU tar
-  archive_read_support_format_empty(A); // a 0-byte layer has no entries
-  if (archive_read_open(A, P.get(), nullptr, &Impl::readCb, nullptr) != ARCHIVE_OK)
-    P->OpenError = P->why();
   P->Opened = true;
+  const ArchiveApi &Api = archiveApi();
+  if (!Api.loaded()) {
+    P->OpenError = Api.Error;
+    return;
+  }
+  P->A.reset(Api.ReadNew());
+  archive *A = P->A.get();
+  Api.ReadSupportFormatTar(A);   // ustar, pax, GNU tar
+  Api.ReadSupportFormatEmpty(A); // a 0-byte layer has no entries
+  if (Api.ReadOpen(A, P.get(), nullptr, &Impl::readCb, nullptr) != ARCHIVE_OK)
+    P->OpenError = P->why();
 }
 
 LayerReader::~LayerReader() = default;
 
 llvm::Expected<const TarEntry *> LayerReader::next() {
   Impl &I = *P;
+  const ArchiveApi &Api = archiveApi();
   if (I.Failed)
     return makeError("layer reader already failed");
   if (!I.OpenError.empty())
@@ -114,7 +118,7 @@ llvm::Expected<const TarEntry *> LayerReader::next() {
     return nullptr;
   std::string Prev = I.HaveEntry ? I.Entry.Path : std::string();
   archive_entry *E = nullptr;
-  int R = archive_read_next_header(I.A.get(), &E);
+  int R = Api.ReadNextHeader(I.A.get(), &E);
   if (R == ARCHIVE_EOF) {
     I.AtEnd = true;
     I.HaveEntry = false;
@@ -124,9 +128,9 @@ llvm::Expected<const TarEntry *> LayerReader::next() {
     std::string Where = I.HaveEntry ? "after entry \"" + Prev + "\"" : "at the first entry";
     return I.fail("bad tar header " + Where + ": " + I.why());
   }
-  const char *Name = archive_entry_pathname(E);
+  const char *Name = Api.EntryPathname(E);
   if (!Name)
-    Name = archive_entry_pathname_utf8(E);
+    Name = Api.EntryPathnameUtf8(E);
   if (!Name)
     return I.fail("tar entry " + (I.HaveEntry ? "after \"" + Prev + "\"" : std::string("1")) +
                   " has no path name");
@@ -139,10 +143,10 @@ llvm::Expected<const TarEntry *> LayerReader::next() {
   TarEntry &T = I.Entry;
   T = TarEntry();
   T.Path = std::move(*Clean);
-  const char *Hard = archive_entry_hardlink(E);
+  const char *Hard = Api.EntryHardlink(E);
   if (!Hard)
-    Hard = archive_entry_hardlink_utf8(E);
-  switch (archive_entry_filetype(E)) {
+    Hard = Api.EntryHardlinkUtf8(E);
+  switch (Api.EntryFiletype(E)) {
   case AE_IFREG: T.Type = EntryType::File; break;
   case AE_IFDIR: T.Type = EntryType::Dir; break;
   case AE_IFLNK: T.Type = EntryType::Symlink; break;
@@ -163,31 +167,31 @@ llvm::Expected<const TarEntry *> LayerReader::next() {
       return I.fail("tar entry \"" + Raw + "\" is a hard link to the layer root itself");
     T.LinkTarget = std::move(*Target);
   } else if (T.Type == EntryType::Symlink) {
-    const char *Sym = archive_entry_symlink(E);
+    const char *Sym = Api.EntrySymlink(E);
     if (!Sym)
-      Sym = archive_entry_symlink_utf8(E);
+      Sym = Api.EntrySymlinkUtf8(E);
     if (!Sym)
       return I.fail("tar entry \"" + Raw + "\" is a symlink without a target");
     T.LinkTarget = Sym;
   }
-  int64_t Size = archive_entry_size_is_set(E) ? archive_entry_size(E) : 0;
+  int64_t Size = Api.EntrySizeIsSet(E) ? Api.EntrySize(E) : 0;
   if (Size < 0 || Size > MaxEntrySize)
     return I.fail("tar entry \"" + Raw + "\" has an absurd size " + llvm::Twine(Size) +
                   "; the layer is corrupt");
   T.Size = T.Type == EntryType::File ? Size : 0;
-  T.Mode = static_cast<uint32_t>(archive_entry_mode(E) & 07777);
-  T.Uid = archive_entry_uid(E);
-  T.Gid = archive_entry_gid(E);
-  T.MTime = archive_entry_mtime(E);
+  T.Mode = static_cast<uint32_t>(Api.EntryMode(E) & 07777);
+  T.Uid = Api.EntryUid(E);
+  T.Gid = Api.EntryGid(E);
+  T.MTime = Api.EntryMtime(E);
   if (T.Type == EntryType::CharDev || T.Type == EntryType::BlockDev) {
-    T.DevMajor = static_cast<uint32_t>(archive_entry_rdevmajor(E));
-    T.DevMinor = static_cast<uint32_t>(archive_entry_rdevminor(E));
+    T.DevMajor = static_cast<uint32_t>(Api.EntryRdevmajor(E));
+    T.DevMinor = static_cast<uint32_t>(Api.EntryRdevminor(E));
   }
-  archive_entry_xattr_reset(E);
+  Api.EntryXattrReset(E);
   const char *XName = nullptr;
   const void *XValue = nullptr;
   size_t XSize = 0;
-  while (archive_entry_xattr_next(E, &XName, &XValue, &XSize) == ARCHIVE_OK) {
+  while (Api.EntryXattrNext(E, &XName, &XValue, &XSize) == ARCHIVE_OK) {
     if (!XName)
       continue;
     T.Xattrs[XName] = std::string(static_cast<const char *>(XValue), XValue ? XSize : 0);
@@ -202,7 +206,7 @@ llvm::Expected<size_t> LayerReader::readData(char *Buf, size_t Len) {
     return makeError("layer reader already failed");
   if (!I.HaveEntry || I.Entry.Type != EntryType::File || Len == 0)
     return 0;
-  la_ssize_t N = archive_read_data(I.A.get(), Buf, Len);
+  la_ssize_t N = archiveApi().ReadData(I.A.get(), Buf, Len);
   if (N < 0)
     return I.fail("cannot read the content of tar entry \"" + I.Entry.Path + "\": " + I.why());
   return static_cast<size_t>(N);

@@ -2,13 +2,12 @@
 //
 // Reading: a hand-written tar scanner (ustar, GNU long names, pax path/linkpath/size) builds an
 // index of members with their sha256, so an archive is read once up front and each blob later
-// by offset. Writing: libarchive (pax restricted) into a temp file renamed on commit.
+// by offset. Writing: libarchive (pax restricted, loaded on first use: oci/LibArchive.h) into a
+// temp file renamed on commit.
 //
 //===----------------------------------------------------------------------===//
 #include "store/Archive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "oci/Compression.h"
+#include "oci/LibArchive.h"
 #include "oci/MediaTypes.h"
 #include "support/Errors.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -663,10 +663,10 @@ llvm::Expected<std::unique_ptr<oci::Image>> openImageSpec(llvm::StringRef Spec, 
 
 namespace {
 struct ArchiveFree {
-  void operator()(struct archive *A) const { archive_write_free(A); }
+  void operator()(struct archive *A) const { oci::archiveApi().WriteFree(A); }
 };
 struct EntryFree {
-  void operator()(struct archive_entry *E) const { archive_entry_free(E); }
+  void operator()(struct archive_entry *E) const { oci::archiveApi().EntryFree(E); }
 };
 } // namespace
 
@@ -687,16 +687,17 @@ struct ArchiveWriter::Impl {
   bool Committed = false;
 
   llvm::Error fail(const llvm::Twine &What) {
-    return makeError(What + " " + Path + ": " + archive_error_string(A.get()));
+    return makeError(What + " " + Path + ": " + oci::archiveApi().ErrorString(A.get()));
   }
   llvm::Error header(const std::string &Name, int64_t Size, bool Dir) {
-    std::unique_ptr<struct archive_entry, EntryFree> E(archive_entry_new());
-    archive_entry_set_pathname(E.get(), Name.c_str());
-    archive_entry_set_filetype(E.get(), Dir ? AE_IFDIR : AE_IFREG);
-    archive_entry_set_perm(E.get(), Dir ? 0755 : 0644);
-    archive_entry_set_size(E.get(), Dir ? 0 : Size);
-    archive_entry_set_mtime(E.get(), 0, 0);
-    if (archive_write_header(A.get(), E.get()) != ARCHIVE_OK)
+    const oci::ArchiveApi &Api = oci::archiveApi();
+    std::unique_ptr<struct archive_entry, EntryFree> E(Api.EntryNew());
+    Api.EntrySetPathname(E.get(), Name.c_str());
+    Api.EntrySetFiletype(E.get(), Dir ? AE_IFDIR : AE_IFREG);
+    Api.EntrySetPerm(E.get(), Dir ? 0755 : 0644);
+    Api.EntrySetSize(E.get(), Dir ? 0 : Size);
+    Api.EntrySetMtime(E.get(), 0, 0);
+    if (Api.WriteHeader(A.get(), E.get()) != ARCHIVE_OK)
       return fail("cannot write");
     Written.insert(Name);
     return llvm::Error::success();
@@ -720,7 +721,7 @@ struct ArchiveWriter::Impl {
         break;
       if (Done + static_cast<int64_t>(*N) > Size)
         return makeError("blob for " + Name + " is longer than its descriptor says");
-      if (archive_write_data(A.get(), Buf.data(), *N) < 0)
+      if (oci::archiveApi().WriteData(A.get(), Buf.data(), *N) < 0)
         return fail("cannot write");
       Done += static_cast<int64_t>(*N);
     }
@@ -748,6 +749,9 @@ ArchiveWriter::~ArchiveWriter() {
 
 llvm::Expected<std::unique_ptr<ArchiveWriter>> ArchiveWriter::create(llvm::StringRef Path,
                                                                      Format F) {
+  const oci::ArchiveApi &Api = oci::archiveApi();
+  if (!Api.loaded())
+    return makeError("cannot write " + Path + ": " + Api.Error);
   auto W = std::unique_ptr<ArchiveWriter>(new ArchiveWriter());
   Impl &I = *W->P;
   I.F = F;
@@ -769,10 +773,10 @@ llvm::Expected<std::unique_ptr<ArchiveWriter>> ArchiveWriter::create(llvm::Strin
   }
   if (I.Fd < 0)
     return makeError("cannot create " + Path + ": " + std::strerror(errno));
-  I.A.reset(archive_write_new());
-  archive_write_set_format_pax_restricted(I.A.get());
-  archive_write_set_bytes_in_last_block(I.A.get(), 1);
-  if (archive_write_open_fd(I.A.get(), I.Fd) != ARCHIVE_OK)
+  I.A.reset(Api.WriteNew());
+  Api.WriteSetFormatPaxRestricted(I.A.get());
+  Api.WriteSetBytesInLastBlock(I.A.get(), 1);
+  if (Api.WriteOpenFd(I.A.get(), I.Fd) != ARCHIVE_OK)
     return I.fail("cannot write");
   if (F == Format::Oci) {
     if (auto E = I.text("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"))
@@ -952,7 +956,7 @@ llvm::Error ArchiveWriter::commit() {
     if (auto E = I.text("repositories", Repos.dump()))
       return E;
   }
-  if (archive_write_close(I.A.get()) != ARCHIVE_OK)
+  if (oci::archiveApi().WriteClose(I.A.get()) != ARCHIVE_OK)
     return I.fail("cannot finish");
   I.A.reset();
   if (I.TmpPath.empty()) { // written in place (a device or a FIFO)

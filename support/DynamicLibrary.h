@@ -1,11 +1,11 @@
 //===- DynamicLibrary.h - A library's functions, loaded with dlopen -*- C++ -*-===//
 //
-// A heavy library that only some commands need is not linked: registry/Curl.h (libcurl) and
-// support/Crypto.h (libcrypto) are each a table of function pointers that a function-local static
-// fills the first time a command needs it, so that the commands that never do (`ballast lint`,
-// `ballast version`) do not map the library and its dependency tree. This is the loading those
-// tables share: dlopen the soname, dlsym each function, and word the first failure as
-// `what is wrong; how to fix`.
+// A heavy library that only some commands need is not linked: registry/Curl.h (libcurl),
+// support/Crypto.h (libcrypto) and oci/LibArchive.h (libarchive) are each a table of function
+// pointers that a function-local static fills the first time a command needs it, so that the
+// commands that never do (`ballast lint`, `ballast version`) do not map the library and its
+// dependency tree. This is the loading those tables share: dlopen the soname, dlsym each
+// function, and word the first failure as `what is wrong; how to fix`.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

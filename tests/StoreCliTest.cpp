@@ -310,8 +310,8 @@ TEST_F(StoreCliTest, SaveWritesDevicesInPlaceAndFollowsSymlinks) {
 }
 
 TEST_F(StoreCliTest, AMissingLibraryIsNamedWithItsPackage) {
-  // libcrypto is loaded on first use (support/Crypto.h); a file that is not a library, found
-  // first on LD_LIBRARY_PATH, stands for a broken install.
+  // libcrypto and libarchive are loaded on first use (support/Crypto.h, oci/LibArchive.h); a
+  // file that is not a library, found first on LD_LIBRARY_PATH, stands for a broken install.
   importBusybox();
   auto Without = [&](const std::string &Soname) {
     fs::path Lib = Dir / ("no-" + Soname);
@@ -326,6 +326,15 @@ TEST_F(StoreCliTest, AMissingLibraryIsNamedWithItsPackage) {
       1);
   EXPECT_THAT(Out, HasSubstr("ballast: cannot load libcrypto (libcrypto.so.3: "));
   EXPECT_THAT(Out, HasSubstr("; install it (Debian: apt-get install libssl3)\n"));
+  fs::path Saved = Dir / "saved.tar";
+  EXPECT_EQ(run(Without("libarchive.so.13") + "save --root " + Root.string() + " -o " +
+                    Saved.string() + " busybox",
+                Out, true),
+            1);
+  EXPECT_THAT(Out, HasSubstr("cannot write " + Saved.string() +
+                             ": cannot load libarchive (libarchive.so.13: "));
+  EXPECT_THAT(Out, HasSubstr("; install it (Debian: apt-get install libarchive13)"));
+  EXPECT_FALSE(fs::exists(Saved));
   ASSERT_EQ(ballast("images --format '{{.Repository}}'", Out, false), 0);
   EXPECT_EQ(Out, "busybox\n");
 }
