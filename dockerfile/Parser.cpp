@@ -968,27 +968,32 @@ std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(
   return Out;
 }
 
-/// Reads the file line by line keeping offsets; strips the newline (and a CR before it).
+/// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
+/// lines are those of the SourceFile's line table, so the text is not searched for newlines twice.
 class LineReader {
 public:
-  explicit LineReader(llvm::StringRef T) : T(T) {}
+  explicit LineReader(const SourceFile &SF) : SF(SF), T(SF.text()) {}
   bool next(llvm::StringRef &Line, uint32_t &Off, uint32_t &EndWithNl) {
     if (P >= T.size())
       return false;
-    size_t NL = T.find('\n', P);
-    size_t E = NL == llvm::StringRef::npos ? T.size() : NL;
+    ++LineNo;
+    // The next line's start, or the end of the text for the last line (with or without newline).
+    size_t Next = LineNo < SF.lineCount() ? SF.lineStart(LineNo + 1) : T.size();
+    size_t E = Next;
+    if (T[E - 1] == '\n')
+      --E;
     Off = uint32_t(P);
     Line = T.slice(P, E);
     if (Line.endswith("\r"))
       Line = Line.drop_back();
-    P = NL == llvm::StringRef::npos ? T.size() : NL + 1;
+    P = Next;
     EndWithNl = uint32_t(P);
-    ++LineNo;
     return true;
   }
   unsigned line() const { return LineNo; }
 
 private:
+  const SourceFile &SF;
   llvm::StringRef T;
   size_t P = 0;
   unsigned LineNo = 0;
@@ -1045,7 +1050,7 @@ Dockerfile parse(std::string Path, std::string Text) {
   auto SF = std::make_shared<SourceFile>(std::move(Path), std::move(Text));
   DF.Source = SF;
   llvm::StringRef T = SF->text();
-  LineReader R(T);
+  LineReader R(*SF);
   bool DirectivesDone = false;
   // The comments an instruction starting here would have as PrevComments: DF.Comments from
   // PendingBegin on (comment lines are recorded in order and only blank ones reset the list).

