@@ -2,6 +2,7 @@
 #include "dockerfile/Stages.h"
 
 #include "dockerfile/Expand.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::dockerfile {
@@ -10,6 +11,18 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
                              const std::map<std::string, std::string> &BuildArgs) {
   StageGraph G;
   VarScope Globals;
+  // The stages and the global ARGs are counted first so that their vectors (and each stage's
+  // Instructions below) are allocated once at their final size.
+  size_t NumStages = 0, NumGlobalArgs = 0;
+  for (const Instruction &I : DF.Instructions) {
+    if (I.Kind == InstrKind::From)
+      ++NumStages;
+    else if (NumStages == 0 && I.Kind == InstrKind::Arg)
+      ++NumGlobalArgs;
+  }
+  G.Stages.reserve(NumStages);
+  G.GlobalArgs.reserve(NumGlobalArgs);
+  const Instruction *const End = DF.Instructions.data() + DF.Instructions.size();
   for (const Instruction &I : DF.Instructions) {
     if (I.Kind == InstrKind::From) {
       Stage S;
@@ -24,7 +37,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         Opts.SkipUnset = true;
         auto R = expandWord(S.Image, Globals, Opts);
         if (R)
-          S.ResolvedImage = R->Text;
+          S.ResolvedImage = std::move(R->Text);
         else {
           llvm::consumeError(R.takeError());
           S.ResolvedImage = S.Image;
@@ -34,12 +47,17 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         S.Name = llvm::StringRef(I.Args[2].Text).lower();
         S.NameRange = I.Args[2].Range;
       }
-      std::string Base = llvm::StringRef(S.ResolvedImage).lower();
+      // Names are lower case: comparing without case matches the lower-cased image.
       for (const Stage &Prev : G.Stages)
-        if (!Prev.Name.empty() && Prev.Name == Base) {
+        if (!Prev.Name.empty() && llvm::StringRef(S.ResolvedImage).equals_insensitive(Prev.Name)) {
           S.BaseStage = int(Prev.Index);
           S.DependsOn.insert(Prev.Index);
         }
+      // The stage runs up to the next FROM (or the end of the file).
+      const Instruction *Next = &I + 1;
+      while (Next != End && Next->Kind != InstrKind::From)
+        ++Next;
+      S.Instructions.reserve(size_t(Next - &I));
       S.Instructions.push_back(&I);
       G.Stages.push_back(std::move(S));
       continue;
@@ -49,7 +67,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         G.GlobalArgs.push_back(&I);
         for (const Word &W : I.Args) {
           auto [Name, Value] = llvm::StringRef(W.Text).split('=');
-          auto Over = BuildArgs.find(Name.str());
+          auto Over = BuildArgs.empty() ? BuildArgs.end() : BuildArgs.find(Name.str());
           if (Over != BuildArgs.end())
             Globals.set(Name, Over->second);
           else if (llvm::StringRef(W.Text).contains('=')) {
@@ -89,7 +107,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     if (const Stage *T = G.find(TargetName))
       G.Target = int(T->Index);
   // Mark the dependency closure of the target.
-  std::vector<unsigned> Work{unsigned(G.Target)};
+  llvm::SmallVector<unsigned, 16> Work{unsigned(G.Target)};
   while (!Work.empty()) {
     unsigned N = Work.back();
     Work.pop_back();
@@ -103,9 +121,9 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
 }
 
 const Stage *StageGraph::find(llvm::StringRef NameOrIndex) const {
-  std::string L = NameOrIndex.lower();
+  // Names are lower case, so a comparison without case matches NameOrIndex lower-cased.
   for (const Stage &S : Stages)
-    if (!S.Name.empty() && S.Name == L)
+    if (!S.Name.empty() && NameOrIndex.equals_insensitive(S.Name))
       return &S;
   unsigned N;
   if (!NameOrIndex.getAsInteger(10, N) && N < Stages.size())
