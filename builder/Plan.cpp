@@ -609,7 +609,7 @@ llvm::Error Planner::initStage(StagePlan &S, StageState &St) {
     S.Platform = Plan.Stages[B].Platform;
     for (const Instruction *I : StageInstrs[B])
       if (I->Kind == InstrKind::Onbuild)
-        Triggers.push_back(I->Rest);
+        Triggers.push_back(std::string(I->Rest));
   } else if (S.Scratch) {
     // emptyImage: scratch gets the target platform, "/" and Docker's PATH.
     S.Platform = TargetPlatform;
@@ -755,8 +755,8 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
   case InstrKind::Maintainer: {
     if (auto E = NoFlags())
       return E;
-    St.Image.Author = I.Rest;
-    history(St, Out, "MAINTAINER " + I.Rest, false, false);
+    St.Image.Author = std::string(I.Rest);
+    history(St, Out, "MAINTAINER " + std::string(I.Rest), false, false);
     break;
   }
   case InstrKind::Env:
@@ -942,7 +942,7 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
       return errorAt(I, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
     if (Kw == "from" || Kw == "maintainer")
       return errorAt(I, llvm::StringRef(Kw).upper() + " isn't allowed as an ONBUILD trigger");
-    C.OnBuild.push_back(I.Rest);
+    C.OnBuild.push_back(std::string(I.Rest));
     break;
   }
   case InstrKind::Run:

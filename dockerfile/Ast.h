@@ -16,6 +16,7 @@
 #include "support/SourceFile.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Allocator.h"
 
 namespace ballast::dockerfile {
 
@@ -88,6 +89,8 @@ struct LineSegment {
 };
 
 /// One instruction: the logical line (continuations joined), its parts, and where they came from.
+/// Line, Rest, Segments and PrevComments are views: into the Dockerfile's source, or into text
+/// its Arena holds. They are valid as long as the Dockerfile that holds the instruction.
 class Instruction {
 public:
   InstrKind Kind = InstrKind::Unknown;
@@ -99,13 +102,15 @@ public:
   bool IsJson = false;    ///< exec form: a JSON array of strings
   std::vector<Word> Args; ///< BuildKit's split; for ENV/LABEL see Pairs
   std::vector<KeyValue> Pairs;
-  std::string Rest;     ///< text after keyword and flags, trimmed (the shell-form script)
+  llvm::StringRef Rest; ///< text after keyword and flags, trimmed (the shell-form script)
   uint32_t RestPos = 0; ///< where Rest starts in Line
-  std::string Line;     ///< the logical line after joining continuations
-  std::vector<LineSegment> Segments;
+  /// The logical line after joining continuations: the source bytes themselves when the
+  /// instruction is one line, else the joined copy in the Dockerfile's Arena.
+  llvm::StringRef Line;
+  llvm::ArrayRef<LineSegment> Segments; ///< in the Dockerfile's Arena
   std::vector<Heredoc> Heredocs;
-  std::unique_ptr<Instruction> Child; ///< the instruction an ONBUILD wraps
-  std::vector<std::string> PrevComments;
+  std::unique_ptr<Instruction> Child;           ///< the instruction an ONBUILD wraps
+  llvm::ArrayRef<llvm::StringRef> PrevComments; ///< the comments right above (Arena; source text)
 
   /// The source offset of a position in Line.
   uint32_t toSource(uint32_t LinePos) const;
@@ -133,7 +138,7 @@ struct Directive {
 
 /// A comment line (`# ...`), including those inside continuations.
 struct Comment {
-  std::string Text; ///< after `#`, trimmed
+  llvm::StringRef Text; ///< after `#`, trimmed (the Dockerfile's source text)
   SourceRange Range;
   unsigned Line = 0;
 };
@@ -148,6 +153,10 @@ public:
   std::vector<Instruction> Instructions;
   std::vector<Diagnostic> Errors;   ///< the file is not one BuildKit would accept
   std::vector<Diagnostic> Warnings; ///< accepted, but BuildKit warns (empty continuation lines)
+  /// What the instructions' views point at besides Source: joined lines, segment tables,
+  /// PrevComments arrays. One slab serves most files, where a string and a vector per
+  /// instruction cost an allocation each. Moving the Dockerfile keeps every view valid.
+  llvm::BumpPtrAllocator Arena;
 
   /// The value of a directive, if present.
   std::optional<llvm::StringRef> directive(llvm::StringRef Name) const;

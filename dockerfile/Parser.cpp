@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
@@ -611,7 +613,7 @@ public:
     while (RestB < E && isSpaceByte(Line[RestB]))
       ++RestB;
     I.RestPos = uint32_t(RestB);
-    I.Rest = Line.slice(RestB, E).str();
+    I.Rest = Line.slice(RestB, E);
     dispatch(I);
   }
 
@@ -845,7 +847,7 @@ private:
     case InstrKind::User:
     case InstrKind::Workdir:
       if (!I.Rest.empty())
-        I.Args.push_back({I.Rest, I.restToSource(0, uint32_t(I.Rest.size()))});
+        I.Args.push_back({I.Rest.str(), I.restToSource(0, uint32_t(I.Rest.size()))});
       break;
     case InstrKind::Onbuild: {
       if (I.Rest.empty())
@@ -968,6 +970,16 @@ std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(
   return Out;
 }
 
+/// A copy of A in Arena (A is trivially copyable).
+template <typename T>
+llvm::ArrayRef<T> copyToArena(llvm::BumpPtrAllocator &Arena, llvm::ArrayRef<T> A) {
+  if (A.empty())
+    return {};
+  T *P = Arena.Allocate<T>(A.size());
+  std::uninitialized_copy(A.begin(), A.end(), P);
+  return llvm::ArrayRef<T>(P, A.size());
+}
+
 /// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
 /// lines are those of the SourceFile's line table, so the text is not searched for newlines twice.
 class LineReader {
@@ -1060,10 +1072,10 @@ Dockerfile parse(std::string Path, std::string Text) {
   };
   // Records the comment line L (LT: L without leading blanks, starting with '#'); returns its text.
   auto NoteComment = [&](llvm::StringRef L, llvm::StringRef LT, uint32_t Off,
-                         unsigned LineNo) -> const std::string & {
+                         unsigned LineNo) -> llvm::StringRef {
     uint32_t Lead = uint32_t(L.size() - LT.size());
     DF.Comments.push_back(
-        {trimSpace(LT.drop_front()).str(), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
+        {trimSpace(LT.drop_front()), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
     return DF.Comments.back().Text;
   };
   // processLine's directive half: looks for parser directives until the first other line.
@@ -1146,11 +1158,17 @@ Dockerfile parse(std::string Path, std::string Text) {
       Segs.push_back({LineLen, Off});
       LineLen += uint32_t(EndOfLine ? L.size() : C);
     }
-    I.Segments.assign(Segs.begin(), Segs.end());
-    I.Line.reserve(LineLen);
-    for (size_t K = 0; K < Segs.size(); ++K) {
-      uint32_t PieceEnd = K + 1 < Segs.size() ? Segs[K + 1].LinePos : LineLen;
-      I.Line.append(T.data() + Segs[K].SrcPos, PieceEnd - Segs[K].LinePos);
+    I.Segments = copyToArena(DF.Arena, llvm::ArrayRef<LineSegment>(Segs));
+    if (Segs.size() == 1) { // one line: the logical line is the source text itself
+      I.Line = T.substr(TrOff, LineLen);
+    } else {
+      char *Joined = DF.Arena.Allocate<char>(LineLen);
+      for (size_t K = 0; K < Segs.size(); ++K) {
+        uint32_t PieceEnd = K + 1 < Segs.size() ? Segs[K + 1].LinePos : LineLen;
+        std::memcpy(Joined + Segs[K].LinePos, T.data() + Segs[K].SrcPos,
+                    PieceEnd - Segs[K].LinePos);
+      }
+      I.Line = llvm::StringRef(Joined, LineLen);
     }
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
@@ -1161,9 +1179,12 @@ Dockerfile parse(std::string Path, std::string Text) {
                              "empty continuation line; empty continuation lines will become "
                              "errors in a future release"});
     LineParser(*SF, DF.Escape, Errors).parse(I, 0);
-    I.PrevComments.reserve(PendingEnd - PendingBegin);
-    for (size_t K = PendingBegin; K < PendingEnd; ++K)
-      I.PrevComments.push_back(DF.Comments[K].Text);
+    if (PendingEnd > PendingBegin) {
+      llvm::StringRef *Prev = DF.Arena.Allocate<llvm::StringRef>(PendingEnd - PendingBegin);
+      for (size_t K = PendingBegin; K < PendingEnd; ++K)
+        new (Prev + (K - PendingBegin)) llvm::StringRef(DF.Comments[K].Text);
+      I.PrevComments = llvm::ArrayRef<llvm::StringRef>(Prev, PendingEnd - PendingBegin);
+    }
     PendingBegin = DF.Comments.size();
     // Heredocs: RUN, COPY and ADD in shell form (also inside ONBUILD).
     Instruction *Host = I.Child ? I.Child.get() : &I;

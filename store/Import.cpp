@@ -62,7 +62,7 @@ std::vector<std::string> commandOf(const dockerfile::Instruction &I,
     return Out;
   }
   Out = C.Shell ? *C.Shell : std::vector<std::string>{"/bin/sh", "-c"};
-  Out.push_back(I.Rest);
+  Out.push_back(std::string(I.Rest));
   return Out;
 }
 
@@ -166,7 +166,7 @@ llvm::Error applyChanges(oci::ContainerConfig &C, const std::vector<std::string>
     case K::Onbuild:
       if (!I.Child)
         return Bad("ONBUILD needs an instruction");
-      C.OnBuild.push_back(I.Rest);
+      C.OnBuild.push_back(std::string(I.Rest));
       break;
     default:
       return Bad(llvm::Twine(llvm::StringRef(I.Keyword).upper()) +

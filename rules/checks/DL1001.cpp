@@ -28,7 +28,7 @@ public:
   void finish(Context &C) override {
     for (const Comment &Cm : C.file().Comments)
       if (isIgnorePragma(Cm.Text))
-        C.report(Cm.Range, "inline ignore pragma `# " + Cm.Text +
+        C.report(Cm.Range, "inline ignore pragma `# " + std::string(Cm.Text) +
                                "`; fix the finding, or ignore the rule in .ballast.yaml "
                                "(`ignored:` or `per-path:`) so exceptions live in one place");
   }
