@@ -92,9 +92,11 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     };
     if (const Flag *F = I.flag("from"))
       Use(F->Value);
-    for (const Flag *F : I.flags("mount")) {
+    for (const Flag &F : I.Flags) { // not flags("mount"): that builds a vector
+      if (!llvm::StringRef(F.Name).equals_insensitive("mount"))
+        continue;
       llvm::SmallVector<llvm::StringRef, 8> Parts;
-      llvm::StringRef(F->Value).split(Parts, ',');
+      llvm::StringRef(F.Value).split(Parts, ',');
       for (llvm::StringRef P : Parts)
         if (P.consume_front("from="))
           Use(P);
