@@ -1105,7 +1105,9 @@ Dockerfile parse(std::string Path, std::string Text) {
   llvm::StringRef L;
   uint32_t Off = 0, NextOff = 0;
   std::vector<Diagnostic> &Errors = DF.Errors;
-  llvm::SmallVector<LineSegment, 32> Segs; // one instruction's, copied once into its Segments
+  // One instruction's segments, copied once into the Arena. A quarter of the external corpus has
+  // an instruction of more than 32 lines: 128 (1 KiB) spares nearly every file a heap copy.
+  llvm::SmallVector<LineSegment, 128> Segs;
   // A guess from the size (half the files of the external corpus spend over 300 bytes on an
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
