@@ -15,6 +15,7 @@
 #include "support/Errors.h"
 #include "support/SourceFile.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
 
@@ -99,8 +100,10 @@ public:
   SourceRange Range;        ///< keyword to the end of the instruction (heredocs included)
   unsigned StartLine = 0, EndLine = 0;
   std::vector<Flag> Flags;
-  bool IsJson = false;    ///< exec form: a JSON array of strings
-  std::vector<Word> Args; ///< BuildKit's split; for ENV/LABEL see Pairs
+  bool IsJson = false; ///< exec form: a JSON array of strings
+  /// BuildKit's split; for ENV/LABEL see Pairs. One inline word: a shell-form RUN, CMD or
+  /// ENTRYPOINT, an ARG, WORKDIR or USER has one, and would otherwise allocate a vector for it.
+  llvm::SmallVector<Word, 1> Args;
   std::vector<KeyValue> Pairs;
   llvm::StringRef Rest; ///< text after keyword and flags, trimmed (the shell-form script)
   uint32_t RestPos = 0; ///< where Rest starts in Line
@@ -123,7 +126,7 @@ public:
   /// The flag named Name ("from", "mount"...), case-insensitively; the last one wins like BuildKit.
   const Flag *flag(llvm::StringRef Name) const;
   /// All flags named Name (for repeatable ones such as --mount).
-  std::vector<const Flag *> flags(llvm::StringRef Name) const;
+  llvm::SmallVector<const Flag *, 4> flags(llvm::StringRef Name) const;
   /// Whether this instruction (or an ONBUILD's child) is of kind K.
   bool is(InstrKind K) const { return Kind == K; }
 };

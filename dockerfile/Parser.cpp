@@ -114,8 +114,8 @@ const Flag *Instruction::flag(llvm::StringRef Name) const {
   return Found;
 }
 
-std::vector<const Flag *> Instruction::flags(llvm::StringRef Name) const {
-  std::vector<const Flag *> R;
+llvm::SmallVector<const Flag *, 4> Instruction::flags(llvm::StringRef Name) const {
+  llvm::SmallVector<const Flag *, 4> R;
   for (const Flag &F : Flags)
     if (sameFlagName(F.Name, Name))
       R.push_back(&F);

@@ -92,7 +92,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     };
     if (const Flag *F = I.flag("from"))
       Use(F->Value);
-    for (const Flag &F : I.Flags) { // not flags("mount"): that builds a vector
+    for (const Flag &F : I.Flags) { // not flags("mount"): no list of them is needed
       if (!llvm::StringRef(F.Name).equals_insensitive("mount"))
         continue;
       llvm::SmallVector<llvm::StringRef, 8> Parts;

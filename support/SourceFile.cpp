@@ -26,14 +26,6 @@ LineCol SourceFile::lineCol(uint32_t Offset) const {
   return {Line, Offset - LineStarts[Line - 1] + 1};
 }
 
-uint32_t SourceFile::lineStart(unsigned Line) const {
-  if (Line == 0)
-    return 0;
-  if (Line > LineStarts.size())
-    return static_cast<uint32_t>(Text.size());
-  return LineStarts[Line - 1];
-}
-
 llvm::StringRef SourceFile::lineText(unsigned Line) const {
   uint32_t B = lineStart(Line);
   llvm::StringRef Rest = llvm::StringRef(Text).drop_front(B);

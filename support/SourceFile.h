@@ -38,8 +38,15 @@ public:
   llvm::StringRef slice(SourceRange R) const { return llvm::StringRef(Text).slice(R.Begin, R.End); }
   /// Line and column of a byte offset (offset == size() maps past the last byte).
   LineCol lineCol(uint32_t Offset) const;
-  /// Byte offset of the first byte of a 1-based line.
-  uint32_t lineStart(unsigned Line) const;
+  /// Byte offset of the first byte of a 1-based line (inline: the Dockerfile parser asks for
+  /// every line).
+  uint32_t lineStart(unsigned Line) const {
+    if (Line == 0)
+      return 0;
+    if (Line > LineStarts.size())
+      return static_cast<uint32_t>(Text.size());
+    return LineStarts[Line - 1];
+  }
   /// The text of a 1-based line without its newline.
   llvm::StringRef lineText(unsigned Line) const;
   unsigned lineCount() const { return static_cast<unsigned>(LineStarts.size()); }
