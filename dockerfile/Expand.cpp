@@ -940,6 +940,10 @@ void VarScope::set(llvm::StringRef Name, llvm::StringRef Value) {
     Entries[Pos].second.assign(Value.data(), Value.size());
     return;
   }
+  // A new scope grows to 8 names at once rather than through 1, 2 and 4: most scopes (a stage's
+  // ARGs and ENVs) hold a handful, and each regrowth is an allocation and a move of every pair.
+  if (Entries.size() == Entries.capacity())
+    Entries.reserve(std::max<size_t>(8, 2 * Entries.size()));
   Entries.emplace_back(Name.str(), Value.str());
   if (!Index.empty())
     Index.try_emplace(Name, static_cast<unsigned>(Entries.size() - 1));
