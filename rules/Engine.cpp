@@ -190,17 +190,27 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     return llvm::makeArrayRef(Selected.data() + Begin, Selected.size() - Begin);
   };
 
+  // Most configs ignore nothing and override no severity: then the per-rule and per-finding
+  // questions to the config (a set and map lookup each, glob matches per `per-path:` entry)
+  // have their default answers and are not asked.
+  bool MayIgnore = !Cfg.Ignored.empty(), MayOverride = !Cfg.Severities.empty();
+  for (const PathOverride &P : Cfg.PerPath) {
+    MayIgnore |= !P.Ignored.empty();
+    MayOverride |= !P.Severities.empty();
+  }
+
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
   llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
   for (size_t K = 0; K < Defs.size(); ++K) {
     const RuleDef &D = Defs[K];
     const RuleInfo &Info = Cat[K];
-    if (Cfg.isIgnored(Info.Id, Info.Aliases, Path))
+    if (MayIgnore && Cfg.isIgnored(Info.Id, Info.Aliases, Path))
       continue;
     // A rule off by default (hadolint's DL1001, DL3057) and not switched on by the config would
     // have every finding dropped below: it is not run.
     if (Info.DefaultSeverity == Severity::None &&
-        Cfg.severityFor(Info.Id, Info.Aliases, Path, Severity::None) == Severity::None)
+        (!MayOverride ||
+         Cfg.severityFor(Info.Id, Info.Aliases, Path, Severity::None) == Severity::None))
       continue;
     SlotRule Ru(D);
     C.setRule(&Info);
@@ -223,16 +233,28 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     for (Finding &F : runShellCheck(M))
       C.add(std::move(F));
 
-  for (Finding &F : C.takeFindings()) {
+  // The findings are filtered where they lie, then the vector becomes the result: a finding
+  // is moved only to close a gap left by a dropped one (and once more by the sort).
+  R.Findings = C.takeFindings();
+  size_t Kept = 0;
+  // The rules run one after another, so a file's findings come in runs of one rule ID: the
+  // catalogue entry is looked up once per run.
+  std::string LastId; // a copy: the finding it came from may be moved below
+  const RuleInfo *Info = nullptr;
+  for (Finding &F : R.Findings) {
     F.File = Path;
     F.locate(*DF.Source);
-    const RuleInfo *Info = findRule(F.RuleId);
+    if (LastId.empty() || F.RuleId != LastId) {
+      Info = findRule(F.RuleId);
+      LastId = F.RuleId;
+    }
     if (Info) {
       if (F.RuleId != "DL1000" && Sup.suppressed(*Info, F.Begin.Line)) {
         ++R.Suppressed;
         continue;
       }
-      F.Sev = Cfg.severityFor(Info->Id, Info->Aliases, Path, F.Sev);
+      if (MayOverride)
+        F.Sev = Cfg.severityFor(Info->Id, Info->Aliases, Path, F.Sev);
       if (Sup.checksAreErrors() && !Info->Aliases.empty() && F.Sev != Severity::None)
         F.Sev = Severity::Error;
     } else {
@@ -242,14 +264,18 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         ++R.Suppressed;
         continue;
       }
-      if (Cfg.isIgnored(F.RuleId, {}, Path))
+      if (MayIgnore && Cfg.isIgnored(F.RuleId, {}, Path))
         continue;
-      F.Sev = Cfg.severityFor(F.RuleId, {}, Path, F.Sev);
+      if (MayOverride)
+        F.Sev = Cfg.severityFor(F.RuleId, {}, Path, F.Sev);
     }
     if (F.Sev == Severity::None)
       continue;
-    R.Findings.push_back(std::move(F));
+    if (&R.Findings[Kept] != &F)
+      R.Findings[Kept] = std::move(F);
+    ++Kept;
   }
+  R.Findings.erase(R.Findings.begin() + Kept, R.Findings.end());
   sortFindings(R.Findings);
   return R;
 }
