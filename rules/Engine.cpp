@@ -2,6 +2,7 @@
 #include "rules/Engine.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cstddef>
 #include <new>
 
@@ -59,6 +60,19 @@ struct CommandBits {
   llvm::StringMap<uint64_t> Bit;
   /// Per entry of allRuleDefs(): the bits of its commands, or 0 when it looks at every RUN.
   std::vector<uint64_t> RuleMask;
+  /// A filter in front of Bit, a bit per sketch() of each name: most commands a RUN runs
+  /// (`echo`, `rm`, `export`) are declared by no rule and are turned down without hashing.
+  std::bitset<256> Sketches;
+  static uint8_t sketch(llvm::StringRef N) {
+    return uint8_t(uint8_t(N.front()) * 31 + uint8_t(N.back()) * 7 + N.size());
+  }
+  /// The bit of the declared command N, or 0.
+  uint64_t bitOf(llvm::StringRef N) const {
+    if (N.empty() || !Sketches.test(sketch(N)))
+      return 0;
+    auto It = Bit.find(N);
+    return It == Bit.end() ? 0 : It->second;
+  }
 };
 
 const CommandBits &commandBits() {
@@ -82,6 +96,8 @@ const CommandBits &commandBits() {
       }
       B.RuleMask[K] = Mask;
     }
+    for (const auto &E : B.Bit)
+      B.Sketches.set(CommandBits::sketch(E.getKey()));
     return B;
   }();
   return Bits;
@@ -98,14 +114,9 @@ uint64_t commandsRun(const Model &M, const dockerfile::Instruction &I, const Com
     if (Cmd.Name.empty())
       continue;
     llvm::StringRef Base = Cmd.basename();
-    auto It = B.Bit.find(Base);
-    if (It != B.Bit.end())
-      Mask |= It->second;
-    if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base) {
-      It = B.Bit.find(Cmd.Spec->Name);
-      if (It != B.Bit.end())
-        Mask |= It->second;
-    }
+    Mask |= B.bitOf(Base);
+    if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
+      Mask |= B.bitOf(Cmd.Spec->Name);
   }
   return Mask;
 }
