@@ -104,30 +104,39 @@ SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
   return I.restToSource(R.Begin, R.End);
 }
 
-ReportBuilder::~ReportBuilder() {
-  if (C)
-    C->add(std::move(F));
+ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
+  finding().Notes.push_back({R, {}, std::move(Msg)});
+  return *this;
 }
 
-ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
-  F.Notes.push_back({R, {}, std::move(Msg)});
+ReportBuilder &ReportBuilder::reserveNotes(size_t N) {
+  std::vector<Note> &Notes = finding().Notes;
+  Notes.reserve(Notes.size() + N);
   return *this;
 }
 
 ReportBuilder &ReportBuilder::fix(std::string Title, std::vector<TextEdit> Edits) {
-  F.FixIt = Fix{std::move(Title), std::move(Edits)};
+  finding().FixIt = Fix{std::move(Title), std::move(Edits)};
   return *this;
 }
 
+Finding &Context::newFinding() {
+  // Room for the findings of most files at once (a few a file; the vector otherwise regrows,
+  // moving every finding, four times on the way to ten).
+  if (Findings.capacity() == 0)
+    Findings.reserve(16);
+  return Findings.emplace_back();
+}
+
 ReportBuilder Context::report(SourceRange R, std::string Message) {
-  Finding F;
+  Finding &F = newFinding();
   F.Range = R;
   F.Message = std::move(Message);
   if (Cur) {
     F.RuleId = Cur->Id;
     F.Sev = Cur->DefaultSeverity;
   }
-  return ReportBuilder(*this, std::move(F));
+  return ReportBuilder(Findings, Findings.size() - 1);
 }
 
 } // namespace ballast::rules

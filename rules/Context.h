@@ -81,21 +81,26 @@ private:
 
 class Context;
 
-/// Returned by Context::report; adds notes and a fix, and files the finding when destroyed.
+/// Returned by Context::report, which has filed the finding: adds notes and a fix to it where
+/// it lies (a finding is a few hundred bytes; it is not moved on its way to the engine).
 class ReportBuilder {
 public:
-  ReportBuilder(Context &C, Finding F) : C(&C), F(std::move(F)) {}
-  ReportBuilder(ReportBuilder &&O) noexcept : C(O.C), F(std::move(O.F)) { O.C = nullptr; }
   ReportBuilder(const ReportBuilder &) = delete;
-  ~ReportBuilder();
+  ReportBuilder &operator=(const ReportBuilder &) = delete;
   /// Adds a located note ("deleted here").
   ReportBuilder &note(SourceRange R, std::string Msg);
+  /// Makes room for N more notes (a rule that knows how many it adds saves the regrowth).
+  ReportBuilder &reserveNotes(size_t N);
   /// Attaches a fix made of byte-range edits.
   ReportBuilder &fix(std::string Title, std::vector<TextEdit> Edits);
 
 private:
-  Context *C;
-  Finding F;
+  friend class Context;
+  /// The finding is (*Findings)[Index]: an index, as a later report may grow the vector.
+  ReportBuilder(std::vector<Finding> &Findings, size_t Index) : Findings(&Findings), Index(Index) {}
+  Finding &finding() const { return (*Findings)[Index]; }
+  std::vector<Finding> *Findings;
+  size_t Index;
 };
 
 /// The per-rule view of the file being linted.
@@ -128,9 +133,12 @@ public:
     Onbuild = Wrapper;
   }
   std::vector<Finding> takeFindings() { return std::move(Findings); }
-  void add(Finding F) { Findings.push_back(std::move(F)); }
+  void add(Finding &&F) { newFinding() = std::move(F); }
 
 private:
+  /// A default finding at the end of Findings.
+  Finding &newFinding();
+
   const Model &M;
   const Config &Cfg;
   const RuleInfo *Cur = nullptr;

@@ -295,6 +295,7 @@ void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<sh
   if (Words.empty())
     return;
   ReportBuilder B = C.report(C.scriptRange(I, Words.front().Range), std::move(Message));
+  B.reserveNotes(Words.size() - 1);
   for (const shell::Word &W : Words.drop_front()) {
     std::string Note; // one allocation per note
     Note.reserve(W.Text.size() + NoteMessage.size() + 4);
