@@ -48,17 +48,23 @@ const Instruction *runOf(const Instruction &I) {
 Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
     : DF(std::move(D)), Graph(dockerfile::StageGraph::build(DF)), ContextDir(std::move(Ctx)),
       Cache(Cache) {
+  // Counted first: the scripts are stored in one allocation, and the map never grows.
+  unsigned Runs = 0;
+  for (const Instruction &I : DF.Instructions)
+    if (const Instruction *Run = runOf(I); Run && !Run->IsJson)
+      ++Runs;
+  ScriptStore.reserve(Runs);
+  Scripts.reserve(Runs);
   for (const Instruction &I : DF.Instructions) {
     const Instruction *Run = runOf(I);
     if (!Run || Run->IsJson)
       continue;
+    Scripts[Run] = uint32_t(ScriptStore.size());
     if (!Run->Heredocs.empty() && heredocIsScript(*Run))
-      Scripts[Run] =
-          std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Heredocs[0].Content),
-                                                     true, Run->Heredocs[0].ContentRange.Begin});
+      ScriptStore.push_back({shell::Script::parse(Run->Heredocs[0].Content), true,
+                             Run->Heredocs[0].ContentRange.Begin});
     else
-      Scripts[Run] =
-          std::unique_ptr<ScriptInfo>(new ScriptInfo{shell::Script::parse(Run->Rest), false, 0});
+      ScriptStore.push_back({shell::Script::parse(Run->Rest), false, 0});
   }
 }
 
@@ -82,25 +88,26 @@ std::optional<Model::ScriptEntry> Model::scriptEntry(const Instruction &I) const
   auto It = Scripts.find(&I);
   if (It == Scripts.end())
     return std::nullopt;
-  return ScriptEntry{&It->second->Script, It->second->Posix};
+  const ScriptInfo &Info = ScriptStore[It->second];
+  return ScriptEntry{&Info.Script, Info.Posix};
 }
 
 const shell::Script *Model::script(const Instruction &I) const {
-  auto It = Scripts.find(&I);
-  return It == Scripts.end() ? nullptr : &It->second->Script;
+  const ScriptInfo *Info = info(I);
+  return Info ? &Info->Script : nullptr;
 }
 
 uint32_t Model::scriptToSource(const Instruction &I, uint32_t Off) const {
-  auto It = Scripts.find(&I);
-  if (It != Scripts.end() && It->second->FromHeredoc)
-    return It->second->HeredocBase + Off;
+  const ScriptInfo *Info = info(I);
+  if (Info && Info->FromHeredoc)
+    return Info->HeredocBase + Off;
   return I.toSource(I.RestPos + Off);
 }
 
 SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
-  auto It = Scripts.find(&I);
-  if (It != Scripts.end() && It->second->FromHeredoc)
-    return {It->second->HeredocBase + R.Begin, It->second->HeredocBase + R.End};
+  const ScriptInfo *Info = info(I);
+  if (Info && Info->FromHeredoc)
+    return {Info->HeredocBase + R.Begin, Info->HeredocBase + R.End};
   return I.restToSource(R.Begin, R.End);
 }
 

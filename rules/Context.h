@@ -68,11 +68,21 @@ private:
     shell::Script Script;
     bool FromHeredoc;
     uint32_t HeredocBase;
-    int8_t Posix = -1;
+    /// The memo ScriptEntry::Posix hands out (set through a const Model).
+    mutable int8_t Posix = -1;
   };
+  /// The ScriptInfo of a RUN, or null.
+  const ScriptInfo *info(const dockerfile::Instruction &I) const {
+    auto It = Scripts.find(&I);
+    return It == Scripts.end() ? nullptr : &ScriptStore[It->second];
+  }
+
   dockerfile::Dockerfile DF;
   dockerfile::StageGraph Graph;
-  llvm::DenseMap<const dockerfile::Instruction *, std::unique_ptr<ScriptInfo>> Scripts;
+  /// Every RUN's script, in file order; sized once (ScriptEntry::Posix points into it).
+  std::vector<ScriptInfo> ScriptStore;
+  /// RUN -> its index in ScriptStore.
+  llvm::DenseMap<const dockerfile::Instruction *, uint32_t> Scripts;
   std::string ContextDir;
   RunCache *Cache = nullptr;
   mutable std::optional<bool> NonPosixPragma;
