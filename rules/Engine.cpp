@@ -55,11 +55,14 @@ private:
 };
 
 /// The RUN commands the rules declare (Rule::commands()), one bit each, and each rule's bits;
-/// built once per process.
+/// built once per process, as is each rule's kinds() (the answers of a fresh rule, which is
+/// what the engine asks: no virtual call per rule and file).
 struct CommandBits {
   llvm::StringMap<uint64_t> Bit;
   /// Per entry of allRuleDefs(): the bits of its commands, or 0 when it looks at every RUN.
   std::vector<uint64_t> RuleMask;
+  /// Per entry of allRuleDefs(): its kinds().
+  std::vector<KindMask> Kinds;
   /// A filter in front of Bit, a bit per sketch() of each name: most commands a RUN runs
   /// (`echo`, `rm`, `export`) are declared by no rule and are turned down without hashing.
   std::bitset<256> Sketches;
@@ -80,8 +83,10 @@ const CommandBits &commandBits() {
     CommandBits B;
     llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
     B.RuleMask.resize(Defs.size());
+    B.Kinds.resize(Defs.size());
     for (size_t K = 0; K < Defs.size(); ++K) {
       SlotRule Ru(Defs[K]);
+      B.Kinds[K] = Ru->kinds();
       uint64_t Mask = 0;
       for (llvm::StringRef N : Ru->commands()) {
         auto It = B.Bit.find(N);
@@ -225,7 +230,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       continue;
     SlotRule Ru(D);
     C.setRule(&Info);
-    KindMask Mask = Opts.EveryKind ? AllKinds : Ru->kinds();
+    KindMask Mask = Opts.EveryKind ? AllKinds : Bits.Kinds[K];
     // 0: the rule declares no commands and sees every RUN.
     uint64_t Commands = Bits.RuleMask[K];
     if (Mask & Present)
