@@ -40,20 +40,37 @@ void Finding::locate(const SourceFile &SF) {
 void sortFindings(std::vector<Finding> &Fs) {
   if (Fs.size() < 2)
     return;
-  // Sort positions, then move each finding once: a Finding is a few hundred bytes.
+  // Sort positions, then move the findings into place: a Finding is a few hundred bytes.
   std::vector<uint32_t> Order(Fs.size());
   for (uint32_t I = 0; I < Order.size(); ++I)
     Order[I] = I;
+  // The findings of one lint share one file: then the file names (long, equal, compared in
+  // full) are left out of the comparisons.
+  bool OneFile = std::all_of(Fs.begin() + 1, Fs.end(),
+                             [&](const Finding &F) { return F.File == Fs.front().File; });
   std::stable_sort(Order.begin(), Order.end(), [&](uint32_t IA, uint32_t IB) {
     const Finding &A = Fs[IA], &B = Fs[IB];
-    return std::tie(A.File, A.Begin.Line, A.Begin.Column, A.RuleId) <
-           std::tie(B.File, B.Begin.Line, B.Begin.Column, B.RuleId);
+    if (!OneFile && A.File != B.File)
+      return A.File < B.File;
+    return std::tie(A.Begin.Line, A.Begin.Column, A.RuleId) <
+           std::tie(B.Begin.Line, B.Begin.Column, B.RuleId);
   });
-  std::vector<Finding> Sorted;
-  Sorted.reserve(Fs.size());
-  for (uint32_t I : Order)
-    Sorted.push_back(std::move(Fs[I]));
-  Fs = std::move(Sorted);
+  // Finding Order[I] goes to slot I: each cycle of the permutation is rotated through one
+  // spare finding (no second vector of findings).
+  for (uint32_t Start = 0; Start < Order.size(); ++Start) {
+    if (Order[Start] == Start)
+      continue;
+    Finding Spare = std::move(Fs[Start]);
+    uint32_t Slot = Start;
+    while (Order[Slot] != Start) {
+      uint32_t From = Order[Slot];
+      Fs[Slot] = std::move(Fs[From]);
+      Order[Slot] = Slot;
+      Slot = From;
+    }
+    Fs[Slot] = std::move(Spare);
+    Order[Slot] = Slot;
+  }
 }
 
 } // namespace ballast
