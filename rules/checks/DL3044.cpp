@@ -1,7 +1,4 @@
 //===- DL3044.cpp - No self-reference within one ENV ----------------------===//
-#include <map>
-#include <set>
-
 #include "rules/Rule.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -50,33 +47,40 @@ template <typename Fn> void forEachReference(llvm::StringRef Raw, char Escape, F
   }
 }
 
+/// Whether an ARG or ENV of stage S (before Stop; the whole stage when Stop is null) or of the
+/// stages it is built on sets Name.
+bool setInStage(llvm::StringRef Name, const Stage *S, const Instruction *Stop,
+                const StageGraph &G) {
+  while (S) {
+    for (const Instruction *J : S->Instructions) {
+      if (J == Stop)
+        break;
+      if (J->Kind == InstrKind::Arg && llvm::any_of(J->Args, [&](const Word &W) {
+            return llvm::StringRef(W.Text).split('=').first == Name;
+          }))
+        return true;
+      if (J->Kind == InstrKind::Env &&
+          llvm::any_of(J->Pairs, [&](const KeyValue &P) { return P.Key.Text == Name; }))
+        return true;
+    }
+    // A base stage is complete when a later stage starts from it.
+    if (S->BaseStage < 0 || unsigned(S->BaseStage) >= S->Index)
+      return false;
+    S = &G.Stages[unsigned(S->BaseStage)];
+    Stop = nullptr;
+  }
+  return false;
+}
+
 class EnvSelfReference : public Rule {
 public:
-  KindMask kinds() const override {
-    return kindsOf(InstrKind::From, InstrKind::Arg, InstrKind::Env);
-  }
+  KindMask kinds() const override { return kindsOf(InstrKind::Env); }
   void check(const Instruction &I, Context &C) override {
-    if (C.inOnbuild() || !C.stage())
-      return;
-    unsigned Idx = C.stage()->Index;
-    if (I.Kind == InstrKind::From) {
-      int Base = C.stage()->BaseStage;
-      Known[Idx] = Base >= 0 ? Known[unsigned(Base)] : std::set<llvm::StringRef>{};
-      return;
-    }
-    std::set<llvm::StringRef> &Set = Known[Idx];
-    if (I.Kind == InstrKind::Arg) {
-      for (const Word &W : I.Args)
-        Set.insert(llvm::StringRef(W.Text).split('=').first);
-      return;
-    }
-    if (I.Kind != InstrKind::Env)
+    if (C.inOnbuild() || !C.stage() || I.Kind != InstrKind::Env)
       return;
     char Escape = C.file().Escape;
-    for (size_t K = 0; K < I.Pairs.size(); ++K) {
+    for (size_t K = 0; K + 1 < I.Pairs.size(); ++K) {
       const KeyValue &Def = I.Pairs[K];
-      if (Set.count(Def.Key.Text))
-        continue; // the reference gets the earlier value, which is well defined
       bool Reported = false;
       for (size_t J = K + 1; J < I.Pairs.size() && !Reported; ++J) {
         const Word &V = I.Pairs[J].Value;
@@ -84,6 +88,11 @@ public:
           if (Reported || Name != Def.Key.Text)
             return;
           Reported = true;
+          // The reference gets the value set earlier (by an ARG or ENV of the stage or of the
+          // stages it is built on), which is well defined. Asked only here, for the rare
+          // self-reference, rather than tracking every name of every stage.
+          if (setInStage(Name, C.stage(), &I, C.stages()))
+            return;
           // Narrow to the reference when the value is one contiguous run of the file.
           SourceRange R = V.Range;
           if (R.size() == V.Text.size())
@@ -96,13 +105,7 @@ public:
         });
       }
     }
-    for (const KeyValue &P : I.Pairs)
-      Set.insert(P.Key.Text);
   }
-
-private:
-  /// Per stage, the names its ARGs and ENVs set so far (views into the file's AST).
-  std::map<unsigned, std::set<llvm::StringRef>> Known;
 };
 
 } // namespace
