@@ -22,31 +22,33 @@ public:
   KindMask kinds() const override { return 0; }
   void finish(Context &C) override {
     const SourceFile &SF = *C.file().Source;
-    std::vector<const Instruction *> Instrs;
-    bool InStages = false;
+    // The counted instructions: from the first FROM on, known keywords. Walked twice (count,
+    // then report) rather than collected: most files have nothing to report.
+    auto ForEachCounted = [&](auto F) {
+      bool InStages = false;
+      for (const Instruction &I : C.file().Instructions) {
+        InStages |= I.Kind == InstrKind::From;
+        if (InStages && I.Kind != InstrKind::Unknown)
+          F(I, SF.slice(I.KeywordRange));
+      }
+    };
     unsigned Lower = 0, Upper = 0;
-    for (const Instruction &I : C.file().Instructions) {
-      InStages |= I.Kind == InstrKind::From;
-      if (!InStages || I.Kind == InstrKind::Unknown)
-        continue;
-      Instrs.push_back(&I);
-      llvm::StringRef K = SF.slice(I.KeywordRange);
+    ForEachCounted([&](const Instruction &, llvm::StringRef K) {
       if (!hasAny(K, 'A', 'Z'))
         ++Lower;
       else if (!hasAny(K, 'a', 'z'))
         ++Upper;
-    }
+    });
     bool MajorityLower = Lower > Upper;
-    for (const Instruction *I : Instrs) {
-      llvm::StringRef K = SF.slice(I->KeywordRange);
+    ForEachCounted([&](const Instruction &I, llvm::StringRef K) {
       if (MajorityLower ? !hasAny(K, 'A', 'Z') : !hasAny(K, 'a', 'z'))
-        continue; // already in the majority's case
+        return; // already in the majority's case
       std::string Want = MajorityLower ? K.lower() : K.upper();
-      C.report(I->KeywordRange, "instruction `" + K.str() + "` should be " +
-                                    (MajorityLower ? "lowercase" : "uppercase") +
-                                    " like the majority of instructions; write `" + Want + "`")
-          .fix("write `" + Want + "`", {TextEdit{I->KeywordRange, Want}});
-    }
+      C.report(I.KeywordRange, "instruction `" + K.str() + "` should be " +
+                                   (MajorityLower ? "lowercase" : "uppercase") +
+                                   " like the majority of instructions; write `" + Want + "`")
+          .fix("write `" + Want + "`", {TextEdit{I.KeywordRange, Want}});
+    });
   }
 };
 
