@@ -186,6 +186,11 @@ private:
     const Model::GlobalArgs &G = C.model().globalArgs();
     Globals = &G.Scope;
     GlobalNames = &G.Declared;
+  }
+
+  /// Fills FileNames; asked only when a name is undefined (few files have one).
+  void loadFileNames(const Context &C) {
+    FileNamesLoaded = true;
     for (const Instruction &I : C.file().Instructions) {
       const Instruction &J = I.Child ? *I.Child : I;
       if (J.Kind == InstrKind::Arg)
@@ -203,7 +208,9 @@ private:
   }
 
   /// Whether an ARG or ENV of this file names Name.
-  bool inFile(llvm::StringRef Name) const {
+  bool inFile(const Context &C, llvm::StringRef Name) {
+    if (!FileNamesLoaded)
+      loadFileNames(C);
     return std::binary_search(FileNames.begin(), FileNames.end(), Name);
   }
 
@@ -267,7 +274,7 @@ private:
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
     bool Global = GlobalNames->count(Name) && !Predefined;
-    bool Known = S.EnvKnown || isSpecialParameter(Name) || Predefined || inFile(Name) || Typo;
+    bool Known = S.EnvKnown || isSpecialParameter(Name) || Predefined || inFile(C, Name) || Typo;
     if (!Known)
       return; // the base image may set it
     std::string Msg;
@@ -303,6 +310,7 @@ private:
   const std::set<std::string> *GlobalNames = nullptr;
   /// The names ARGs and ENVs of this file set, sorted (they point into the file's AST).
   std::vector<llvm::StringRef> FileNames;
+  bool FileNamesLoaded = false;
   /// The ENV being checked and its pair being expanded, or null.
   const Instruction *CurEnv = nullptr;
   const KeyValue *CurPair = nullptr;
