@@ -337,13 +337,39 @@ struct WordBuilder {
   }
 };
 
+/// A copy of V in Alloc (the elements are trivially destructible: the arena runs no destructor).
+template <typename T> llvm::ArrayRef<T> keepIn(llvm::BumpPtrAllocator &Alloc, llvm::ArrayRef<T> V) {
+  static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
+  if (V.empty())
+    return {};
+  T *P = Alloc.Allocate<T>(V.size());
+  std::uninitialized_copy(V.begin(), V.end(), P);
+  return llvm::ArrayRef<T>(P, V.size());
+}
+
+/// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
+/// index) as they are found. One Scratch per thread is reused by every parse, so a parse grows no
+/// vector once the first few scripts have sized it; at the end each array is copied once, at its
+/// final size, into the Script's arena.
+struct Scratch {
+  std::vector<Command> Commands;
+  std::vector<Pipeline> Pipelines;
+  std::vector<Construct> Constructs;
+
+  void clear() {
+    Commands.clear();
+    Pipelines.clear();
+    Constructs.clear();
+  }
+};
+
 class Parser {
 public:
-  Parser(Script &S, unsigned &Nesting, llvm::StringRef T, const Parser *Up, uint32_t Base,
-         llvm::ArrayRef<MapEntry> Map, llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque,
-         Context Ctx)
-      : S(S), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx),
-        Flat(!Up && Map.empty()) {}
+  Parser(Script &S, Scratch &Work, unsigned &Nesting, llvm::StringRef T, const Parser *Up,
+         uint32_t Base, llvm::ArrayRef<MapEntry> Map,
+         llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque, Context Ctx)
+      : S(S), Work(Work), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque),
+        Ctx(Ctx), Flat(!Up && Map.empty()) {}
 
   /// Parses the whole text as a program, skipping what does not parse.
   void parseProgram();
@@ -404,13 +430,8 @@ private:
   void problem(size_t B, size_t E, llvm::StringRef Msg);
   llvm::StringRef save(llvm::StringRef Str);
   /// A copy of V in the Script's arena (the elements are trivially destructible).
-  template <typename T> llvm::ArrayRef<T> keep(const llvm::SmallVectorImpl<T> &V) {
-    static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
-    if (V.empty())
-      return {};
-    T *P = S.Alloc->Allocate<T>(V.size());
-    std::uninitialized_copy(V.begin(), V.end(), P);
-    return llvm::ArrayRef<T>(P, V.size());
+  template <typename Range> auto keep(const Range &V) {
+    return keepIn(S.Alloc, llvm::makeArrayRef(V));
   }
 
   // Characters.
@@ -515,6 +536,7 @@ private:
                          llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque, Context C);
 
   Script &S;
+  Scratch &Work;
   unsigned &Nesting;
   llvm::StringRef T;
   size_t Pos = 0;
@@ -565,7 +587,7 @@ void Parser::problem(size_t B, size_t E, llvm::StringRef Msg) {
 llvm::StringRef Parser::save(llvm::StringRef Str) {
   if (Str.empty())
     return {};
-  char *P = S.Alloc->Allocate<char>(Str.size());
+  char *P = S.Alloc.Allocate<char>(Str.size());
   std::memcpy(P, Str.data(), Str.size());
   return llvm::StringRef(P, Str.size());
 }
@@ -723,7 +745,7 @@ int Parser::parseList() {
     skipLinebreaks();
     if (eof() || atListTerminator())
       return -1;
-    unsigned FirstCmd = static_cast<unsigned>(S.Commands.size());
+    unsigned FirstCmd = static_cast<unsigned>(Work.Commands.size());
     int Last = parseAndOr();
     skipBlanks();
     if (peek() == '#')
@@ -733,21 +755,21 @@ int Parser::parseList() {
     char C = peek();
     if (C == ';' && peek(1) != ';' && peek(1) != '&') {
       if (Last >= 0)
-        S.Commands[Last].After = Connector::Semicolon;
+        Work.Commands[Last].After = Connector::Semicolon;
       ++Pos;
       continue;
     }
     if (C == '&' && peek(1) != '&' && peek(1) != '>') {
       if (Last >= 0)
-        S.Commands[Last].After = Connector::Background;
-      for (unsigned I = FirstCmd; I < S.Commands.size(); ++I)
-        S.Commands[I].Background = true;
+        Work.Commands[Last].After = Connector::Background;
+      for (unsigned I = FirstCmd; I < Work.Commands.size(); ++I)
+        Work.Commands[I].Background = true;
       ++Pos;
       continue;
     }
     if (C == '\n') {
       if (Last >= 0)
-        S.Commands[Last].After = Connector::Newline;
+        Work.Commands[Last].After = Connector::Newline;
       consumeNewline();
       continue;
     }
@@ -769,7 +791,7 @@ int Parser::parseAndOr() {
       break;
     size_t Op = Pos;
     if (P.Simple >= 0)
-      S.Commands[P.Simple].After = C == '&' ? Connector::And : Connector::Or;
+      Work.Commands[P.Simple].After = C == '&' ? Connector::And : Connector::Or;
     Pos += 2;
     skipLinebreaks();
     CmdResult Q = parsePipeline();
@@ -799,7 +821,7 @@ Parser::CmdResult Parser::parsePipeline() {
   llvm::SmallVector<Element, 4> Elements;
   CmdResult Last;
   for (;;) {
-    unsigned First = static_cast<unsigned>(S.Commands.size());
+    unsigned First = static_cast<unsigned>(Work.Commands.size());
     CmdResult R = parseCommand();
     if (!R.Parsed) {
       if (!Elements.empty() || Negated) {
@@ -808,12 +830,12 @@ Parser::CmdResult Parser::parsePipeline() {
       }
       break;
     }
-    Elements.push_back({First, static_cast<unsigned>(S.Commands.size())});
+    Elements.push_back({First, static_cast<unsigned>(Work.Commands.size())});
     Last = R;
     skipBlanks();
     if (peek() == '|' && peek(1) != '|') {
       if (R.Simple >= 0)
-        S.Commands[R.Simple].After = Connector::Pipe;
+        Work.Commands[R.Simple].After = Connector::Pipe;
       Pos += peek(1) == '&' ? 2 : 1;
       skipLinebreaks();
       continue;
@@ -821,23 +843,25 @@ Parser::CmdResult Parser::parsePipeline() {
     break;
   }
   if (Elements.size() >= 2) {
-    int Index = static_cast<int>(S.Pipelines.size());
+    int Index = static_cast<int>(Work.Pipelines.size());
     Pipeline P;
     P.Range = range(Begin, Last.End);
     P.Elements = static_cast<unsigned>(Elements.size());
     P.Negated = Negated;
+    llvm::SmallVector<unsigned, 8> Members;
     for (unsigned K = 0; K < Elements.size(); ++K) {
       for (unsigned I = Elements[K].First; I < Elements[K].Last; ++I) {
-        Command &C = S.Commands[I];
+        Command &C = Work.Commands[I];
         if (C.Pipeline >= 0 || C.SubstitutionDepth != Ctx.SubstitutionDepth ||
             C.ShellDepth != Ctx.ShellDepth)
           continue;
         C.Pipeline = Index;
         C.PipelineIndex = K;
-        P.Commands.push_back(I);
+        Members.push_back(I);
       }
     }
-    S.Pipelines.push_back(std::move(P));
+    P.Commands = keep(Members);
+    Work.Pipelines.push_back(P);
   }
   return Last;
 }
@@ -869,23 +893,32 @@ size_t Parser::arithmeticEnd(size_t Open) const {
 }
 
 unsigned Parser::beginConstruct(ConstructKind K, size_t Begin) {
-  unsigned Index = static_cast<unsigned>(S.Constructs.size());
+  unsigned Index = static_cast<unsigned>(Work.Constructs.size());
   Construct C;
   C.Kind = K;
   C.Range = range(Begin, Begin);
   C.Parent = Ctx.Construct;
-  S.Constructs.push_back(std::move(C));
+  Work.Constructs.push_back(C);
   CurCmd = -1; // words of the construct (for lists, case subjects) belong to no command
   return Index;
 }
 
 void Parser::endConstruct(unsigned Index, size_t End) {
   // The end of the last byte, so that a range mapped out of a `sh -c` body ends after it.
-  SourceRange &R = S.Constructs[Index].Range;
+  SourceRange &R = Work.Constructs[Index].Range;
   R.End = End > 0 ? std::max(R.Begin, range(End - 1, End).End) : R.Begin;
 }
 
 size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
+  llvm::SmallVector<Redirect, 2> Rs;
+  // The construct's redirections, once all are read (the arena array is not grown in place).
+  auto Keep = [&] {
+    if (!Rs.empty()) {
+      Rs.insert(Rs.begin(), Work.Constructs[ConstructIndex].Redirects.begin(),
+                Work.Constructs[ConstructIndex].Redirects.end());
+      Work.Constructs[ConstructIndex].Redirects = keep(Rs);
+    }
+  };
   for (;;) {
     size_t Save = Pos;
     skipBlanks();
@@ -903,12 +936,10 @@ size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
     }
     if (!IsRedirect) {
       Pos = Save;
+      Keep();
       return End;
     }
-    llvm::SmallVector<Redirect, 1> Rs;
     parseRedirect(Rs);
-    for (Redirect &R : Rs)
-      S.Constructs[ConstructIndex].Redirects.push_back(R);
     End = Pos;
   }
 }
@@ -1167,7 +1198,7 @@ void Parser::parseCase(size_t Begin) {
     if (peek() == ';' && (peek(1) == ';' || peek(1) == '&')) {
       Pos += peek(1) == ';' && peek(2) == '&' ? 3 : 2;
       if (Last >= 0)
-        S.Commands[Last].After = Connector::Semicolon;
+        Work.Commands[Last].After = Connector::Semicolon;
     } else if (peekReserved() != Reserved::Esac && !eof()) {
       skipUnexpected();
     }
@@ -1178,7 +1209,7 @@ void Parser::parseCase(size_t Begin) {
 
 void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
   unsigned I = beginConstruct(ConstructKind::Function, Begin);
-  S.Constructs[I].Name = Name;
+  Work.Constructs[I].Name = Name;
   ContextScope Scope(*this);
   ++Ctx.Depth;
   Ctx.InFunction = true;
@@ -1288,8 +1319,8 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
 
 Parser::CmdResult Parser::parseSimpleCommand() {
   CmdResult Result;
-  unsigned Idx = static_cast<unsigned>(S.Commands.size());
-  S.Commands.emplace_back();
+  unsigned Idx = static_cast<unsigned>(Work.Commands.size());
+  Work.Commands.emplace_back();
   // Of the parser's state only the current command and the word mode change here (nested
   // parses restore the context they change).
   struct CommandScope {
@@ -1472,10 +1503,10 @@ Parser::CmdResult Parser::parseSimpleCommand() {
 
   if (FunctionDef) {
     llvm::StringRef Name = Args[0].Text;
-    if (S.Commands.size() == Idx + 1)
-      S.Commands.pop_back();
+    if (Work.Commands.size() == Idx + 1)
+      Work.Commands.pop_back();
     else
-      S.Commands[Idx].Range = range(Begin, End);
+      Work.Commands[Idx].Range = range(Begin, End);
     parseFunctionBody(Name, Begin);
     Result.Parsed = true;
     Result.End = Pos;
@@ -1483,8 +1514,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   }
 
   if (Args.empty() && Assigns.empty() && Redirs.empty()) {
-    if (S.Commands.size() == Idx + 1)
-      S.Commands.pop_back();
+    if (Work.Commands.size() == Idx + 1)
+      Work.Commands.pop_back();
     return Result;
   }
   if (DoubleBracket && eof())
@@ -1500,7 +1531,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     C.BaseOffset = static_cast<uint32_t>(NameBase.data() - C.Name.data());
     C.Spec = findToolSpec(NameBase);
   }
-  S.Commands[Idx] = C;
+  Work.Commands[Idx] = C;
   Result.Parsed = true;
   Result.Simple = static_cast<int>(Idx);
   Result.End = End;
@@ -1855,7 +1886,7 @@ void Parser::parseNestedScript(llvm::StringRef Text, uint32_t NestedBase,
   NestingGuard G(*this);
   if (!G.Ok)
     return;
-  Parser Child(S, Nesting, Text, this, NestedBase, NestedMap, NestedOpaque, C);
+  Parser Child(S, Work, Nesting, Text, this, NestedBase, NestedMap, NestedOpaque, C);
   Child.parseProgram();
 }
 
@@ -1864,16 +1895,19 @@ void Parser::parseNestedScript(llvm::StringRef Text, uint32_t NestedBase,
 Script Script::parse(llvm::StringRef Text) {
   Script S;
   if (!Text.empty()) {
-    char *P = S.Alloc->Allocate<char>(Text.size());
+    char *P = S.Alloc.Allocate<char>(Text.size());
     std::memcpy(P, Text.data(), Text.size());
     S.Text = llvm::StringRef(P, Text.size());
   }
-  // About one simple command per 40 bytes of a RUN (nested ones included): reserving up front
-  // spares moving every Command (some 400 bytes each) as the vector grows.
-  S.Commands.reserve(std::min<size_t>(Text.size() / 40 + 4, 1024));
+  // Reused by every parse on this thread (a parse never starts another one).
+  thread_local detail::Scratch Work;
+  Work.clear();
   unsigned Nesting = 0;
-  detail::Parser P(S, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
+  detail::Parser P(S, Work, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
+  S.Commands = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Commands));
+  S.Pipelines = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Pipelines));
+  S.Constructs = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Constructs));
   return S;
 }
 

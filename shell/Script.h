@@ -27,8 +27,8 @@ struct Pipeline {
   /// From the first element to the end of the last.
   SourceRange Range;
   /// Indices into Script::commands() of the simple commands whose innermost pipeline this is,
-  /// in source order (an element like `{ a; b; }` contributes several).
-  llvm::SmallVector<unsigned, 4> Commands;
+  /// in source order (an element like `{ a; b; }` contributes several). In the Script's arena.
+  llvm::ArrayRef<unsigned> Commands;
   /// Number of elements (at least 2).
   unsigned Elements = 0;
   /// Written `! a | b`.
@@ -56,8 +56,8 @@ struct Construct {
   SourceRange Range;
   /// For a function: its name.
   llvm::StringRef Name;
-  /// Redirections after the closing keyword (`done < file`).
-  llvm::SmallVector<Redirect, 0> Redirects;
+  /// Redirections after the closing keyword (`done < file`). In the Script's arena.
+  llvm::ArrayRef<Redirect> Redirects;
   /// Index into Script::constructs() of the enclosing construct, or -1.
   int Parent = -1;
 };
@@ -140,14 +140,15 @@ public:
 
 private:
   friend class detail::Parser;
-  Script() : Alloc(std::make_unique<llvm::BumpPtrAllocator>()) {}
+  Script() = default;
 
-  /// Owns the copy of the input and all cooked text that differs from it.
-  std::unique_ptr<llvm::BumpPtrAllocator> Alloc;
+  /// Owns the copy of the input, all cooked text that differs from it, and the arrays below
+  /// and in them (held by value: moving a Script keeps its slabs where they are).
+  llvm::BumpPtrAllocator Alloc;
   llvm::StringRef Text;
-  std::vector<Command> Commands;
-  std::vector<Pipeline> Pipelines;
-  std::vector<Construct> Constructs;
+  llvm::ArrayRef<Command> Commands;
+  llvm::ArrayRef<Pipeline> Pipelines;
+  llvm::ArrayRef<Construct> Constructs;
   std::vector<HereDoc> HereDocs;
   std::vector<Problem> Problems;
 };
