@@ -348,18 +348,23 @@ template <typename T> llvm::ArrayRef<T> keepIn(llvm::BumpPtrAllocator &Alloc, ll
 }
 
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
-/// index) as they are found. One Scratch per thread is reused by every parse, so a parse grows no
-/// vector once the first few scripts have sized it; at the end each array is copied once, at its
-/// final size, into the Script's arena.
+/// index) as they are found, and a command's words pile up until it ends. One Scratch per thread is
+/// reused by every parse, so a parse grows no vector once the first few scripts have sized it; at
+/// the end each array is copied once, at its final size, into the Script's arena.
 struct Scratch {
   std::vector<Command> Commands;
   std::vector<Pipeline> Pipelines;
   std::vector<Construct> Constructs;
+  /// The words of the simple commands being read, innermost last: a command pushes its words
+  /// above those of the commands it is nested in and pops them when it ends.
+  /// (A SmallVector: its push_back is inlined where std::vector's is not.)
+  llvm::SmallVector<Word, 0> Words;
 
   void clear() {
     Commands.clear();
     Pipelines.clear();
     Constructs.clear();
+    Words.clear();
   }
 };
 
@@ -1322,16 +1327,18 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   unsigned Idx = static_cast<unsigned>(Work.Commands.size());
   Work.Commands.emplace_back();
   // Of the parser's state only the current command and the word mode change here (nested
-  // parses restore the context they change).
+  // parses restore the context they change), and the words this command pushes.
   struct CommandScope {
     Parser &P;
     int SavedCmd;
     bool SavedLoose;
+    size_t WordBase;
     ~CommandScope() {
       P.CurCmd = SavedCmd;
       P.LooseWords = SavedLoose;
+      P.Work.Words.truncate(WordBase);
     }
-  } Scope{*this, CurCmd, LooseWords};
+  } Scope{*this, CurCmd, LooseWords, Work.Words.size()};
   CurCmd = static_cast<int>(Idx);
 
   Command C;
@@ -1350,8 +1357,10 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   bool DoubleBracket = false;
   llvm::SmallVector<MapRun, 8> WordMap;
   llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
-  // Collected here, then copied once into the Script's arena.
-  llvm::SmallVector<Word, 8> Args;
+  // Collected here (the words on the shared stack, from Scope.WordBase), then copied once into
+  // the Script's arena.
+  llvm::SmallVectorImpl<Word> &Words = Work.Words;
+  auto Args = [&] { return llvm::makeArrayRef(Words).drop_front(Scope.WordBase); };
   llvm::SmallVector<Assignment, 2> Assigns;
   llvm::SmallVector<Redirect, 2> Redirs;
   bool FunctionDef = false;
@@ -1379,7 +1388,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
           ++Pos;
           continue;
         }
-        Args.push_back(W);
+        Words.push_back(W);
         End = Pos;
         if (W.Raw == "]]")
           DoubleBracket = false;
@@ -1395,8 +1404,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         break;
       if (Ch == '(') {
         // `name() body` defines a function.
-        if (Args.size() == 1 && Assigns.empty() && Redirs.empty() && !Args[0].Quoted &&
-            !Args[0].HasExpansion) {
+        if (Args().size() == 1 && Assigns.empty() && Redirs.empty() && !Args()[0].Quoted &&
+            !Args()[0].HasExpansion) {
           size_t Open = Pos++;
           skipBlanks();
           if (peek() == ')') {
@@ -1427,16 +1436,16 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       }
     }
     size_t WordBegin = Pos;
-    // Read in place; an assignment or a failed read is taken back off.
-    Word &W = Args.emplace_back();
+    // Read into a local, pushed once it is known to be an argument: a substitution in the word
+    // pushes (and pops) the words of its own commands meanwhile.
+    Word W;
     Expansions.clear();
     if (!readWord(W, WordMap, &Expansions)) {
-      Args.pop_back();
       ++Pos; // cannot happen for a non-meta character; guarantees progress
       continue;
     }
     End = Pos;
-    size_t Eq = Args.size() == 1 ? assignmentPrefix(W.Raw) : 0;
+    size_t Eq = Args().empty() ? assignmentPrefix(W.Raw) : 0;
     if (Eq) {
       Assignment A;
       bool Append = W.Raw[Eq - 2] == '+';
@@ -1468,11 +1477,11 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         A.Range = range(WordBegin, Pos);
         End = Pos;
       }
-      Args.pop_back();
       Assigns.push_back(A);
       continue;
     }
-    if (Args.size() == 1) {
+    Words.push_back(W);
+    if (Args().size() == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
       NameBase = basenameOf(W.Text);
@@ -1480,7 +1489,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     if (Finder.feed(W)) {
-      C.ShellScriptArg = static_cast<int>(Args.size() - 1);
+      C.ShellScriptArg = static_cast<int>(Args().size() - 1);
       Context Sub = Ctx;
       Sub.Parent = static_cast<int>(Idx);
       Sub.Shell = static_cast<int>(Idx);
@@ -1502,7 +1511,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   }
 
   if (FunctionDef) {
-    llvm::StringRef Name = Args[0].Text;
+    llvm::StringRef Name = Args()[0].Text;
     if (Work.Commands.size() == Idx + 1)
       Work.Commands.pop_back();
     else
@@ -1513,7 +1522,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     return Result;
   }
 
-  if (Args.empty() && Assigns.empty() && Redirs.empty()) {
+  if (Args().empty() && Assigns.empty() && Redirs.empty()) {
     if (Work.Commands.size() == Idx + 1)
       Work.Commands.pop_back();
     return Result;
@@ -1521,11 +1530,11 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   if (DoubleBracket && eof())
     problem(Begin, Pos, "'[[' is not closed; add ']]'");
   C.Range = range(Begin, End);
-  C.Args = keep(Args);
+  C.Args = keep(Args());
   C.Assignments = keep(Assigns);
   C.Redirects = keep(Redirs);
-  if (!Args.empty()) {
-    C.Name = Args[0].Text;
+  if (!C.Args.empty()) {
+    C.Name = C.Args[0].Text;
     C.BaseOf = C.Name.data();
     C.BaseOfSize = static_cast<uint32_t>(C.Name.size());
     C.BaseOffset = static_cast<uint32_t>(NameBase.data() - C.Name.data());
