@@ -249,10 +249,12 @@ struct Context {
 
 /// Collects the cooked text of one word and the source offset of each cooked byte, as runs.
 ///
-/// Most words are copied byte for byte from the source (cooked byte I came from Start + I). For
-/// those neither the text nor the map is built: the builder only counts the bytes (Len), and the
-/// word's text is its source slice. Both are materialised the moment a byte comes from elsewhere,
-/// and by finish() when the text ends up differing from the source (a dropped continuation).
+/// Most words are copied byte for byte from the source (cooked byte I came from Start + I), and
+/// many quoted ones are one contiguous slice of it (`'abc'`, `"$HOME"`: cooked byte I came from
+/// SliceBegin + I). For those the text is not built: the builder only counts the bytes (Len), and
+/// the word's text is that slice of the source. The text is materialised the moment a byte does
+/// not continue the slice; the map is built then, or by finish() when the slice is not the word's
+/// whole source (quotes or a continuation were dropped).
 struct WordBuilder {
   llvm::SmallString<64> Buf;
   llvm::SmallVectorImpl<MapRun> &Map;
@@ -262,9 +264,11 @@ struct WordBuilder {
   llvm::StringRef T;
   /// Where the word starts in T.
   size_t Start = 0;
-  /// While Identity: the cooked text is T[Start, Start + Len).
+  /// While Identity: the cooked text is T[SliceBegin, SliceBegin + Len).
+  size_t SliceBegin = 0;
   size_t Len = 0;
-  /// Every cooked byte so far is the source byte at Start + its index; Buf and Map are not built.
+  /// Every cooked byte so far is the source byte at SliceBegin + its index; Buf is not built (nor
+  /// Map, until finish()).
   bool Identity = true;
   bool Quoted = false;
   bool HasExpansion = false;
@@ -275,16 +279,14 @@ struct WordBuilder {
   /// The number of cooked bytes so far.
   size_t size() const { return Identity ? Len : Buf.size(); }
   /// The cooked text so far (a slice of T while Identity).
-  llvm::StringRef text() const { return Identity ? T.substr(Start, Len) : Buf.str(); }
+  llvm::StringRef text() const { return Identity ? T.substr(SliceBegin, Len) : Buf.str(); }
 
   void put(char C, size_t At) { putEscaped(C, At, At); }
   /// A cooked byte written as several source bytes [First, Last] (`\x`, `\t` in `$'...'`).
   void putEscaped(char C, size_t First, size_t Last) {
     if (Identity) {
-      if (First == Last && First == Start + Len && First < T.size() && T[First] == C) {
-        ++Len;
+      if (First == Last && First < T.size() && T[First] == C && extendSlice(First, 1))
         return;
-      }
       materialize();
     }
     Buf.push_back(C);
@@ -298,14 +300,22 @@ struct WordBuilder {
     if (From >= To)
       return;
     if (Identity) {
-      if (From == Start + Len) {
-        Len += To - From;
+      if (extendSlice(From, To - From))
         return;
-      }
       materialize();
     }
     Buf.append(T.begin() + From, T.begin() + To);
     addRun(From, To - From);
+  }
+  /// While Identity: the N source bytes from From are the next cooked bytes; true when they
+  /// continue the slice (or start it: nothing was cooked yet), so the text is still a slice.
+  bool extendSlice(size_t From, size_t N) {
+    if (Len == 0)
+      SliceBegin = From;
+    else if (From != SliceBegin + Len)
+      return false;
+    Len += N;
+    return true;
   }
   /// Maps the next N cooked bytes to the source bytes from From on, extending the last run when
   /// it ends right before From.
@@ -324,16 +334,19 @@ struct WordBuilder {
   void materialize() {
     Identity = false;
     Map.clear();
-    Buf.assign(T.begin() + Start, T.begin() + Start + Len);
+    Buf.assign(T.begin() + SliceBegin, T.begin() + SliceBegin + Len);
     if (Len)
-      addRun(Start, Len);
+      addRun(SliceBegin, Len);
   }
-  /// Completes the text and map when the cooked text differs from the word's source
-  /// T[Start, End) (a dropped line continuation, say), so the map is there whenever text and
-  /// source differ.
+  /// Completes the map when the cooked text is a slice other than the word's source
+  /// T[Start, End) (`'abc'`, or a dropped line continuation), so the map is there whenever text
+  /// and source differ.
   void finish(size_t End) {
-    if (Identity && Start + Len != End)
-      materialize();
+    if (Identity && (SliceBegin != Start || SliceBegin + Len != End)) {
+      Map.clear();
+      if (Len)
+        addRun(SliceBegin, Len);
+    }
   }
 };
 
@@ -1573,7 +1586,7 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
   size_t Start = Pos;
   bool Loose = LooseWords;
   WordBuilder B{{}, WordMap, Expansions, T};
-  B.Start = Start;
+  B.Start = B.SliceBegin = Start;
   // The plain bytes already scanned go in as one run, as the loop below would put them.
   B.Len = PlainEnd - Start;
   Pos = PlainEnd;
@@ -1641,7 +1654,12 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
     return false;
   B.finish(Pos);
   W.Raw = T.slice(Start, Pos);
-  W.Text = B.Identity || B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
+  // A slice of T (the whole source when nothing was dropped) or, when built, the copy in the
+  // arena; no text at all is an empty StringRef, as save() gives.
+  if (B.Identity)
+    W.Text = B.Len ? B.text() : llvm::StringRef();
+  else
+    W.Text = B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
   W.Range = range(Start, Pos);
   W.Quoted = B.Quoted;
   W.HasExpansion = B.HasExpansion;
