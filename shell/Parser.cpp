@@ -445,7 +445,9 @@ private:
     return mappedRange(B, E);
   }
   SourceRange mappedRange(size_t B, size_t E) const;
-  void problem(size_t B, size_t E, llvm::StringRef Msg);
+  /// Records a problem at the local bytes [B, E) (clipped to the text). A Twine, so that a
+  /// composed message is built once, right into the Problem.
+  void problem(size_t B, size_t E, const llvm::Twine &Msg);
   llvm::StringRef save(llvm::StringRef Str);
   /// A copy of V in the Script's arena (the elements are trivially destructible).
   template <typename Range> auto keep(const Range &V) {
@@ -596,7 +598,7 @@ SourceRange Parser::mappedRange(size_t B, size_t E) const {
   return SourceRange(OB, std::max(OB, outerLast(E - 1) + 1));
 }
 
-void Parser::problem(size_t B, size_t E, llvm::StringRef Msg) {
+void Parser::problem(size_t B, size_t E, const llvm::Twine &Msg) {
   E = std::min(E, T.size());
   B = std::min(B, E);
   S.Problems.push_back(Problem{range(B, E), Msg.str()});
@@ -644,7 +646,7 @@ void Parser::consumeNewline() {
     D.Text = T.slice(BodyBegin, BodyEnd);
     if (!D.Terminated)
       problem(BodyBegin, BodyEnd,
-              ("here-document is not terminated; end it with a line '" + H.Delimiter + "'").str());
+              "here-document is not terminated; end it with a line '" + H.Delimiter + "'");
   }
   Pending.clear();
 }
@@ -734,7 +736,7 @@ void Parser::skipUnexpected() {
     Pos += 2;
   else
     ++Pos;
-  problem(B, Pos, ("unexpected '" + T.slice(B, Pos) + "'; remove it or quote it").str());
+  problem(B, Pos, "unexpected '" + T.slice(B, Pos) + "'; remove it or quote it");
 }
 
 //===-- Grammar --------------------------------------------------------------===//
@@ -750,7 +752,7 @@ void Parser::parseProgram() {
     HereDoc &D = S.HereDocs[H.Index];
     D.Body = range(T.size(), T.size());
     problem(T.size(), T.size(),
-            ("here-document has no body; add lines ending with '" + H.Delimiter + "'").str());
+            "here-document has no body; add lines ending with '" + H.Delimiter + "'");
   }
   Pending.clear();
 }
@@ -814,9 +816,8 @@ int Parser::parseAndOr() {
     skipLinebreaks();
     CmdResult Q = parsePipeline();
     if (!Q.Parsed) {
-      problem(
-          Op, Op + 2,
-          ("expected a command after '" + T.slice(Op, Op + 2) + "'; add one or remove it").str());
+      problem(Op, Op + 2,
+              "expected a command after '" + T.slice(Op, Op + 2) + "'; add one or remove it");
       return -1;
     }
     P = Q;
@@ -970,9 +971,8 @@ bool Parser::expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRe
   }
   size_t At = eof() ? T.size() : Pos;
   problem(At, std::min(At + 1, T.size()),
-          ("expected '" + text(Word) + "' in " + What + " starting at offset " +
-           llvm::Twine(range(ConstructBegin, ConstructBegin).Begin) + "; add it")
-              .str());
+          "expected '" + text(Word) + "' in " + What + " starting at offset " +
+              llvm::Twine(range(ConstructBegin, ConstructBegin).Begin) + "; add it");
   return false;
 }
 
