@@ -256,7 +256,9 @@ struct Context {
 /// not continue the slice; the map is built then, or by finish() when the slice is not the word's
 /// whole source (quotes or a continuation were dropped).
 struct WordBuilder {
-  llvm::SmallString<64> Buf;
+  /// The text once built. Inline room for most such words (options with quoted values such as
+  /// `--opt="a b"` average some 190 bytes); a longer one grows on the heap.
+  llvm::SmallString<256> Buf;
   llvm::SmallVectorImpl<MapRun> &Map;
   /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
   llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
@@ -275,6 +277,12 @@ struct WordBuilder {
   bool HasSubstitution = false;
   bool HasGlob = false;
   bool OpenBracket = false;
+
+  /// A constructor, not aggregate initialisation: `Buf{}` would value-initialise, zeroing all
+  /// 256 inline bytes for every word read.
+  WordBuilder(llvm::SmallVectorImpl<MapRun> &Map,
+              llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions, llvm::StringRef T)
+      : Map(Map), Expansions(Expansions), T(T) {}
 
   /// The number of cooked bytes so far.
   size_t size() const { return Identity ? Len : Buf.size(); }
@@ -1585,7 +1593,7 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
                              size_t PlainEnd) {
   size_t Start = Pos;
   bool Loose = LooseWords;
-  WordBuilder B{{}, WordMap, Expansions, T};
+  WordBuilder B(WordMap, Expansions, T);
   B.Start = B.SliceBegin = Start;
   // The plain bytes already scanned go in as one run, as the loop below would put them.
   B.Len = PlainEnd - Start;
