@@ -359,11 +359,12 @@ struct WordBuilder {
 };
 
 /// A copy of V in Alloc (the elements are trivially destructible: the arena runs no destructor).
-template <typename T> llvm::ArrayRef<T> keepIn(llvm::BumpPtrAllocator &Alloc, llvm::ArrayRef<T> V) {
+template <typename AllocatorT, typename T>
+llvm::ArrayRef<T> keepIn(AllocatorT &Alloc, llvm::ArrayRef<T> V) {
   static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
   if (V.empty())
     return {};
-  T *P = Alloc.Allocate<T>(V.size());
+  T *P = Alloc.template Allocate<T>(V.size());
   std::uninitialized_copy(V.begin(), V.end(), P);
   return llvm::ArrayRef<T>(P, V.size());
 }
