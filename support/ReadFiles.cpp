@@ -21,7 +21,9 @@
 
 #include "support/AtomicFile.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/ErrorHandling.h"
 
 namespace ballast {
 
@@ -100,7 +102,7 @@ public:
   /// False when the kernel took none of it (nothing is in flight then).
   bool run(llvm::function_ref<void(const io_uring_cqe &)> F) {
     __atomic_store_n(SqTail, Tail, __ATOMIC_RELEASE);
-    unsigned ToSubmit = Queued, Left = Queued;
+    unsigned ToSubmit = Queued, Left = Queued, Failures = 0;
     Queued = 0;
     while (Left > 0) {
       long N =
@@ -111,9 +113,14 @@ public:
         if (ToSubmit == Left) // nothing was taken: the caller reads another way
           return false;
         // Entries are in flight and write into the caller's buffers: their completions must
-        // be waited for. The kernel does not fail a wait with nothing to submit but for EINTR.
+        // be waited for, and nothing may be freed before. The kernel fails such a wait only
+        // for EINTR; should it keep failing otherwise, stopping beats hanging or going on.
+        if (++Failures == 1000)
+          llvm::report_fatal_error(llvm::Twine("io_uring: cannot wait for reads in flight: ") +
+                                   std::strerror(errno));
         continue;
       }
+      Failures = 0;
       ToSubmit -= std::min<unsigned>(ToSubmit, static_cast<unsigned>(N));
       unsigned Head = *CqHead;
       unsigned End = __atomic_load_n(CqTail, __ATOMIC_ACQUIRE);
