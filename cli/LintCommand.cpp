@@ -292,7 +292,7 @@ int runLint(const std::vector<std::string> &Argv) {
   // Every path is read as a file first: a folder shows itself by failing with EISDIR and is
   // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
   // input is read first, in order (a second `-` gets what the first left). The rest is read a
-  // few files a task (support/ReadFiles.h batches them into a couple of system calls).
+  // few files a task (support/ReadFiles.h).
   auto ReadAndLint = [&](std::vector<FileJob> &Js) {
     for (FileJob &J : Js)
       if (J.Path == "-" && !J.Read) {

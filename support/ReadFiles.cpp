@@ -8,6 +8,7 @@
 #include "support/ReadFiles.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -151,10 +152,20 @@ private:
   unsigned Tail = 0, Queued = 0;
 };
 
-/// This thread's ring, made on first use; null when io_uring cannot be used.
+/// Whether readFiles batches through io_uring: off unless BALLAST_IO_URING=1 is in the
+/// environment or setReadFilesBatching(true) was called.
+std::atomic<int> &batchingSetting() {
+  static std::atomic<int> Setting{[] {
+    const char *E = std::getenv("BALLAST_IO_URING");
+    return E && llvm::StringRef(E) == "1" ? 1 : 0;
+  }()};
+  return Setting;
+}
+
+/// This thread's ring, made on first use; null when batching is off or io_uring cannot be
+/// used.
 Ring *threadRing() {
-  static const bool Disabled = std::getenv("BALLAST_NO_IO_URING") != nullptr;
-  if (Disabled)
+  if (!batchingSetting().load(std::memory_order_relaxed))
     return nullptr;
   thread_local std::unique_ptr<Ring> R = [] {
     auto New = std::make_unique<Ring>();
@@ -249,6 +260,8 @@ void readBatch(Ring &R, size_t First, size_t N,
 } // namespace
 
 bool readFilesBatches() { return threadRing() != nullptr; }
+
+void setReadFilesBatching(bool On) { batchingSetting().store(On ? 1 : 0); }
 
 void readFiles(llvm::ArrayRef<std::string> Paths, llvm::MutableArrayRef<ReadResult> Out) {
   readFiles(

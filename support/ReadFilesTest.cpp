@@ -16,14 +16,19 @@ using namespace ballast;
 
 namespace {
 
-class ReadFilesTest : public ::testing::Test {
+/// Every test runs twice: one file at a time (the default), and batched through io_uring.
+class ReadFilesTest : public ::testing::TestWithParam<bool> {
 protected:
   void SetUp() override {
+    setReadFilesBatching(GetParam());
     std::string T = (fs::temp_directory_path() / "ballast-readfiles-XXXXXX").string();
     ASSERT_NE(::mkdtemp(T.data()), nullptr);
     Dir = T;
   }
-  void TearDown() override { fs::remove_all(Dir); }
+  void TearDown() override {
+    setReadFilesBatching(false);
+    fs::remove_all(Dir);
+  }
   std::string write(const std::string &Name, const std::string &Text) {
     fs::path P = Dir / Name;
     std::ofstream(P, std::ios::binary) << Text;
@@ -42,7 +47,7 @@ protected:
   fs::path Dir;
 };
 
-TEST_F(ReadFilesTest, GivesWhatReadFileOrStdinGivesForEveryKindOfPath) {
+TEST_P(ReadFilesTest, GivesWhatReadFileOrStdinGivesForEveryKindOfPath) {
   std::vector<std::string> Paths;
   // More files than one batch holds, of many sizes (empty, one byte, a page, 200 KB).
   for (int I = 0; I < 150; ++I) {
@@ -76,10 +81,12 @@ TEST_F(ReadFilesTest, GivesWhatReadFileOrStdinGivesForEveryKindOfPath) {
   EXPECT_FALSE(Got[5].Text.empty());
   EXPECT_EQ(Got[71].Text, Got[5].Text); // the link reads as its target
   EXPECT_EQ(Got[3].Text.size(), 200000U);
+  if (!GetParam())
+    EXPECT_FALSE(readFilesBatches());
   RecordProperty("io_uring", readFilesBatches() ? "yes" : "no");
 }
 
-TEST_F(ReadFilesTest, APipeIsReadToItsEndNotToItsFirstShortRead) {
+TEST_P(ReadFilesTest, APipeIsReadToItsEndNotToItsFirstShortRead) {
   fs::path Fifo = Dir / "pipe";
   ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
   std::thread Writer([&] {
@@ -98,7 +105,7 @@ TEST_F(ReadFilesTest, APipeIsReadToItsEndNotToItsFirstShortRead) {
   EXPECT_EQ(Got[1].Text, Want);
 }
 
-TEST_F(ReadFilesTest, ThreadsReadAtOnceEachWithItsOwnRing) {
+TEST_P(ReadFilesTest, ThreadsReadAtOnceEachWithItsOwnRing) {
   std::vector<std::string> Paths;
   Paths.reserve(100);
   for (int I = 0; I < 100; ++I)
@@ -115,5 +122,10 @@ TEST_F(ReadFilesTest, ThreadsReadAtOnceEachWithItsOwnRing) {
     EXPECT_TRUE(A[K].Error.empty() && B[K].Error.empty());
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(OneByOneAndBatched, ReadFilesTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool> &I) {
+                           return I.param ? "IoUring" : "OneByOne";
+                         });
 
 } // namespace
