@@ -55,16 +55,25 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
       ++Runs;
   ScriptStore.reserve(Runs);
   Scripts.reserve(Runs);
+  OwnScripts.reserve(Runs);
+  // Files of one run share the scripts of equal texts through the RunCache.
+  auto Parse = [&](llvm::StringRef Text) -> const shell::Script * {
+    if (Cache)
+      if (const shell::Script *S = Cache->script(Text))
+        return S;
+    OwnScripts.push_back(shell::Script::parse(Text));
+    return &OwnScripts.back();
+  };
   for (const Instruction &I : DF.Instructions) {
     const Instruction *Run = runOf(I);
     if (!Run || Run->IsJson)
       continue;
     Scripts[Run] = uint32_t(ScriptStore.size());
     if (!Run->Heredocs.empty() && heredocIsScript(*Run))
-      ScriptStore.push_back({shell::Script::parse(Run->Heredocs[0].Content), true,
-                             Run->Heredocs[0].ContentRange.Begin});
+      ScriptStore.push_back(
+          {Parse(Run->Heredocs[0].Content), true, Run->Heredocs[0].ContentRange.Begin});
     else
-      ScriptStore.push_back({shell::Script::parse(Run->Rest), false, 0});
+      ScriptStore.push_back({Parse(Run->Rest), false, 0});
   }
 }
 
@@ -89,12 +98,12 @@ std::optional<Model::ScriptEntry> Model::scriptEntry(const Instruction &I) const
   if (It == Scripts.end())
     return std::nullopt;
   const ScriptInfo &Info = ScriptStore[It->second];
-  return ScriptEntry{&Info.Script, Info.Posix};
+  return ScriptEntry{Info.Script, Info.Posix};
 }
 
 const shell::Script *Model::script(const Instruction &I) const {
   const ScriptInfo *Info = info(I);
-  return Info ? &Info->Script : nullptr;
+  return Info ? Info->Script : nullptr;
 }
 
 uint32_t Model::scriptToSource(const Instruction &I, uint32_t Off) const {

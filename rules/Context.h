@@ -65,7 +65,8 @@ public:
 
 private:
   struct ScriptInfo {
-    shell::Script Script;
+    /// In OwnScripts, or the RunCache's when it had it.
+    const shell::Script *Script;
     bool FromHeredoc;
     uint32_t HeredocBase;
     /// The memo ScriptEntry::Posix hands out (set through a const Model).
@@ -83,6 +84,8 @@ private:
   std::vector<ScriptInfo> ScriptStore;
   /// RUN -> its index in ScriptStore.
   llvm::DenseMap<const dockerfile::Instruction *, uint32_t> Scripts;
+  /// The scripts this Model parsed itself (no RunCache, or its memo was full); sized once.
+  std::vector<shell::Script> OwnScripts;
   std::string ContextDir;
   RunCache *Cache = nullptr;
   mutable std::optional<bool> NonPosixPragma;

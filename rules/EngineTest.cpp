@@ -1,11 +1,13 @@
 //===- EngineTest.cpp - suppression, config and severity plumbing --------===//
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <thread>
 
 #include "support/AtomicFile.h"
 
 #include "rules/Config.h"
 #include "rules/Engine.h"
+#include "rules/RunCache.h"
 #include "rules/Suppression.h"
 
 using namespace ballast;
@@ -192,4 +194,51 @@ TEST(EngineTest, DeclaredCommandsMatchPathsNestedScriptsAndToolSpecs) {
         Got.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line));
     EXPECT_EQ(Got, Want) << "EveryRun=" << EveryRun;
   }
+}
+
+// Files of one run share the parsed scripts of equal RUN texts (RunCache::script): every file
+// of the corpora must lint the same as alone, and the shared scripts are far fewer than RUNs.
+TEST(EngineTest, ScriptsSharedThroughARunCacheLintTheSame) {
+  RunCache Cache;
+  LintOptions Shared;
+  Shared.Cache = &Cache;
+  expectCorpusLintsTheSame(Shared);
+  // The corpora hold about 2,100 RUNs (shell form and heredocs) with some 860 distinct texts.
+  EXPECT_GT(Cache.scriptsParsed(), 500u);
+  EXPECT_LT(Cache.scriptsParsed(), 1200u);
+}
+
+// A shared script lands on each file's own lines, and what depends on the file (its SHELL, its
+// pragmas) stays per file, also when two threads lint at once.
+TEST(EngineTest, ASharedScriptIsPlacedAndJudgedPerFile) {
+  const std::string Run = "RUN apt-get update && apt-get install -y curl | tee log\n";
+  const std::string Heredoc = "RUN <<EOF\napt-get install curl\nEOF\n";
+  std::vector<std::string> Texts = {
+      "FROM debian:12.5\n" + Run + Heredoc,
+      "FROM debian:12.5\n\n\nWORKDIR /x\n" + Heredoc + Run,
+      "FROM debian:12.5\nSHELL [\"pwsh\", \"-c\"]\n" + Run,
+      "FROM debian:12.5\n# hadolint ignore=DL3008\n" + Run,
+  };
+  std::vector<std::vector<std::string>> Alone;
+  Alone.reserve(Texts.size());
+  for (const std::string &T : Texts)
+    Alone.push_back(allFindings(lintText("Dockerfile", T, Config(), LintOptions())));
+  for (int Round = 0; Round < 20; ++Round) {
+    RunCache Cache;
+    std::vector<std::vector<std::string>> Got(Texts.size());
+    auto LintSome = [&](size_t First) {
+      for (size_t K = First; K < Texts.size(); K += 2) {
+        LintOptions O;
+        O.Cache = &Cache;
+        Got[K] = allFindings(lintText("Dockerfile", Texts[K], Config(), O));
+      }
+    };
+    std::thread A(LintSome, 0), B(LintSome, 1);
+    A.join();
+    B.join();
+    EXPECT_EQ(Got, Alone);
+    EXPECT_EQ(Cache.scriptsParsed(), 2u); // the RUN and the heredoc body
+  }
+  EXPECT_NE(Alone[0], Alone[2]); // pwsh: no POSIX shell findings
+  EXPECT_NE(Alone[0], Alone[3]); // the pragma
 }

@@ -1,6 +1,14 @@
 //===- RunCache.cpp -------------------------------------------------------===//
 #include "rules/RunCache.h"
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "shell/Script.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace ballast::rules {
 
 /// A ProxyFileSystem over the real one whose status() answers are kept per path.
@@ -34,7 +42,8 @@ private:
   unsigned Lookups = 0;
 };
 
-RunCache::RunCache() : FS(new StatusCachingFS()) {}
+RunCache::RunCache()
+    : FS(new StatusCachingFS()), ScriptMemo(std::getenv("BALLAST_NO_SCRIPT_MEMO") == nullptr) {}
 
 RunCache::~RunCache() = default;
 
@@ -53,5 +62,42 @@ const WalkEntries &RunCache::walk(const std::string &Key,
 }
 
 unsigned RunCache::statusLookups() const { return FS->lookups(); }
+
+const shell::Script *RunCache::script(llvm::StringRef Text) {
+  if (!ScriptMemo)
+    return nullptr;
+  uint64_t Hash = XXH3_64bits(Text.data(), Text.size());
+  auto Find = [&]() -> const shell::Script * {
+    auto It = ScriptsByHash.find(Hash);
+    if (It != ScriptsByHash.end())
+      for (const shell::Script *S : It->second)
+        if (S->text() == Text)
+          return S;
+    return nullptr;
+  };
+  {
+    std::lock_guard<std::mutex> Lock(ScriptMu);
+    if (const shell::Script *S = Find())
+      return S;
+    if (ScriptBytes >= MaxScriptBytes)
+      return nullptr;
+  }
+  // Parsed outside the lock: the other thread goes on meanwhile. Should it parse the same text
+  // at the same time, the first to come back is kept and the other's copy dropped.
+  auto New = std::make_unique<shell::Script>(shell::Script::parse(Text));
+  std::lock_guard<std::mutex> Lock(ScriptMu);
+  if (const shell::Script *S = Find())
+    return S;
+  // A script's arena is about eight times its text, in slabs of 16 KiB.
+  ScriptBytes += std::max<size_t>(size_t(16) << 10, Text.size() * 8);
+  ScriptsByHash[Hash].push_back(New.get());
+  Scripts.push_back(std::move(New));
+  return Scripts.back().get();
+}
+
+unsigned RunCache::scriptsParsed() const {
+  std::lock_guard<std::mutex> Lock(ScriptMu);
+  return static_cast<unsigned>(Scripts.size());
+}
 
 } // namespace ballast::rules
