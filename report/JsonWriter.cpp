@@ -74,6 +74,12 @@ public:
   }
   /// Appends S as a JSON string the way nlohmann's serializer does with ensure_ascii=false.
   void string(llvm::StringRef S);
+  /// Appends bytes [Begin, End) of what is already written.
+  void again(size_t Begin, size_t End) {
+    char *To = room(End - Begin); // may move the buffer: the source is taken after
+    std::memcpy(To, Buf.get() + Begin, End - Begin);
+    Len += End - Begin;
+  }
   /// Drops everything after byte Mark.
   void truncate(size_t Mark) { Len = Mark; }
   size_t size() const { return Len; }
@@ -177,13 +183,30 @@ template <typename AliasesFn, typename SourceFn>
 void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn AliasesOf,
                     SourceFn SourceOf) {
   bool First = true;
+  // Findings come file by file: a file's name is escaped once and its bytes copied after.
+  const std::string *LastFile = nullptr;
+  size_t FileBegin = 0, FileEnd = 0;
+  // And one rule's findings often follow each other: its aliases are looked up once.
+  const std::string *LastRule = nullptr;
+  const std::vector<std::string> *LastAliases = nullptr;
   for (const Finding &F : Findings) {
-    const std::vector<std::string> &Aliases = AliasesOf(F);
+    if (!LastRule || *LastRule != F.RuleId) {
+      LastAliases = &AliasesOf(F);
+      LastRule = &F.RuleId;
+    }
+    const std::vector<std::string> &Aliases = *LastAliases;
     if (!First)
       Out.lit(",\n");
     First = false;
     Out.lit("    {\n      \"file\": ");
-    Out.string(F.File);
+    if (LastFile && *LastFile == F.File) {
+      Out.again(FileBegin, FileEnd);
+    } else {
+      FileBegin = Out.size();
+      Out.string(F.File);
+      FileEnd = Out.size();
+      LastFile = &F.File;
+    }
     Out.lit(",\n      \"line\": ");
     Out.number(F.Begin.Line);
     Out.lit(",\n      \"column\": ");
