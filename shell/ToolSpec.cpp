@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compiler.h"
 
 namespace ballast::shell {
 
@@ -233,7 +234,7 @@ constexpr StringLiteral MkdirLong[] = {"--mode", "--context"};
 constexpr StringLiteral LnLong[] = {"--suffix", "--target-directory"};
 constexpr StringLiteral SedLong[] = {"--expression", "--file", "--line-length"};
 
-// Sorted by name: lookup goes straight to the specs that share the first letter.
+// Sorted by name (for allToolSpecs).
 constexpr ToolSpec Specs[] = {
     {.Name = "adduser", .ShortWithValue = "hgsGuk", .LongWithValue = AdduserLong},
     {.Name = "apk", .HasSubcommand = true, .ShortWithValue = "Xpt", .LongWithValue = ApkLong},
@@ -274,37 +275,47 @@ constexpr ToolSpec Specs[] = {
      .LongWithValue = ZypperLong},
 };
 
-/// For each lowercase letter L, Specs[First[L - 'a'], First[L - 'a' + 1]) are the specs whose
-/// name starts with L (built on first use; a spec out of order would not be found, which the
-/// tests check).
-struct FirstLetterIndex {
-  uint8_t First[27] = {};
-  FirstLetterIndex() {
-    size_t I = 0;
-    for (unsigned L = 0; L < 26; ++L) {
-      First[L] = static_cast<uint8_t>(I);
-      while (I < std::size(Specs) && Specs[I].Name[0] == static_cast<char>('a' + L))
-        ++I;
+/// The slot of a name in SlotTable: a hash of its length, first and last bytes (with the specs
+/// of today each lands in a slot of its own).
+unsigned slotOf(llvm::StringRef Name) {
+  return (static_cast<unsigned>(Name.size()) + 5 * static_cast<unsigned char>(Name.front()) +
+          38 * static_cast<unsigned char>(Name.back())) &
+         63;
+}
+
+/// The specs by slotOf their name, with linear probing (built on first use). Every command of
+/// every RUN is looked up, and most are no tool at all: an empty slot, or a slot whose spec has
+/// another length, turns a name down at once.
+struct SlotTable {
+  /// 1 + an index into Specs, or 0 for an empty slot.
+  uint8_t Slot[64] = {};
+  /// Out of line: inlined into lookup, it would make every call save and restore registers.
+  LLVM_ATTRIBUTE_NOINLINE SlotTable() {
+    static_assert(std::size(Specs) < 48, "keep the table at most three quarters full");
+    for (size_t I = 0; I < std::size(Specs); ++I) {
+      unsigned H = slotOf(Specs[I].Name);
+      // The first spec of a name wins.
+      while (Slot[H] && Specs[Slot[H] - 1].Name != Specs[I].Name)
+        H = (H + 1) & 63;
+      if (!Slot[H])
+        Slot[H] = static_cast<uint8_t>(I + 1);
     }
-    First[26] = static_cast<uint8_t>(I);
   }
 };
-/// Every command of every RUN is looked up: a glance at the few specs of its first letter.
+
 const ToolSpec *lookup(llvm::StringRef Name) {
-  if (Name.empty() || Name[0] < 'a' || Name[0] > 'z')
-    return nullptr;
-  static const FirstLetterIndex ByFirstLetter;
-  unsigned L = static_cast<unsigned>(Name[0] - 'a');
-  for (unsigned I = ByFirstLetter.First[L]; I < ByFirstLetter.First[L + 1]; ++I) {
-    // The first letters are equal; names are short, so compare the rest here, not in memcmp.
-    llvm::StringRef N = Specs[I].Name;
+  static const SlotTable Table;
+  for (unsigned H = slotOf(Name); Table.Slot[H]; H = (H + 1) & 63) {
+    const ToolSpec &S = Specs[Table.Slot[H] - 1];
+    // Names are short: compare them here, not in memcmp.
+    llvm::StringRef N = S.Name;
     if (N.size() != Name.size())
       continue;
-    size_t K = 1;
+    size_t K = 0;
     while (K < N.size() && N[K] == Name[K])
       ++K;
     if (K == N.size())
-      return &Specs[I]; // the first spec of a name wins
+      return &S;
   }
   return nullptr;
 }
