@@ -29,6 +29,12 @@ namespace {
 /// input such as thousands of `$(`).
 constexpr unsigned MaxNesting = 100;
 
+/// Written after every text a Parser reads (the copy of the input, and every string save()
+/// makes), so that the scan of a run of plain bytes needs no bounds check: it stops at this byte
+/// at the latest (a child parser's text is a slice of one of these, followed by more of it and
+/// then by this byte), and its end is clipped to the text.
+constexpr char Sentinel = '\n';
+
 bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
 
 /// Characters that end an unquoted word.
@@ -61,6 +67,10 @@ enum ByteClass : uint8_t {
   WordStartByte = 4,
   /// Means something inside double quotes: a double quote, a backslash, `$` or a backquote.
   QuotedSpecialByte = 8,
+  /// Can start a variable name: a letter or `_`.
+  NameStartByte = 16,
+  /// Can continue a variable name: a letter, `_` or a digit.
+  NameByte = 32,
 };
 struct ByteClasses {
   uint8_t Of[256] = {};
@@ -78,6 +88,13 @@ struct ByteClasses {
     const char QuotedSpecial[] = "\"\\$`";
     for (const char *P = QuotedSpecial; *P; ++P)
       Of[static_cast<unsigned char>(*P)] |= QuotedSpecialByte;
+    for (unsigned C = 0; C < 256; ++C) {
+      bool Letter = (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_';
+      if (Letter)
+        Of[C] |= NameStartByte;
+      if (Letter || (C >= '0' && C <= '9'))
+        Of[C] |= NameByte;
+    }
   }
 };
 constexpr ByteClasses Classes;
@@ -88,8 +105,8 @@ bool isQuotedSpecial(char C) {
   return Classes.Of[static_cast<unsigned char>(C)] & QuotedSpecialByte;
 }
 
-bool isNameStart(char C) { return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_'; }
-bool isNameChar(char C) { return isNameStart(C) || (C >= '0' && C <= '9'); }
+bool isNameStart(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameStartByte; }
+bool isNameChar(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameByte; }
 bool isDigit(char C) { return C >= '0' && C <= '9'; }
 
 /// The length of `NAME=` / `NAME+=` at the start of an unquoted raw word, or 0.
@@ -359,13 +376,17 @@ struct WordBuilder {
 };
 
 /// A copy of V in Alloc (the elements are trivially destructible: the arena runs no destructor).
+/// Inline: most commands have no assignment and no redirection, and an empty V costs a test.
 template <typename AllocatorT, typename T>
-llvm::ArrayRef<T> keepIn(AllocatorT &Alloc, llvm::ArrayRef<T> V) {
+LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::ArrayRef<T> keepIn(AllocatorT &Alloc, llvm::ArrayRef<T> V) {
   static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
+  // One memcpy: the elements (words, commands...) have default member initialisers, so they are
+  // not trivial types and std::uninitialized_copy would copy them one by one.
+  static_assert(std::is_trivially_copyable_v<T>, "copied as bytes");
   if (V.empty())
     return {};
   T *P = Alloc.template Allocate<T>(V.size());
-  std::uninitialized_copy(V.begin(), V.end(), P);
+  std::memcpy(static_cast<void *>(P), V.data(), V.size() * sizeof(T));
   return llvm::ArrayRef<T>(P, V.size());
 }
 
@@ -534,9 +555,11 @@ private:
     WordMap.clear();
     size_t Start = Pos;
     size_t PlainEnd = Start;
-    if (!LooseWords) {
-      while (PlainEnd < T.size() && isPlain(T[PlainEnd]))
-        ++PlainEnd;
+    if (!LooseWords && Start < T.size()) {
+      const char *P = T.data() + Start;
+      while (isPlain(*P)) // stops at the Sentinel at the latest
+        ++P;
+      PlainEnd = std::min(static_cast<size_t>(P - T.data()), T.size());
       if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
         Pos = PlainEnd;
         W.Raw = W.Text = T.slice(Start, Pos);
@@ -616,8 +639,9 @@ void Parser::problem(size_t B, size_t E, const llvm::Twine &Msg) {
 llvm::StringRef Parser::save(llvm::StringRef Str) {
   if (Str.empty())
     return {};
-  char *P = S.Alloc.Allocate<char>(Str.size());
+  char *P = S.Alloc.Allocate<char>(Str.size() + 1);
   std::memcpy(P, Str.data(), Str.size());
+  P[Str.size()] = Sentinel; // the text may be parsed as a nested script
   return llvm::StringRef(P, Str.size());
 }
 
@@ -1363,15 +1387,6 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   } Scope{*this, CurCmd, LooseWords, Work.Words.size()};
   CurCmd = static_cast<int>(Idx);
 
-  Command C;
-  C.Parent = Ctx.Parent;
-  C.Shell = Ctx.Shell;
-  C.Depth = Ctx.Depth;
-  C.SubstitutionDepth = Ctx.SubstitutionDepth;
-  C.ShellDepth = Ctx.ShellDepth;
-  C.InSubshell = Ctx.InSubshell;
-  C.InFunction = Ctx.InFunction;
-
   size_t Begin = Pos;
   size_t End = Pos;
   ShellScriptFinder Finder;
@@ -1386,6 +1401,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   llvm::SmallVector<Assignment, 2> Assigns;
   llvm::SmallVector<Redirect, 2> Redirs;
   bool FunctionDef = false;
+  int ShellScriptArg = -1;
 
   for (;;) {
     skipBlanks();
@@ -1511,7 +1527,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     if (Finder.feed(W)) {
-      C.ShellScriptArg = static_cast<int>(Args().size() - 1);
+      ShellScriptArg = static_cast<int>(Args().size() - 1);
       Context Sub = Ctx;
       Sub.Parent = static_cast<int>(Idx);
       Sub.Shell = static_cast<int>(Idx);
@@ -1551,6 +1567,17 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   }
   if (DoubleBracket && eof())
     problem(Begin, Pos, "'[[' is not closed; add ']]'");
+  // Filled in place (emplace_back gave the defaults): the vector may have grown meanwhile, but
+  // not since; Ctx is as it was when the command started (nested parses restore it).
+  Command &C = Work.Commands[Idx];
+  C.Parent = Ctx.Parent;
+  C.Shell = Ctx.Shell;
+  C.Depth = Ctx.Depth;
+  C.SubstitutionDepth = Ctx.SubstitutionDepth;
+  C.ShellDepth = Ctx.ShellDepth;
+  C.InSubshell = Ctx.InSubshell;
+  C.InFunction = Ctx.InFunction;
+  C.ShellScriptArg = ShellScriptArg;
   C.Range = range(Begin, End);
   C.Args = keep(Args());
   C.Assignments = keep(Assigns);
@@ -1562,7 +1589,6 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     C.BaseOffset = static_cast<uint32_t>(NameBase.data() - C.Name.data());
     C.Spec = findToolSpec(NameBase);
   }
-  Work.Commands[Idx] = C;
   Result.Parsed = true;
   Result.Simple = static_cast<int>(Idx);
   Result.End = End;
@@ -1651,9 +1677,12 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
     default: {
       // A run of plain bytes goes in at once (most of a script is plain words).
       size_t End = Pos + 1;
-      if (!Loose)
-        while (End < T.size() && isPlain(T[End]))
-          ++End;
+      if (!Loose) {
+        const char *P = T.data() + End;
+        while (isPlain(*P)) // stops at the Sentinel at the latest
+          ++P;
+        End = std::min(static_cast<size_t>(P - T.data()), T.size());
+      }
       B.putRun(Pos, End);
       Pos = End;
     }
@@ -1931,8 +1960,9 @@ void Parser::parseNestedScript(llvm::StringRef Text, uint32_t NestedBase,
 Script Script::parse(llvm::StringRef Text) {
   Script S;
   if (!Text.empty()) {
-    char *P = S.Alloc.Allocate<char>(Text.size());
+    char *P = S.Alloc.Allocate<char>(Text.size() + 1);
     std::memcpy(P, Text.data(), Text.size());
+    P[Text.size()] = detail::Sentinel;
     S.Text = llvm::StringRef(P, Text.size());
   }
   // Reused by every parse on this thread (a parse never starts another one).
