@@ -105,6 +105,22 @@ bool isQuotedSpecial(char C) {
   return Classes.Of[static_cast<unsigned char>(C)] & QuotedSpecialByte;
 }
 
+/// The end of the run of plain bytes from P on: its first byte that is not plain, at the latest
+/// the Sentinel after the text. Four bytes a round (no byte after a non-plain one is read):
+/// this is where most of a script's bytes are read.
+const char *plainRunEnd(const char *P) {
+  for (;; P += 4) {
+    if (!isPlain(P[0]))
+      return P;
+    if (!isPlain(P[1]))
+      return P + 1;
+    if (!isPlain(P[2]))
+      return P + 2;
+    if (!isPlain(P[3]))
+      return P + 3;
+  }
+}
+
 bool isNameStart(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameStartByte; }
 bool isNameChar(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameByte; }
 bool isDigit(char C) { return C >= '0' && C <= '9'; }
@@ -556,9 +572,7 @@ private:
     size_t Start = Pos;
     size_t PlainEnd = Start;
     if (!LooseWords && Start < T.size()) {
-      const char *P = T.data() + Start;
-      while (isPlain(*P)) // stops at the Sentinel at the latest
-        ++P;
+      const char *P = plainRunEnd(T.data() + Start);
       PlainEnd = std::min(static_cast<size_t>(P - T.data()), T.size());
       if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
         Pos = PlainEnd;
@@ -1678,9 +1692,7 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
       // A run of plain bytes goes in at once (most of a script is plain words).
       size_t End = Pos + 1;
       if (!Loose) {
-        const char *P = T.data() + End;
-        while (isPlain(*P)) // stops at the Sentinel at the latest
-          ++P;
+        const char *P = plainRunEnd(T.data() + End);
         End = std::min(static_cast<size_t>(P - T.data()), T.size());
       }
       B.putRun(Pos, End);
