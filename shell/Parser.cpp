@@ -873,7 +873,7 @@ int Parser::parseAndOr() {
 }
 
 Parser::CmdResult Parser::parsePipeline() {
-  skipBlanks();
+  // No blank to skip: both callers skipped linebreaks (blanks, comments, newlines) just before.
   size_t Begin = Pos;
   bool Negated = false;
   if (peekReserved() == Reserved::Bang) {
@@ -1028,7 +1028,7 @@ Parser::CmdResult Parser::parseCommand() {
   NestingGuard G(*this);
   if (!G.Ok)
     return R;
-  skipBlanks();
+  // No blank to skip: every caller skipped blanks or linebreaks just before.
   if (eof())
     return R;
   size_t Begin = Pos;
