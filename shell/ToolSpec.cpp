@@ -303,7 +303,8 @@ struct SlotTable {
   }
 };
 
-const ToolSpec *lookup(llvm::StringRef Name) {
+/// Inline: every command name is looked up, most of them once and in vain.
+LLVM_ATTRIBUTE_ALWAYS_INLINE const ToolSpec *lookup(llvm::StringRef Name) {
   static const SlotTable Table;
   for (unsigned H = slotOf(Name); Table.Slot[H]; H = (H + 1) & 63) {
     const ToolSpec &S = Specs[Table.Slot[H] - 1];
