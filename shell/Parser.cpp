@@ -814,7 +814,7 @@ int Parser::parseList() {
       return -1;
     unsigned FirstCmd = static_cast<unsigned>(Work.Commands.size());
     int Last = parseAndOr();
-    skipBlanks();
+    // No blank to skip: parseAndOr stops at a byte that is not blank (see parsePipeline).
     if (peek() == '#')
       skipComment();
     if (eof())
@@ -852,7 +852,7 @@ int Parser::parseAndOr() {
   if (!P.Parsed)
     return -1;
   for (;;) {
-    skipBlanks();
+    // No blank to skip: parsePipeline stops at a byte that is not blank.
     char C = peek();
     if (!((C == '&' && peek(1) == '&') || (C == '|' && peek(1) == '|')))
       break;
@@ -872,6 +872,9 @@ int Parser::parseAndOr() {
   return P.Simple;
 }
 
+/// Starts and stops at a byte that is not blank: it skips the blanks after each command, and a
+/// command that does not parse stops where its caller had skipped to (a simple command that
+/// reads no word stops at the meta character or comment after its blanks).
 Parser::CmdResult Parser::parsePipeline() {
   // No blank to skip: both callers skipped linebreaks (blanks, comments, newlines) just before.
   size_t Begin = Pos;
