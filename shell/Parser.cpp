@@ -30,10 +30,11 @@ namespace {
 constexpr unsigned MaxNesting = 100;
 
 /// Written after every text a Parser reads (the copy of the input, and every string save()
-/// makes), so that the scan of a run of plain bytes needs no bounds check: it stops at this byte
-/// at the latest (a child parser's text is a slice of one of these, followed by more of it and
-/// then by this byte), and its end is clipped to the text.
-constexpr char Sentinel = '\n';
+/// makes), so that the scans of runEnd need no bounds check: they stop at this byte at the latest
+/// (a child parser's text is a slice of one of these, followed by more of it and then by this
+/// byte), and their end is clipped to the text. No scan takes a double quote in: it is no plain
+/// byte, no ordinary one inside double quotes and no name byte.
+constexpr char Sentinel = '"';
 
 bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
 
@@ -101,37 +102,36 @@ constexpr ByteClasses Classes;
 bool isMeta(char C) { return Classes.Of[static_cast<unsigned char>(C)] & MetaByte; }
 bool isPlain(char C) { return Classes.Of[static_cast<unsigned char>(C)] & PlainByte; }
 bool startsWord(char C) { return Classes.Of[static_cast<unsigned char>(C)] & WordStartByte; }
-bool isQuotedSpecial(char C) {
-  return Classes.Of[static_cast<unsigned char>(C)] & QuotedSpecialByte;
+/// Means nothing inside double quotes (is copied as it is).
+bool isQuotedOrdinary(char C) {
+  return !(Classes.Of[static_cast<unsigned char>(C)] & QuotedSpecialByte);
 }
-
-/// The end of the run of plain bytes from P on: its first byte that is not plain, at the latest
-/// the Sentinel after the text. Four bytes a round (no byte after a non-plain one is read):
-/// this is where most of a script's bytes are read.
-const char *plainRunEnd(const char *P) {
-  for (;; P += 4) {
-    if (!isPlain(P[0]))
-      return P;
-    if (!isPlain(P[1]))
-      return P + 1;
-    if (!isPlain(P[2]))
-      return P + 2;
-    if (!isPlain(P[3]))
-      return P + 3;
-  }
-}
-
 bool isNameStart(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameStartByte; }
 bool isNameChar(char C) { return Classes.Of[static_cast<unsigned char>(C)] & NameByte; }
 bool isDigit(char C) { return C >= '0' && C <= '9'; }
 
-/// The length of `NAME=` / `NAME+=` at the start of an unquoted raw word, or 0.
+/// The end of the run of bytes from P on that In takes: the first byte it refuses, at the latest
+/// the Sentinel after the text. Four bytes a round (no byte after a refused one is read): plain
+/// runs are where most of a script's bytes are read.
+template <bool In(char)> const char *runEnd(const char *P) {
+  for (;; P += 4) {
+    if (!In(P[0]))
+      return P;
+    if (!In(P[1]))
+      return P + 1;
+    if (!In(P[2]))
+      return P + 2;
+    if (!In(P[3]))
+      return P + 3;
+  }
+}
+
+/// The length of `NAME=` / `NAME+=` at the start of an unquoted raw word (a slice of a parser's
+/// text, so followed by the Sentinel), or 0.
 size_t assignmentPrefix(llvm::StringRef Raw) {
   if (Raw.empty() || !isNameStart(Raw[0]))
     return 0;
-  size_t I = 1;
-  while (I < Raw.size() && isNameChar(Raw[I]))
-    ++I;
+  size_t I = std::min<size_t>(runEnd<isNameChar>(Raw.data() + 1) - Raw.data(), Raw.size());
   if (I < Raw.size() && Raw[I] == '=')
     return I + 1;
   if (I + 1 < Raw.size() && Raw[I] == '+' && Raw[I + 1] == '=')
@@ -572,7 +572,7 @@ private:
     size_t Start = Pos;
     size_t PlainEnd = Start;
     if (!LooseWords && Start < T.size()) {
-      const char *P = plainRunEnd(T.data() + Start);
+      const char *P = runEnd<isPlain>(T.data() + Start);
       PlainEnd = std::min(static_cast<size_t>(P - T.data()), T.size());
       if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
         Pos = PlainEnd;
@@ -1695,7 +1695,7 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
       // A run of plain bytes goes in at once (most of a script is plain words).
       size_t End = Pos + 1;
       if (!Loose) {
-        const char *P = plainRunEnd(T.data() + End);
+        const char *P = runEnd<isPlain>(T.data() + End);
         End = std::min(static_cast<size_t>(P - T.data()), T.size());
       }
       B.putRun(Pos, End);
@@ -1765,9 +1765,8 @@ void Parser::readDoubleQuoted(WordBuilder &B) {
       continue;
     }
     // A run of bytes with no meaning inside double quotes goes in at once.
-    size_t End = Pos + 1;
-    while (End < T.size() && !isQuotedSpecial(T[End]))
-      ++End;
+    size_t End = std::min(
+        static_cast<size_t>(runEnd<isQuotedOrdinary>(T.data() + Pos + 1) - T.data()), T.size());
     B.putRun(Pos, End);
     Pos = End;
   }
@@ -1844,9 +1843,8 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
     return;
   }
   if (isNameStart(N)) {
-    Pos += 2;
-    while (Pos < T.size() && isNameChar(T[Pos]))
-      ++Pos;
+    Pos =
+        std::min(static_cast<size_t>(runEnd<isNameChar>(T.data() + Pos + 2) - T.data()), T.size());
     putRaw(B, Dollar, Pos);
     return NoteExpansion();
   }
