@@ -170,7 +170,8 @@ bool Command::hasFlag(llvm::StringRef F) const {
 bool Command::hasAnyFlag(std::initializer_list<llvm::StringRef> Fs) const {
   bool Found = false;
   scanOptions(*this, [&](const OptionEvent &E) {
-    Found = llvm::any_of(Fs, [&](llvm::StringRef F) { return matches(E, F); });
+    // A positional argument matches no flag (most arguments are: skip the list for them).
+    Found = !E.Positional && llvm::any_of(Fs, [&](llvm::StringRef F) { return matches(E, F); });
     return Found; // the first match settles it
   });
   return Found;
