@@ -16,8 +16,10 @@ struct OptionEvent {
   char Short = 0;
   /// A long option with its dashes and without `=value` (`--yes`; `-ldflags` for go), or empty.
   llvm::StringRef Long;
-  /// The option's value, when it has one.
-  std::optional<Word> Value;
+  /// The option's value, when it has one: an argument, or the rest of one (`-ofile`) in storage
+  /// the walk keeps until the next event. (A pointer, not a std::optional<Word>: an event is made
+  /// for every argument, and the optional made it an 88-byte value to clear each time.)
+  const Word *Value = nullptr;
   /// A positional argument (neither option nor option value).
   const Word *Positional = nullptr;
 };
@@ -54,13 +56,14 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
   bool AfterDashDash = false;
   // Old-style tar (`tar xzf a.tgz -C d`): letters waiting for their values, in order.
   llvm::SmallVector<char, 2> WaitingValues;
+  Word Rest; // the value in the rest of an argument (`--opt=value`, `-ofile`)
   for (size_t I = 0; I < Args.size(); ++I) {
     const Word &W = Args[I];
     llvm::StringRef T = W.Text;
     OptionEvent E;
     if (!WaitingValues.empty()) {
       E.Short = WaitingValues.front();
-      E.Value = W;
+      E.Value = &W;
       WaitingValues.erase(WaitingValues.begin());
       if (emit(F, E))
         return;
@@ -94,9 +97,9 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
       if (Spec.SingleDashLong && E.Long.startswith("--"))
         E.Long = E.Long.drop_front(); // go accepts `--flag` for `-flag`
       if (Eq != llvm::StringRef::npos)
-        E.Value = tail(W, Eq + 1);
+        E.Value = &(Rest = tail(W, Eq + 1));
       else if (Spec.longTakesValue(E.Long) && I + 1 < Args.size())
-        E.Value = Args[++I];
+        E.Value = &Args[++I];
       if (emit(F, E))
         return;
       continue;
@@ -107,16 +110,16 @@ template <typename Fn> void scanOptions(const Command &C, Fn &&F) {
       O.Short = T[J];
       if (Spec.shortTakesValue(T[J])) {
         if (J + 1 < T.size())
-          O.Value = tail(W, J + 1);
+          O.Value = &(Rest = tail(W, J + 1));
         else if (I + 1 < Args.size())
-          O.Value = Args[++I];
+          O.Value = &Args[++I];
         if (emit(F, O))
           return;
         break;
       }
       if (llvm::StringRef(Spec.ShortOptionalValue).contains(T[J])) {
         if (J + 1 < T.size())
-          O.Value = tail(W, J + 1);
+          O.Value = &(Rest = tail(W, J + 1));
         if (emit(F, O))
           return;
         break;
@@ -181,7 +184,7 @@ std::optional<Word> Command::flagValue(llvm::StringRef F) const {
   std::optional<Word> Last;
   scanOptions(*this, [&](const OptionEvent &E) {
     if (E.Value && matches(E, F))
-      Last = E.Value;
+      Last = *E.Value;
   });
   return Last;
 }
