@@ -204,9 +204,16 @@ struct ShellScriptFinder {
   bool OptionsDone = false;
   bool Done = false;
 
+  /// Sets the command's basename (before the arguments are fed): a command that is no shell is
+  /// done with at once, so that feed turns its arguments down on one test.
+  void setName(llvm::StringRef Base) {
+    Kind = shellKind(Base);
+    Done = Kind == ShellKind::None;
+  }
+
   /// Feeds the next argument; true when it is the script.
   bool feed(const Word &W) {
-    if (Done || Kind == ShellKind::None)
+    if (Done)
       return false;
     llvm::StringRef T = W.Text;
     if (Kind == ShellKind::Su) {
@@ -1540,7 +1547,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       if (W.Raw == "[[")
         DoubleBracket = true;
       NameBase = basenameOf(W.Text);
-      Finder.Kind = shellKind(NameBase);
+      Finder.setName(NameBase);
       continue;
     }
     if (Finder.feed(W)) {
