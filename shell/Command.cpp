@@ -147,8 +147,13 @@ llvm::StringRef Command::basenameOf(llvm::StringRef N) {
 }
 
 bool Command::subcommandIs(llvm::StringRef Sub) const {
-  std::optional<Word> S = subcommand();
-  return S && S->Text == Sub;
+  // subcommand() without copying the word (rules ask this of most commands they look at).
+  const Word *First = nullptr;
+  scanOptions(*this, [&](const OptionEvent &E) {
+    First = E.Positional; // the first: the walk stops here
+    return First != nullptr;
+  });
+  return First && First->Text == Sub;
 }
 
 std::optional<Word> Command::subcommand() const {
