@@ -509,6 +509,11 @@ private:
 
   // Characters.
   bool eof() const { return Pos >= T.size(); }
+  /// The end of the run of bytes from From (at most the end of the text) on that In takes,
+  /// clipped to the text: runEnd, which reads on to the Sentinel at the latest.
+  template <bool In(char)> size_t runEndFrom(size_t From) const {
+    return std::min(static_cast<size_t>(runEnd<In>(T.data() + From) - T.data()), T.size());
+  }
   char peek(size_t Ahead = 0) const { return Pos + Ahead < T.size() ? T[Pos + Ahead] : '\0'; }
   /// Skips blanks and line continuations (inline: called after almost every token).
   void skipBlanks() {
@@ -579,8 +584,7 @@ private:
     size_t Start = Pos;
     size_t PlainEnd = Start;
     if (!LooseWords && Start < T.size()) {
-      const char *P = runEnd<isPlain>(T.data() + Start);
-      PlainEnd = std::min(static_cast<size_t>(P - T.data()), T.size());
+      PlainEnd = runEndFrom<isPlain>(Start);
       if (PlainEnd > Start && (PlainEnd == T.size() || isMeta(T[PlainEnd]))) {
         Pos = PlainEnd;
         W.Raw = W.Text = T.slice(Start, Pos);
@@ -1701,10 +1705,8 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
     default: {
       // A run of plain bytes goes in at once (most of a script is plain words).
       size_t End = Pos + 1;
-      if (!Loose) {
-        const char *P = runEnd<isPlain>(T.data() + End);
-        End = std::min(static_cast<size_t>(P - T.data()), T.size());
-      }
+      if (!Loose)
+        End = runEndFrom<isPlain>(End);
       B.putRun(Pos, End);
       Pos = End;
     }
@@ -1772,8 +1774,7 @@ void Parser::readDoubleQuoted(WordBuilder &B) {
       continue;
     }
     // A run of bytes with no meaning inside double quotes goes in at once.
-    size_t End = std::min(
-        static_cast<size_t>(runEnd<isQuotedOrdinary>(T.data() + Pos + 1) - T.data()), T.size());
+    size_t End = runEndFrom<isQuotedOrdinary>(Pos + 1);
     B.putRun(Pos, End);
     Pos = End;
   }
@@ -1850,8 +1851,7 @@ void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
     return;
   }
   if (isNameStart(N)) {
-    Pos =
-        std::min(static_cast<size_t>(runEnd<isNameChar>(T.data() + Pos + 2) - T.data()), T.size());
+    Pos = runEndFrom<isNameChar>(Pos + 2);
     putRaw(B, Dollar, Pos);
     return NoteExpansion();
   }
