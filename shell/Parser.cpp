@@ -425,12 +425,16 @@ struct Scratch {
   /// above those of the commands it is nested in and pops them when it ends.
   /// (A SmallVector: its push_back is inlined where std::vector's is not.)
   llvm::SmallVector<Word, 0> Words;
+  /// The free part of the chunk of the Script's arena that keep() bumps through.
+  char *KeepFree = nullptr;
+  char *KeepEnd = nullptr;
 
   void clear() {
     Commands.clear();
     Pipelines.clear();
     Constructs.clear();
     Words.clear();
+    KeepFree = KeepEnd = nullptr;
   }
 };
 
@@ -502,10 +506,32 @@ private:
   /// composed message is built once, right into the Problem.
   void problem(size_t B, size_t E, const llvm::Twine &Msg);
   llvm::StringRef save(llvm::StringRef Str);
-  /// A copy of V in the Script's arena (the elements are trivially destructible).
+  /// A copy of V in the Script's arena (the elements are trivially destructible). The arrays of
+  /// 8-byte-aligned elements (words, assignments, redirections) are bumped through a chunk of the
+  /// arena right here: every simple command keeps its words, and a call into the arena for each
+  /// cost several times the bump.
   template <typename Range> auto keep(const Range &V) {
-    return keepIn(S.Alloc, llvm::makeArrayRef(V));
+    auto A = llvm::makeArrayRef(V);
+    using T = typename decltype(A)::value_type;
+    if constexpr (alignof(T) == KeepAlign && sizeof(T) % KeepAlign == 0) {
+      static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+      if (A.empty())
+        return llvm::ArrayRef<T>();
+      size_t Bytes = A.size() * sizeof(T);
+      if (Bytes > static_cast<size_t>(Work.KeepEnd - Work.KeepFree))
+        newKeepChunk(Bytes);
+      T *P = reinterpret_cast<T *>(Work.KeepFree);
+      Work.KeepFree += Bytes;
+      std::memcpy(static_cast<void *>(P), A.data(), Bytes);
+      return llvm::ArrayRef<T>(P, A.size());
+    } else {
+      return keepIn(S.Alloc, A);
+    }
   }
+  static constexpr size_t KeepAlign = 8;
+  /// Takes a new chunk for keep() with room for Bytes at least (the rest of the old one is
+  /// left unused).
+  void newKeepChunk(size_t Bytes);
 
   // Characters.
   bool eof() const { return Pos >= T.size(); }
@@ -659,6 +685,13 @@ void Parser::problem(size_t B, size_t E, const llvm::Twine &Msg) {
   E = std::min(E, T.size());
   B = std::min(B, E);
   S.Problems.push_back(Problem{range(B, E), Msg.str()});
+}
+
+void Parser::newKeepChunk(size_t Bytes) {
+  // 1 KiB: a script keeps some 1.5 KiB of words, so little is left unused at its end.
+  size_t Size = std::max<size_t>(Bytes, 1024);
+  Work.KeepFree = static_cast<char *>(S.Alloc.Allocate(Size, KeepAlign));
+  Work.KeepEnd = Work.KeepFree + Size;
 }
 
 llvm::StringRef Parser::save(llvm::StringRef Str) {
