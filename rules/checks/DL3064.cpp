@@ -9,12 +9,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <string_view>
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -71,26 +74,54 @@ bool hasWord(const NameWords &Parts, llvm::ArrayRef<llvm::StringRef> Words) {
   return false;
 }
 
+/// Whether Rest starts with Needle (lower case) in any case.
+bool startsWithLower(llvm::StringRef Rest, llvm::StringRef Needle) {
+  if (Rest.size() < Needle.size())
+    return false;
+  for (size_t I = 0; I < Needle.size(); ++I)
+    if (llvm::toLower(Rest[I]) != Needle[I])
+      return false;
+  return true;
+}
+
+/// Whether Name (any case) contains one of the substrings every secret test needs: each secret
+/// word, known name and substring below contains one. Most names (`PATH`, `NODE_VERSION`) have
+/// none, and one pass that looks further only at a possible first letter turns them down
+/// without a lower-cased copy or a search per substring.
+bool hasSecretNeedle(llvm::StringRef Name) {
+  static constexpr std::string_view Needles[] = {"auth",   "credential", "key",    "pword",
+                                                 "passwd", "password",   "secret", "token"};
+  // For each letter a..z, the needles starting with it (bit K: Needles[K]).
+  static constexpr std::array<uint8_t, 26> ByFirst = [] {
+    std::array<uint8_t, 26> M{};
+    for (size_t K = 0; K < std::size(Needles); ++K)
+      M[size_t(Needles[K][0] - 'a')] |= uint8_t(1U << K);
+    return M;
+  }();
+  for (size_t I = 0, E = Name.size(); I < E; ++I) {
+    // `| 0x20` lower-cases a letter and maps no other byte into a..z.
+    uint32_t Letter = uint32_t(static_cast<unsigned char>(Name[I]) | 0x20) - 'a';
+    if (Letter >= 26)
+      continue;
+    for (unsigned M = ByFirst[Letter]; M; M &= M - 1)
+      if (startsWithLower(Name.drop_front(I), Needles[llvm::countTrailingZeros(M)]))
+        return true;
+  }
+  return false;
+}
+
 bool isSensitive(llvm::StringRef Name) {
   static const llvm::StringRef Secret[] = {"apikey", "auth",     "credential", "credentials",
                                            "key",    "password", "pword",      "passwd",
                                            "secret", "token"};
   static const llvm::StringRef Allow[] = {"public", "file", "version"};
-  llvm::SmallString<64> L;
-  L.reserve(Name.size());
-  for (char Ch : Name)
-    L.push_back(llvm::toLower(Ch));
-  llvm::StringRef LS = L.str();
-  // Every test below needs one of these in the name (each secret word, known name and
-  // substring contains one); most names (`PATH`, `NODE_VERSION`) have none.
-  static const llvm::StringRef Needles[] = {"key",    "auth",  "credential", "pword",
-                                            "passwd", "token", "secret",     "password"};
-  // (std::string_view::find: StringRef::find builds a 256-byte skip table per call.)
-  std::string_view LV(LS.data(), LS.size());
-  if (llvm::none_of(Needles, [&](llvm::StringRef N) {
-        return LV.find(std::string_view(N.data(), N.size())) != std::string_view::npos;
-      }))
+  if (!hasSecretNeedle(Name))
     return false;
+  llvm::SmallString<64> L;
+  L.resize(Name.size());
+  for (size_t I = 0; I < Name.size(); ++I)
+    L[I] = llvm::toLower(Name[I]);
+  llvm::StringRef LS = L.str();
   NameWords Parts;
   LS.split(Parts, '_');
   if (hasWord(Parts, Allow))
@@ -124,6 +155,12 @@ public:
     }
     if (I.Kind == InstrKind::Env)
       for (const KeyValue &P : I.Pairs) {
+        // A plain name (most are) is its own text: no copy to test it.
+        if (isLiteralWord(P.Key.Text, C.file().Escape)) {
+          if (isSensitive(P.Key.Text))
+            report(C, "ENV", P.Key.Text, P.Key.Range);
+          continue;
+        }
         std::optional<std::string> Name = literalText(P.Key.Text, C.file().Escape);
         if (Name && isSensitive(*Name))
           report(C, "ENV", *Name, P.Key.Range);
