@@ -465,7 +465,24 @@ std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef
 }
 
 bool isAptSimulation(const shell::Command &Cmd) {
-  return Cmd.hasAnyFlag({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"});
+  // The option walk compares every argument (most are package names) with each of the six
+  // flags. One of them can be given only by a `--` word naming it or a short-option cluster
+  // holding `s`, and most apt commands have neither, so look for one first. Grammars that
+  // read options from other words (old-style first argument, single-dash long options) take
+  // the walk.
+  static const llvm::StringRef Long[] = {"--simulate", "--just-print", "--dry-run", "--recon",
+                                         "--no-act"};
+  bool Possible = Cmd.Spec && (Cmd.Spec->OldStyleFirstArg || Cmd.Spec->SingleDashLong);
+  for (const shell::Word &W : Cmd.args()) {
+    if (Possible)
+      break;
+    llvm::StringRef T = W.Text;
+    if (T.size() >= 2 && T[0] == '-')
+      Possible =
+          T[1] == '-' ? llvm::is_contained(Long, T.take_front(T.find('='))) : T.contains('s');
+  }
+  return Possible &&
+         Cmd.hasAnyFlag({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"});
 }
 
 } // namespace ballast::rules
