@@ -5,6 +5,7 @@
 #include "rules/Suppression.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -106,32 +107,62 @@ llvm::SmallVector<const dockerfile::Stage *, 4> stageChain(const dockerfile::Sta
 }
 
 /// Maps a home-relative spelling to `~/rest`: `~`, `$HOME`, `${HOME}`, `/root`, `/home/<user>`.
-std::string normalizeHome(llvm::StringRef P) {
-  for (llvm::StringRef Home : {"~", "$HOME", "${HOME}", "/root"}) {
-    if (P == Home)
-      return "~";
-    if (P.startswith(Home) && P.drop_front(Home.size()).startswith("/"))
-      return ("~" + P.drop_front(Home.size())).str();
+/// Writes into Out (paths are short: no allocation).
+void normalizeHome(llvm::StringRef P, llvm::SmallVectorImpl<char> &Out) {
+  // Whether P is Prefix, alone or followed by `/`; Tail gets what follows it.
+  llvm::StringRef Tail;
+  auto Under = [&](llvm::StringRef Prefix) {
+    if (!P.startswith(Prefix))
+      return false;
+    Tail = P.drop_front(Prefix.size());
+    return Tail.empty() || Tail.front() == '/';
+  };
+  // (By first character: most paths start with `/` and are neither `/root` nor `/home/...`.)
+  bool Home = false;
+  if (!P.empty()) {
+    switch (P.front()) {
+    case '~': Home = Under("~"); break;
+    case '$': Home = Under("$HOME") || Under("${HOME}"); break;
+    case '/':
+      Home = Under("/root");
+      if (!Home && P.startswith("/home/")) {
+        llvm::StringRef Rest = P.drop_front(6);
+        Tail = Rest.drop_front(std::min(Rest.find('/'), Rest.size()));
+        Home = true;
+      }
+      break;
+    default: break;
+    }
   }
-  if (P.startswith("/home/")) {
-    llvm::StringRef Rest = P.drop_front(6);
-    size_t Slash = Rest.find('/');
-    if (Slash == llvm::StringRef::npos)
-      return "~";
-    return ("~" + Rest.drop_front(Slash)).str();
+  if (!Home) {
+    Out.assign(P.begin(), P.end());
+    return;
   }
-  return P.str();
+  Out.assign(1, '~');
+  Out.append(Tail.begin(), Tail.end());
 }
 
-/// Splits a normalised path into its non-empty segments (`.` dropped).
-llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef P) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts, Out;
-  P.split(Parts, '/', -1, false);
-  for (llvm::StringRef S : Parts)
-    if (S != ".")
-      Out.push_back(S);
-  return Out;
-}
+/// The non-empty segments of a normalised path, `.` dropped, one at a time.
+class Segments {
+public:
+  explicit Segments(llvm::StringRef P) : Rest(P) {}
+  /// The next segment, or false when none is left.
+  bool next(llvm::StringRef &Seg) {
+    while (!Rest.empty()) {
+      size_t Slash = Rest.find('/');
+      llvm::StringRef S = Rest.take_front(Slash);
+      Rest = Slash == llvm::StringRef::npos ? llvm::StringRef() : Rest.drop_front(Slash + 1);
+      if (!S.empty() && S != ".") {
+        Seg = S;
+        return true;
+      }
+    }
+    return false;
+  }
+
+private:
+  llvm::StringRef Rest;
+};
 
 } // namespace
 
@@ -176,8 +207,12 @@ bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {
 }
 
 bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {
-  std::string W = normalizeHome(Written.trim());
-  std::string D = normalizeHome(Dir);
+  llvm::SmallString<128> W, D;
+  // (trim() calls out twice; most words have no surrounding white space.)
+  bool Padded =
+      !Written.empty() && (llvm::isSpace(Written.front()) || llvm::isSpace(Written.back()));
+  normalizeHome(Padded ? Written.trim() : Written, W);
+  normalizeHome(Dir, D);
   llvm::StringRef WR(W);
   // `dir/*`, `dir/`, `dir/.` all mean the folder's content.
   while (true) {
@@ -188,13 +223,13 @@ bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {
   if (WR.empty())
     return false;
   // Both must be absolute or both home-relative; a relative path depends on the folder.
-  if ((WR.front() != '/' && WR.front() != '~') || WR.front() != D.front())
+  if ((WR.front() != '/' && WR.front() != '~') || D.empty() || WR.front() != D.front())
     return false;
-  auto WS = segments(WR), DS = segments(D);
-  if (WS.size() > DS.size())
-    return false;
-  for (size_t K = 0; K < WS.size(); ++K)
-    if (WS[K] != DS[K] && WS[K] != "*")
+  // Each segment of WR must match the one of D at its place (D may have more).
+  Segments WS(WR), DS(D);
+  llvm::StringRef WSeg, DSeg;
+  while (WS.next(WSeg))
+    if (!DS.next(DSeg) || (WSeg != DSeg && WSeg != "*"))
       return false;
   return true;
 }
