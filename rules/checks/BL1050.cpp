@@ -17,12 +17,35 @@ struct Created {
   std::string How; ///< "downloaded", "copied"
 };
 
+/// Whether cleanPath(P) is P itself: no empty, `.` or `..` segment and no trailing `/`. Most
+/// paths are written that way, and then need no rewrite.
+bool isCleanPath(llvm::StringRef P) {
+  if (P == "/")
+    return true;
+  if (P.empty() || P.back() == '/')
+    return false;
+  llvm::StringRef Rest = P.front() == '/' ? P.drop_front() : P;
+  while (true) {
+    size_t Slash = Rest.find('/');
+    llvm::StringRef Seg = Rest.take_front(Slash);
+    if (Seg.empty() || Seg == "." || Seg == "..")
+      return false;
+    if (Slash == llvm::StringRef::npos)
+      return true;
+    Rest = Rest.drop_front(Slash + 1);
+  }
+}
+
+/// P cleaned, made absolute against Dir; "" when P is relative and Dir unknown ("").
 std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
   if (P.startswith("/"))
-    return cleanPath(P);
+    return isCleanPath(P) ? P.str() : cleanPath(P);
   if (Dir.empty())
     return "";
-  return cleanPath(Dir.str() + "/" + P.str());
+  std::string J;
+  J.reserve(Dir.size() + 1 + P.size());
+  J.append(Dir.data(), Dir.size()).append(1, '/').append(P.data(), P.size());
+  return isCleanPath(J) ? J : cleanPath(J);
 }
 
 class DeletedLater : public Rule {
@@ -114,13 +137,17 @@ private:
       std::string P = D;
       if (IntoDir) {
         // A folder source copies its content: which names land is unknown here.
-        std::string Clean = cleanPath(Src);
-        llvm::StringRef Base = llvm::StringRef(Clean);
+        std::string Clean;
+        llvm::StringRef Base = Src;
+        if (!isCleanPath(Src)) {
+          Clean = cleanPath(Src);
+          Base = Clean;
+        }
         if (Base.contains('/'))
           Base = Base.rsplit('/').second;
         if (Src.endswith("/") || Base == "." || Base.empty())
           continue;
-        P = cleanPath(D + "/" + Base.str());
+        P = joinPath(D, Base);
       }
       Files.push_back({P, Dest.Range, "copied"});
     }
