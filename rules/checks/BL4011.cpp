@@ -16,8 +16,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include <algorithm>
-#include <map>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
@@ -78,9 +79,11 @@ bool isOneSlip(llvm::StringRef A, llvm::StringRef B) {
 
 /// What the variables of a stage are at some point.
 struct Scope {
-  VarScope Vars;              ///< the environment with known values
-  std::set<std::string> Args; ///< ARG names declared in the stage or its base stages
-  bool EnvKnown = false;      ///< the base image's ENV is known (only PATH)
+  VarScope Vars; ///< the environment with known values
+  /// ARG names declared in the stage or its base stages (in the file's AST; asked only when a
+  /// name is undefined, so a list does).
+  llvm::SmallVector<llvm::StringRef, 8> Args;
+  bool EnvKnown = false; ///< the base image's ENV is known (only PATH)
 };
 
 /// One word BuildKit expands, and where it is.
@@ -109,22 +112,29 @@ public:
     }
     if (!C.stage())
       return;
-    Scope &S = Stages[C.stage()->Index];
+    Scope &S = scopeOf(C.stage()->Index);
     switch (I.Kind) {
     case InstrKind::Env: {
-      llvm::SmallVector<std::pair<std::string, std::string>, 4> Set;
+      // A literal key or value is used as written; only expanded ones need a buffer. The
+      // reserve keeps the buffers in place while the pairs are expanded.
+      struct Pair {
+        std::string KeyBuf, ValueBuf;
+        llvm::StringRef Key, Value;
+      };
+      llvm::SmallVector<Pair, 4> Set;
+      Set.reserve(I.Pairs.size());
       CurEnv = &I;
       for (const KeyValue &P : I.Pairs) {
         CurPair = &P;
-        std::string Key = expand(C, S, {P.Key.Text, P.Key.Range});
-        std::string Value = expand(C, S, {P.Value.Text, P.Value.Range});
-        Set.emplace_back(std::move(Key), std::move(Value));
+        Pair &E = Set.emplace_back();
+        E.Key = expand(C, S, {P.Key.Text, P.Key.Range}, E.KeyBuf);
+        E.Value = expand(C, S, {P.Value.Text, P.Value.Range}, E.ValueBuf);
       }
       CurEnv = nullptr;
       CurPair = nullptr;
       // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
-      for (auto &[K, V] : Set)
-        S.Vars.set(K, V);
+      for (const Pair &E : Set)
+        S.Vars.set(E.Key, E.Value);
       break;
     }
     case InstrKind::Label:
@@ -139,11 +149,12 @@ public:
         auto [Name, Value] = Text.split('=');
         if (Text.contains('=')) {
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
-          S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}));
+          std::string Buf;
+          S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}, Buf));
         } else if (std::optional<llvm::StringRef> G = Globals->lookup(Name)) {
           S.Vars.set(Name, *G);
         }
-        S.Args.insert(Name.str());
+        S.Args.push_back(Name);
       }
       break;
     case InstrKind::Add:
@@ -186,6 +197,8 @@ private:
     const Model::GlobalArgs &G = C.model().globalArgs();
     Globals = &G.Scope;
     GlobalNames = &G.Declared;
+    // One slot per stage up front: growing one at a time would move every Scope.
+    Stages.resize(C.stages().Stages.size());
   }
 
   /// Fills FileNames; asked only when a name is undefined (few files have one).
@@ -226,43 +239,57 @@ private:
     if (!St)
       return;
     Scope S;
-    if (St->BaseStage >= 0 && Stages.count(unsigned(St->BaseStage))) {
-      S = Stages[unsigned(St->BaseStage)];
+    if (St->BaseStage >= 0 && unsigned(St->BaseStage) < Stages.size() &&
+        Stages[unsigned(St->BaseStage)]) {
+      S = *Stages[unsigned(St->BaseStage)];
     } else {
       S.Vars.set("PATH", DefaultPath);
       S.EnvKnown = St->isScratch() || envIsOnlyPath(St->ResolvedImage);
     }
-    Stages[St->Index] = std::move(S);
+    scopeOf(St->Index) = std::move(S);
+  }
+
+  /// The scope of stage Index; an empty one when the stage has not started.
+  Scope &scopeOf(unsigned Index) {
+    if (Index >= Stages.size())
+      Stages.resize(Index + 1);
+    if (!Stages[Index])
+      Stages[Index].emplace();
+    return *Stages[Index];
   }
 
   /// Expands E in S like BuildKit, reports the names it cannot resolve, returns the text.
   /// Reports the undefined variables E refers to; a word without `$` refers to none.
   void scan(Context &C, Scope &S, const Expansion &E) {
-    if (E.Text.contains('$'))
-      expand(C, S, E);
+    if (E.Text.contains('$')) {
+      std::string Buf;
+      expand(C, S, E, Buf);
+    }
   }
 
-  /// E expanded in S, after reporting the undefined variables it refers to.
-  std::string expand(Context &C, Scope &S, const Expansion &E) {
+  /// E expanded in S, after reporting the undefined variables it refers to: E's own text when
+  /// it expands to itself (or fails to expand), else the expansion, kept in Buf.
+  llvm::StringRef expand(Context &C, Scope &S, const Expansion &E, std::string &Buf) {
     // A word without `$`, quotes or escapes expands to itself and refers to nothing.
     if (isLiteralWord(E.Text, E.Raw ? '\\' : C.file().Escape))
-      return E.Text.str();
+      return E.Text;
     ExpandOptions Opts;
     Opts.Escape = E.Raw ? '\\' : C.file().Escape;
     Opts.SkipQuotes = E.Raw;
     auto R = expandWord(E.Text, S.Vars, Opts);
     if (!R) {
       llvm::consumeError(R.takeError());
-      return E.Text.str();
+      return E.Text;
     }
     for (const std::string &Name : R->Unset)
       report(C, S, Name, E.Range, E.Raw);
-    return std::move(R->Text);
+    Buf = std::move(R->Text);
+    return Buf;
   }
 
   void report(Context &C, const Scope &S, const std::string &Name, SourceRange Where,
               bool InHeredoc) {
-    if (S.Args.count(Name) || Name == "BUILDKIT_SBOM_SCAN_CONTEXT" ||
+    if (llvm::is_contained(S.Args, Name) || Name == "BUILDKIT_SBOM_SCAN_CONTEXT" ||
         Name == "BUILDKIT_SBOM_SCAN_STAGE")
       return;
     std::vector<std::string> InScope;
@@ -314,7 +341,8 @@ private:
   /// The ENV being checked and its pair being expanded, or null.
   const Instruction *CurEnv = nullptr;
   const KeyValue *CurPair = nullptr;
-  std::map<unsigned, Scope> Stages;
+  /// By stage index; empty for a stage not reached yet.
+  std::vector<std::optional<Scope>> Stages;
 };
 
 } // namespace
