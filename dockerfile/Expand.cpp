@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <tuple>
+#include <utility>
 
 #include "dockerfile/Ast.h"
 #include "support/Errors.h"
@@ -944,7 +946,9 @@ void VarScope::set(llvm::StringRef Name, llvm::StringRef Value) {
   // ARGs and ENVs) hold a handful, and each regrowth is an allocation and a move of every pair.
   if (Entries.size() == Entries.capacity())
     Entries.reserve(std::max<size_t>(8, 2 * Entries.size()));
-  Entries.emplace_back(Name.str(), Value.str());
+  // (Built in place: no temporary strings to move in.)
+  Entries.emplace_back(std::piecewise_construct, std::forward_as_tuple(Name.data(), Name.size()),
+                       std::forward_as_tuple(Value.data(), Value.size()));
   if (!Index.empty())
     Index.try_emplace(Name, static_cast<unsigned>(Entries.size() - 1));
   else if (Entries.size() >= IndexFrom)
@@ -981,11 +985,17 @@ bool isLiteralWord(llvm::StringRef Word, char Escape) {
   const char *P = Word.begin();
   const char *End = Word.end();
   const auto Esc = static_cast<unsigned char>(Escape);
-  for (; End - P >= 8; P += 8) {
-    uint64_t X = swar::load(P);
-    if ((X & swar::Highs) | swar::hasByte(X, '$') | swar::hasByte(X, '\'') | swar::hasByte(X, '"') |
-        swar::hasByte(X, Esc))
-      break;
+  auto Plain = [&](const char *At) {
+    uint64_t X = swar::load(At);
+    return !((X & swar::Highs) | swar::hasByte(X, '$') | swar::hasByte(X, '\'') |
+             swar::hasByte(X, '"') | swar::hasByte(X, Esc));
+  };
+  if (End - P >= 8) {
+    while (End - P > 8 && Plain(P))
+      P += 8;
+    // The last eight bytes, overlapping bytes already seen, rather than one at a time.
+    if (End - P <= 8 && Plain(End - 8))
+      return true;
   }
   bool Ascii = true;
   for (; P != End; ++P) {
