@@ -13,24 +13,26 @@ namespace ballast::rules {
 
 ImageRef splitImageRef(llvm::StringRef Ref) {
   ImageRef R;
-  auto [Name, Digest] = Ref.split('@');
-  R.Digest = Digest.str();
-  // The tag is after the last ':' that follows the last '/'.
-  size_t Slash = Name.rfind('/');
-  size_t Colon = Name.rfind(':');
-  if (Colon != llvm::StringRef::npos && (Slash == llvm::StringRef::npos || Colon > Slash)) {
-    R.Tag = Name.substr(Colon + 1).str();
-    Name = Name.take_front(Colon);
-  }
+  size_t At = Ref.find('@');
+  llvm::StringRef Name = Ref.take_front(At);
+  if (At != llvm::StringRef::npos)
+    R.Digest = Ref.drop_front(At + 1);
+  // The tag is after the last ':' that follows the last '/': one scan from the end.
+  for (size_t K = Name.size(); K-- > 0 && Name[K] != '/';)
+    if (Name[K] == ':') {
+      R.Tag = Name.drop_front(K + 1);
+      Name = Name.take_front(K);
+      break;
+    }
   size_t First = Name.find('/');
   if (First != llvm::StringRef::npos) {
     llvm::StringRef Host = Name.take_front(First);
     if (Host.contains('.') || Host.contains(':') || Host == "localhost") {
-      R.Registry = Host.str();
+      R.Registry = Host;
       Name = Name.drop_front(First + 1);
     }
   }
-  R.Repository = Name.str();
+  R.Repository = Name;
   return R;
 }
 

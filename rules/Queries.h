@@ -15,14 +15,15 @@
 namespace ballast::rules {
 
 /// An image reference split into its parts (no normalisation): `reg:5000/ns/app:tag@sha256:..`.
+/// The parts point into the reference that was split.
 struct ImageRef {
-  std::string Registry; ///< "" when the first component is not a host
-  std::string Repository;
-  std::string Tag;
-  std::string Digest;
+  llvm::StringRef Registry; ///< "" when the first component is not a host
+  llvm::StringRef Repository;
+  llvm::StringRef Tag;
+  llvm::StringRef Digest;
 };
 
-/// Splits a FROM / --from image reference.
+/// Splits a FROM / --from image reference (slices of Ref: no copies).
 ImageRef splitImageRef(llvm::StringRef Ref);
 
 /// Whether S still holds an unexpanded variable reference.

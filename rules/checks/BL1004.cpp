@@ -38,7 +38,7 @@ public:
     std::optional<std::string> Home = envValueAt(C, I, "COMPOSER_HOME");
     // The official composer image sets COMPOSER_HOME=/tmp.
     if (!Home && C.stage() &&
-        splitImageRef(C.stage()->ResolvedImage).Repository.find("composer") != std::string::npos)
+        splitImageRef(C.stage()->ResolvedImage).Repository.contains("composer"))
       Home = "/tmp";
     llvm::SmallVector<std::string, 4> Dirs = {"~/.composer/cache", "~/.cache/composer"};
     if (Home)

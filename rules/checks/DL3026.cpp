@@ -56,7 +56,7 @@ private:
       if (registryMatches(T, R.Registry))
         return;
     }
-    std::string Reg = R.Registry.empty() ? "docker.io" : R.Registry;
+    std::string Reg = R.Registry.empty() ? "docker.io" : R.Registry.str();
     C.report(Range, "image `" + Image.str() + "` comes from `" + Reg +
                         "`, which is not a trusted registry (" + llvm::join(Trusted, ", ") +
                         "); use an image from a trusted registry");
