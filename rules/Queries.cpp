@@ -418,7 +418,7 @@ bool experimentalCheckEnabled(const dockerfile::Dockerfile &DF, llvm::StringRef 
   return false;
 }
 
-std::optional<shell::Command> pipCommand(const shell::Command &Cmd) {
+std::optional<shell::Command> pipOrPythonCommand(const shell::Command &Cmd) {
   if (isTool(Cmd, "pip"))
     return Cmd;
   if (!Cmd.basename().startswith("python"))

@@ -107,9 +107,17 @@ dockerfile::VarScope globalArgScope(const dockerfile::Dockerfile &DF,
 /// Whether `# check=experimental=` names CheckName (case-insensitively) or `all`.
 bool experimentalCheckEnabled(const dockerfile::Dockerfile &DF, llvm::StringRef CheckName);
 
+/// pipCommand for a command that is pip or a python (the rest of pipCommand).
+std::optional<shell::Command> pipOrPythonCommand(const shell::Command &Cmd);
+
 /// Cmd seen as a pip command: `pip`, `pip3.11`, or `python3 -m pip` (re-rooted at `pip`, with
-/// pip's option grammar); nullopt for anything else (pipx, pipenv, uv).
-std::optional<shell::Command> pipCommand(const shell::Command &Cmd);
+/// pip's option grammar); nullopt for anything else (pipx, pipenv, uv). Inline: the pip rules
+/// ask this of every command, and most are neither pip nor a python.
+inline std::optional<shell::Command> pipCommand(const shell::Command &Cmd) {
+  if (!isTool(Cmd, "pip") && !Cmd.basename().startswith("python"))
+    return std::nullopt;
+  return pipOrPythonCommand(Cmd);
+}
 
 /// How a message names the command: its basename and subcommand (`apt-get install`; for tools
 /// without a spec the first positional argument).
