@@ -2,6 +2,7 @@
 #include "rules/BuildContext.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
 
 namespace ballast::rules {
 namespace {
@@ -52,20 +53,33 @@ bool looksPrivate(llvm::StringRef Name) {
 }
 
 /// Why the context path (or source word) Path looks like a secret, or "" when it does not.
-std::string secretKind(llvm::StringRef Path) {
+/// Asked of every file of a walked build context: the segments are visited in place and only
+/// the base name is lower-cased, into a small buffer.
+llvm::StringRef secretKind(llvm::StringRef Path) {
+  static const std::pair<llvm::StringRef, llvm::StringRef> SecretDirs[] = {
+      {".ssh", "`.ssh/` folder"}, {".aws", "`.aws/` folder"}, {".gnupg", "`.gnupg/` folder"}};
   llvm::StringRef P = Path;
   while (P.size() > 1 && P.endswith("/"))
     P = P.drop_back();
-  llvm::SmallVector<llvm::StringRef, 8> Segs;
-  P.split(Segs, '/', -1, false);
-  for (llvm::StringRef S : Segs)
-    if (S == ".ssh" || S == ".aws" || S == ".gnupg")
-      return "`" + S.str() + "/` folder";
-  if (Segs.empty())
+  llvm::StringRef Base; // the last non-empty segment
+  for (llvm::StringRef Rest = P; !Rest.empty();) {
+    size_t Slash = Rest.find('/');
+    llvm::StringRef S = Rest.take_front(Slash);
+    Rest = Slash == llvm::StringRef::npos ? llvm::StringRef() : Rest.drop_front(Slash + 1);
+    if (S.empty())
+      continue;
+    for (const auto &Dir : SecretDirs)
+      if (S == Dir.first)
+        return Dir.second;
+    Base = S;
+  }
+  if (Base.empty())
     return "";
-  llvm::StringRef Base = Segs.back();
-  std::string L = Base.lower();
-  llvm::StringRef B(L);
+  llvm::SmallString<64> L;
+  L.resize(Base.size());
+  for (size_t K = 0; K < Base.size(); ++K)
+    L[K] = llvm::toLower(Base[K]);
+  llvm::StringRef B = L;
   if (B == ".env" || (B.startswith(".env.") && !B.endswith(".example") && !B.endswith(".sample") &&
                       !B.endswith(".template") && !B.endswith(".dist") && !B.endswith(".defaults")))
     return "environment file";
@@ -76,8 +90,10 @@ std::string secretKind(llvm::StringRef Path) {
     return "credentials file";
   if (B == "credentials" || B == "credentials.json" || B == "service-account.json")
     return "credentials file";
-  if ((B.endswith(".pem") || B.endswith(".key") || B.endswith(".p12") || B.endswith(".pfx")) &&
-      looksPrivate(Base) && !looksPublic(Base))
+  // `.pem`, `.key`, `.p12`, `.pfx`: one look at the last four bytes.
+  llvm::StringRef Ext = B.size() >= 4 && B[B.size() - 4] == '.' ? B.take_back(3) : "";
+  if ((Ext == "pem" || Ext == "key" || Ext == "p12" || Ext == "pfx") && looksPrivate(Base) &&
+      !looksPublic(Base))
     return "private key";
   return "";
 }
@@ -106,10 +122,10 @@ public:
         checkContext(C, Src);
         continue;
       }
-      std::string Kind = secretKind(T);
+      llvm::StringRef Kind = secretKind(T);
       if (Kind.empty() || (Kind == "private key" && publicKeyDestination(Dest)))
         continue;
-      C.report(Src.Range, "`" + T.str() + "` looks like a secret (" + Kind +
+      C.report(Src.Range, "`" + T.str() + "` looks like a secret (" + Kind.str() +
                               ") and stays readable in the image layers; pass it with "
                               "`RUN --mount=type=secret` (or `--mount=type=ssh`) instead of "
                               "copying it");
