@@ -12,9 +12,19 @@ namespace {
 
 using namespace dockerfile;
 
-/// Whether S has a byte in [From, To].
-bool hasAny(llvm::StringRef S, char From, char To) {
-  return llvm::any_of(S, [&](char Ch) { return Ch >= From && Ch <= To; });
+/// Which cases of letters a keyword has, in one pass.
+struct Casing {
+  bool Upper = false;
+  bool Lower = false;
+};
+
+Casing casingOf(llvm::StringRef S) {
+  Casing R;
+  for (char Ch : S) {
+    R.Upper |= Ch >= 'A' && Ch <= 'Z';
+    R.Lower |= Ch >= 'a' && Ch <= 'z';
+  }
+  return R;
 }
 
 class InconsistentCasing : public Rule {
@@ -32,16 +42,23 @@ public:
           F(I, SF.slice(I.KeywordRange));
       }
     };
-    unsigned Lower = 0, Upper = 0;
+    unsigned Lower = 0, Upper = 0, WithUpper = 0, WithLower = 0;
     ForEachCounted([&](const Instruction &, llvm::StringRef K) {
-      if (!hasAny(K, 'A', 'Z'))
+      Casing Cs = casingOf(K);
+      if (!Cs.Upper)
         ++Lower;
-      else if (!hasAny(K, 'a', 'z'))
+      else if (!Cs.Lower)
         ++Upper;
+      WithUpper += Cs.Upper;
+      WithLower += Cs.Lower;
     });
     bool MajorityLower = Lower > Upper;
+    // Nothing is off the majority's case (most files): no second walk.
+    if ((MajorityLower ? WithUpper : WithLower) == 0)
+      return;
     ForEachCounted([&](const Instruction &I, llvm::StringRef K) {
-      if (MajorityLower ? !hasAny(K, 'A', 'Z') : !hasAny(K, 'a', 'z'))
+      Casing Cs = casingOf(K);
+      if (MajorityLower ? !Cs.Upper : !Cs.Lower)
         return; // already in the majority's case
       std::string Want = MajorityLower ? K.lower() : K.upper();
       C.report(I.KeywordRange, "instruction `" + K.str() + "` should be " +
