@@ -19,6 +19,19 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Copy || !I.flag("from") || I.Args.size() < 2)
       return;
+    auto IsRoot = [&](const Word &W) {
+      std::optional<std::string> T = literalText(W.Text, C.file().Escape);
+      return T && *T == "/";
+    };
+    // Only `/` copied to `/` is reported (few COPYs): find it before resolving the source.
+    if (!IsRoot(I.Args.back()))
+      return;
+    const Word *Root = nullptr;
+    for (size_t N = 0; N + 1 < I.Args.size() && !Root; ++N)
+      if (IsRoot(I.Args[N]))
+        Root = &I.Args[N];
+    if (!Root)
+      return;
     if (!Loaded) {
       Globals = &C.model().globalArgs().Scope;
       Loaded = true;
@@ -32,20 +45,10 @@ public:
     } else if (isCopyWholeImage(From)) {
       return;
     }
-    auto IsRoot = [&](const Word &W) {
-      std::optional<std::string> T = literalText(W.Text, C.file().Escape);
-      return T && *T == "/";
-    };
-    if (!IsRoot(I.Args.back()))
-      return;
-    for (size_t N = 0; N + 1 < I.Args.size(); ++N)
-      if (IsRoot(I.Args[N])) {
-        C.report({I.Args[N].Range.Begin, I.Args.back().Range.End},
-                 "copying `/` of `" + I.flag("from")->Value +
-                     "` to `/` brings its whole filesystem (package caches, build tools, "
-                     "secrets) into this image; copy only the paths you need");
-        return;
-      }
+    C.report({Root->Range.Begin, I.Args.back().Range.End},
+             "copying `/` of `" + From.str() +
+                 "` to `/` brings its whole filesystem (package caches, build tools, "
+                 "secrets) into this image; copy only the paths you need");
   }
 
 private:
@@ -62,8 +65,9 @@ private:
       llvm::consumeError(R.takeError());
     if (Base == "scratch" || isCopyWholeImage(Base))
       return true;
+    std::string Lower = llvm::StringRef(Base).lower();
     for (const Stage &P : C.stages().Stages)
-      if (P.Index < S.Index && !P.Name.empty() && P.Name == llvm::StringRef(Base).lower())
+      if (P.Index < S.Index && !P.Name.empty() && P.Name == Lower)
         return onlyDeliberateFiles(C, P, Depth + 1);
     return false;
   }
