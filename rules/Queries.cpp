@@ -493,12 +493,31 @@ std::string unpinnedPhrase(llvm::ArrayRef<shell::Word> Unpinned, llvm::StringRef
                            llvm::StringRef Sep) {
   if (Unpinned.empty())
     return "";
-  std::string First = Unpinned.front().Text.str();
-  if (Unpinned.size() == 1)
-    return "`" + First + "` has no version: use `" + First + Sep.str() + "<version>`";
-  size_t N = Unpinned.size() - 1;
-  return "`" + First + "` and " + std::to_string(N) + " other " + Noun.str() + (N > 1 ? "s" : "") +
-         " have no version: use `<" + Noun.str() + ">" + Sep.str() + "<version>`";
+  // Built in one buffer (a chain of + makes a string per step), with room for the lead the
+  // callers put in front ("pin versions in apt-get install; ").
+  llvm::StringRef First = Unpinned.front().Text;
+  std::string Out;
+  Out.reserve(2 * First.size() + 2 * Noun.size() + Sep.size() + 96);
+  auto Add = [&](llvm::StringRef Part) { Out.append(Part.data(), Part.size()); };
+  Add("`");
+  Add(First);
+  if (Unpinned.size() == 1) {
+    Add("` has no version: use `");
+    Add(First);
+  } else {
+    size_t N = Unpinned.size() - 1;
+    Add("` and ");
+    Add(std::to_string(N));
+    Add(" other ");
+    Add(Noun);
+    Add(N > 1 ? "s" : "");
+    Add(" have no version: use `<");
+    Add(Noun);
+    Add(">");
+  }
+  Add(Sep);
+  Add("<version>`");
+  return Out;
 }
 
 bool isAptSimulation(const shell::Command &Cmd) {
