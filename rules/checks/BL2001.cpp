@@ -10,7 +10,7 @@ using namespace dockerfile;
 bool isDownloader(const shell::Command &Cmd) { return Cmd.isAnyOf({"curl", "wget"}); }
 
 bool isShellName(llvm::StringRef N) {
-  N = N.rsplit('/').second.empty() ? N : N.rsplit('/').second;
+  N = N.drop_front(N.rfind('/') + 1); // npos + 1 is 0: no slash keeps N
   return N == "sh" || N == "bash" || N == "zsh" || N == "dash" || N == "ash" || N == "ksh";
 }
 
@@ -35,14 +35,20 @@ bool isShell(const shell::Command &Cmd) {
 }
 
 /// A command in the RUN that verifies a download: `sha256sum -c`, `gpg --verify`, `gpgv`...
+/// Asked of every command of the RUNs that download: the basename is taken once and compared
+/// with each name (most differ in length), rather than matched per name.
 bool verifies(const shell::Command &Cmd) {
-  if (Cmd.isAnyOf({"sha256sum", "sha512sum", "sha384sum", "sha1sum", "md5sum", "b2sum", "shasum"}))
+  static const llvm::StringRef Sums[] = {"sha256sum", "sha512sum", "sha384sum", "sha1sum",
+                                         "md5sum",    "b2sum",     "shasum"};
+  static const llvm::StringRef Verifiers[] = {"gpgv", "minisign", "signify"};
+  llvm::StringRef B = Cmd.basename();
+  if (llvm::is_contained(Sums, B))
     return Cmd.hasAnyFlag({"-c", "--check"});
-  if (Cmd.isAnyOf({"gpg", "gpg2"}))
+  if (B == "gpg" || B == "gpg2")
     return Cmd.hasFlag("--verify");
-  if (Cmd.is("gpgv") || Cmd.is("minisign") || Cmd.is("signify"))
+  if (llvm::is_contained(Verifiers, B))
     return true;
-  if (Cmd.is("cosign"))
+  if (B == "cosign")
     return Cmd.hasArgStartingWith("verify");
   return false;
 }
