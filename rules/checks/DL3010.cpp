@@ -24,8 +24,10 @@ llvm::StringRef baseName(llvm::StringRef P) {
 
 /// A tar archive ADD can unpack (uncompressed, gzip, bzip2, xz or zstd), judged by its name.
 bool isTarArchive(llvm::StringRef Name) {
-  for (llvm::StringRef Ext : {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2",
-                              ".tar.xz", ".txz", ".tar.zst", ".tzst"})
+  // (A static table: a braced list would measure each literal again on every call.)
+  static const llvm::StringRef Exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2",
+                                         ".tb2", ".tar.xz", ".txz", ".tar.zst", ".tzst"};
+  for (llvm::StringRef Ext : Exts)
     if (Name.endswith(Ext) && Name.size() > Ext.size())
       return true;
   return false;
