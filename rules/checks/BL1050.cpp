@@ -36,16 +36,25 @@ bool isCleanPath(llvm::StringRef P) {
   }
 }
 
+/// cleanPath(P), without its rewrite for a path that is clean but for trailing slashes (a
+/// folder destination such as `/app/`).
+std::string cleaned(llvm::StringRef P) {
+  llvm::StringRef T = P;
+  while (T.size() > 1 && T.back() == '/')
+    T = T.drop_back();
+  return isCleanPath(T) ? T.str() : cleanPath(P);
+}
+
 /// P cleaned, made absolute against Dir; "" when P is relative and Dir unknown ("").
 std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
   if (P.startswith("/"))
-    return isCleanPath(P) ? P.str() : cleanPath(P);
+    return cleaned(P);
   if (Dir.empty())
     return "";
   std::string J;
   J.reserve(Dir.size() + 1 + P.size());
   J.append(Dir.data(), Dir.size()).append(1, '/').append(P.data(), P.size());
-  return isCleanPath(J) ? J : cleanPath(J);
+  return cleaned(J);
 }
 
 class DeletedLater : public Rule {
@@ -134,22 +143,24 @@ private:
       llvm::StringRef Src = I.Args[K].Text;
       if (hasVariable(Src) || Src.contains('*') || Src.contains('?') || Src.contains("://"))
         continue;
-      std::string P = D;
-      if (IntoDir) {
-        // A folder source copies its content: which names land is unknown here.
-        std::string Clean;
-        llvm::StringRef Base = Src;
-        if (!isCleanPath(Src)) {
-          Clean = cleanPath(Src);
-          Base = Clean;
-        }
-        if (Base.contains('/'))
-          Base = Base.rsplit('/').second;
-        if (Src.endswith("/") || Base == "." || Base.empty())
-          continue;
-        P = joinPath(D, Base);
+      if (!IntoDir) {
+        Files.push_back({D, Dest.Range, "copied"});
+        continue;
       }
-      Files.push_back({P, Dest.Range, "copied"});
+      // A folder source copies its content: which names land is unknown here.
+      if (Src.endswith("/"))
+        continue;
+      std::string Clean;
+      llvm::StringRef Base = Src;
+      if (!isCleanPath(Src)) {
+        Clean = cleanPath(Src);
+        Base = Clean;
+      }
+      if (Base.contains('/'))
+        Base = Base.rsplit('/').second;
+      if (Base == "." || Base.empty())
+        continue;
+      Files.push_back({joinPath(D, Base), Dest.Range, "copied"});
     }
   }
 
