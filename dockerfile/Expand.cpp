@@ -543,9 +543,21 @@ bool Expander::processStopOn(int32_t Stop, bool Raw, std::string *Out, WordSink 
       continue;
     }
     if (!W && Ch < 0x80) {
-      // A run of ASCII bytes that are neither Stop nor special is copied at once.
+      // A run of ASCII bytes that are neither Stop nor special is copied at once, found eight
+      // bytes at a time while no byte of them can end it.
       llvm::StringRef Rest = S.rest();
       size_t N = 1;
+      for (; N + 8 <= Rest.size(); N += 8) {
+        uint64_t X = swar::load(Rest.data() + N);
+        uint64_t Ends = (X & swar::Highs) | swar::hasByte(X, '$') |
+                        swar::hasByte(X, static_cast<unsigned char>(Esc));
+        if (Stop >= 0 && Stop < 0x80)
+          Ends |= swar::hasByte(X, static_cast<unsigned char>(Stop));
+        if (!Opts.SkipQuotes)
+          Ends |= swar::hasByte(X, '\'') | swar::hasByte(X, '"');
+        if (Ends)
+          break;
+      }
       while (N < Rest.size()) {
         unsigned char B = static_cast<unsigned char>(Rest[N]);
         if (B >= 0x80 || B == '$' || int32_t(B) == Esc || int32_t(B) == Stop ||
