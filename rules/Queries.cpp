@@ -109,8 +109,8 @@ llvm::SmallVector<const dockerfile::Stage *, 4> stageChain(const dockerfile::Sta
 }
 
 /// Maps a home-relative spelling to `~/rest`: `~`, `$HOME`, `${HOME}`, `/root`, `/home/<user>`.
-/// Writes into Out (paths are short: no allocation).
-void normalizeHome(llvm::StringRef P, llvm::SmallVectorImpl<char> &Out) {
+/// Returns P itself when it is none of them (most paths), else `~/rest` built in Buf.
+llvm::StringRef normalizeHome(llvm::StringRef P, llvm::SmallVectorImpl<char> &Buf) {
   // Whether P is Prefix, alone or followed by `/`; Tail gets what follows it.
   llvm::StringRef Tail;
   auto Under = [&](llvm::StringRef Prefix) {
@@ -136,12 +136,11 @@ void normalizeHome(llvm::StringRef P, llvm::SmallVectorImpl<char> &Out) {
     default: break;
     }
   }
-  if (!Home) {
-    Out.assign(P.begin(), P.end());
-    return;
-  }
-  Out.assign(1, '~');
-  Out.append(Tail.begin(), Tail.end());
+  if (!Home)
+    return P;
+  Buf.assign(1, '~');
+  Buf.append(Tail.begin(), Tail.end());
+  return llvm::StringRef(Buf.data(), Buf.size());
 }
 
 /// The non-empty segments of a normalised path, `.` dropped, one at a time.
@@ -209,13 +208,12 @@ bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {
 }
 
 bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {
-  llvm::SmallString<128> W, D;
+  llvm::SmallString<128> WBuf, DBuf;
   // (trim() calls out twice; most words have no surrounding white space.)
   bool Padded =
       !Written.empty() && (llvm::isSpace(Written.front()) || llvm::isSpace(Written.back()));
-  normalizeHome(Padded ? Written.trim() : Written, W);
-  normalizeHome(Dir, D);
-  llvm::StringRef WR(W);
+  llvm::StringRef WR = normalizeHome(Padded ? Written.trim() : Written, WBuf);
+  llvm::StringRef D = normalizeHome(Dir, DBuf);
   // `dir/*`, `dir/`, `dir/.` all mean the folder's content.
   while (true) {
     if (WR.consume_back("/*") || WR.consume_back("/.") || (WR.size() > 1 && WR.consume_back("/")))
