@@ -10,14 +10,18 @@ namespace {
 
 using namespace dockerfile;
 
-/// Top-level commands of a RUN (hadolint counts the commands of the script).
+/// Top-level commands of a RUN (hadolint counts the commands of the script), counted up to
+/// 3: the rule only asks whether there are more than 2.
 unsigned countCommands(const Instruction &I, const Context &C) {
   const shell::Script *S = C.script(I);
   if (!S)
     return 1;
   unsigned N = 0;
-  for (const shell::Command &Cmd : S->commands())
+  for (const shell::Command &Cmd : S->commands()) {
     N += Cmd.Parent < 0 && Cmd.ShellDepth == 0 && !Cmd.Args.empty();
+    if (N > 2)
+      break;
+  }
   return N;
 }
 
@@ -44,7 +48,7 @@ public:
     PrevCount = countCommands(I, C);
     // Like hadolint: different flags (mounts, network) and RUNs that already chain several
     // commands are separate on purpose.
-    if (!P || flagTexts(*P) != flagTexts(I) || PCount > 2 || PrevCount > 2)
+    if (!P || PCount > 2 || PrevCount > 2 || flagTexts(*P) != flagTexts(I))
       return;
     ReportBuilder R =
         C.report(I.KeywordRange, "RUN right after the RUN at line " + std::to_string(P->StartLine) +
