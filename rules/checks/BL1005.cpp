@@ -29,7 +29,7 @@ bool disablesDockerClean(const shell::Command &Cmd) {
     });
   if (Cmd.is("echo") || Cmd.is("printf"))
     return llvm::any_of(Cmd.args(), [](const shell::Word &W) {
-      return W.Text.contains("Keep-Downloaded-Packages") && W.Text.contains("true");
+      return containsText(W.Text, "Keep-Downloaded-Packages") && containsText(W.Text, "true");
     });
   return false;
 }

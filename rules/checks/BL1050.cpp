@@ -141,7 +141,7 @@ private:
     bool IntoDir = llvm::StringRef(Dest.Text).endswith("/") || I.Args.size() > 2;
     for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
       llvm::StringRef Src = I.Args[K].Text;
-      if (hasVariable(Src) || Src.contains('*') || Src.contains('?') || Src.contains("://"))
+      if (hasVariable(Src) || Src.contains('*') || Src.contains('?') || containsText(Src, "://"))
         continue;
       if (!IntoDir) {
         Files.push_back({D, Dest.Range, "copied"});

@@ -48,8 +48,8 @@ public:
     Repo.consume_front("library/");
     std::string TagL = llvm::StringRef(R.Tag).lower();
     llvm::StringRef Tag = TagL;
-    if (Tag.contains("windowsservercore") || Tag.contains("nanoserver") || hasToken(Tag, "slim") ||
-        Tag.contains("alpine") || Tag.contains("distroless"))
+    if (containsText(Tag, "windowsservercore") || containsText(Tag, "nanoserver") ||
+        hasToken(Tag, "slim") || containsText(Tag, "alpine") || containsText(Tag, "distroless"))
       return;
     std::string Suggest, Why;
     std::string Name = Repo.str();

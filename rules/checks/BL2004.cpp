@@ -100,9 +100,9 @@ llvm::StringRef secretKind(llvm::StringRef Path) {
 
 /// Destinations where public keys and certificates go.
 bool publicKeyDestination(llvm::StringRef Dest) {
-  return Dest.contains("ca-certificates") || Dest.contains("keyrings") ||
-         Dest.contains("/etc/apt") || Dest.contains("rpm-gpg") || Dest.contains("/etc/ssl/certs") ||
-         Dest.contains("/etc/pki");
+  return containsText(Dest, "ca-certificates") || containsText(Dest, "keyrings") ||
+         containsText(Dest, "/etc/apt") || containsText(Dest, "rpm-gpg") ||
+         containsText(Dest, "/etc/ssl/certs") || containsText(Dest, "/etc/pki");
 }
 
 class SecretCopied : public Rule {
@@ -116,7 +116,7 @@ public:
     for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
       const Word &Src = I.Args[K];
       llvm::StringRef T = Src.Text;
-      if (T.contains("://") || T.startswith("git@"))
+      if (containsText(T, "://") || T.startswith("git@"))
         continue;
       if (isWholeContextSource(T)) {
         checkContext(C, Src);

@@ -13,7 +13,7 @@ using namespace dockerfile;
 bool baseSetsUser(llvm::StringRef Image) {
   std::string L = Image.lower();
   llvm::StringRef I(L);
-  return I.contains("nonroot") || I.contains("rootless") || I.startswith("cgr.dev/") ||
+  return containsText(I, "nonroot") || containsText(I, "rootless") || I.startswith("cgr.dev/") ||
          I.startswith("chainguard/");
 }
 

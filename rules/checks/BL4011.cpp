@@ -146,8 +146,10 @@ public:
     case InstrKind::Arg:
       for (const Word &W : I.Args) {
         llvm::StringRef Text = W.Text;
-        auto [Name, Value] = Text.split('=');
-        if (Text.contains('=')) {
+        size_t Eq = Text.find('=');
+        llvm::StringRef Name = Text.take_front(Eq);
+        if (Eq != llvm::StringRef::npos) {
+          llvm::StringRef Value = Text.drop_front(Eq + 1);
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
           std::string Buf;
           S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}, Buf));
@@ -184,7 +186,7 @@ public:
         llvm::StringRef(F->Value).split(Fields, ',');
         for (llvm::StringRef Field : Fields)
           if (Field.contains('='))
-            scan(C, S, {Field.split('=').second, F->Range});
+            scan(C, S, {Field.drop_front(Field.find('=') + 1), F->Range});
       }
       break;
     default: break;
