@@ -526,15 +526,14 @@ bool isAptSimulation(const shell::Command &Cmd) {
   // the walk.
   static const llvm::StringRef Long[] = {"--simulate", "--just-print", "--dry-run", "--recon",
                                          "--no-act"};
-  bool Possible = Cmd.Spec && (Cmd.Spec->OldStyleFirstArg || Cmd.Spec->SingleDashLong);
-  for (const shell::Word &W : Cmd.args()) {
-    if (Possible)
-      break;
-    llvm::StringRef T = W.Text;
-    if (T.size() >= 2 && T[0] == '-')
-      Possible =
-          T[1] == '-' ? llvm::is_contained(Long, T.take_front(T.find('='))) : T.contains('s');
-  }
+  bool Possible =
+      (Cmd.Spec && (Cmd.Spec->OldStyleFirstArg || Cmd.Spec->SingleDashLong)) ||
+      llvm::any_of(Cmd.args(), [](const shell::Word &W) {
+        llvm::StringRef T = W.Text;
+        if (T.size() < 2 || T[0] != '-')
+          return false;
+        return T[1] == '-' ? llvm::is_contained(Long, T.take_front(T.find('='))) : T.contains('s');
+      });
   return Possible &&
          Cmd.hasAnyFlag({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"});
 }
