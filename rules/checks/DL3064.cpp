@@ -91,22 +91,21 @@ bool startsWithLower(llvm::StringRef Rest, llvm::StringRef Needle) {
 bool hasSecretNeedle(llvm::StringRef Name) {
   static constexpr std::string_view Needles[] = {"auth",   "credential", "key",    "pword",
                                                  "passwd", "password",   "secret", "token"};
-  // For each letter a..z, the needles starting with it (bit K: Needles[K]).
-  static constexpr std::array<uint8_t, 26> ByFirst = [] {
-    std::array<uint8_t, 26> M{};
-    for (size_t K = 0; K < std::size(Needles); ++K)
-      M[size_t(Needles[K][0] - 'a')] |= uint8_t(1U << K);
+  // For each byte, the needles starting with it in either case (bit K: Needles[K]): one load
+  // turns down a byte that starts none.
+  static constexpr std::array<uint8_t, 256> ByFirst = [] {
+    std::array<uint8_t, 256> M{};
+    for (size_t K = 0; K < std::size(Needles); ++K) {
+      auto Lower = static_cast<unsigned char>(Needles[K][0]);
+      M[Lower] |= uint8_t(1U << K);
+      M[Lower - 'a' + 'A'] |= uint8_t(1U << K);
+    }
     return M;
   }();
-  for (size_t I = 0, E = Name.size(); I < E; ++I) {
-    // `| 0x20` lower-cases a letter and maps no other byte into a..z.
-    uint32_t Letter = uint32_t(static_cast<unsigned char>(Name[I]) | 0x20) - 'a';
-    if (Letter >= 26)
-      continue;
-    for (unsigned M = ByFirst[Letter]; M; M &= M - 1)
+  for (size_t I = 0, E = Name.size(); I < E; ++I)
+    for (unsigned M = ByFirst[static_cast<unsigned char>(Name[I])]; M; M &= M - 1)
       if (startsWithLower(Name.drop_front(I), Needles[llvm::countTrailingZeros(M)]))
         return true;
-  }
   return false;
 }
 
@@ -147,7 +146,8 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::Arg) {
       for (const Word &W : I.Args) {
-        llvm::StringRef Name = llvm::StringRef(W.Text).split('=').first;
+        llvm::StringRef Text = W.Text;
+        llvm::StringRef Name = Text.take_front(Text.find('=')); // (split() searches out of line)
         if (isSensitive(Name))
           report(C, "ARG", Name, {W.Range.Begin, W.Range.Begin + uint32_t(Name.size())});
       }
