@@ -1,6 +1,7 @@
 //===- DL3008.cpp - Pin versions in apt-get install -----------------------===//
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
 
 namespace ballast::rules {
 namespace {
@@ -32,8 +33,12 @@ public:
           Unpinned.push_back(W);
       if (Unpinned.empty())
         continue;
-      std::string Msg = "pin versions in " + Cmd.basename().str() + " install; " +
-                        unpinnedPhrase(Unpinned, "package", "=");
+      // The lead goes in front of the phrase, which has room reserved for it.
+      llvm::SmallString<48> Lead("pin versions in ");
+      Lead += Cmd.basename();
+      Lead += " install; ";
+      std::string Msg = unpinnedPhrase(Unpinned, "package", "=");
+      Msg.insert(0, Lead.data(), Lead.size());
       reportWords(C, I, Unpinned, std::move(Msg), "no version either");
     }
   }
