@@ -1,5 +1,6 @@
 //===- BL1050.cpp - Files created in one layer and deleted in a later one -===//
 #include <map>
+#include <optional>
 
 #include "dockerfile/DockerIgnore.h"
 #include "rules/Queries.h"
@@ -83,13 +84,20 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
-    bool Reaches = leftoversReachImage(C);
-    bool UsesCd = S->usesCd();
+    // Asked only of a RUN that downloads or deletes something a path may cover (few do).
+    std::optional<bool> CdMemo;
+    auto UsesCd = [&] {
+      if (!CdMemo)
+        CdMemo = S->usesCd();
+      return *CdMemo;
+    };
     std::vector<Created> New;
     for (const shell::Command &Cmd : S->commands()) {
       if (Cmd.is("rm")) {
+        if (Files.empty() && New.empty())
+          continue; // nothing created yet for it to delete
         for (const shell::Word &A : Cmd.positionalArgs()) {
-          if (A.HasExpansion || (UsesCd && !A.Text.startswith("/")))
+          if (A.HasExpansion || (!A.Text.startswith("/") && UsesCd()))
             continue;
           std::string T = A.Text.startswith("/") ? A.Text.str() : joinPath(Workdir, A.Text);
           if (T.empty())
@@ -99,7 +107,7 @@ public:
               ++It;
               continue;
             }
-            if (Reaches)
+            if (leftoversReachImage(C))
               C.report(C.scriptRange(I, A.Range),
                        "`" + It->Path + "` was " + It->How +
                            " in an earlier layer, so deleting it here does not make the image "
@@ -112,13 +120,10 @@ public:
         }
         continue;
       }
-      if (UsesCd)
+      bool Curl = Cmd.is("curl");
+      if ((!Curl && !Cmd.is("wget")) || UsesCd())
         continue;
-      std::optional<shell::Word> Out;
-      if (Cmd.is("curl"))
-        Out = Cmd.flagValue("-o");
-      else if (Cmd.is("wget"))
-        Out = Cmd.flagValue("-O");
+      std::optional<shell::Word> Out = Cmd.flagValue(Curl ? "-o" : "-O");
       if (!Out || !Out->isLiteral() || Out->Text == "-" || Out->Text.empty())
         continue;
       std::string P = joinPath(Workdir, Out->Text);
