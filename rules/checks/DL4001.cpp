@@ -24,16 +24,17 @@ public:
     for (const shell::Command &Cmd : S->commands()) {
       if (!Cmd.is("curl") && !Cmd.is("wget"))
         continue;
-      std::string Tool = Cmd.basename().str();
-      SourceRange R = C.scriptRange(I, Cmd.Args.front().Range);
-      if (First.Tool.empty()) {
-        First = {Tool, R};
-        continue;
-      }
+      // The same tool again (most uses) needs neither a copy of its name nor its range.
+      llvm::StringRef Tool = Cmd.basename();
       if (First.Tool == Tool)
         continue;
+      SourceRange R = C.scriptRange(I, Cmd.Args.front().Range);
+      if (First.Tool.empty()) {
+        First = {Tool.str(), R};
+        continue;
+      }
       Reported = true;
-      C.report(R, "this stage uses both `" + First.Tool + "` and `" + Tool +
+      C.report(R, "this stage uses both `" + First.Tool + "` and `" + Tool.str() +
                       "`; pick one of them so the image needs only one download tool")
           .note(First.Range, "`" + First.Tool + "` used here");
       return;
