@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ballast {
 
@@ -10,13 +13,39 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
   // One line per 16 bytes covers 95% of the external corpus (a median line is 32 bytes), so most
   // files fill the table without regrowing it and none reserves much more than a quarter of its
   // size.
-  LineStarts.reserve(Text.size() / 16 + 2);
-  LineStarts.push_back(0);
+  LineStarts.resize(Text.size() / 16 + 2);
+  // The table is written through a raw cursor (a push_back checks the capacity for every line)
+  // and cut to its length at the end; it grows only when a block could overflow it.
+  uint32_t *Out = LineStarts.data(), *OutEnd = Out + LineStarts.size();
+  *Out++ = 0;
   const char *B = Text.data(), *E = B + Text.size();
-  for (const char *P = B; (P = static_cast<const char *>(std::memchr(P, '\n', E - P)));) {
-    if (++P == E)
+  const char *Q = B;
+#if defined(__SSE2__)
+  // Thirty-two bytes at a time (a median line is 32 bytes): two compares give the block's
+  // newlines as a bit mask, so a line costs a few instructions where a memchr call per line cost
+  // dozens. The last byte is left to the loop below (a newline there starts no line).
+  const __m128i Nl = _mm_set1_epi8('\n');
+  for (; E - Q > 32; Q += 32) {
+    if (OutEnd - Out < 32) {
+      size_t Used = size_t(Out - LineStarts.data());
+      LineStarts.resize(std::max(LineStarts.size() * 2, Used + 32));
+      Out = LineStarts.data() + Used;
+      OutEnd = LineStarts.data() + LineStarts.size();
+    }
+    __m128i Lo = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q));
+    __m128i Hi = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q + 16));
+    uint32_t Mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(Lo, Nl))) |
+                    static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(Hi, Nl))) << 16;
+    const auto At = static_cast<uint32_t>(Q - B) + 1;
+    for (; Mask; Mask &= Mask - 1)
+      *Out++ = At + static_cast<uint32_t>(__builtin_ctz(Mask));
+  }
+#endif
+  LineStarts.resize(size_t(Out - LineStarts.data()));
+  for (; (Q = static_cast<const char *>(std::memchr(Q, '\n', E - Q)));) {
+    if (++Q == E)
       break;
-    LineStarts.push_back(static_cast<uint32_t>(P - B));
+    LineStarts.push_back(static_cast<uint32_t>(Q - B));
   }
 }
 

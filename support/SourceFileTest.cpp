@@ -21,3 +21,22 @@ TEST(SourceFileTest, DiagnosticFormatHasCaret) {
   Diagnostic D{"Dockerfile", SF.lineCol(8), {8, 11}, "unknown thing"};
   EXPECT_EQ(D.format(&SF), "Dockerfile:2:2: unknown thing\n\tRUN bad\n\t^");
 }
+
+TEST(SourceFileTest, LineStartsOfEveryShapeOfText) {
+  // Texts of every length up to 200 bytes, from all newlines (more lines than the table is first
+  // sized for) to none, with and without a final newline: each line start must be found once.
+  for (unsigned Len = 0; Len <= 200; ++Len)
+    for (unsigned Every : {1u, 2u, 3u, 17u, 1000u}) {
+      std::string T;
+      for (unsigned I = 0; I < Len; ++I)
+        T += (I % Every == Every - 1 || Every == 1) ? '\n' : 'x';
+      SourceFile SF("f", T);
+      unsigned Line = 1;
+      for (size_t I = 0; I + 1 < T.size(); ++I)
+        if (T[I] == '\n') {
+          ++Line;
+          ASSERT_EQ(SF.lineStart(Line), I + 1) << Len << " " << Every;
+        }
+      ASSERT_EQ(SF.lineCount(), Line) << Len << " " << Every;
+    }
+}
