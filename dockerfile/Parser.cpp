@@ -639,17 +639,17 @@ private:
     bool BlankOK = false;
     size_t WordStart = From;
     auto Push = [&](size_t End) {
-      Flag &F = I.Flags.emplace_back();
+      // The strings are built in place (assigning to a default-constructed one goes through
+      // the general replace path) and then moved into the vector.
       llvm::StringRef T = W.str();
-      F.Text.assign(T.data(), T.size());
-      T.consume_front("--");
-      size_t Eq = T.find('=');
-      F.HasValue = Eq != llvm::StringRef::npos;
-      llvm::StringRef N = T.take_front(Eq);
-      F.Name.assign(N.data(), N.size());
-      if (F.HasValue)
-        F.Value.assign(T.data() + Eq + 1, T.size() - Eq - 1);
-      F.Range = I.toSource(uint32_t(WordStart), uint32_t(End));
+      llvm::StringRef Body = T;
+      Body.consume_front("--");
+      size_t Eq = Body.find('=');
+      bool HasValue = Eq != llvm::StringRef::npos;
+      I.Flags.push_back(
+          {std::string(T.data(), T.size()), std::string(Body.data(), std::min(Eq, Body.size())),
+           HasValue ? std::string(Body.data() + Eq + 1, Body.size() - Eq - 1) : std::string(),
+           HasValue, I.toSource(uint32_t(WordStart), uint32_t(End))});
     };
     for (size_t Pos = From; Pos <= Line.size(); ++Pos) {
       char Ch = Pos != Line.size() ? Line[Pos] : 0;
