@@ -131,13 +131,27 @@ std::optional<llvm::StringRef> Dockerfile::directive(llvm::StringRef Name) const
 
 namespace {
 
+/// The whitespace classes the parser tests byte by byte, one table lookup each instead of a
+/// chain of compares.
+enum SpaceClass : unsigned char {
+  AsciiSpace = 1, ///< " \t\n\v\f\r": Go's unicode.IsSpace for an ASCII byte
+  RegexpWs = 2,   ///< "[\t\v\f\r ]": the class of BuildKit's reWhitespace
+  SpaceByte = 4,  ///< AsciiSpace plus 0x85 and 0xA0: unicode.IsSpace of a byte taken as a rune
+};
+struct SpaceTable {
+  unsigned char Of[256] = {};
+  constexpr SpaceTable() {
+    for (unsigned char C : {' ', '\t', '\n', '\v', '\f', '\r'})
+      Of[C] = AsciiSpace | SpaceByte | (C == '\n' ? 0 : RegexpWs);
+    Of[0x85] = Of[0xA0] = SpaceByte;
+  }
+};
+constexpr SpaceTable Spaces;
+
 /// Go's unicode.IsSpace for a single byte taken as a rune (as split_command.go does).
-bool isSpaceByte(unsigned char C) {
-  return C == ' ' || C == '\t' || C == '\n' || C == '\v' || C == '\f' || C == '\r' || C == 0x85 ||
-         C == 0xA0;
-}
+inline bool isSpaceByte(unsigned char C) { return Spaces.Of[C] & SpaceByte; }
 /// The `[\t\v\f\r ]` class of BuildKit's reWhitespace.
-bool isWs(char C) { return C == ' ' || C == '\t' || C == '\v' || C == '\f' || C == '\r'; }
+inline bool isWs(char C) { return Spaces.Of[static_cast<unsigned char>(C)] & RegexpWs; }
 
 /// Decodes one UTF-8 rune at S[Pos]; invalid bytes decode as U+FFFD of width 1, like Go.
 std::pair<uint32_t, unsigned> decodeMultiByteRune(llvm::StringRef S, size_t Pos) {
@@ -201,7 +215,7 @@ struct WordSpan {
 using WordSpans = llvm::SmallVector<WordSpan, 16>;
 
 /// Go's unicode.IsSpace for an ASCII byte.
-inline bool isAsciiSpace(unsigned char C) { return C == ' ' || (C >= '\t' && C <= '\r'); }
+inline bool isAsciiSpace(unsigned char C) { return Spaces.Of[C] & AsciiSpace; }
 
 /// The width of the rune at Pos (1 for ASCII and for invalid UTF-8).
 inline unsigned runeWidth(llvm::StringRef S, size_t Pos) {
@@ -1015,7 +1029,7 @@ private:
 /// this runs for every line).
 inline llvm::StringRef ltrimSpace(llvm::StringRef L) {
   size_t I = 0;
-  while (I < L.size() && (L[I] == ' ' || (L[I] >= '\t' && L[I] <= '\r')))
+  while (I < L.size() && isAsciiSpace(static_cast<unsigned char>(L[I])))
     ++I;
   return L.drop_front(I);
 }
@@ -1024,7 +1038,7 @@ inline llvm::StringRef ltrimSpace(llvm::StringRef L) {
 llvm::StringRef trimSpace(llvm::StringRef L) {
   L = ltrimSpace(L);
   size_t E = L.size();
-  while (E > 0 && (L[E - 1] == ' ' || (L[E - 1] >= '\t' && L[E - 1] <= '\r')))
+  while (E > 0 && isAsciiSpace(static_cast<unsigned char>(L[E - 1])))
     --E;
   return L.take_front(E);
 }
