@@ -166,3 +166,23 @@ TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
   StageGraph O = StageGraph::build(DF, "", {{"BASE", "ubuntu:24.04"}});
   EXPECT_EQ(O.Stages[0].ResolvedImage, "ubuntu:24.04");
 }
+
+TEST(ParserTest, NameValWordsWithSpecialBytesAtEveryOffset) {
+  // The plain bytes of a word are skipped sixteen at a time: a quote, a non-ASCII byte, a
+  // control byte or a space must end the run wherever it falls in a block.
+  for (unsigned K = 0; K <= 20; ++K) {
+    std::string X(K, 'x'), Z(K, 'z');
+    std::string A = X + "\"q r\"" + std::string(20, 'y');
+    std::string B = Z + "\xC3\xA9w";
+    std::string C = X + "\x01" + "d\\ e";
+    Dockerfile DF = parse("Dockerfile", "FROM a\nENV A=" + A + " B=" + B + " C=" + C + "\n");
+    ASSERT_EQ(DF.Instructions.size(), 2u);
+    const Instruction &I = DF.Instructions[1];
+    ASSERT_EQ(I.Pairs.size(), 3u) << K;
+    EXPECT_EQ(I.Pairs[0].Value.Text, A) << K;
+    EXPECT_EQ(I.Pairs[1].Value.Text, B) << K;
+    EXPECT_EQ(I.Pairs[2].Value.Text, C) << K;
+    for (const KeyValue &P : I.Pairs)
+      EXPECT_EQ(text(DF, P.Value.Range), P.Value.Text) << K;
+  }
+}
