@@ -365,14 +365,36 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
   }
 }
 
+/// The first byte of the `[\t\v\f\r ]` class at or after Pos in S (S.size() if none).
+inline size_t nextWs(llvm::StringRef S, size_t Pos) {
+  const size_t N = S.size();
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: a signed compare below '!' finds the candidates (the class, but
+  // also other control bytes and every byte at or above 0x80, which are stepped over).
+  while (N - Pos >= 16) {
+    __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(S.data() + Pos));
+    auto Mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(V, _mm_set1_epi8('!'))));
+    if (!Mask) {
+      Pos += 16;
+      continue;
+    }
+    Pos += size_t(__builtin_ctz(Mask));
+    if (isWs(S[Pos]))
+      return Pos;
+    ++Pos;
+  }
+#endif
+  while (Pos < N && !isWs(S[Pos]))
+    ++Pos;
+  return Pos;
+}
+
 /// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1, or at most Max pieces), with
 /// positions.
 void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
   const size_t N = Rest.size();
   size_t Start = 0;
-  for (size_t I = 0; I < N; ++I) {
-    if (!isWs(Rest[I]))
-      continue;
+  for (size_t I = nextWs(Rest, 0); I < N; I = nextWs(Rest, I)) {
     if (Max >= 0 && static_cast<int>(Out.size()) + 1 >= Max)
       break; // the last piece takes the rest
     size_t J = I + 1;
@@ -380,7 +402,7 @@ void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
       ++J;
     Out.push_back({Rest.slice(Start, I), uint32_t(Start), uint32_t(I)});
     Start = J;
-    I = J - 1;
+    I = J;
   }
   Out.push_back({Rest.substr(Start), uint32_t(Start), uint32_t(N)});
 }

@@ -186,3 +186,24 @@ TEST(ParserTest, NameValWordsWithSpecialBytesAtEveryOffset) {
       EXPECT_EQ(text(DF, P.Value.Range), P.Value.Text) << K;
   }
 }
+
+TEST(ParserTest, WhitespaceSplitWordsAtEveryOffset) {
+  // Whitespace is searched for sixteen bytes at a time: non-ASCII and control bytes are
+  // candidates that must be stepped over wherever they fall in a block.
+  for (unsigned K = 0; K <= 20; ++K) {
+    std::string A = std::string(K, 'a') + "\xC3\xA9\x01" + std::string(20 - K, 'b');
+    std::string B = std::string(K, 'c');
+    Dockerfile DF = parse("Dockerfile", "FROM " + A + " \t " + B + "\x0B" + "d\n");
+    ASSERT_EQ(DF.Instructions.size(), 1u);
+    const Instruction &I = DF.Instructions[0];
+    std::vector<std::string> Want = {A};
+    if (K)
+      Want.push_back(B);
+    Want.push_back("d");
+    ASSERT_EQ(I.Args.size(), Want.size()) << K;
+    for (size_t W = 0; W < Want.size(); ++W) {
+      EXPECT_EQ(I.Args[W].Text, Want[W]) << K;
+      EXPECT_EQ(text(DF, I.Args[W].Range), Want[W]) << K;
+    }
+  }
+}
