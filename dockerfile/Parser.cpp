@@ -737,7 +737,9 @@ private:
           return !isSpaceByte(static_cast<unsigned char>(C)) && C != '\'' && C != '"' && C != '\\';
         };
         if (Plain(Ch)) { // a run of bytes that are simply kept
-          size_t RunEnd = Pos + 1;
+          // parseWords stops at every byte that ends this run (and also at ` and at every
+          // non-ASCII byte), so its fast skip is a safe start; the loop below goes on past those.
+          size_t RunEnd = plainRunEnd(Line, Pos + 1);
           while (RunEnd < Line.size() && Plain(Line[RunEnd]))
             ++RunEnd;
           W.append(Line.begin() + Pos, Line.begin() + RunEnd);

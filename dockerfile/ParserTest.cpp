@@ -207,3 +207,19 @@ TEST(ParserTest, WhitespaceSplitWordsAtEveryOffset) {
     }
   }
 }
+
+TEST(ParserTest, FlagWordsWithSpecialBytesAtEveryOffset) {
+  // A flag's plain bytes are skipped sixteen at a time too; a backtick or a non-ASCII byte ends
+  // that skip but not the flag, a quote is removed and a space ends the flag.
+  for (unsigned K = 0; K <= 20; ++K) {
+    std::string X(K, 'x');
+    Dockerfile DF = parse("Dockerfile", "RUN --mount=type=cache,target=" + X + "`\xC3\xA9" + X +
+                                            "\"q\"" + X + " --network=none make\n");
+    ASSERT_EQ(DF.Instructions.size(), 1u);
+    const Instruction &I = DF.Instructions[0];
+    ASSERT_EQ(I.Flags.size(), 2u) << K;
+    EXPECT_EQ(I.Flags[0].Value, "type=cache,target=" + X + "`\xC3\xA9" + X + "q" + X) << K;
+    EXPECT_EQ(I.Flags[1].Text, "--network=none") << K;
+    EXPECT_EQ(I.Rest, "make") << K;
+  }
+}
