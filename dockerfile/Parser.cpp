@@ -413,7 +413,7 @@ public:
   explicit JsonArrayReader(llvm::StringRef S) : S(S) {}
   enum Result { Ok, NotStrings, Invalid };
 
-  Result read(std::vector<SpannedWord> &Out) {
+  Result read(llvm::SmallVectorImpl<SpannedWord> &Out) {
     skipWs();
     if (!eat('['))
       return Invalid;
@@ -794,11 +794,13 @@ private:
       ++Lead;
     if (Lead >= Rest.size() || Rest[Lead] != '[')
       return false;
-    std::vector<SpannedWord> Els;
+    // Exec forms are short: the elements of nearly every one fit without a heap allocation.
+    llvm::SmallVector<SpannedWord, 8> Els;
     JsonArrayReader R(Rest);
     switch (R.read(Els)) {
     case JsonArrayReader::Ok:
       I.IsJson = true;
+      I.Args.reserve(I.Args.size() + Els.size());
       for (auto &W : Els)
         I.Args.push_back({std::move(W.Text), I.restToSource(Off + W.Begin, Off + W.End)});
       return true;
