@@ -1057,15 +1057,14 @@ public:
     if (P >= T.size())
       return false;
     ++LineNo;
-    // The next line's start, or the end of the text for the last line (with or without newline).
-    size_t Next = LineNo < SF.lineCount() ? SF.lineStart(LineNo + 1) : T.size();
-    size_t E = Next;
-    if (T[E - 1] == '\n')
-      --E;
+    // The next line's start, or the end of the text for the last line (with or without newline):
+    // lineStart past the last line is the text's size.
+    size_t Next = SF.lineStart(LineNo + 1);
+    const char *B = T.data() + P, *E = T.data() + Next;
+    E -= E[-1] == '\n';
+    E -= E > B && E[-1] == '\r';
     Off = uint32_t(P);
-    Line = T.slice(P, E);
-    if (Line.endswith("\r"))
-      Line = Line.drop_back();
+    Line = llvm::StringRef(B, size_t(E - B));
     P = Next;
     EndWithNl = uint32_t(P);
     return true;
