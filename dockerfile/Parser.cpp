@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -269,11 +270,12 @@ inline size_t plainRunEnd(llvm::StringRef S, size_t Pos) {
 /// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
 /// The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
 /// trailing escape at the very end is dropped), so words are cut out, never appended.
-void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
+/// Reads from Pos until Words holds MaxWords words; returns where to resume.
+size_t parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words, size_t Pos = 0,
+                  size_t MaxWords = SIZE_MAX) {
   const size_t N = Rest.size();
   const unsigned char Esc = static_cast<unsigned char>(Escape);
-  size_t Pos = 0;
-  while (true) {
+  while (Words.size() < MaxWords) {
     // Spaces between words.
     while (Pos < N) {
       unsigned char C = static_cast<unsigned char>(Rest[Pos]);
@@ -289,7 +291,7 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
       Pos += W;
     }
     if (Pos == N)
-      return;
+      return Pos;
     // A word: [Start, CurEnd) are its bytes; it ends at an unquoted space or at the end.
     const size_t Start = Pos;
     size_t CurEnd = Pos;
@@ -306,7 +308,7 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
       }
       if (Pos == N) {
         Push(N);
-        return;
+        return Pos;
       }
       unsigned char C = static_cast<unsigned char>(Rest[Pos]);
       if (C >= 0x80) {
@@ -363,6 +365,7 @@ void parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words) {
       }
     }
   }
+  return Pos;
 }
 
 /// The first byte of the `[\t\v\f\r ]` class at or after Pos in S (S.size() if none).
@@ -843,7 +846,8 @@ private:
 
   void parseNameVal(Instruction &I, llvm::StringRef What) {
     WordSpans Words;
-    parseWords(I.Rest, Escape, Words);
+    // The first word tells the forms apart; the legacy `KEY value` one needs no more words.
+    size_t Next = parseWords(I.Rest, Escape, Words, 0, 1);
     if (Words.empty())
       return;
     if (!Words[0].Text.contains('=')) {
@@ -858,6 +862,7 @@ private:
       I.Pairs.push_back({restWord(I, Parts[0]), restWord(I, Parts[1]), false});
       return;
     }
+    parseWords(I.Rest, Escape, Words, Next);
     I.Pairs.reserve(Words.size());
     for (const WordSpan &W : Words) {
       size_t Eq = W.Text.find('=');
