@@ -1237,11 +1237,11 @@ Dockerfile parse(std::string Path, std::string Text) {
       I.Line = T.substr(TrOff, LineLen);
     } else {
       char *Joined = DF.Arena.Allocate<char>(LineLen);
-      for (size_t K = 0; K < Segs.size(); ++K) {
-        uint32_t PieceEnd = K + 1 < Segs.size() ? Segs[K + 1].LinePos : LineLen;
-        std::memcpy(Joined + Segs[K].LinePos, T.data() + Segs[K].SrcPos,
-                    PieceEnd - Segs[K].LinePos);
-      }
+      // A piece runs up to the next one's start, the last one to the end of the line.
+      const LineSegment *S = Segs.begin(), *Last = Segs.end() - 1;
+      for (; S != Last; ++S)
+        std::memcpy(Joined + S->LinePos, T.data() + S->SrcPos, S[1].LinePos - S->LinePos);
+      std::memcpy(Joined + Last->LinePos, T.data() + Last->SrcPos, LineLen - Last->LinePos);
       I.Line = llvm::StringRef(Joined, LineLen);
     }
     I.EndLine = R.line();
