@@ -55,12 +55,15 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
       ++Runs;
   ScriptStore.reserve(Runs);
   Scripts.reserve(Runs);
-  OwnScripts.reserve(Runs);
-  // Files of one run share the scripts of equal texts through the RunCache.
+  // Files of one run share the scripts of equal texts through the RunCache. A file whose
+  // scripts all come from it allocates no OwnScripts; the first one it parses itself sizes
+  // them once (ScriptInfo points into them).
   auto Parse = [&](llvm::StringRef Text) -> const shell::Script * {
     if (Cache)
       if (const shell::Script *S = Cache->script(Text))
         return S;
+    if (OwnScripts.capacity() == 0)
+      OwnScripts.reserve(Runs);
     OwnScripts.push_back(shell::Script::parse(Text));
     return &OwnScripts.back();
   };
