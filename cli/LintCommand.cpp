@@ -101,8 +101,8 @@ struct FileJob {
   bool ShellCheckMissing = false; ///< its config says `shellcheck: always`; none is installed
   rules::LintResult Result;
   rewriter::FixResult Fixed;
-  bool Fails = false; ///< a finding reaches its config's failure threshold
-  std::string Json;   ///< with -f json: Result's findings formatted by the task that linted it
+  bool Fails = false;     ///< a finding reaches its config's failure threshold
+  report::JsonPiece Json; ///< with -f json: Result's findings formatted by the task that linted it
 };
 
 rewriter::Snapshot snapshot(const std::string &Path, const std::string &Text,
@@ -417,7 +417,7 @@ int runLint(const std::vector<std::string> &Argv) {
     std::vector<llvm::StringRef> Texts;
     Texts.reserve(Jobs.size());
     for (const FileJob &J : Jobs)
-      Texts.push_back(J.Json);
+      Texts.push_back(J.Json.text());
     report::JsonPieces::write(*OS, Texts);
     if (Diff)
       llvm::errs() << DiffText;

@@ -84,6 +84,12 @@ public:
   void truncate(size_t Mark) { Len = Mark; }
   size_t size() const { return Len; }
   llvm::StringRef text() const { return llvm::StringRef(Buf.get(), Len); }
+  /// The bytes written, handed over with their buffer; this buffer is left empty.
+  JsonPiece take() {
+    JsonPiece P(std::move(Buf), Len);
+    Cap = Len = 0;
+    return P;
+  }
 
 private:
   void grow(size_t Need) {
@@ -313,13 +319,15 @@ const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
   return It == ById.end() ? None : It->second->Aliases;
 }
 
-std::string JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const {
+JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const {
+  if (Findings.empty())
+    return {};
   Buffer Out(Findings.size() * 600);
   appendFindings(
       Out, Findings,
       [this](const Finding &F) -> const std::vector<std::string> & { return aliases(F.RuleId); },
       [SF](const Finding &) { return SF; });
-  return Out.text().str();
+  return Out.take();
 }
 
 void JsonPieces::write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces) {

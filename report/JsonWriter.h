@@ -1,6 +1,8 @@
 //===- JsonWriter.h - Machine-readable findings ------------------*- C++ -*-===//
 #pragma once
 
+#include <memory>
+
 #include "report/ReportWriter.h"
 
 namespace ballast::report {
@@ -12,6 +14,20 @@ namespace ballast::report {
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts);
 
+/// A piece of a JSON report: the bytes as they were formatted, in the buffer they were formatted
+/// in (not copied into a std::string: a lint's pieces add up to more bytes than its sources).
+class JsonPiece {
+public:
+  JsonPiece() = default;
+  JsonPiece(std::unique_ptr<char[]> Bytes, size_t Size) : Bytes(std::move(Bytes)), Size(Size) {}
+  llvm::StringRef text() const { return {Bytes.get(), Size}; }
+  bool empty() const { return Size == 0; }
+
+private:
+  std::unique_ptr<char[]> Bytes;
+  size_t Size = 0;
+};
+
 /// The same report made of pieces formatted apart, for a caller that has its findings in
 /// groups on several threads (`ballast lint` formats each file's findings in the task that
 /// linted it): the bytes are writeJson's for the groups' findings in order.
@@ -21,7 +37,7 @@ public:
   explicit JsonPieces(llvm::ArrayRef<RuleInfo> Rules);
   /// The elements of the "findings" array for Findings, all of one file whose source is SF
   /// (null: fix edits get no line and column keys); "" for none. Safe on several threads.
-  std::string format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const;
+  JsonPiece format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const;
   /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
   /// Writes the report made of Pieces in order (empty ones are skipped).

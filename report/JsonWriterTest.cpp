@@ -166,10 +166,10 @@ TEST(JsonWriterTest, PiecesFormattedApartJoinToTheSameReport) {
   llvm::raw_string_ostream WholeOS(Whole), JoinedOS(Joined), EmptyOS(Empty);
   writeJson(WholeOS, All, Fx.Rules, Opts);
   JsonPieces Pieces(Fx.Rules);
-  std::string A = Pieces.format(Fx.Findings, &Fx.SF), B = Pieces.format(OfOther, &Other),
-              C = Pieces.format(Fx.Findings, &Fx.SF);
-  EXPECT_EQ(Pieces.format({}, &Fx.SF), "");
-  JsonPieces::write(JoinedOS, {"", A, "", B, C, ""});
+  JsonPiece A = Pieces.format(Fx.Findings, &Fx.SF), B = Pieces.format(OfOther, &Other),
+            C = Pieces.format(Fx.Findings, &Fx.SF);
+  EXPECT_TRUE(Pieces.format({}, &Fx.SF).empty());
+  JsonPieces::write(JoinedOS, {"", A.text(), "", B.text(), C.text(), ""});
   EXPECT_EQ(Joined, Whole);
   EXPECT_NE(Whole.find("\"other/Dockerfile\""), std::string::npos);
   JsonPieces::write(EmptyOS, {"", ""});
