@@ -1,6 +1,7 @@
 //===- LintCommand.cpp - `ballast lint` -----------------------------------===//
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -401,11 +402,14 @@ int runLint(const std::vector<std::string> &Argv) {
 
   std::unique_ptr<llvm::raw_fd_ostream> File;
   llvm::raw_ostream *OS = &llvm::outs();
+  int OutFd = STDOUT_FILENO; // what OS writes to (a JSON report is written there directly)
   if (auto Out = A->get("output")) {
-    std::error_code EC;
-    File = std::make_unique<llvm::raw_fd_ostream>(*Out, EC);
-    if (EC)
-      return Usage(*Out + ": " + EC.message());
+    if (*Out != "-") {
+      OutFd = ::open(Out->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+      if (OutFd < 0)
+        return Usage(*Out + ": " + std::error_code(errno, std::generic_category()).message());
+    }
+    File = std::make_unique<llvm::raw_fd_ostream>(OutFd, /*shouldClose=*/*Out != "-");
     OS = File.get();
   }
   bool Tty = !File && ::isatty(STDOUT_FILENO);
@@ -418,7 +422,10 @@ int runLint(const std::vector<std::string> &Argv) {
     Texts.reserve(Jobs.size());
     for (const FileJob &J : Jobs)
       Texts.push_back(J.Json.text());
-    report::JsonPieces::write(*OS, Texts);
+    if (std::error_code EC = report::JsonPieces::write(*OS, OutFd, Texts)) {
+      llvm::errs() << "ballast lint: cannot write the report: " << EC.message() << "\n";
+      return ExitUsage;
+    }
     if (Diff)
       llvm::errs() << DiffText;
   } else {

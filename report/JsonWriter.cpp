@@ -8,11 +8,14 @@
 #include "report/JsonWriter.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <memory>
+#include <sys/uio.h>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -330,6 +333,25 @@ JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile 
   return Out.take();
 }
 
+namespace {
+
+/// The report made of Pieces, as the spans to write in order: the array's brackets around the
+/// non-empty pieces, with ",\n" between them.
+std::vector<llvm::StringRef> reportSpans(llvm::ArrayRef<llvm::StringRef> Pieces) {
+  std::vector<llvm::StringRef> Spans;
+  Spans.reserve(Pieces.size() * 2 + 1);
+  for (llvm::StringRef P : Pieces) {
+    if (P.empty())
+      continue;
+    Spans.push_back(Spans.empty() ? "{\n  \"findings\": [\n" : ",\n");
+    Spans.push_back(P);
+  }
+  Spans.push_back(Spans.empty() ? "{\n  \"findings\": []\n}\n" : "\n  ]\n}\n");
+  return Spans;
+}
+
+} // namespace
+
 void JsonPieces::write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces) {
   // Out in writes of about 64 KiB: a write per piece was a system call each on an unbuffered
   // stream (a device such as /dev/null) or one with a pipe's 4 KiB buffer, and one buffer for
@@ -337,7 +359,7 @@ void JsonPieces::write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pi
   constexpr size_t ChunkSize = size_t(64) << 10;
   std::string Chunk;
   Chunk.reserve(ChunkSize);
-  auto Put = [&](llvm::StringRef S) {
+  for (llvm::StringRef S : reportSpans(Pieces)) {
     if (Chunk.size() + S.size() > ChunkSize) {
       OS << Chunk;
       Chunk.clear();
@@ -346,17 +368,38 @@ void JsonPieces::write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pi
       OS << S;
     else
       Chunk.append(S.data(), S.size());
-  };
-  bool Any = false;
-  for (llvm::StringRef P : Pieces) {
-    if (P.empty())
-      continue;
-    Put(Any ? ",\n" : "{\n  \"findings\": [\n");
-    Put(P);
-    Any = true;
   }
-  Put(Any ? "\n  ]\n}\n" : "{\n  \"findings\": []\n}\n");
   OS << Chunk;
+}
+
+std::error_code JsonPieces::write(llvm::raw_ostream &OS, int Fd,
+                                  llvm::ArrayRef<llvm::StringRef> Pieces) {
+  OS.flush();
+  std::vector<llvm::StringRef> Spans = reportSpans(Pieces);
+  std::vector<struct iovec> Vec;
+  Vec.reserve(Spans.size());
+  for (llvm::StringRef S : Spans)
+    Vec.push_back({const_cast<char *>(S.data()), S.size()});
+  size_t At = 0; // the first entry of Vec not wholly written
+  while (At < Vec.size()) {
+    int N = static_cast<int>(std::min<size_t>(Vec.size() - At, IOV_MAX));
+    ssize_t Wrote = ::writev(Fd, Vec.data() + At, N);
+    if (Wrote < 0 && errno == EINTR)
+      continue;
+    if (Wrote < 0)
+      return std::error_code(errno, std::generic_category());
+    if (Wrote == 0)
+      return std::make_error_code(std::errc::io_error);
+    // Past the entries written whole; one written in part keeps its rest.
+    auto Left = static_cast<size_t>(Wrote);
+    for (; At < Vec.size() && Left >= Vec[At].iov_len; ++At)
+      Left -= Vec[At].iov_len;
+    if (Left) {
+      Vec[At].iov_base = static_cast<char *>(Vec[At].iov_base) + Left;
+      Vec[At].iov_len -= Left;
+    }
+  }
+  return {};
 }
 
 } // namespace ballast::report

@@ -42,6 +42,11 @@ public:
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
   /// Writes the report made of Pieces in order (empty ones are skipped).
   static void write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces);
+  /// The same bytes written to Fd by writev() after OS, the stream writing to Fd, is flushed:
+  /// the pieces go out where they lie, neither copied into a buffer nor written one system call
+  /// each.
+  static std::error_code write(llvm::raw_ostream &OS, int Fd,
+                               llvm::ArrayRef<llvm::StringRef> Pieces);
 
 private:
   llvm::StringMap<const RuleInfo *> ById;

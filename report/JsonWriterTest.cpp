@@ -1,8 +1,10 @@
 //===- JsonWriterTest.cpp -------------------------------------------------===//
 #include "report/JsonWriter.h"
 
+#include <cstdio>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "report/ReportTestData.h"
 
@@ -178,6 +180,40 @@ TEST(JsonWriterTest, PiecesFormattedApartJoinToTheSameReport) {
   writeJson(NoneOS, {}, Fx.Rules, Opts);
   EXPECT_EQ(Empty, None);
   EXPECT_EQ(Pieces.aliases("DL9999").size(), 0U);
+}
+
+// Written to a file descriptor by writev(), more pieces than one writev() takes (IOV_MAX, 1024
+// on Linux) and with empty ones among them, the report is the stream writer's byte for byte and
+// comes after what the stream held before.
+TEST(JsonWriterTest, PiecesWrittenToAFileDescriptorAreTheStreamsBytes) {
+  std::vector<std::string> Owned;
+  Owned.reserve(1500);
+  for (int I = 0; I < 1500; ++I)
+    Owned.push_back(I % 7 == 3 ? "" : "    {\"n\": " + std::to_string(I) + "}");
+  std::vector<llvm::StringRef> Pieces(Owned.begin(), Owned.end());
+  std::string Want = "before\n";
+  llvm::raw_string_ostream WantOS(Want);
+  JsonPieces::write(WantOS, Pieces);
+  WantOS.flush();
+
+  std::FILE *Tmp = std::tmpfile();
+  ASSERT_NE(Tmp, nullptr);
+  int Fd = fileno(Tmp);
+  {
+    llvm::raw_fd_ostream OS(Fd, /*shouldClose=*/false);
+    OS << "before\n"; // still in OS's buffer: the writer must flush it first
+    EXPECT_FALSE(JsonPieces::write(OS, Fd, Pieces));
+  }
+  std::string Got(Want.size() + 16, '\0');
+  ssize_t N = ::pread(Fd, Got.data(), Got.size(), 0);
+  ASSERT_GE(N, 0);
+  Got.resize(size_t(N));
+  EXPECT_EQ(Got, Want);
+  std::fclose(Tmp);
+
+  // A descriptor that cannot be written is an error, not a silent loss.
+  llvm::raw_null_ostream Null;
+  EXPECT_TRUE(JsonPieces::write(Null, -1, Pieces));
 }
 
 TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
