@@ -22,6 +22,7 @@
 
 #include "report/ReportUtil.h"
 #include "support/Swar.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace ballast::report {
 
@@ -107,6 +108,18 @@ private:
   size_t Len = 0;
 };
 
+#if defined(__SSE2__)
+/// A bit per byte of the sixteen at Q that JSON must escape or that is not ASCII: a signed
+/// compare below 0x20 catches control bytes and every byte at or above 0x80 at once.
+unsigned specialBytes(const char *Q) {
+  __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q));
+  __m128i Special = _mm_or_si128(
+      _mm_cmplt_epi8(V, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(V, _mm_set1_epi8('"')), _mm_cmpeq_epi8(V, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(Special));
+}
+#endif
+
 void Buffer::string(llvm::StringRef S) {
   size_t Mark = Len;
   // Worst case every byte becomes `\u00XX`; reserving once keeps the loop free of checks.
@@ -121,14 +134,9 @@ void Buffer::string(llvm::StringRef S) {
   };
   while (true) {
 #if defined(__SSE2__)
-    // Sixteen at a time: a signed compare below 0x20 catches control bytes and every byte at
-    // or above 0x80 at once.
+    // Sixteen at a time.
     while (E - P >= 16) {
-      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
-      __m128i Special = _mm_or_si128(_mm_cmplt_epi8(V, _mm_set1_epi8(0x20)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(V, _mm_set1_epi8('"')),
-                                                  _mm_cmpeq_epi8(V, _mm_set1_epi8('\\'))));
-      unsigned Mask = static_cast<unsigned>(_mm_movemask_epi8(Special));
+      unsigned Mask = specialBytes(P);
       if (Mask) { // copy the plain bytes before the first special one
         unsigned N = static_cast<unsigned>(__builtin_ctz(Mask));
         std::memcpy(Out, P, 16);
@@ -139,6 +147,16 @@ void Buffer::string(llvm::StringRef S) {
       std::memcpy(Out, P, 16);
       Out += 16;
       P += 16;
+    }
+    // Fewer than sixteen left of a longer string: the sixteen bytes that end it are tested at
+    // once (the ones already done masked off) instead of a byte at a time.
+    if (P != E && E - P < 16 && S.size() >= 16) {
+      auto Left = static_cast<unsigned>(E - P);
+      if (!(specialBytes(E - 16) >> (16 - Left))) {
+        std::memcpy(Out, P, Left);
+        Out += Left;
+        P = E;
+      }
     }
 #endif
     while (E - P >= 8 && Plain8(P)) {
@@ -186,6 +204,19 @@ void Buffer::string(llvm::StringRef S) {
 
 namespace {
 
+/// The `"severity"` line of a finding of severity S and the start of its `"message"` line (the
+/// severity names need no escaping).
+llvm::StringRef severityLines(Severity S) {
+  switch (S) {
+  case Severity::Error: return ",\n      \"severity\": \"error\",\n      \"message\": ";
+  case Severity::Warning: return ",\n      \"severity\": \"warning\",\n      \"message\": ";
+  case Severity::Info: return ",\n      \"severity\": \"info\",\n      \"message\": ";
+  case Severity::Style: return ",\n      \"severity\": \"style\",\n      \"message\": ";
+  case Severity::None: break;
+  }
+  return ",\n      \"severity\": \"none\",\n      \"message\": ";
+}
+
 /// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
 /// AliasesOf(F) gives the aliases of F's rule, SourceOf(F) its file's source or null.
 template <typename AliasesFn, typename SourceFn>
@@ -195,15 +226,14 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn Ali
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const std::string *LastFile = nullptr;
   size_t FileBegin = 0, FileEnd = 0;
-  // And one rule's findings often follow each other: its aliases are looked up once.
-  const std::string *LastRule = nullptr;
-  const std::vector<std::string> *LastAliases = nullptr;
+  // A file has findings of a few rules: each rule's `"rule"` and `"aliases"` lines are formatted
+  // once per file (the aliases looked up once) and their bytes copied for its later findings.
+  struct RuleLines {
+    const std::string *Id;
+    size_t Begin, End;
+  };
+  llvm::SmallVector<RuleLines, 8> Rules;
   for (const Finding &F : Findings) {
-    if (!LastRule || *LastRule != F.RuleId) {
-      LastAliases = &AliasesOf(F);
-      LastRule = &F.RuleId;
-    }
-    const std::vector<std::string> &Aliases = *LastAliases;
     if (!First)
       Out.lit(",\n");
     First = false;
@@ -215,6 +245,7 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn Ali
       Out.string(F.File);
       FileEnd = Out.size();
       LastFile = &F.File;
+      Rules.clear();
     }
     Out.lit(",\n      \"line\": ");
     Out.number(F.Begin.Line);
@@ -224,26 +255,37 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn Ali
     Out.number(F.End.Line);
     Out.lit(",\n      \"end_column\": ");
     Out.number(F.End.Column);
-    Out.lit(",\n      \"rule\": ");
-    Out.string(F.RuleId);
-    Out.lit(",\n      \"aliases\": ");
-    if (Aliases.empty()) {
-      Out.lit("[]");
-    } else {
-      Out.lit("[\n");
-      for (size_t I = 0; I < Aliases.size(); ++I) {
-        Out.lit("        ");
-        Out.string(Aliases[I]);
-        if (I + 1 < Aliases.size())
-          Out.lit(",\n");
-        else
-          Out.lit("\n");
+    const RuleLines *Seen = nullptr;
+    for (const RuleLines &R : Rules)
+      if (*R.Id == F.RuleId) {
+        Seen = &R;
+        break;
       }
-      Out.lit("      ]");
+    if (Seen) {
+      Out.again(Seen->Begin, Seen->End);
+    } else {
+      size_t Begin = Out.size();
+      Out.lit(",\n      \"rule\": ");
+      Out.string(F.RuleId);
+      Out.lit(",\n      \"aliases\": ");
+      const std::vector<std::string> &Aliases = AliasesOf(F);
+      if (Aliases.empty()) {
+        Out.lit("[]");
+      } else {
+        Out.lit("[\n");
+        for (size_t I = 0; I < Aliases.size(); ++I) {
+          Out.lit("        ");
+          Out.string(Aliases[I]);
+          if (I + 1 < Aliases.size())
+            Out.lit(",\n");
+          else
+            Out.lit("\n");
+        }
+        Out.lit("      ]");
+      }
+      Rules.push_back({&F.RuleId, Begin, Out.size()});
     }
-    Out.lit(",\n      \"severity\": ");
-    Out.string(severityName(F.Sev));
-    Out.lit(",\n      \"message\": ");
+    Out.put(severityLines(F.Sev));
     Out.string(F.Message);
     if (F.FixIt) {
       Out.lit(",\n      \"fix\": {\n        \"title\": ");
