@@ -12,11 +12,21 @@ namespace ballast {
 SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(std::move(T)) {
   // One line per 16 bytes covers 95% of the external corpus (a median line is 32 bytes), so most
   // files fill the table without regrowing it and none reserves much more than a quarter of its
-  // size.
-  LineStarts.resize(Text.size() / 16 + 2);
-  // The table is written through a raw cursor (a push_back checks the capacity for every line)
-  // and cut to its length at the end; it grows only when a block could overflow it.
-  uint32_t *Out = LineStarts.data(), *OutEnd = Out + LineStarts.size();
+  // size. The table is left uninitialized: only the lines found are written.
+  size_t Cap = Text.size() / 16 + 2;
+  LineStarts = std::make_unique_for_overwrite<uint32_t[]>(Cap);
+  // The table is written through a raw cursor (a push_back checks the capacity for every line);
+  // it grows only when a block could overflow it.
+  uint32_t *Out = LineStarts.get(), *OutEnd = Out + Cap;
+  auto Grow = [&](size_t Need) {
+    size_t Used = size_t(Out - LineStarts.get());
+    Cap = std::max(Cap * 2, Used + Need);
+    auto Bigger = std::make_unique_for_overwrite<uint32_t[]>(Cap);
+    std::memcpy(Bigger.get(), LineStarts.get(), Used * sizeof(uint32_t));
+    LineStarts = std::move(Bigger);
+    Out = LineStarts.get() + Used;
+    OutEnd = LineStarts.get() + Cap;
+  };
   *Out++ = 0;
   const char *B = Text.data(), *E = B + Text.size();
   const char *Q = B;
@@ -26,12 +36,8 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
   // dozens. The last byte is left to the loop below (a newline there starts no line).
   const __m128i Nl = _mm_set1_epi8('\n');
   for (; E - Q > 32; Q += 32) {
-    if (OutEnd - Out < 32) {
-      size_t Used = size_t(Out - LineStarts.data());
-      LineStarts.resize(std::max(LineStarts.size() * 2, Used + 32));
-      Out = LineStarts.data() + Used;
-      OutEnd = LineStarts.data() + LineStarts.size();
-    }
+    if (OutEnd - Out < 32)
+      Grow(32);
     __m128i Lo = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q));
     __m128i Hi = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q + 16));
     uint32_t Mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(Lo, Nl))) |
@@ -41,18 +47,27 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
       *Out++ = At + static_cast<uint32_t>(__builtin_ctz(Mask));
   }
 #endif
-  LineStarts.resize(size_t(Out - LineStarts.data()));
   for (; (Q = static_cast<const char *>(std::memchr(Q, '\n', E - Q)));) {
     if (++Q == E)
       break;
-    LineStarts.push_back(static_cast<uint32_t>(Q - B));
+    if (Out == OutEnd)
+      Grow(1);
+    *Out++ = static_cast<uint32_t>(Q - B);
   }
+  NumLines = static_cast<unsigned>(Out - LineStarts.get());
 }
 
 LineCol SourceFile::lineCol(uint32_t Offset) const {
-  auto It = std::upper_bound(LineStarts.begin(), LineStarts.end(), Offset);
-  unsigned Line = static_cast<unsigned>(It - LineStarts.begin());
-  return {Line, Offset - LineStarts[Line - 1] + 1};
+  // The last line start at or before Offset (LineStarts[0] is 0, so there is one), by a binary
+  // search whose steps depend on the table's size only: the compare feeds a conditional move,
+  // not a branch, and costs no mispredictions.
+  const uint32_t *Base = LineStarts.get();
+  for (size_t N = NumLines; N > 1;) {
+    size_t Half = N / 2;
+    Base = Base[Half] <= Offset ? Base + Half : Base;
+    N -= Half;
+  }
+  return {static_cast<unsigned>(Base - LineStarts.get()) + 1, Offset - *Base + 1};
 }
 
 llvm::StringRef SourceFile::lineText(unsigned Line) const {

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "llvm/ADT/StringRef.h"
 
@@ -43,18 +43,21 @@ public:
   uint32_t lineStart(unsigned Line) const {
     if (Line == 0)
       return 0;
-    if (Line > LineStarts.size())
+    if (Line > NumLines)
       return static_cast<uint32_t>(Text.size());
     return LineStarts[Line - 1];
   }
   /// The text of a 1-based line without its newline.
   llvm::StringRef lineText(unsigned Line) const;
-  unsigned lineCount() const { return static_cast<unsigned>(LineStarts.size()); }
+  unsigned lineCount() const { return NumLines; }
 
 private:
   std::string Path;
   std::string Text;
-  std::vector<uint32_t> LineStarts;
+  /// The offset of each line's first byte; NumLines are set. A buffer rather than a vector: a
+  /// vector would zero the whole guessed size first, memory written twice for nothing.
+  std::unique_ptr<uint32_t[]> LineStarts;
+  unsigned NumLines = 0;
 };
 
 } // namespace ballast
