@@ -1083,7 +1083,7 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
     auto Single = heredocMarker(llvm::StringRef(Args[0]).trim());
     if (Single && I.Heredocs.size() == 1) {
       const dockerfile::Heredoc &H = I.Heredocs.front();
-      std::string Data = H.Chomp ? chomp(H.Content) : H.Content;
+      std::string Data = H.Chomp ? chomp(H.Content) : H.Content.str();
       if (llvm::StringRef(Data).startswith("#!")) {
         // BuildKit writes a heredoc with a shebang to /dev/pipes/NAME (0755, mounted read-only
         // from scratch) and the shell runs that file, so the kernel honours its interpreter.
@@ -1095,7 +1095,7 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
     } else {
       std::string B = Args[0];
       for (const dockerfile::Heredoc &H : I.Heredocs)
-        B += "\n" + (H.Chomp ? chomp(H.Content) : H.Content) + H.Name;
+        B += "\n" + (H.Chomp ? chomp(H.Content) : H.Content.str()) + H.Name;
       Args = {B};
     }
   }
@@ -1332,7 +1332,7 @@ llvm::Error Planner::dispatchCopy(StagePlan &S, StageState &St, const Instructio
       InlineSource Src;
       Src.Name = H->first;
       if (Found) {
-        Src.Data = H->second || Found->Chomp ? chomp(Found->Content) : Found->Content;
+        Src.Data = H->second || Found->Chomp ? chomp(Found->Content) : Found->Content.str();
         if (Found->Expand) {
           // ExpandRaw: quotes are not processed, `\` escapes.
           dockerfile::ExpandOptions EO;

@@ -49,17 +49,44 @@ llvm::StringRef kindKeyword(InstrKind K);
 /// The kind of a keyword, case-insensitively.
 InstrKind kindFromKeyword(llvm::StringRef Keyword);
 
+/// Text an instruction holds: a view of the Dockerfile's source, or of text its Arena holds (a
+/// word whose quotes or escapes were decoded, a lower-cased unknown keyword, a heredoc body). Words
+/// held owned strings once; a view spares the parser a copy, an allocation and a destructor per
+/// word. It still reads like a string: it converts to std::string implicitly and concatenates
+/// with strings into one (see the operators below), so rules written for owned strings keep
+/// working. Like every view of an instruction it is valid as long as the Dockerfile.
+class TextRef : public llvm::StringRef {
+public:
+  using llvm::StringRef::StringRef;
+  TextRef() = default;
+  /*implicit*/ TextRef(llvm::StringRef S) : llvm::StringRef(S) {}
+  /*implicit*/ operator std::string() const { return str(); }
+};
+
+// Concatenation gives a std::string, as it did when the text was one (without these, StringRef's
+// base would make `"`" + W.Text` a Twine).
+inline std::string operator+(std::string L, TextRef R) { return L.append(R.data(), R.size()); }
+inline std::string operator+(TextRef L, llvm::StringRef R) {
+  return std::string(L).append(R.data(), R.size());
+}
+inline std::string operator+(TextRef L, const std::string &R) { return L + llvm::StringRef(R); }
+inline std::string operator+(TextRef L, TextRef R) { return L + llvm::StringRef(R); }
+inline std::string operator+(TextRef L, const char *R) { return L + llvm::StringRef(R); }
+inline std::string operator+(const char *L, TextRef R) { return std::string(L) + R; }
+inline std::string operator+(TextRef L, char R) { return std::string(L) + R; }
+inline std::string operator+(char L, TextRef R) { return std::string(1, L) + R; }
+
 /// One argument as BuildKit splits it, with the source bytes it came from.
 struct Word {
-  std::string Text;
+  TextRef Text;
   SourceRange Range;
 };
 
 /// An instruction flag such as `--mount=type=cache,target=/root/.cache`.
 struct Flag {
-  std::string Text;  ///< as BuildKit keeps it: "--name=value" with quotes removed
-  std::string Name;  ///< "mount"
-  std::string Value; ///< "type=cache,target=/root/.cache"
+  TextRef Text;  ///< as BuildKit keeps it: "--name=value" with quotes removed
+  TextRef Name;  ///< "mount"
+  TextRef Value; ///< "type=cache,target=/root/.cache"
   bool HasValue = false;
   SourceRange Range;
 };
@@ -73,11 +100,11 @@ struct KeyValue {
 
 /// A heredoc attached to RUN, COPY or ADD.
 struct Heredoc {
-  std::string Name;
+  TextRef Name;
   bool Expand = true; ///< false when the delimiter was quoted
   bool Chomp = false; ///< `<<-`: leading tabs are stripped
   unsigned FileDescriptor = 0;
-  std::string Content;         ///< the body lines, each with its newline
+  TextRef Content;             ///< the body lines, each with its newline
   SourceRange ContentRange;    ///< the body in the file
   SourceRange TerminatorRange; ///< the closing delimiter line
   SourceRange MarkerRange;     ///< the `<<EOF` word on the instruction line
@@ -90,35 +117,45 @@ struct LineSegment {
 };
 
 /// One instruction: the logical line (continuations joined), its parts, and where they came from.
-/// Line, Rest, Segments and PrevComments are views: into the Dockerfile's source, or into text
-/// its Arena holds. They are valid as long as the Dockerfile that holds the instruction.
+/// Everything but Child is a view: into the Dockerfile's source, or into its Arena (the arrays,
+/// joined lines, decoded words). Views are valid as long as the Dockerfile that holds the
+/// instruction; an instruction costs no allocation and no destructor work of its own.
 class Instruction {
 public:
   InstrKind Kind = InstrKind::Unknown;
-  std::string Keyword;      ///< lower case, as BuildKit reports it
+  bool IsJson = false;      ///< exec form: a JSON array of strings
+  TextRef Keyword;          ///< lower case, as BuildKit reports it
   SourceRange KeywordRange; ///< the keyword as written
   SourceRange Range;        ///< keyword to the end of the instruction (heredocs included)
   unsigned StartLine = 0, EndLine = 0;
-  std::vector<Flag> Flags;
-  bool IsJson = false; ///< exec form: a JSON array of strings
-  /// BuildKit's split; for ENV/LABEL see Pairs. One inline word: a shell-form RUN, CMD or
-  /// ENTRYPOINT, an ARG, WORKDIR or USER has one, and would otherwise allocate a vector for it.
-  llvm::SmallVector<Word, 1> Args;
-  std::vector<KeyValue> Pairs;
-  llvm::StringRef Rest; ///< text after keyword and flags, trimmed (the shell-form script)
-  uint32_t RestPos = 0; ///< where Rest starts in Line
+  llvm::ArrayRef<Flag> Flags;
+  llvm::ArrayRef<Word> Args;      ///< BuildKit's split; for ENV/LABEL see Pairs
+  llvm::ArrayRef<KeyValue> Pairs; ///< ENV and LABEL
+  llvm::StringRef Rest;           ///< text after keyword and flags, trimmed (the shell-form script)
+  uint32_t RestPos = 0;           ///< where Rest starts in Line
   /// The logical line after joining continuations: the source bytes themselves when the
   /// instruction is one line, else the joined copy in the Dockerfile's Arena.
   llvm::StringRef Line;
-  llvm::ArrayRef<LineSegment> Segments; ///< in the Dockerfile's Arena
-  std::vector<Heredoc> Heredocs;
+  llvm::ArrayRef<LineSegment> Segments; ///< where the pieces of Line are in the source
+  llvm::ArrayRef<Heredoc> Heredocs;
   std::unique_ptr<Instruction> Child;           ///< the instruction an ONBUILD wraps
-  llvm::ArrayRef<llvm::StringRef> PrevComments; ///< the comments right above (Arena; source text)
+  llvm::ArrayRef<llvm::StringRef> PrevComments; ///< the comments right above (source text)
 
-  /// The source offset of a position in Line.
-  uint32_t toSource(uint32_t LinePos) const;
+  /// The source offset of a position in Line. Inline: the parser and the rules map every word
+  /// they report, and most instructions are one line, mapped by an offset (their one segment
+  /// starts at Line position 0).
+  uint32_t toSource(uint32_t LinePos) const {
+    if (Segments.size() == 1)
+      return Segments.front().SrcPos + LinePos;
+    return toSourceJoined(LinePos);
+  }
   /// The source range of [B, E) in Line (E mapped as an end, not as the next line's start).
-  SourceRange toSource(uint32_t B, uint32_t E) const;
+  SourceRange toSource(uint32_t B, uint32_t E) const {
+    uint32_t SB = toSource(B);
+    if (E <= B)
+      return {SB, SB};
+    return {SB, toSource(E - 1) + 1};
+  }
   /// The source range of [B, E) in Rest.
   SourceRange restToSource(uint32_t B, uint32_t E) const {
     return toSource(RestPos + B, RestPos + E);
@@ -129,6 +166,10 @@ public:
   llvm::SmallVector<const Flag *, 4> flags(llvm::StringRef Name) const;
   /// Whether this instruction (or an ONBUILD's child) is of kind K.
   bool is(InstrKind K) const { return Kind == K; }
+
+private:
+  /// toSource for an instruction of several lines (or none).
+  uint32_t toSourceJoined(uint32_t LinePos) const;
 };
 
 /// A parser directive at the top of the file (`# syntax=`, `# escape=`, `# check=`).
@@ -156,9 +197,10 @@ public:
   std::vector<Instruction> Instructions;
   std::vector<Diagnostic> Errors;   ///< the file is not one BuildKit would accept
   std::vector<Diagnostic> Warnings; ///< accepted, but BuildKit warns (empty continuation lines)
-  /// What the instructions' views point at besides Source: joined lines, segment tables,
-  /// PrevComments arrays. One slab serves most files, where a string and a vector per
-  /// instruction cost an allocation each. Moving the Dockerfile keeps every view valid.
+  /// What the instructions' views point at besides Source: joined lines, segment tables, the
+  /// arrays of words, flags, pairs and heredocs, decoded words, PrevComments arrays. One slab
+  /// serves most files, where a string and a vector per instruction cost an allocation each.
+  /// Moving the Dockerfile keeps every view valid.
   llvm::BumpPtrAllocator Arena;
 
   /// The value of a directive, if present.

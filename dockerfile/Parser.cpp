@@ -78,11 +78,7 @@ InstrKind kindFromKeyword(llvm::StringRef Keyword) {
       .Default(InstrKind::Unknown);
 }
 
-uint32_t Instruction::toSource(uint32_t LinePos) const {
-  if (Segments.size() == 1) { // a one-line instruction
-    const LineSegment &S = Segments.front();
-    return LinePos < S.LinePos ? S.SrcPos : S.SrcPos + (LinePos - S.LinePos);
-  }
+uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
   if (Segments.empty())
     return Range.Begin;
   auto It = std::upper_bound(Segments.begin(), Segments.end(), LinePos,
@@ -91,13 +87,6 @@ uint32_t Instruction::toSource(uint32_t LinePos) const {
     return Segments.front().SrcPos;
   --It;
   return It->SrcPos + (LinePos - It->LinePos);
-}
-
-SourceRange Instruction::toSource(uint32_t B, uint32_t E) const {
-  uint32_t SB = toSource(B);
-  if (E <= B)
-    return {SB, SB};
-  return {SB, toSource(E - 1) + 1};
 }
 
 /// StringRef::equals_insensitive without the out-of-line compare (flag names are short).
@@ -205,10 +194,31 @@ inline bool isSpaceRune(uint32_t R) {
 }
 
 /// A word found by the JSON reader: decoded text plus [Begin, End) in the string that was read.
+/// Text is a view of that string when the element has no escape (nearly all), else of its decoded
+/// copy in the reader's arena.
 struct SpannedWord {
-  std::string Text;
+  llvm::StringRef Text;
   uint32_t Begin, End;
 };
+
+/// A copy of A in Arena (A is trivially copyable).
+template <typename T>
+llvm::ArrayRef<T> copyToArena(llvm::BumpPtrAllocator &Arena, llvm::ArrayRef<T> A) {
+  if (A.empty())
+    return {};
+  T *P = Arena.Allocate<T>(A.size());
+  std::uninitialized_copy(A.begin(), A.end(), P);
+  return llvm::ArrayRef<T>(P, A.size());
+}
+
+/// A copy of S in Arena.
+llvm::StringRef copyToArena(llvm::BumpPtrAllocator &Arena, llvm::StringRef S) {
+  if (S.empty())
+    return {};
+  char *P = Arena.Allocate<char>(S.size());
+  std::memcpy(P, S.data(), S.size());
+  return llvm::StringRef(P, S.size());
+}
 
 /// A word cut out of the string that was split: its bytes (Text) and the span [Begin, End) it
 /// covers there (Text is shorter than the span only when parseWords dropped a trailing escape).
@@ -413,7 +423,7 @@ void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
 /// A minimal JSON reader for arrays of strings that keeps element positions.
 class JsonArrayReader {
 public:
-  explicit JsonArrayReader(llvm::StringRef S) : S(S) {}
+  JsonArrayReader(llvm::StringRef S, llvm::BumpPtrAllocator &Arena) : S(S), Arena(Arena) {}
   enum Result { Ok, NotStrings, Invalid };
 
   Result read(llvm::SmallVectorImpl<SpannedWord> &Out) {
@@ -430,10 +440,10 @@ public:
       if (S[P] != '"')
         return skipValue() ? notStringsIfValid() : Invalid;
       uint32_t B = uint32_t(P);
-      std::string Str;
-      if (!readString(Str))
+      llvm::StringRef Str;
+      if (!readString(&Str))
         return Invalid;
-      Out.push_back({std::move(Str), B, uint32_t(P)});
+      Out.push_back({Str, B, uint32_t(P)});
       skipWs();
       if (eat(','))
         continue;
@@ -445,6 +455,7 @@ public:
 
 private:
   llvm::StringRef S;
+  llvm::BumpPtrAllocator &Arena; ///< holds the decoded strings
   size_t P = 0;
 
   Result finish() {
@@ -483,10 +494,8 @@ private:
     if (P >= S.size())
       return false;
     char C = S[P];
-    if (C == '"') {
-      std::string Ignored;
-      return readString(Ignored);
-    }
+    if (C == '"')
+      return readString(nullptr);
     if (C == '[' || C == '{') {
       char Close = C == '[' ? ']' : '}';
       ++P;
@@ -496,8 +505,7 @@ private:
       while (true) {
         if (Close == '}') {
           skipWs();
-          std::string K;
-          if (P >= S.size() || S[P] != '"' || !readString(K))
+          if (P >= S.size() || S[P] != '"' || !readString(nullptr))
             return false;
           skipWs();
           if (!eat(':'))
@@ -566,8 +574,31 @@ private:
     P += 4;
     return true;
   }
-  bool readString(std::string &Out) {
-    ++P; // opening quote
+  /// Reads the string whose opening quote is at P; Out (when asked for) is its text: a view of S
+  /// when it holds only plain ASCII (nearly every element), else the decoded copy in Arena.
+  bool readString(llvm::StringRef *Out) {
+    const size_t Begin = ++P; // after the opening quote
+    while (P < S.size()) {
+      unsigned char C = static_cast<unsigned char>(S[P]);
+      if (C >= 0x80 || C < 0x20 || C == '"' || C == '\\')
+        break;
+      ++P;
+    }
+    if (P < S.size() && S[P] == '"') {
+      if (Out)
+        *Out = S.slice(Begin, P);
+      ++P;
+      return true;
+    }
+    std::string Buf(S.data() + Begin, P - Begin);
+    if (!decodeString(Buf))
+      return false;
+    if (Out)
+      *Out = copyToArena(Arena, Buf);
+    return true;
+  }
+  /// The rest of a string from P on, decoded onto Out; P ends after the closing quote.
+  bool decodeString(std::string &Out) {
     while (P < S.size()) {
       unsigned char C = static_cast<unsigned char>(S[P]);
       if (C == '"') {
@@ -642,11 +673,35 @@ private:
 /// Parses one logical line into an Instruction (split_command.go + the dispatch table).
 class LineParser {
 public:
-  LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors)
-      : SF(SF), Escape(Escape), Errors(Errors) {}
+  LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors,
+             llvm::BumpPtrAllocator &Arena)
+      : SF(SF), Escape(Escape), Errors(Errors), Arena(Arena) {}
 
   /// Fills I from I.Line (whose Segments are set); Base is where the instruction text starts.
   void parse(Instruction &I, uint32_t Base) {
+    Args.clear();
+    Flags.clear();
+    Pairs.clear();
+    split(I, Base);
+    dispatch(I);
+    // The parts were collected here and go to the Arena at their final size.
+    I.Args = copyToArena(Arena, llvm::ArrayRef<Word>(Args));
+    I.Flags = copyToArena(Arena, llvm::ArrayRef<Flag>(Flags));
+    I.Pairs = copyToArena(Arena, llvm::ArrayRef<KeyValue>(Pairs));
+  }
+
+private:
+  const SourceFile &SF;
+  char Escape;
+  std::vector<Diagnostic> &Errors;
+  llvm::BumpPtrAllocator &Arena;
+  // The instruction's parts while it is parsed (one of these serves a whole file).
+  llvm::SmallVector<Word, 8> Args;
+  llvm::SmallVector<Flag, 4> Flags;
+  llvm::SmallVector<KeyValue, 8> Pairs;
+
+  /// splitCommand: the keyword, the flags and Rest.
+  void split(Instruction &I, uint32_t Base) {
     llvm::StringRef Line(I.Line);
     // splitCommand: trim, split keyword from the rest at the first whitespace run.
     size_t B = Base;
@@ -661,13 +716,11 @@ public:
     llvm::StringRef Kw = Line.slice(B, KEnd);
     I.Kind = kindFromKeyword(Kw);
     if (I.Kind != InstrKind::Unknown) {
-      // Keyword is empty; appending the literal is cheaper than assigning it.
-      llvm::StringRef Lit = kindKeyword(I.Kind);
-      I.Keyword.append(Lit.data(), Lit.size());
-    } else {
-      I.Keyword.resize(Kw.size());
-      std::transform(Kw.begin(), Kw.end(), I.Keyword.begin(),
-                     [](char C) { return llvm::toLower(C); });
+      I.Keyword = kindKeyword(I.Kind); // a literal
+    } else if (!Kw.empty()) {
+      char *Lower = Arena.Allocate<char>(Kw.size());
+      std::transform(Kw.begin(), Kw.end(), Lower, [](char C) { return llvm::toLower(C); });
+      I.Keyword = llvm::StringRef(Lower, Kw.size());
     }
     I.KeywordRange = I.toSource(uint32_t(B), uint32_t(KEnd));
     size_t ArgsBegin = KEnd;
@@ -681,21 +734,15 @@ public:
       ++RestB;
     I.RestPos = uint32_t(RestB);
     I.Rest = Line.slice(RestB, E);
-    dispatch(I);
   }
-
-private:
-  const SourceFile &SF;
-  char Escape;
-  std::vector<Diagnostic> &Errors;
 
   void error(const Instruction &I, uint32_t LinePos, const llvm::Twine &Msg) {
     uint32_t Off = I.toSource(LinePos);
     Errors.push_back({SF.path().str(), SF.lineCol(Off), {Off, Off}, Msg.str()});
   }
 
-  Word restWord(const Instruction &I, const WordSpan &W) {
-    return {W.Text.str(), I.restToSource(W.Begin, W.End)};
+  static Word restWord(const Instruction &I, const WordSpan &W) {
+    return {W.Text, I.restToSource(W.Begin, W.End)};
   }
 
   /// split_command.go extractBuilderFlags; returns where the remaining arguments start.
@@ -706,17 +753,17 @@ private:
     bool BlankOK = false;
     size_t WordStart = From;
     auto Push = [&](size_t End) {
-      // The strings are built in place (assigning to a default-constructed one goes through
-      // the general replace path) and then moved into the vector.
-      llvm::StringRef T = W.str();
+      // The text is the line's own bytes when the flag had no quote or escape to remove (W then
+      // equals them), else a copy in the Arena; name and value are views of the text.
+      llvm::StringRef Raw = Line.slice(WordStart, End);
+      llvm::StringRef T = W.str() == Raw ? Raw : copyToArena(Arena, W.str());
       llvm::StringRef Body = T;
       Body.consume_front("--");
       size_t Eq = Body.find('=');
       bool HasValue = Eq != llvm::StringRef::npos;
-      I.Flags.push_back(
-          {std::string(T.data(), T.size()), std::string(Body.data(), std::min(Eq, Body.size())),
-           HasValue ? std::string(Body.data() + Eq + 1, Body.size() - Eq - 1) : std::string(),
-           HasValue, I.toSource(uint32_t(WordStart), uint32_t(End))});
+      Flags.push_back({T, Body.take_front(Eq),
+                       HasValue ? Body.drop_front(Eq + 1) : llvm::StringRef(), HasValue,
+                       I.toSource(uint32_t(WordStart), uint32_t(End))});
     };
     for (size_t Pos = From; Pos <= Line.size(); ++Pos) {
       char Ch = Pos != Line.size() ? Line[Pos] : 0;
@@ -799,13 +846,12 @@ private:
       return false;
     // Exec forms are short: the elements of nearly every one fit without a heap allocation.
     llvm::SmallVector<SpannedWord, 8> Els;
-    JsonArrayReader R(Rest);
+    JsonArrayReader R(Rest, Arena);
     switch (R.read(Els)) {
     case JsonArrayReader::Ok:
       I.IsJson = true;
-      I.Args.reserve(I.Args.size() + Els.size());
-      for (auto &W : Els)
-        I.Args.push_back({std::move(W.Text), I.restToSource(Off + W.Begin, Off + W.End)});
+      for (const SpannedWord &W : Els)
+        Args.push_back({W.Text, I.restToSource(Off + W.Begin, Off + W.End)});
       return true;
     case JsonArrayReader::NotStrings:
       error(I, I.RestPos + Off + uint32_t(Lead),
@@ -824,7 +870,7 @@ private:
     bool Failed = false;
     if (parseJson(I, Rest, Off, Failed) || Failed)
       return;
-    I.Args.push_back({Rest.str(), I.restToSource(Off, uint32_t(I.Rest.size()))});
+    Args.push_back({Rest, I.restToSource(Off, uint32_t(I.Rest.size()))});
   }
 
   void parseMaybeJsonToList(Instruction &I) {
@@ -839,9 +885,8 @@ private:
       return;
     WordSpans Words;
     splitWhitespace(I.Rest, Words);
-    I.Args.reserve(I.Args.size() + Words.size());
     for (const WordSpan &W : Words)
-      I.Args.push_back(restWord(I, W));
+      Args.push_back(restWord(I, W));
   }
 
   void parseNameVal(Instruction &I, llvm::StringRef What) {
@@ -859,11 +904,10 @@ private:
                   "=<value>`");
         return;
       }
-      I.Pairs.push_back({restWord(I, Parts[0]), restWord(I, Parts[1]), false});
+      Pairs.push_back({restWord(I, Parts[0]), restWord(I, Parts[1]), false});
       return;
     }
     parseWords(I.Rest, Escape, Words, Next);
-    I.Pairs.reserve(Words.size());
     for (const WordSpan &W : Words) {
       size_t Eq = W.Text.find('=');
       if (Eq == llvm::StringRef::npos) {
@@ -873,9 +917,9 @@ private:
       }
       // Words keep their raw bytes, so the '=' offset within the text is its source offset.
       uint32_t EqPos = W.Begin + uint32_t(Eq);
-      I.Pairs.push_back({{W.Text.take_front(Eq).str(), I.restToSource(W.Begin, EqPos)},
-                         {W.Text.substr(Eq + 1).str(), I.restToSource(EqPos + 1, W.End)},
-                         true});
+      Pairs.push_back({{W.Text.take_front(Eq), I.restToSource(W.Begin, EqPos)},
+                       {W.Text.substr(Eq + 1), I.restToSource(EqPos + 1, W.End)},
+                       true});
     }
   }
 
@@ -889,7 +933,7 @@ private:
       ++Next;
     if (Sep == 0)
       return;
-    I.Args.push_back({Rest.take_front(Sep).str(), I.restToSource(0, uint32_t(Sep))});
+    Args.push_back({Rest.take_front(Sep), I.restToSource(0, uint32_t(Sep))});
     parseMaybeJson(I, uint32_t(Next));
   }
 
@@ -901,9 +945,8 @@ private:
     case InstrKind::Arg: {
       WordSpans Words;
       parseWords(I.Rest, Escape, Words);
-      I.Args.reserve(Words.size());
       for (const WordSpan &W : Words)
-        I.Args.push_back(restWord(I, W));
+        Args.push_back(restWord(I, W));
       break;
     }
     case InstrKind::Cmd:
@@ -920,7 +963,7 @@ private:
     case InstrKind::User:
     case InstrKind::Workdir:
       if (!I.Rest.empty())
-        I.Args.push_back({I.Rest.str(), I.restToSource(0, uint32_t(I.Rest.size()))});
+        Args.push_back({I.Rest, I.restToSource(0, uint32_t(I.Rest.size()))});
       break;
     case InstrKind::Onbuild: {
       if (I.Rest.empty())
@@ -931,7 +974,8 @@ private:
       C->Range = I.Range;
       C->StartLine = I.StartLine;
       C->EndLine = I.EndLine;
-      parse(*C, I.RestPos);
+      // A parser of its own: this one's parts of I are still being collected.
+      LineParser(SF, Escape, Errors, Arena).parse(*C, I.RestPos);
       C->Range = {C->KeywordRange.Begin, I.Range.End};
       I.Child = std::move(C);
       break;
@@ -962,8 +1006,8 @@ bool matchDirective(llvm::StringRef L, std::string &Key, std::string &Value) {
   return true;
 }
 
-/// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the name with quotes removed.
-std::optional<Heredoc> parseHeredocWord(llvm::StringRef W) {
+/// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the name with quotes removed (in Arena).
+std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, llvm::BumpPtrAllocator &Arena) {
   size_t D = 0;
   while (D < W.size() && llvm::isDigit(W[D]))
     ++D;
@@ -1006,13 +1050,14 @@ std::optional<Heredoc> parseHeredocWord(llvm::StringRef W) {
   }
   if (Name.empty())
     return std::nullopt;
-  H.Name = Name;
+  H.Name = copyToArena(Arena, Name);
   H.Expand = !Quoted;
   return H;
 }
 
 /// The heredoc markers on a logical line: shell words with raw quotes, like heredocsFromLine.
-std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(llvm::StringRef L) {
+std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>>
+heredocsFromLine(llvm::StringRef L, llvm::BumpPtrAllocator &Arena) {
   std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> Out;
   size_t I = 0;
   while (I < L.size()) {
@@ -1037,20 +1082,10 @@ std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(
       ++I;
     }
     if (I > B)
-      if (auto H = parseHeredocWord(L.slice(B, I)))
-        Out.emplace_back(std::move(*H), std::make_pair(uint32_t(B), uint32_t(I)));
+      if (auto H = parseHeredocWord(L.slice(B, I), Arena))
+        Out.emplace_back(*H, std::make_pair(uint32_t(B), uint32_t(I)));
   }
   return Out;
-}
-
-/// A copy of A in Arena (A is trivially copyable).
-template <typename T>
-llvm::ArrayRef<T> copyToArena(llvm::BumpPtrAllocator &Arena, llvm::ArrayRef<T> A) {
-  if (A.empty())
-    return {};
-  T *P = Arena.Allocate<T>(A.size());
-  std::uninitialized_copy(A.begin(), A.end(), P);
-  return llvm::ArrayRef<T>(P, A.size());
 }
 
 /// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
@@ -1252,7 +1287,7 @@ Dockerfile parse(std::string Path, std::string Text) {
                              {TrOff, TrOff},
                              "empty continuation line; empty continuation lines will become "
                              "errors in a future release"});
-    LineParser(*SF, DF.Escape, Errors).parse(I, 0);
+    LineParser(*SF, DF.Escape, Errors, DF.Arena).parse(I, 0);
     if (PendingEnd > PendingBegin) {
       llvm::StringRef *Prev = DF.Arena.Allocate<llvm::StringRef>(PendingEnd - PendingBegin);
       for (size_t K = PendingBegin; K < PendingEnd; ++K)
@@ -1266,8 +1301,12 @@ Dockerfile parse(std::string Path, std::string Text) {
                        Host->Kind == InstrKind::Add) &&
                       !Host->IsJson;
     if (CanHeredoc && containsHeredocMarker(Host->Line)) {
-      for (auto &[H, Pos] : heredocsFromLine(llvm::StringRef(Host->Line).substr(Host->RestPos))) {
+      llvm::SmallVector<Heredoc, 2> Docs;
+      std::string Content;
+      for (auto &[H, Pos] :
+           heredocsFromLine(llvm::StringRef(Host->Line).substr(Host->RestPos), DF.Arena)) {
         H.MarkerRange = Host->restToSource(Pos.first, Pos.second);
+        Content.clear();
         bool Terminated = false;
         uint32_t BodyBegin = NextOff;
         uint32_t BodyEnd = NextOff;
@@ -1281,18 +1320,23 @@ Dockerfile parse(std::string Path, std::string Text) {
             LineEnd = Off + uint32_t(L.size());
             break;
           }
-          H.Content.append(T.data() + Off, L.size());
-          H.Content += '\n';
+          Content.append(T.data() + Off, L.size());
+          Content += '\n';
           BodyEnd = NextOff;
           LineEnd = Off + uint32_t(L.size());
         }
         H.ContentRange = {BodyBegin, BodyEnd};
+        // The body is the source bytes themselves unless a line lost a CR or the last one had
+        // no newline.
+        llvm::StringRef Body = T.slice(BodyBegin, BodyEnd);
+        H.Content = Content == Body ? Body : copyToArena(DF.Arena, Content);
         if (!Terminated) {
           Err(H.MarkerRange.Begin,
               "unterminated heredoc " + H.Name + "; add a line `" + H.Name + "` after its content");
         }
-        Host->Heredocs.push_back(std::move(H));
+        Docs.push_back(H);
       }
+      Host->Heredocs = copyToArena(DF.Arena, llvm::ArrayRef<Heredoc>(Docs));
       I.EndLine = R.line();
       I.Range.End = LineEnd;
       if (I.Child)

@@ -96,7 +96,7 @@ llvm::Error applyChanges(oci::ContainerConfig &C, const std::vector<std::string>
     case K::Env:
     case K::Label:
       if (I.Pairs.empty())
-        return Bad(llvm::Twine(I.Keyword.c_str()) + " needs KEY=VALUE");
+        return Bad(llvm::Twine(I.Keyword) + " needs KEY=VALUE");
       for (auto &P : I.Pairs) {
         auto Key = expand(P.Key.Text, C);
         if (!Key)

@@ -97,7 +97,7 @@ public:
           SourceRange R = V.Range;
           if (R.size() == V.Text.size())
             R = {uint32_t(R.Begin + B), uint32_t(R.Begin + E)};
-          C.report(R, "`" + V.Text.substr(B, E - B) + "` refers to `" + Def.Key.Text +
+          C.report(R, "`" + V.Text.substr(B, E - B).str() + "` refers to `" + Def.Key.Text +
                           "`, which this same ENV sets; ENV expands every value before setting "
                           "any, so it gets the old (unset) value; set `" +
                           Def.Key.Text + "` in an earlier ENV")
