@@ -81,12 +81,18 @@ InstrKind kindFromKeyword(llvm::StringRef Keyword) {
 uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
   if (Segments.empty())
     return Range.Begin;
-  auto It = std::upper_bound(Segments.begin(), Segments.end(), LinePos,
-                             [](uint32_t P, const LineSegment &S) { return P < S.LinePos; });
-  if (It == Segments.begin())
-    return Segments.front().SrcPos;
-  --It;
-  return It->SrcPos + (LinePos - It->LinePos);
+  // The last segment starting at or before LinePos, by a binary search whose steps depend on the
+  // number of segments only: the compare feeds a conditional move, not a branch (the rules map
+  // the words of long RUN scripts here, at positions no predictor follows).
+  const LineSegment *Base = Segments.data();
+  for (size_t N = Segments.size(); N > 1;) {
+    size_t Half = N / 2;
+    Base = Base[Half].LinePos <= LinePos ? Base + Half : Base;
+    N -= Half;
+  }
+  if (LinePos < Base->LinePos) // before the first segment (which starts at 0 when parsed)
+    return Base->SrcPos;
+  return Base->SrcPos + (LinePos - Base->LinePos);
 }
 
 /// StringRef::equals_insensitive without the out-of-line compare (flag names are short).
