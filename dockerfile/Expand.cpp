@@ -19,6 +19,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <tuple>
 #include <utility>
 
@@ -993,9 +996,29 @@ std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
 //===----------------------------------------------------------------------===//
 
 bool isLiteralWord(llvm::StringRef Word, char Escape) {
-  // Eight bytes at a time while none is special or non-ASCII.
   const char *P = Word.begin();
   const char *End = Word.end();
+#if defined(__SSE2__)
+  // Sixteen bytes at a time while none is special or non-ASCII (a byte's sign bit is its bit in
+  // the movemask), as below for eight: the rules ask this of whole scripts and values, where
+  // four compares per sixteen bytes cost a fraction of the twenty-odd operations per eight.
+  if (End - P >= 16) {
+    const __m128i Dollar = _mm_set1_epi8('$'), Single = _mm_set1_epi8('\''),
+                  Double = _mm_set1_epi8('"'), EscV = _mm_set1_epi8(Escape);
+    auto Plain16 = [&](const char *At) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(At));
+      __m128i Special =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(V, Dollar), _mm_cmpeq_epi8(V, Single)),
+                       _mm_or_si128(_mm_cmpeq_epi8(V, Double), _mm_cmpeq_epi8(V, EscV)));
+      return _mm_movemask_epi8(_mm_or_si128(Special, V)) == 0;
+    };
+    while (End - P > 16 && Plain16(P))
+      P += 16;
+    if (End - P <= 16 && Plain16(End - 16))
+      return true;
+  }
+#endif
+  // Eight bytes at a time while none is special or non-ASCII.
   const auto Esc = static_cast<unsigned char>(Escape);
   auto Plain = [&](const char *At) {
     uint64_t X = swar::load(At);
