@@ -151,10 +151,11 @@ public:
   }
   /// The source range of [B, E) in Line (E mapped as an end, not as the next line's start).
   SourceRange toSource(uint32_t B, uint32_t E) const {
-    uint32_t SB = toSource(B);
-    if (E <= B)
-      return {SB, SB};
-    return {SB, toSource(E - 1) + 1};
+    if (Segments.size() == 1) {
+      uint32_t Src = Segments.front().SrcPos;
+      return {Src + B, Src + (E <= B ? B : E)};
+    }
+    return toSourceJoined(B, E);
   }
   /// The source range of [B, E) in Rest.
   SourceRange restToSource(uint32_t B, uint32_t E) const {
@@ -170,6 +171,7 @@ public:
 private:
   /// toSource for an instruction of several lines (or none).
   uint32_t toSourceJoined(uint32_t LinePos) const;
+  SourceRange toSourceJoined(uint32_t B, uint32_t E) const;
 };
 
 /// A parser directive at the top of the file (`# syntax=`, `# escape=`, `# check=`).

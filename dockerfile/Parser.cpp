@@ -78,21 +78,45 @@ InstrKind kindFromKeyword(llvm::StringRef Keyword) {
       .Default(InstrKind::Unknown);
 }
 
-uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
-  if (Segments.empty())
-    return Range.Begin;
-  // The last segment starting at or before LinePos, by a binary search whose steps depend on the
-  // number of segments only: the compare feeds a conditional move, not a branch (the rules map
-  // the words of long RUN scripts here, at positions no predictor follows).
-  const LineSegment *Base = Segments.data();
-  for (size_t N = Segments.size(); N > 1;) {
+/// The last of the (non-empty) Segs starting at or before LinePos, by a binary search whose
+/// steps depend on the number of segments only: the compare feeds a conditional move, not a
+/// branch (the rules map the words of long RUN scripts here, at positions no predictor follows).
+static const LineSegment *segmentAt(llvm::ArrayRef<LineSegment> Segs, uint32_t LinePos) {
+  const LineSegment *Base = Segs.data();
+  for (size_t N = Segs.size(); N > 1;) {
     size_t Half = N / 2;
     Base = Base[Half].LinePos <= LinePos ? Base + Half : Base;
     N -= Half;
   }
-  if (LinePos < Base->LinePos) // before the first segment (which starts at 0 when parsed)
-    return Base->SrcPos;
-  return Base->SrcPos + (LinePos - Base->LinePos);
+  return Base;
+}
+
+/// LinePos in the source, with S the segment that holds it.
+static uint32_t mapIn(const LineSegment &S, uint32_t LinePos) {
+  if (LinePos < S.LinePos) // before the first segment (which starts at 0 when parsed)
+    return S.SrcPos;
+  return S.SrcPos + (LinePos - S.LinePos);
+}
+
+uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
+  if (Segments.empty())
+    return Range.Begin;
+  return mapIn(*segmentAt(Segments, LinePos), LinePos);
+}
+
+SourceRange Instruction::toSourceJoined(uint32_t B, uint32_t E) const {
+  if (Segments.empty()) // every position maps to Range.Begin
+    return {Range.Begin, E <= B ? Range.Begin : Range.Begin + 1};
+  const LineSegment *S = segmentAt(Segments, B);
+  uint32_t SB = mapIn(*S, B);
+  if (E <= B)
+    return {SB, SB};
+  // The last byte is nearly always in the same segment (a word rarely spans lines): one compare
+  // instead of a second search, which then only looks at the segments after this one.
+  const LineSegment *Next = S + 1;
+  if (Next != Segments.end() && Next->LinePos <= E - 1)
+    S = segmentAt(llvm::ArrayRef<LineSegment>(Next, Segments.end()), E - 1);
+  return {SB, mapIn(*S, E - 1) + 1};
 }
 
 /// StringRef::equals_insensitive without the out-of-line compare (flag names are short).
