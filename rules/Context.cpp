@@ -50,9 +50,11 @@ Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
       Cache(Cache) {
   // Counted first: the scripts are stored in one allocation, and the map never grows.
   unsigned Runs = 0;
-  for (const Instruction &I : DF.Instructions)
+  for (const Instruction &I : DF.Instructions) {
     if (const Instruction *Run = runOf(I); Run && !Run->IsJson)
       ++Runs;
+    HasShell |= I.Kind == InstrKind::Shell && !I.Args.empty();
+  }
   ScriptStore.reserve(Runs);
   Scripts.reserve(Runs);
   // Files of one run share the scripts of equal texts through the RunCache. A file whose

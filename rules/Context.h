@@ -54,6 +54,9 @@ public:
   /// Memo for "a `# hadolint shell=` pragma names a non-POSIX shell" (rules/Queries.cpp
   /// isPosixRun): the comments are scanned once per file, not once per RUN.
   std::optional<bool> &nonPosixPragmaMemo() const { return NonPosixPragma; }
+  /// Whether some top-level SHELL instruction names a program: without one (most files) every
+  /// RUN of a stage is run by the default POSIX shell, and isPosixRun walks no stage chain.
+  bool hasShellInstruction() const { return HasShell; }
   /// What rules/Queries.cpp globalArgScope gives: the variables FROM lines see, and every
   /// global ARG name.
   struct GlobalArgs {
@@ -88,6 +91,7 @@ private:
   std::vector<shell::Script> OwnScripts;
   std::string ContextDir;
   RunCache *Cache = nullptr;
+  bool HasShell = false;
   mutable std::optional<bool> NonPosixPragma;
   mutable std::unique_ptr<GlobalArgs> Globals;
 };

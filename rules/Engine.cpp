@@ -143,6 +143,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   R.ParseFailed = !DF.ok();
   Context C(M, Cfg);
   Suppressions Sup(DF, M.stages(), Cfg.DisableIgnorePragma);
+  // The shell rules' question "does a pragma pick a non-POSIX shell" is answered by the
+  // comments just read, not by a second scan of them.
+  if (std::optional<bool> NonPosix = Sup.nonPosixShellPragma())
+    M.nonPosixPragmaMemo() = *NonPosix;
 
   for (const Diagnostic &E : DF.Errors) {
     Finding F;

@@ -68,32 +68,6 @@ bool leftoversReachImage(const Context &C) {
 
 namespace {
 
-/// The shell named by a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma, or "".
-llvm::StringRef shellPragma(llvm::StringRef Text) {
-  std::optional<llvm::StringRef> Body = pragmaBody(Text);
-  if (!Body)
-    return "";
-  llvm::StringRef T = *Body;
-  if (!T.consume_front("shell"))
-    return "";
-  T = T.ltrim();
-  if (!T.consume_front("="))
-    return "";
-  return T.ltrim().take_until([](char C) { return llvm::isSpace(C) || C == '#'; });
-}
-
-/// Whether a shell program (`pwsh`, `C:\\...\\powershell.exe`, `cmd`) is not a POSIX shell.
-bool isNonPosixShell(llvm::StringRef Program) {
-  llvm::StringRef Base = Program;
-  size_t Sep = Base.find_last_of("/\\");
-  if (Sep != llvm::StringRef::npos)
-    Base = Base.drop_front(Sep + 1);
-  std::string L = Base.lower();
-  llvm::StringRef B(L);
-  B.consume_back(".exe");
-  return B == "pwsh" || B == "powershell" || B == "cmd";
-}
-
 /// The stages whose instructions a RUN in S inherits, root first, S last.
 llvm::SmallVector<const dockerfile::Stage *, 4> stageChain(const dockerfile::StageGraph &G,
                                                            const dockerfile::Stage &S) {
@@ -180,20 +154,15 @@ const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Cont
 }
 
 bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {
+  // (The engine fills the memo from the comments Suppressions reads anyway.)
   std::optional<bool> &Pragma = C.model().nonPosixPragmaMemo();
-  if (!Pragma) {
-    Pragma = false;
-    for (const dockerfile::Comment &Cm : C.file().Comments) {
-      llvm::StringRef Sh = shellPragma(Cm.Text);
-      if (!Sh.empty() && isNonPosixShell(Sh)) {
-        Pragma = true;
-        break;
-      }
-    }
-  }
+  if (!Pragma)
+    Pragma = llvm::any_of(C.file().Comments, [](const dockerfile::Comment &Cm) {
+      return namesNonPosixShell(Cm.Text);
+    });
   if (*Pragma)
     return false;
-  if (!C.stage())
+  if (!C.stage() || !C.model().hasShellInstruction())
     return true;
   // The last SHELL before I in its stage or the stages it is built FROM decides.
   llvm::StringRef Program;

@@ -10,12 +10,10 @@ namespace {
 
 enum class PragmaKind { None, Line, Global, Stage, Shell };
 
-/// Parses `hadolint ignore=A,B # reason`, `ballast global ignore=A`, `hadolint shell=powershell`.
-PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::string &Shell) {
-  std::optional<llvm::StringRef> Body = pragmaBody(Text);
-  if (!Body)
-    return PragmaKind::None;
-  llvm::StringRef T = *Body;
+/// Parses the pragmaBody of `hadolint ignore=A,B # reason`, `ballast global ignore=A`,
+/// `hadolint shell=powershell`.
+PragmaKind parsePragma(llvm::StringRef Body, std::set<std::string> &Ids, std::string &Shell) {
+  llvm::StringRef T = Body;
   PragmaKind K = PragmaKind::Line;
   if (T.consume_front("global")) {
     K = PragmaKind::Global;
@@ -54,22 +52,63 @@ PragmaKind parsePragma(llvm::StringRef Text, std::set<std::string> &Ids, std::st
 } // namespace
 
 std::optional<llvm::StringRef> pragmaBody(llvm::StringRef CommentText) {
-  // Most comments are prose: look at the first word's first byte before trimming.
-  llvm::StringRef T = CommentText.drop_while([](char C) { return llvm::isSpace(C); });
-  if (T.empty() || (T.front() != 'h' && T.front() != 'b'))
+  // Most comments are prose: look at the first word's first byte before trimming. (A loop,
+  // not drop_while, which calls its predicate through a function_ref for every byte.)
+  size_t Lead = 0;
+  while (Lead < CommentText.size() && llvm::isSpace(CommentText[Lead]))
+    ++Lead;
+  if (Lead == CommentText.size() || (CommentText[Lead] != 'h' && CommentText[Lead] != 'b'))
     return std::nullopt;
-  T = T.rtrim();
+  // (Trimmed after the word is found: rtrim is out of line, and prose starts with `h` or `b`
+  // too; the word has no white space, so trimming first would find the same.)
+  llvm::StringRef T = CommentText.drop_front(Lead);
   if (!T.consume_front("hadolint") && !T.consume_front("ballast"))
     return std::nullopt;
+  T = T.rtrim();
   if (T.empty() || !llvm::isSpace(T[0]))
     return std::nullopt;
   return T.ltrim();
+}
+
+namespace {
+
+/// The shell named by a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma, or "".
+llvm::StringRef shellPragma(llvm::StringRef Text) {
+  std::optional<llvm::StringRef> Body = pragmaBody(Text);
+  if (!Body)
+    return "";
+  llvm::StringRef T = *Body;
+  if (!T.consume_front("shell"))
+    return "";
+  T = T.ltrim();
+  if (!T.consume_front("="))
+    return "";
+  return T.ltrim().take_until([](char C) { return llvm::isSpace(C) || C == '#'; });
+}
+
+} // namespace
+
+bool isNonPosixShell(llvm::StringRef Program) {
+  llvm::StringRef Base = Program;
+  size_t Sep = Base.find_last_of("/\\");
+  if (Sep != llvm::StringRef::npos)
+    Base = Base.drop_front(Sep + 1);
+  std::string L = Base.lower();
+  llvm::StringRef B(L);
+  B.consume_back(".exe");
+  return B == "pwsh" || B == "powershell" || B == "cmd";
+}
+
+bool namesNonPosixShell(llvm::StringRef CommentText) {
+  llvm::StringRef Sh = shellPragma(CommentText);
+  return !Sh.empty() && isNonPosixShell(Sh);
 }
 
 Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::StageGraph &G,
                            bool DisablePragmas) {
   if (DisablePragmas)
     return;
+  Read = true;
   if (auto Check = DF.directive("check")) {
     llvm::SmallVector<llvm::StringRef, 4> Parts;
     Check->split(Parts, ';');
@@ -95,13 +134,21 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
   // Pragma comments keyed by line.
   std::map<unsigned, std::pair<PragmaKind, std::set<std::string>>> ByLine;
   for (const dockerfile::Comment &C : DF.Comments) {
+    // Most comments are prose: they are turned down before any set or string is made.
+    std::optional<llvm::StringRef> Body = pragmaBody(C.Text);
+    if (!Body)
+      continue;
     std::set<std::string> Ids;
     std::string Shell;
-    PragmaKind K = parsePragma(C.Text, Ids, Shell);
+    PragmaKind K = parsePragma(*Body, Ids, Shell);
     switch (K) {
     case PragmaKind::None: break;
     case PragmaKind::Global: Global.insert(Ids.begin(), Ids.end()); break;
-    case PragmaKind::Shell: PowerShell = Shell == "powershell" || Shell == "pwsh"; break;
+    case PragmaKind::Shell:
+      PowerShell = Shell == "powershell" || Shell == "pwsh";
+      // (Every comment namesNonPosixShell accepts is a Shell pragma; `global shell=` is not.)
+      NonPosixShell |= namesNonPosixShell(C.Text);
+      break;
     case PragmaKind::Line:
     case PragmaKind::Stage: ByLine[C.Line] = {K, std::move(Ids)}; break;
     }

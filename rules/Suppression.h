@@ -18,6 +18,12 @@ namespace ballast::rules {
 /// when the comment (Comment::Text, after `#`) is not a pragma.
 std::optional<llvm::StringRef> pragmaBody(llvm::StringRef CommentText);
 
+/// Whether a shell program (`pwsh`, `C:\\...\\powershell.exe`, `cmd`) is not a POSIX shell.
+bool isNonPosixShell(llvm::StringRef Program);
+/// Whether a comment is a `# hadolint shell=NAME` / `# ballast shell=NAME` pragma naming a
+/// non-POSIX shell (then no RUN of the file is POSIX shell; rules/Queries.cpp isPosixRun).
+bool namesNonPosixShell(llvm::StringRef CommentText);
+
 /// The suppressions of one file: `# ballast|hadolint ignore=`, `global ignore=`, `stage ignore=`,
 /// and BuildKit's `# check=skip=...;error=true` directive.
 class Suppressions {
@@ -31,6 +37,11 @@ public:
   bool checksAreErrors() const { return ChecksError; }
   /// `# hadolint shell=powershell` (or ballast): RUN bodies are not POSIX shell.
   bool shellIsPowerShell() const { return PowerShell; }
+  /// Whether some comment namesNonPosixShell; nullopt when the pragmas were not read (then
+  /// whoever asks scans the comments).
+  std::optional<bool> nonPosixShellPragma() const {
+    return Read ? std::optional<bool>(NonPosixShell) : std::nullopt;
+  }
 
 private:
   struct LineRange {
@@ -43,6 +54,9 @@ private:
   bool SkipAll = false;
   bool ChecksError = false;
   bool PowerShell = false;
+  bool NonPosixShell = false;
+  /// The pragmas were read (not disabled).
+  bool Read = false;
 };
 
 } // namespace ballast::rules
