@@ -98,14 +98,6 @@ const Model::GlobalArgs &Model::globalArgs() const {
   return *Globals;
 }
 
-std::optional<Model::ScriptEntry> Model::scriptEntry(const Instruction &I) const {
-  auto It = Scripts.find(&I);
-  if (It == Scripts.end())
-    return std::nullopt;
-  const ScriptInfo &Info = ScriptStore[It->second];
-  return ScriptEntry{Info.Script, Info.Posix};
-}
-
 const shell::Script *Model::script(const Instruction &I) const {
   const ScriptInfo *Info = info(I);
   return Info ? Info->Script : nullptr;
@@ -119,10 +111,7 @@ uint32_t Model::scriptToSource(const Instruction &I, uint32_t Off) const {
 }
 
 SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
-  const ScriptInfo *Info = info(I);
-  if (Info && Info->FromHeredoc)
-    return {Info->HeredocBase + R.Begin, Info->HeredocBase + R.End};
-  return I.restToSource(R.Begin, R.End);
+  return scriptToSource(info(I), I, R);
 }
 
 ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {

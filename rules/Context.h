@@ -42,15 +42,30 @@ public:
   llvm::vfs::FileSystem &fileSystem() const;
   /// The run's shared answers, or null.
   RunCache *runCache() const { return Cache; }
-  /// The parsed script of a RUN with the memo of the per-RUN answer every shell rule asks
-  /// (rules/Queries.cpp posixRunScript): one lookup for both; nullptr when I has no script.
-  /// Posix is 1 for a POSIX shell, 0 for another, -1 until first asked. A Model is used by one
-  /// thread.
-  struct ScriptEntry {
+  /// What the Model knows of a RUN's script.
+  struct ScriptInfo {
+    /// In OwnScripts, or the RunCache's when it had it.
     const shell::Script *Script;
-    int8_t &Posix;
+    bool FromHeredoc;
+    uint32_t HeredocBase;
+    /// The memo of the per-RUN answer every shell rule asks (rules/Queries.cpp
+    /// posixRunScript): 1 for a POSIX shell, 0 for another, -1 until first asked. Set through
+    /// a const Model, which is used by one thread.
+    mutable int8_t Posix = -1;
   };
-  std::optional<ScriptEntry> scriptEntry(const dockerfile::Instruction &I) const;
+  /// The ScriptInfo of a RUN (shell form, or its heredoc body), or null. It stays in place
+  /// while the Model lives.
+  const ScriptInfo *scriptInfo(const dockerfile::Instruction &I) const {
+    auto It = Scripts.find(&I);
+    return It == Scripts.end() ? nullptr : &ScriptStore[It->second];
+  }
+  /// scriptToSource for a RUN I whose scriptInfo() is Info.
+  static SourceRange scriptToSource(const ScriptInfo *Info, const dockerfile::Instruction &I,
+                                    SourceRange R) {
+    if (Info && Info->FromHeredoc)
+      return {Info->HeredocBase + R.Begin, Info->HeredocBase + R.End};
+    return I.restToSource(R.Begin, R.End);
+  }
   /// Memo for "a `# hadolint shell=` pragma names a non-POSIX shell" (rules/Queries.cpp
   /// isPosixRun): the comments are scanned once per file, not once per RUN.
   std::optional<bool> &nonPosixPragmaMemo() const { return NonPosixPragma; }
@@ -67,23 +82,11 @@ public:
   const GlobalArgs &globalArgs() const;
 
 private:
-  struct ScriptInfo {
-    /// In OwnScripts, or the RunCache's when it had it.
-    const shell::Script *Script;
-    bool FromHeredoc;
-    uint32_t HeredocBase;
-    /// The memo ScriptEntry::Posix hands out (set through a const Model).
-    mutable int8_t Posix = -1;
-  };
-  /// The ScriptInfo of a RUN, or null.
-  const ScriptInfo *info(const dockerfile::Instruction &I) const {
-    auto It = Scripts.find(&I);
-    return It == Scripts.end() ? nullptr : &ScriptStore[It->second];
-  }
+  const ScriptInfo *info(const dockerfile::Instruction &I) const { return scriptInfo(I); }
 
   dockerfile::Dockerfile DF;
   dockerfile::StageGraph Graph;
-  /// Every RUN's script, in file order; sized once (ScriptEntry::Posix points into it).
+  /// Every RUN's script, in file order; sized once (scriptInfo points into it).
   std::vector<ScriptInfo> ScriptStore;
   /// RUN -> its index in ScriptStore.
   llvm::DenseMap<const dockerfile::Instruction *, uint32_t> Scripts;
@@ -134,9 +137,17 @@ public:
   bool inOnbuild() const { return InOnbuild; }
   /// The ONBUILD instruction wrapping the current one, when inOnbuild().
   const dockerfile::Instruction *onbuild() const { return Onbuild; }
-  const shell::Script *script(const dockerfile::Instruction &I) const { return M.script(I); }
+  /// Model::scriptInfo, answered without a look-up for the RUN being checked (the shell rules
+  /// ask it of that RUN several times each).
+  const Model::ScriptInfo *scriptInfo(const dockerfile::Instruction &I) const {
+    return &I == RunI ? RunInfo : M.scriptInfo(I);
+  }
+  const shell::Script *script(const dockerfile::Instruction &I) const {
+    const Model::ScriptInfo *Info = scriptInfo(I);
+    return Info ? Info->Script : nullptr;
+  }
   SourceRange scriptRange(const dockerfile::Instruction &I, SourceRange R) const {
-    return M.scriptToSource(I, R);
+    return Model::scriptToSource(scriptInfo(I), I, R);
   }
 
   /// Reports a finding of the running rule at R.
@@ -148,6 +159,12 @@ public:
     CurStage = S;
     InOnbuild = Wrapper != nullptr;
     Onbuild = Wrapper;
+  }
+  /// The RUN about to be checked and its M.scriptInfo(*I) (kept until the next call: an
+  /// instruction's info does not change).
+  void setRun(const dockerfile::Instruction *I, const Model::ScriptInfo *Info) {
+    RunI = I;
+    RunInfo = Info;
   }
   std::vector<Finding> takeFindings() { return std::move(Findings); }
   void add(Finding &&F) { newFinding() = std::move(F); }
@@ -162,6 +179,8 @@ private:
   const dockerfile::Stage *CurStage = nullptr;
   bool InOnbuild = false;
   const dockerfile::Instruction *Onbuild = nullptr;
+  const dockerfile::Instruction *RunI = nullptr;
+  const Model::ScriptInfo *RunInfo = nullptr;
   std::vector<Finding> Findings;
 };
 

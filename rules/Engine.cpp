@@ -108,10 +108,9 @@ const CommandBits &commandBits() {
   return Bits;
 }
 
-/// The bits of the declared commands RUN I runs (by basename or tool spec name); every bit when
-/// I has no parsed script (the rule then decides itself).
-uint64_t commandsRun(const Model &M, const dockerfile::Instruction &I, const CommandBits &B) {
-  std::optional<Model::ScriptEntry> E = M.scriptEntry(I);
+/// The bits of the declared commands a RUN with script info E runs (by basename or tool spec
+/// name); every bit when it has no parsed script (the rule then decides itself).
+uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
   if (!E || !E->Script)
     return ~uint64_t(0);
   uint64_t Mask = 0;
@@ -182,13 +181,17 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   KindMask Present = 0;
   for (const Visit &V : Visits)
     Present |= kindBit(V.I->Kind);
-  // For each RUN visit, the declared commands it runs (Rule::commands()).
+  // For each RUN visit, its script info (handed to the rules through the Context) and the
+  // declared commands it runs (Rule::commands()).
   const CommandBits &Bits = commandBits();
   llvm::SmallVector<uint64_t, 64> Runs(Visits.size(), ~uint64_t(0));
-  if (!Opts.EveryRun)
-    for (size_t N = 0; N < Visits.size(); ++N)
-      if (Visits[N].I->Kind == dockerfile::InstrKind::Run)
-        Runs[N] = commandsRun(M, *Visits[N].I, Bits);
+  llvm::SmallVector<const Model::ScriptInfo *, 64> RunInfos(Visits.size(), nullptr);
+  for (size_t N = 0; N < Visits.size(); ++N)
+    if (Visits[N].I->Kind == dockerfile::InstrKind::Run) {
+      RunInfos[N] = M.scriptInfo(*Visits[N].I);
+      if (!Opts.EveryRun)
+        Runs[N] = commandsRun(RunInfos[N], Bits);
+    }
 
   // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
   // once per file (into one buffer), not once per rule.
@@ -242,6 +245,8 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         const Visit &V = Visits[N];
         if (!Commands || (Runs[N] & Commands)) {
           C.setPosition(V.Stage, V.Wrapper);
+          if (RunInfos[N])
+            C.setRun(V.I, RunInfos[N]);
           Ru->check(*V.I, C);
         }
       }

@@ -141,16 +141,9 @@ private:
 
 } // namespace
 
-const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C) {
-  if (I.Kind != dockerfile::InstrKind::Run)
-    return nullptr;
-  std::optional<Model::ScriptEntry> E = C.model().scriptEntry(I);
-  if (!E)
-    return nullptr;
-  // Every shell rule asks this for every RUN: decide once per RUN.
-  if (E->Posix < 0)
-    E->Posix = isPosixRun(I, C) ? 1 : 0;
-  return E->Posix ? E->Script : nullptr;
+void decidePosixRun(const dockerfile::Instruction &I, const Context &C,
+                    const Model::ScriptInfo &Info) {
+  Info.Posix = isPosixRun(I, C) ? 1 : 0;
 }
 
 bool isPosixRun(const dockerfile::Instruction &I, const Context &C) {

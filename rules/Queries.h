@@ -9,6 +9,7 @@
 #include "dockerfile/Ast.h"
 #include "dockerfile/Expand.h"
 #include "dockerfile/Stages.h"
+#include "rules/Context.h"
 #include "shell/Script.h"
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/StringRef.h"
@@ -43,8 +44,6 @@ std::string mountOption(llvm::StringRef MountValue, llvm::StringRef Key);
 
 // Shared by the package-manager and cache rules (DL30xx, BL10xx).
 
-class Context;
-
 /// Whether the layers of stage S end up in the target image: S is the target or a stage the
 /// target is built FROM, directly or through other stages. A stage used only by `COPY --from`
 /// or a mount does not pass its layers (and the caches in them) on.
@@ -54,9 +53,23 @@ bool layersReachTarget(const dockerfile::StageGraph &G, const dockerfile::Stage 
 /// layers reach the target, or it is inside ONBUILD (it runs in the child image).
 bool leftoversReachImage(const Context &C);
 
+/// Decides the memo Info->Posix of RUN I (isPosixRun).
+void decidePosixRun(const dockerfile::Instruction &I, const Context &C,
+                    const Model::ScriptInfo &Info);
+
 /// The shell script of RUN I when a POSIX shell runs it; nullptr for other instructions, exec
 /// form, and when `# hadolint shell=powershell` or a SHELL instruction picks another shell.
-const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C);
+/// Inline: every shell rule asks it of every RUN, and the answer is memoised per RUN.
+inline const shell::Script *posixRunScript(const dockerfile::Instruction &I, const Context &C) {
+  if (I.Kind != dockerfile::InstrKind::Run)
+    return nullptr;
+  const Model::ScriptInfo *E = C.scriptInfo(I);
+  if (!E)
+    return nullptr;
+  if (E->Posix < 0)
+    decidePosixRun(I, C, *E);
+  return E->Posix ? E->Script : nullptr;
+}
 /// Whether the RUN I is run by a POSIX shell: no non-POSIX `shell=` pragma and no non-POSIX
 /// SHELL before it in its stage chain (uncached; posixRunScript memoises it per RUN).
 bool isPosixRun(const dockerfile::Instruction &I, const Context &C);
