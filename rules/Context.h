@@ -167,6 +167,8 @@ public:
     RunInfo = Info;
   }
   std::vector<Finding> takeFindings() { return std::move(Findings); }
+  /// How many findings have been filed so far (the engine marks where each rule's begin).
+  size_t findingCount() const { return Findings.size(); }
   void add(Finding &&F) { newFinding() = std::move(F); }
 
 private:

@@ -224,6 +224,15 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
 
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
   llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
+  // Where each rule's findings end and whose they are (Context::report names them after the
+  // rule that runs), so that they need no look-up by ID below.
+  struct RuleSpan {
+    size_t End;
+    const RuleInfo *Info;
+  };
+  llvm::SmallVector<RuleSpan, 16> Spans;
+  size_t RulesBegin = C.findingCount();
+  size_t LastEnd = RulesBegin;
   for (size_t K = 0; K < Defs.size(); ++K) {
     const RuleDef &D = Defs[K];
     const RuleInfo &Info = Cat[K];
@@ -252,6 +261,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       }
     C.setPosition(Cur, nullptr);
     Ru->finish(C);
+    if (size_t End = C.findingCount(); End != LastEnd) {
+      Spans.push_back({End, &Info});
+      LastEnd = End;
+    }
   }
 
   if (Opts.ShellCheck && !Sup.shellIsPowerShell())
@@ -263,13 +276,21 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   R.Findings = C.takeFindings();
   size_t Kept = 0;
   // The rules run one after another, so a file's findings come in runs of one rule ID: the
-  // catalogue entry is looked up once per run.
+  // catalogue entry is known for the rules' (Spans) and looked up once per run for the others
+  // (parse errors before them, shellcheck's after).
   std::string LastId; // a copy: the finding it came from may be moved below
   const RuleInfo *Info = nullptr;
-  for (Finding &F : R.Findings) {
+  const RuleSpan *Span = Spans.begin();
+  for (size_t Index = 0; Index < R.Findings.size(); ++Index) {
+    Finding &F = R.Findings[Index];
     F.File = Path;
     F.locate(*DF.Source);
-    if (LastId.empty() || F.RuleId != LastId) {
+    while (Span != Spans.end() && Index >= Span->End)
+      ++Span;
+    if (Index >= RulesBegin && Span != Spans.end()) {
+      Info = Span->Info;
+      LastId.clear();
+    } else if (LastId.empty() || F.RuleId != LastId) {
       Info = findRule(F.RuleId);
       LastId = F.RuleId;
     }
