@@ -14,6 +14,7 @@
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 namespace ballast::rules {
@@ -38,13 +39,18 @@ struct RuleSlot {
   RuleSlot &operator=(const RuleSlot &) = delete;
 };
 
-/// A rule made in the thread's slot, destroyed (not freed) at the end of its scope.
+/// The thread's rule slot memory.
+void *ruleSlot() {
+  thread_local RuleSlot Slot;
+  return Slot.Mem;
+}
+
+/// A rule made in the thread's slot (Mem, from ruleSlot()), destroyed (not freed) at the end of
+/// its scope.
 class SlotRule {
 public:
-  explicit SlotRule(const RuleDef &D) {
-    thread_local RuleSlot Slot;
-    R = D.Placer().Construct(Slot.Mem);
-  }
+  SlotRule(Rule *(*Construct)(void *Mem), void *Mem) : R(Construct(Mem)) {}
+  SlotRule(const RulePlacer &P, void *Mem) : SlotRule(P.Construct, Mem) {}
   ~SlotRule() { R->~Rule(); }
   SlotRule(const SlotRule &) = delete;
   SlotRule &operator=(const SlotRule &) = delete;
@@ -59,10 +65,31 @@ private:
 /// what the engine asks: no virtual call per rule and file).
 struct CommandBits {
   llvm::StringMap<uint64_t> Bit;
-  /// Per entry of allRuleDefs(): the bits of its commands, or 0 when it looks at every RUN.
-  std::vector<uint64_t> RuleMask;
-  /// Per entry of allRuleDefs(): its kinds().
-  std::vector<KindMask> Kinds;
+  /// What the engine asks of each rule for every file, side by side (one entry per entry of
+  /// allRuleDefs(), in that order).
+  struct RuleEntry {
+    /// Its placer's (no call through RuleDef::Placer per rule and file).
+    Rule *(*Construct)(void *Mem);
+    /// The bits of its commands, or 0 when it looks at every RUN.
+    uint64_t Commands;
+    /// Its kinds().
+    KindMask Kinds;
+    /// The index in Masks of Kinds.
+    uint8_t MaskIndex;
+    /// RulePlacer::HasFinish.
+    bool HasFinish;
+    /// Its catalogue entry's DefaultSeverity is None (off unless the config turns it on).
+    bool OffByDefault;
+  };
+  std::vector<RuleEntry> Rules;
+  /// The distinct kind masks the rules declare, AllKinds among them (LintOptions::EveryKind):
+  /// a file filters its visits once per mask, found by index rather than by search.
+  std::vector<KindMask> Masks;
+  /// Per entry of Masks: the one kind it holds (its bit number), or -1 when it holds several.
+  /// A file sorts its visits by kind once; such a mask's visits are then one bucket.
+  std::vector<int8_t> SingleKind;
+  /// The index in Masks of AllKinds.
+  uint8_t AllKindsIndex = 0;
   /// A filter in front of Bit, a bit per sketch() of each name: most commands a RUN runs
   /// (`echo`, `rm`, `export`) are declared by no rule and are turned down without hashing.
   std::bitset<256> Sketches;
@@ -82,11 +109,22 @@ const CommandBits &commandBits() {
   static const CommandBits Bits = [] {
     CommandBits B;
     llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
-    B.RuleMask.resize(Defs.size());
-    B.Kinds.resize(Defs.size());
+    llvm::ArrayRef<RuleInfo> Cat = catalogue();
+    B.Rules.reserve(Defs.size());
+    auto IndexOf = [&](KindMask M) {
+      auto It = llvm::find(B.Masks, M);
+      if (It == B.Masks.end()) {
+        B.SingleKind.push_back(llvm::countPopulation(M) == 1 ? int8_t(llvm::countTrailingZeros(M))
+                                                             : int8_t(-1));
+        It = B.Masks.insert(It, M);
+      }
+      return uint8_t(It - B.Masks.begin());
+    };
+    B.AllKindsIndex = IndexOf(AllKinds);
     for (size_t K = 0; K < Defs.size(); ++K) {
-      SlotRule Ru(Defs[K]);
-      B.Kinds[K] = Ru->kinds();
+      RulePlacer P = Defs[K].Placer();
+      SlotRule Ru(P, ruleSlot());
+      KindMask Kinds = Ru->kinds();
       uint64_t Mask = 0;
       for (llvm::StringRef N : Ru->commands()) {
         auto It = B.Bit.find(N);
@@ -99,7 +137,8 @@ const CommandBits &commandBits() {
         }
         Mask |= It->second;
       }
-      B.RuleMask[K] = Mask;
+      B.Rules.push_back({P.Construct, Mask, Kinds, IndexOf(Kinds), P.HasFinish,
+                         Cat[K].DefaultSeverity == Severity::None});
     }
     for (const auto &E : B.Bit)
       B.Sketches.set(CommandBits::sketch(E.getKey()));
@@ -178,9 +217,15 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         Visits.push_back({I.Child.get(), Cur, &I});
     }
   }
+  // Each visit's kind as a mask bit, next to each other: the filters below test these rather
+  // than load each instruction.
+  llvm::SmallVector<KindMask, 64> VisitKinds;
+  VisitKinds.reserve(Visits.size());
   KindMask Present = 0;
-  for (const Visit &V : Visits)
-    Present |= kindBit(V.I->Kind);
+  for (const Visit &V : Visits) {
+    VisitKinds.push_back(kindBit(V.I->Kind));
+    Present |= VisitKinds.back();
+  }
   // For each RUN visit, its script info (handed to the rules through the Context) and the
   // declared commands it runs (Rule::commands()).
   const CommandBits &Bits = commandBits();
@@ -194,23 +239,39 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     }
 
   // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
-  // once per file (into one buffer), not once per rule.
-  llvm::SmallVector<uint32_t, 512> Selected;
+  // once per file (into one buffer), not once per rule, and found by its index in Bits.Masks.
+  // The visits are first sorted by kind (stably) into buckets at the front of the buffer: a
+  // mask of one kind (most) is its bucket, and needs no filtering.
+  llvm::SmallVector<uint32_t, 512> Selected(Visits.size());
+  uint32_t KindEnd[33] = {}; // bucket K is [KindEnd[K], KindEnd[K + 1])
+  for (KindMask Bit : VisitKinds)
+    ++KindEnd[llvm::countTrailingZeros(Bit) + 1];
+  for (unsigned K = 1; K < 33; ++K)
+    KindEnd[K] += KindEnd[K - 1];
+  {
+    uint32_t Next[32];
+    std::copy(KindEnd, KindEnd + 32, Next);
+    for (uint32_t N = 0; N < VisitKinds.size(); ++N)
+      Selected[Next[llvm::countTrailingZeros(VisitKinds[N])]++] = N;
+  }
   struct MaskRange {
-    KindMask Mask;
-    uint32_t Begin, End;
+    uint32_t Begin = ~uint32_t(0), End = 0; // Begin ~0: not filtered yet
   };
-  llvm::SmallVector<MaskRange, 32> Masks;
-  auto VisitsFor = [&](KindMask Mask) -> llvm::ArrayRef<uint32_t> {
-    for (const MaskRange &R : Masks)
-      if (R.Mask == Mask)
-        return llvm::makeArrayRef(Selected.data() + R.Begin, R.End - R.Begin);
-    auto Begin = static_cast<uint32_t>(Selected.size());
-    for (uint32_t N = 0; N < Visits.size(); ++N)
-      if (Mask & kindBit(Visits[N].I->Kind))
-        Selected.push_back(N);
-    Masks.push_back({Mask, Begin, static_cast<uint32_t>(Selected.size())});
-    return llvm::makeArrayRef(Selected.data() + Begin, Selected.size() - Begin);
+  llvm::SmallVector<MaskRange, 32> Masks(Bits.Masks.size());
+  auto VisitsFor = [&](unsigned Index) -> llvm::ArrayRef<uint32_t> {
+    MaskRange &R = Masks[Index];
+    if (R.Begin == ~uint32_t(0) && Bits.SingleKind[Index] >= 0) {
+      R.Begin = KindEnd[Bits.SingleKind[Index]];
+      R.End = KindEnd[Bits.SingleKind[Index] + 1];
+    } else if (R.Begin == ~uint32_t(0)) {
+      R.Begin = static_cast<uint32_t>(Selected.size());
+      KindMask Mask = Bits.Masks[Index];
+      for (uint32_t N = 0; N < VisitKinds.size(); ++N)
+        if (Mask & VisitKinds[N])
+          Selected.push_back(N);
+      R.End = static_cast<uint32_t>(Selected.size());
+    }
+    return llvm::makeArrayRef(Selected.data() + R.Begin, R.End - R.Begin);
   };
 
   // Most configs ignore nothing and override no severity: then the per-rule and per-finding
@@ -223,7 +284,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
 
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
-  llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
+  void *Slot = ruleSlot();
   // Where each rule's findings end and whose they are (Context::report names them after the
   // rule that runs), so that they need no look-up by ID below.
   struct RuleSpan {
@@ -232,25 +293,30 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   };
   llvm::SmallVector<RuleSpan, 16> Spans;
   size_t RulesBegin = C.findingCount();
+  const bool EveryKind = Opts.EveryKind;
   size_t LastEnd = RulesBegin;
-  for (size_t K = 0; K < Defs.size(); ++K) {
-    const RuleDef &D = Defs[K];
+  for (size_t K = 0; K < Bits.Rules.size(); ++K) {
+    const CommandBits::RuleEntry &E = Bits.Rules[K];
     const RuleInfo &Info = Cat[K];
     if (MayIgnore && Cfg.isIgnored(Info.Id, Info.Aliases, Path))
       continue;
     // A rule off by default (hadolint's DL1001, DL3057) and not switched on by the config would
     // have every finding dropped below: it is not run.
-    if (Info.DefaultSeverity == Severity::None &&
-        (!MayOverride ||
-         Cfg.severityFor(Info.Id, Info.Aliases, Path, Severity::None) == Severity::None))
+    if (E.OffByDefault && (!MayOverride || Cfg.severityFor(Info.Id, Info.Aliases, Path,
+                                                           Severity::None) == Severity::None))
       continue;
-    SlotRule Ru(D);
+    KindMask Mask = EveryKind ? AllKinds : E.Kinds;
+    // A rule that sees no instruction of this file and has no finish() cannot report: it is
+    // not made (the label, healthcheck, EXPOSE... rules in most files).
+    if (!(Mask & Present) && !E.HasFinish)
+      continue;
+    SlotRule Ru(E.Construct, Slot);
     C.setRule(&Info);
-    KindMask Mask = Opts.EveryKind ? AllKinds : Bits.Kinds[K];
+    unsigned MaskIndex = EveryKind ? Bits.AllKindsIndex : E.MaskIndex;
     // 0: the rule declares no commands and sees every RUN.
-    uint64_t Commands = Bits.RuleMask[K];
+    uint64_t Commands = E.Commands;
     if (Mask & Present)
-      for (uint32_t N : VisitsFor(Mask)) {
+      for (uint32_t N : VisitsFor(MaskIndex)) {
         const Visit &V = Visits[N];
         if (!Commands || (Runs[N] & Commands)) {
           C.setPosition(V.Stage, V.Wrapper);
@@ -259,8 +325,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
           Ru->check(*V.I, C);
         }
       }
-    C.setPosition(Cur, nullptr);
-    Ru->finish(C);
+    if (E.HasFinish) {
+      C.setPosition(Cur, nullptr);
+      Ru->finish(C);
+    }
     if (size_t End = C.findingCount(); End != LastEnd) {
       Spans.push_back({End, &Info});
       LastEnd = End;

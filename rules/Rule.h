@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <type_traits>
 
 #include "dockerfile/Ast.h"
 #include "rules/Context.h"
@@ -54,9 +55,12 @@ struct RulePlacer {
   /// Constructs the rule at Mem, which has Size bytes aligned to Align.
   Rule *(*Construct)(void *Mem);
   uint32_t Size, Align;
+  /// The type (or a base between it and Rule) declares finish(): without it, a rule that sees
+  /// no instruction of a file cannot report, and the engine does not make it.
+  bool HasFinish;
   template <typename T> static RulePlacer of() {
     return {[](void *Mem) -> Rule * { return new (Mem) T(); }, uint32_t(sizeof(T)),
-            uint32_t(alignof(T))};
+            uint32_t(alignof(T)), !std::is_same_v<decltype(&T::finish), void (Rule::*)(Context &)>};
   }
 };
 
