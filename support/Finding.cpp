@@ -2,8 +2,9 @@
 #include "support/Finding.h"
 
 #include <algorithm>
-#include <tuple>
+#include <cstdint>
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
 
 namespace ballast {
@@ -30,46 +31,85 @@ std::optional<Severity> parseSeverity(llvm::StringRef S) {
       .Default(std::nullopt);
 }
 
+namespace {
+
+/// SF.lineCol(Offset), trying line Near and the one after it first: a finding's end is nearly
+/// always on its first line, and its notes (package words, one or a few a line) on the line of
+/// the note before or the next; then no binary search over the lines is needed.
+LineCol lineColNear(const SourceFile &SF, unsigned Near, uint32_t Offset) {
+  unsigned Lines = SF.lineCount();
+  for (unsigned L = Near; L <= Near + 1; ++L)
+    if (L != 0 && L <= Lines && Offset >= SF.lineStart(L) &&
+        (L == Lines || Offset < SF.lineStart(L + 1)))
+      return {L, Offset - SF.lineStart(L) + 1};
+  return SF.lineCol(Offset);
+}
+
+} // namespace
+
 void Finding::locate(const SourceFile &SF) {
   Begin = SF.lineCol(Range.Begin);
-  End = SF.lineCol(Range.End);
-  for (Note &N : Notes)
-    N.Begin = SF.lineCol(N.Range.Begin);
+  End = lineColNear(SF, Begin.Line, Range.End);
+  unsigned Line = Begin.Line;
+  for (Note &N : Notes) {
+    N.Begin = lineColNear(SF, Line, N.Range.Begin);
+    Line = N.Begin.Line;
+  }
 }
 
 void sortFindings(std::vector<Finding> &Fs) {
   if (Fs.size() < 2)
     return;
-  // Sort positions, then move the findings into place: a Finding is a few hundred bytes.
-  std::vector<uint32_t> Order(Fs.size());
-  for (uint32_t I = 0; I < Order.size(); ++I)
-    Order[I] = I;
+  // Sort keys, then move the findings into place: a Finding is a few hundred bytes. A key holds
+  // the position packed in one integer, so most comparisons look at no finding.
+  struct Key {
+    uint64_t Pos; // line, then column
+    uint32_t Index;
+  };
+  llvm::SmallVector<Key, 32> Keys(Fs.size()); // (on the stack for most lints)
+  for (uint32_t I = 0; I < Keys.size(); ++I)
+    Keys[I] = {uint64_t(Fs[I].Begin.Line) << 32 | Fs[I].Begin.Column, I};
   // The findings of one lint share one file: then the file names (long, equal, compared in
   // full) are left out of the comparisons.
   bool OneFile = std::all_of(Fs.begin() + 1, Fs.end(),
                              [&](const Finding &F) { return F.File == Fs.front().File; });
-  std::stable_sort(Order.begin(), Order.end(), [&](uint32_t IA, uint32_t IB) {
-    const Finding &A = Fs[IA], &B = Fs[IB];
+  auto Less = [&](const Key &KA, const Key &KB) {
+    const Finding &A = Fs[KA.Index], &B = Fs[KB.Index];
     if (!OneFile && A.File != B.File)
       return A.File < B.File;
-    return std::tie(A.Begin.Line, A.Begin.Column, A.RuleId) <
-           std::tie(B.Begin.Line, B.Begin.Column, B.RuleId);
-  });
-  // Finding Order[I] goes to slot I: each cycle of the permutation is rotated through one
+    if (KA.Pos != KB.Pos)
+      return KA.Pos < KB.Pos;
+    return A.RuleId < B.RuleId;
+  };
+  // A lint has a few findings: an insertion sort (stable) needs no buffer, which
+  // std::stable_sort allocates.
+  if (Keys.size() <= 32) {
+    for (size_t I = 1; I < Keys.size(); ++I) {
+      Key K = Keys[I];
+      size_t J = I;
+      for (; J > 0 && Less(K, Keys[J - 1]); --J)
+        Keys[J] = Keys[J - 1];
+      Keys[J] = K;
+    }
+  } else {
+    std::stable_sort(Keys.begin(), Keys.end(), Less);
+  }
+  // Finding Keys[I].Index goes to slot I: each cycle of the permutation is rotated through one
   // spare finding (no second vector of findings).
-  for (uint32_t Start = 0; Start < Order.size(); ++Start) {
-    if (Order[Start] == Start)
+  auto Order = [&](uint32_t I) -> uint32_t & { return Keys[I].Index; };
+  for (uint32_t Start = 0; Start < Keys.size(); ++Start) {
+    if (Order(Start) == Start)
       continue;
     Finding Spare = std::move(Fs[Start]);
     uint32_t Slot = Start;
-    while (Order[Slot] != Start) {
-      uint32_t From = Order[Slot];
+    while (Order(Slot) != Start) {
+      uint32_t From = Order(Slot);
       Fs[Slot] = std::move(Fs[From]);
-      Order[Slot] = Slot;
+      Order(Slot) = Slot;
       Slot = From;
     }
     Fs[Slot] = std::move(Spare);
-    Order[Slot] = Slot;
+    Order(Slot) = Slot;
   }
 }
 
