@@ -64,6 +64,12 @@ public:
     return kindsOf(InstrKind::From, InstrKind::Workdir, InstrKind::Copy, InstrKind::Add,
                    InstrKind::Run);
   }
+  /// A RUN that neither deletes nor downloads leaves Files as it is (the FROM visit starts a
+  /// stage, so the reset on a new stage never waits for a RUN).
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"rm", "curl", "wget"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;
