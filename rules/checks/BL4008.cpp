@@ -15,8 +15,19 @@ using namespace dockerfile;
 
 class EmptyContinuation : public Rule {
 public:
-  void check(const Instruction &I, Context &C) override {
-    if (C.inOnbuild() || I.StartLine == I.EndLine)
+  // The instructions are walked in finish(), not visited one check() call each: the question is
+  // per top-level instruction and needs no position, and most files have no parser warning.
+  KindMask kinds() const override { return 0; }
+  void finish(Context &C) override {
+    if (C.file().Warnings.empty())
+      return;
+    for (const Instruction &I : C.file().Instructions)
+      checkOne(I, C);
+  }
+
+private:
+  void checkOne(const Instruction &I, Context &C) {
+    if (I.StartLine == I.EndLine)
       return;
     // The parser warns once per instruction with an empty continuation line, at its start: an
     // instruction without that warning has none, and its lines need not be read again.

@@ -8,22 +8,20 @@ using namespace dockerfile;
 
 class InstructionBeforeFrom : public Rule {
 public:
-  void check(const Instruction &I, Context &C) override {
-    if (C.inOnbuild() || SawFrom)
-      return;
-    if (I.Kind == InstrKind::From) {
-      SawFrom = true;
-      return;
+  // The top-level instructions up to the first FROM are walked in finish(), not visited one
+  // check() call each: the walk stops at once in most files.
+  KindMask kinds() const override { return 0; }
+  void finish(Context &C) override {
+    for (const Instruction &I : C.file().Instructions) {
+      if (I.Kind == InstrKind::From)
+        return;
+      if (I.Kind == InstrKind::Arg)
+        continue;
+      std::string Kw = llvm::StringRef(I.Keyword).upper();
+      C.report(I.KeywordRange, Kw + " before the first FROM; a Dockerfile must begin with FROM "
+                                    "(only ARG and comments may come before it)");
     }
-    if (I.Kind == InstrKind::Arg)
-      return;
-    std::string Kw = llvm::StringRef(I.Keyword).upper();
-    C.report(I.KeywordRange, Kw + " before the first FROM; a Dockerfile must begin with FROM "
-                                  "(only ARG and comments may come before it)");
   }
-
-private:
-  bool SawFrom = false;
 };
 
 } // namespace
