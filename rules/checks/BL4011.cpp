@@ -153,7 +153,7 @@ public:
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
           std::string Buf;
           S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}, Buf));
-        } else if (std::optional<llvm::StringRef> G = Globals->lookup(Name)) {
+        } else if (std::optional<llvm::StringRef> G = globals(C).Scope.lookup(Name)) {
           S.Vars.set(Name, *G);
         }
         S.Args.push_back(Name);
@@ -196,11 +196,16 @@ public:
 private:
   void load(Context &C) {
     Loaded = true;
-    const Model::GlobalArgs &G = C.model().globalArgs();
-    Globals = &G.Scope;
-    GlobalNames = &G.Declared;
     // One slot per stage up front: growing one at a time would move every Scope.
     Stages.resize(C.stages().Stages.size());
+  }
+
+  /// The file's global ARGs, asked only by an ARG without a value and for a finding (the
+  /// Model builds them on first use, and most files have neither).
+  const Model::GlobalArgs &globals(const Context &C) {
+    if (!Globals)
+      Globals = &C.model().globalArgs();
+    return *Globals;
   }
 
   /// Fills FileNames; asked only when a name is undefined (few files have one).
@@ -302,7 +307,7 @@ private:
     // `GOPATH` is two edits from `PATH` and comes from the golang image.
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
-    bool Global = GlobalNames->count(Name) && !Predefined;
+    bool Global = globals(C).Declared.count(Name) && !Predefined;
     bool Known = S.EnvKnown || isSpecialParameter(Name) || Predefined || inFile(C, Name) || Typo;
     if (!Known)
       return; // the base image may set it
@@ -335,8 +340,7 @@ private:
   }
 
   bool Loaded = false;
-  const VarScope *Globals = nullptr;
-  const std::set<std::string> *GlobalNames = nullptr;
+  const Model::GlobalArgs *Globals = nullptr;
   /// The names ARGs and ENVs of this file set, sorted (they point into the file's AST).
   std::vector<llvm::StringRef> FileNames;
   bool FileNamesLoaded = false;
