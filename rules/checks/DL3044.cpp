@@ -1,4 +1,6 @@
 //===- DL3044.cpp - No self-reference within one ENV ----------------------===//
+#include <algorithm>
+
 #include "rules/Rule.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -78,11 +80,17 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage() || I.Kind != InstrKind::Env)
       return;
+    // Only a value with a `$` refers to a name: most ENVs have none after their first pair,
+    // and then no value is scanned once per pair before it.
+    size_t FirstRef = 1;
+    while (FirstRef < I.Pairs.size() &&
+           !llvm::StringRef(I.Pairs[FirstRef].Value.Text).contains('$'))
+      ++FirstRef;
     char Escape = C.file().Escape;
-    for (size_t K = 0; K + 1 < I.Pairs.size(); ++K) {
+    for (size_t K = 0; K + 1 < I.Pairs.size() && FirstRef < I.Pairs.size(); ++K) {
       const KeyValue &Def = I.Pairs[K];
       bool Reported = false;
-      for (size_t J = K + 1; J < I.Pairs.size() && !Reported; ++J) {
+      for (size_t J = std::max(K + 1, FirstRef); J < I.Pairs.size() && !Reported; ++J) {
         const Word &V = I.Pairs[J].Value;
         forEachReference(V.Text, Escape, [&](llvm::StringRef Name, size_t B, size_t E) {
           if (Reported || Name != Def.Key.Text)
