@@ -86,26 +86,34 @@ bool startsWithLower(llvm::StringRef Rest, llvm::StringRef Needle) {
 
 /// Whether Name (any case) contains one of the substrings every secret test needs: each secret
 /// word, known name and substring below contains one. Most names (`PATH`, `NODE_VERSION`) have
-/// none, and one pass that looks further only at a possible first letter turns them down
-/// without a lower-cased copy or a search per substring.
+/// none, and one pass that looks further only at a possible anchor turns them down without a
+/// lower-cased copy or a search per substring. The anchor of a needle is one of its letters
+/// `c`, `h`, `k`, `w`, which are rarer in names than the first letters (`a`, `p`, `s`, `t`).
 bool hasSecretNeedle(llvm::StringRef Name) {
-  static constexpr std::string_view Needles[] = {"auth",   "credential", "key",    "pword",
-                                                 "passwd", "password",   "secret", "token"};
-  // For each byte, the needles starting with it in either case (bit K: Needles[K]): one load
-  // turns down a byte that starts none.
-  static constexpr std::array<uint8_t, 256> ByFirst = [] {
+  struct Needle {
+    std::string_view Text;
+    unsigned Anchor; // the index in Text of its anchor letter
+  };
+  static constexpr Needle Needles[] = {{"auth", 3},   {"credential", 0}, {"key", 0},
+                                       {"pword", 1},  {"passwd", 4},     {"password", 4},
+                                       {"secret", 2}, {"token", 2}};
+  // For each byte, the needles whose anchor it is in either case (bit K: Needles[K]): one load
+  // turns down a byte that anchors none.
+  static constexpr std::array<uint8_t, 256> ByAnchor = [] {
     std::array<uint8_t, 256> M{};
     for (size_t K = 0; K < std::size(Needles); ++K) {
-      auto Lower = static_cast<unsigned char>(Needles[K][0]);
+      auto Lower = static_cast<unsigned char>(Needles[K].Text[Needles[K].Anchor]);
       M[Lower] |= uint8_t(1U << K);
       M[Lower - 'a' + 'A'] |= uint8_t(1U << K);
     }
     return M;
   }();
   for (size_t I = 0, E = Name.size(); I < E; ++I)
-    for (unsigned M = ByFirst[static_cast<unsigned char>(Name[I])]; M; M &= M - 1)
-      if (startsWithLower(Name.drop_front(I), Needles[llvm::countTrailingZeros(M)]))
+    for (unsigned M = ByAnchor[static_cast<unsigned char>(Name[I])]; M; M &= M - 1) {
+      const Needle &N = Needles[llvm::countTrailingZeros(M)];
+      if (I >= N.Anchor && startsWithLower(Name.drop_front(I - N.Anchor), N.Text))
         return true;
+    }
   return false;
 }
 
