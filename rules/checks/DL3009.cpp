@@ -23,7 +23,7 @@ public:
   }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
-    if (!S || hasCacheMount(I, AptLists))
+    if (!S)
       return;
     // The first `apt-get update` that no later command in the same RUN cleans up after.
     const shell::Command *Update = nullptr;
@@ -36,7 +36,8 @@ public:
         Update = nullptr;
       }
     }
-    if (!Update)
+    // (The mounts are read only for a RUN that updates: few do.)
+    if (!Update || hasCacheMount(I, AptLists))
       return;
     Pending.push_back({C.scriptRange(I, commandHead(*Update)), Update->basename().str(),
                        C.inOnbuild() || !C.stage() ? -1 : int(C.stage()->Index)});
