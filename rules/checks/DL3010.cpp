@@ -18,8 +18,11 @@ llvm::StringRef unquote(llvm::StringRef S) {
 }
 
 llvm::StringRef baseName(llvm::StringRef P) {
-  size_t Slash = P.find_last_of("/\\");
-  return Slash == llvm::StringRef::npos ? P : P.drop_front(Slash + 1);
+  // (A loop: find_last_of builds a byte set on every call.)
+  size_t End = P.size();
+  while (End > 0 && P[End - 1] != '/' && P[End - 1] != '\\')
+    --End;
+  return P.drop_front(End);
 }
 
 /// A tar archive ADD can unpack (uncompressed, gzip, bzip2, xz or zstd), judged by its name.
@@ -27,6 +30,10 @@ bool isTarArchive(llvm::StringRef Name) {
   // (A static table: a braced list would measure each literal again on every call.)
   static const llvm::StringRef Exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2",
                                          ".tb2", ".tar.xz", ".txz", ".tar.zst", ".tzst"};
+  // Every one ends in `r`, `z`, `2` or `t`: most names (`package.json`, `src/`) end otherwise.
+  if (Name.empty() ||
+      (Name.back() != 'r' && Name.back() != 'z' && Name.back() != '2' && Name.back() != 't'))
+    return false;
   for (llvm::StringRef Ext : Exts)
     if (Name.endswith(Ext) && Name.size() > Ext.size())
       return true;
