@@ -10,6 +10,9 @@ using namespace dockerfile;
 /// Whether the SHELL in effect for I (the last one in its stage or the stages it is built
 /// FROM) turns pipefail on: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, `-eo pipefail`.
 bool shellHasPipefail(const Context &C, const Instruction &I) {
+  // Without a SHELL that names a program (most files) the default shell has no pipefail.
+  if (!C.model().hasShellInstruction())
+    return false;
   const Instruction *Shell = nullptr;
   const Stage *S = C.stage();
   for (unsigned Guard = 0; S && !Shell && Guard <= C.stages().Stages.size(); ++Guard) {
