@@ -103,6 +103,9 @@ struct CommandBits {
     auto It = Bit.find(N);
     return It == Bit.end() ? 0 : It->second;
   }
+  /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
+  /// tried on every command).
+  std::vector<std::pair<std::string, uint64_t>> Prefixes;
 };
 
 const CommandBits &commandBits() {
@@ -134,6 +137,8 @@ const CommandBits &commandBits() {
             break;
           }
           It = B.Bit.try_emplace(N, uint64_t(1) << B.Bit.size()).first;
+          if (N.endswith("*"))
+            B.Prefixes.emplace_back(N.drop_back().str(), It->second);
         }
         Mask |= It->second;
       }
@@ -147,8 +152,8 @@ const CommandBits &commandBits() {
   return Bits;
 }
 
-/// The bits of the declared commands a RUN with script info E runs (by basename or tool spec
-/// name); every bit when it has no parsed script (the rule then decides itself).
+/// The bits of the declared commands a RUN with script info E runs (by basename, tool spec name
+/// or basename start); every bit when it has no parsed script (the rule then decides itself).
 uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
   if (!E || !E->Script)
     return ~uint64_t(0);
@@ -160,6 +165,9 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
     Mask |= B.bitOf(Base);
     if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
       Mask |= B.bitOf(Cmd.Spec->Name);
+    for (const auto &[Start, Bit] : B.Prefixes)
+      if (Base.startswith(Start))
+        Mask |= Bit;
   }
   return Mask;
 }

@@ -40,9 +40,11 @@ public:
   /// instructions of any kind keeps the default, every kind; a rule with only finish() says 0.
   virtual KindMask kinds() const { return AllKinds; }
   /// The commands a RUN must run for check() to matter, by basename (`Command::is`) or by tool
-  /// spec name (`isTool`): the engine skips check() for a RUN whose parsed script runs none of
-  /// them (commands nested in `$(...)` and `sh -c` bodies count). Empty, the default: every RUN.
-  /// Declare them only when check() neither reports nor keeps state for a RUN without them.
+  /// spec name (`isTool`), or by the start of the basename when written with a final `*`
+  /// (`python*` for `python3.11`): the engine skips check() for a RUN whose parsed script runs
+  /// none of them (commands nested in `$(...)` and `sh -c` bodies count). Empty, the default:
+  /// every RUN. Declare them only when check() neither reports nor keeps state for a RUN
+  /// without them.
   virtual llvm::ArrayRef<llvm::StringRef> commands() const { return {}; }
   /// Called for every instruction in file order (for ONBUILD, with the wrapped instruction).
   virtual void check(const dockerfile::Instruction &I, Context &C) {}

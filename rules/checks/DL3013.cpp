@@ -33,6 +33,11 @@ bool pipPackagePinned(llvm::StringRef P) {
 class PipUnpinned : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  /// pipCommand: pip by its tool spec, or a python (`python3 -m pip`).
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"pip", "python*"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)

@@ -25,6 +25,11 @@ bool scriptDisablesCache(llvm::StringRef Text) {
 class PipCacheKept : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
+  /// pipCommand: pip by its tool spec, or a python (`python3 -m pip`).
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"pip", "python*"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
