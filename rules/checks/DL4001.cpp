@@ -10,6 +10,12 @@ using namespace dockerfile;
 class WgetAndCurl : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::From, InstrKind::Run); }
+  /// A RUN without them leaves the stage's state as it is (FROM, which resets it, is a visit
+  /// of its own).
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"curl", "wget"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild())
       return;
