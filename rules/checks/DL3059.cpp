@@ -35,14 +35,14 @@ std::vector<std::string> flagTexts(const Instruction &I) {
 
 class ConsecutiveRuns : public Rule {
 public:
+  // Only RUNs are visited (not every instruction, to notice the others between them): the RUN
+  // visited last comes right before this one when it is the top-level instruction before it.
+  KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
-    if (C.inOnbuild())
+    if (C.inOnbuild() || I.Kind != InstrKind::Run)
       return;
-    if (I.Kind != InstrKind::Run) {
-      Prev = nullptr;
-      return;
-    }
-    const Instruction *P = Prev;
+    // (Both are top-level instructions, elements of the file's instruction vector.)
+    const Instruction *P = Prev && Prev + 1 == &I ? Prev : nullptr;
     unsigned PCount = PrevCount;
     Prev = &I;
     PrevCount = countCommands(I, C);
