@@ -287,18 +287,66 @@ bool isTruthy(llvm::StringRef S) {
          S.equals_insensitive("on");
 }
 
+namespace {
+
+/// Context::scriptRange for the ranges of one RUN's script in source order (the words of a
+/// command): the line segment of the last offset is kept, and the next is found by stepping
+/// on from it rather than by Instruction::toSource's binary search over the segments.
+class ScriptRanges {
+public:
+  ScriptRanges(const Context &C, const dockerfile::Instruction &I)
+      : I(I), Info(C.scriptInfo(I)), Segs(I.Segments) {}
+  SourceRange map(SourceRange R) {
+    if (Info && Info->FromHeredoc)
+      return {Info->HeredocBase + R.Begin, Info->HeredocBase + R.End};
+    // Instruction::restToSource.
+    uint32_t B = I.RestPos + R.Begin, E = I.RestPos + R.End;
+    uint32_t SB = toSource(B);
+    if (E <= B)
+      return {SB, SB};
+    return {SB, toSource(E - 1) + 1};
+  }
+
+private:
+  /// Instruction::toSource(LinePos).
+  uint32_t toSource(uint32_t LinePos) {
+    if (Segs.empty())
+      return I.Range.Begin;
+    // Seg becomes the last segment starting at or before LinePos (the segments are in order).
+    if (Seg != None && Segs[Seg].LinePos > LinePos)
+      Seg = None; // an offset before the last one: start over
+    if (Seg == None) {
+      if (Segs.front().LinePos > LinePos)
+        return Segs.front().SrcPos;
+      Seg = 0;
+    }
+    while (Seg + 1 < Segs.size() && Segs[Seg + 1].LinePos <= LinePos)
+      ++Seg;
+    return Segs[Seg].SrcPos + (LinePos - Segs[Seg].LinePos);
+  }
+
+  static constexpr size_t None = ~size_t(0);
+  const dockerfile::Instruction &I;
+  const Model::ScriptInfo *Info;
+  llvm::ArrayRef<dockerfile::LineSegment> Segs;
+  size_t Seg = None;
+};
+
+} // namespace
+
 void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<shell::Word> Words,
                  std::string Message, llvm::StringRef NoteMessage) {
   if (Words.empty())
     return;
-  ReportBuilder B = C.report(C.scriptRange(I, Words.front().Range), std::move(Message));
+  ScriptRanges Ranges(C, I);
+  ReportBuilder B = C.report(Ranges.map(Words.front().Range), std::move(Message));
   B.reserveNotes(Words.size() - 1);
   for (const shell::Word &W : Words.drop_front()) {
     std::string Note; // one allocation per note
     Note.reserve(W.Text.size() + NoteMessage.size() + 4);
     Note.append("`").append(W.Text.data(), W.Text.size()).append("`: ");
     Note.append(NoteMessage.data(), NoteMessage.size());
-    B.note(C.scriptRange(I, W.Range), std::move(Note));
+    B.note(Ranges.map(W.Range), std::move(Note));
   }
 }
 
