@@ -2,7 +2,6 @@
 #include "rules/Engine.h"
 
 #include <algorithm>
-#include <bitset>
 #include <cstddef>
 #include <new>
 
@@ -64,6 +63,7 @@ private:
 /// built once per process, as is each rule's kinds() (the answers of a fresh rule, which is
 /// what the engine asks: no virtual call per rule and file).
 struct CommandBits {
+  /// Each declared name's bit (BySketch holds the same for the look-ups per command).
   llvm::StringMap<uint64_t> Bit;
   /// What the engine asks of each rule for every file, side by side (one entry per entry of
   /// allRuleDefs(), in that order).
@@ -90,18 +90,21 @@ struct CommandBits {
   std::vector<int8_t> SingleKind;
   /// The index in Masks of AllKinds.
   uint8_t AllKindsIndex = 0;
-  /// A filter in front of Bit, a bit per sketch() of each name: most commands a RUN runs
-  /// (`echo`, `rm`, `export`) are declared by no rule and are turned down without hashing.
-  std::bitset<256> Sketches;
+  /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
+  /// in place of Bit: most commands (`cd`, `export`) find their slot empty and the others
+  /// compare a name or two, with no hashing.
+  std::vector<std::pair<std::string, uint64_t>> BySketch[256];
   static uint8_t sketch(llvm::StringRef N) {
     return uint8_t(uint8_t(N.front()) * 31 + uint8_t(N.back()) * 7 + N.size());
   }
   /// The bit of the declared command N, or 0.
   uint64_t bitOf(llvm::StringRef N) const {
-    if (N.empty() || !Sketches.test(sketch(N)))
+    if (N.empty())
       return 0;
-    auto It = Bit.find(N);
-    return It == Bit.end() ? 0 : It->second;
+    for (const auto &[Name, NameBit] : BySketch[sketch(N)])
+      if (llvm::StringRef(Name) == N)
+        return NameBit;
+    return 0;
   }
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
@@ -146,7 +149,7 @@ const CommandBits &commandBits() {
                          Cat[K].DefaultSeverity == Severity::None});
     }
     for (const auto &E : B.Bit)
-      B.Sketches.set(CommandBits::sketch(E.getKey()));
+      B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
     return B;
   }();
   return Bits;
