@@ -35,8 +35,8 @@ constexpr unsigned MaxNesting = 100;
 /// byte), and their end is clipped to the text. No scan takes a double quote in: it is no plain
 /// byte, no ordinary one inside double quotes and no name byte.
 constexpr char Sentinel = '"';
-
-bool isBlank(char C) { return C == ' ' || C == '\t' || C == '\r'; }
+/// The text an empty one is read as: the Sentinel alone (an empty StringRef may point nowhere).
+constexpr char EmptyText[] = {Sentinel};
 
 /// Characters that end an unquoted word.
 constexpr bool isMetaByte(char C) {
@@ -72,6 +72,8 @@ enum ByteClass : uint8_t {
   NameStartByte = 16,
   /// Can continue a variable name: a letter, `_` or a digit.
   NameByte = 32,
+  /// A blank between words: a space, a tab or a carriage return.
+  BlankByte = 64,
 };
 struct ByteClasses {
   uint8_t Of[256] = {};
@@ -82,6 +84,8 @@ struct ByteClasses {
       Of[C] = Meta ? MetaByte : PlainByte;
       if (!Meta && Ch != '#' && !(Ch >= '0' && Ch <= '9'))
         Of[C] |= WordStartByte;
+      if (Ch == ' ' || Ch == '\t' || Ch == '\r')
+        Of[C] |= BlankByte;
     }
     const char Special[] = "\\'\"$`*?[]";
     for (const char *P = Special; *P; ++P)
@@ -99,6 +103,8 @@ struct ByteClasses {
   }
 };
 constexpr ByteClasses Classes;
+/// One table test rather than three compares: blanks are skipped after almost every token.
+bool isBlank(char C) { return Classes.Of[static_cast<unsigned char>(C)] & BlankByte; }
 bool isMeta(char C) { return Classes.Of[static_cast<unsigned char>(C)] & MetaByte; }
 bool isPlain(char C) { return Classes.Of[static_cast<unsigned char>(C)] & PlainByte; }
 bool startsWord(char C) { return Classes.Of[static_cast<unsigned char>(C)] & WordStartByte; }
@@ -185,15 +191,25 @@ llvm::StringRef basenameOf(llvm::StringRef Name) { return Name.substr(Name.rfind
 
 /// The kind of shell a command's basename names.
 ShellKind shellKind(llvm::StringRef Base) {
-  // By length first: most names are turned down without a comparison.
-  switch (Base.size()) {
-  case 2: return Base == "sh" ? ShellKind::Sh : Base == "su" ? ShellKind::Su : ShellKind::None;
-  case 3: return Base == "ash" || Base == "zsh" || Base == "ksh" ? ShellKind::Sh : ShellKind::None;
-  case 4:
-    return Base == "bash" || Base == "dash" || Base == "mksh" ? ShellKind::Sh : ShellKind::None;
-  case 7: return Base == "runuser" ? ShellKind::Su : ShellKind::None;
-  default: return ShellKind::None;
+  // By last byte first: every shell name ends in 'h', 'u' or 'r', and few other command names
+  // do, so most are turned down by tests that go the same way each time (a switch on the
+  // length, which varies from command to command, was a mispredicted branch every few names).
+  char Last = Base.empty() ? '\0' : Base.back();
+  if (Last == 'h') {
+    switch (Base.size()) {
+    case 2: return Base == "sh" ? ShellKind::Sh : ShellKind::None;
+    case 3:
+      return Base == "ash" || Base == "zsh" || Base == "ksh" ? ShellKind::Sh : ShellKind::None;
+    case 4:
+      return Base == "bash" || Base == "dash" || Base == "mksh" ? ShellKind::Sh : ShellKind::None;
+    default: return ShellKind::None;
+    }
   }
+  if (Last == 'u')
+    return Base == "su" ? ShellKind::Su : ShellKind::None;
+  if (Last == 'r')
+    return Base == "runuser" ? ShellKind::Su : ShellKind::None;
+  return ShellKind::None;
 }
 
 /// Finds the body of `sh [options] -c BODY` / `su ... -c BODY` while a command's words arrive.
@@ -443,8 +459,8 @@ public:
   Parser(Script &S, Scratch &Work, unsigned &Nesting, llvm::StringRef T, const Parser *Up,
          uint32_t Base, llvm::ArrayRef<MapEntry> Map,
          llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque, Context Ctx)
-      : S(S), Work(Work), Nesting(Nesting), T(T), Up(Up), Base(Base), Map(Map), Opaque(Opaque),
-        Ctx(Ctx), Flat(!Up && Map.empty()) {}
+      : S(S), Work(Work), Nesting(Nesting), T(T.empty() ? llvm::StringRef(EmptyText, 0) : T),
+        Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx), Flat(!Up && Map.empty()) {}
 
   /// Parses the whole text as a program, skipping what does not parse.
   void parseProgram();
@@ -541,16 +557,19 @@ private:
     return std::min(static_cast<size_t>(runEnd<In>(T.data() + From) - T.data()), T.size());
   }
   char peek(size_t Ahead = 0) const { return Pos + Ahead < T.size() ? T[Pos + Ahead] : '\0'; }
-  /// Skips blanks and line continuations (inline: called after almost every token).
+  /// Skips blanks and line continuations (inline: called after almost every token). A run of
+  /// blanks is scanned without a bounds check (the Sentinel is no blank) and clipped to the
+  /// text, as runEnd does; a continuation is only taken inside the text.
   void skipBlanks() {
-    while (Pos < T.size()) {
-      char C = T[Pos];
-      if (isBlank(C))
-        ++Pos;
-      else if (C == '\\' && peek(1) == '\n')
-        Pos += 2;
-      else
-        break;
+    const char *D = T.data();
+    for (;;) {
+      size_t P = Pos;
+      while (isBlank(D[P]))
+        ++P;
+      Pos = std::min(P, T.size());
+      if (Pos + 1 >= T.size() || D[Pos] != '\\' || D[Pos + 1] != '\n')
+        return;
+      Pos += 2;
     }
   }
   void skipComment();
