@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <memory>
+#include <new>
 #include <type_traits>
 
 #include "shell/ToolSpec.h"
@@ -545,6 +546,25 @@ private:
     }
   }
   static constexpr size_t KeepAlign = 8;
+  /// V in the Script's arena behind its length, bumped through keep()'s chunk (an empty V takes
+  /// no room).
+  template <typename T> ArenaArray<T> keepArray(llvm::ArrayRef<T> V) {
+    using Header = typename ArenaArray<T>::Header;
+    static_assert(alignof(T) == KeepAlign && sizeof(Header) == KeepAlign &&
+                  sizeof(T) % KeepAlign == 0);
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    ArenaArray<T> Out;
+    if (V.empty())
+      return Out;
+    size_t Bytes = sizeof(Header) + V.size() * sizeof(T);
+    if (Bytes > static_cast<size_t>(Work.KeepEnd - Work.KeepFree))
+      newKeepChunk(Bytes);
+    Header *H = new (Work.KeepFree) Header{V.size()};
+    std::memcpy(static_cast<void *>(H + 1), V.data(), V.size() * sizeof(T));
+    Work.KeepFree += Bytes;
+    Out.Head = H;
+    return Out;
+  }
   /// Takes a new chunk for keep() with room for Bytes at least (the rest of the old one is
   /// left unused).
   void newKeepChunk(size_t Bytes);
@@ -567,7 +587,8 @@ private:
       while (isBlank(D[P]))
         ++P;
       Pos = std::min(P, T.size());
-      if (Pos + 1 >= T.size() || D[Pos] != '\\' || D[Pos + 1] != '\n')
+      // D[Pos] is in the text or the byte after it: test it before the bounds.
+      if (D[Pos] != '\\' || Pos + 1 >= T.size() || D[Pos + 1] != '\n')
         return;
       Pos += 2;
     }
@@ -1660,8 +1681,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   C.ShellScriptArg = ShellScriptArg;
   C.Range = range(Begin, End);
   C.Args = keep(Args());
-  C.Assignments = keep(Assigns);
-  C.Redirects = keep(Redirs);
+  C.Assignments = keepArray<Assignment>(Assigns);
+  C.Redirects = keepArray<Redirect>(Redirs);
   if (!C.Args.empty()) {
     C.Name = C.Args[0].Text;
     C.BaseOf = C.Name.data();
