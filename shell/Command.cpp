@@ -31,7 +31,7 @@ Word tail(const Word &W, size_t Skip) {
   V.Text = W.Text.drop_front(Skip);
   if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size() &&
       W.Range.size() == W.Raw.size()) {
-    V.Raw = W.Raw.drop_front(Skip);
+    V.Raw = llvm::StringRef(W.Raw).drop_front(Skip);
     V.Range.Begin = W.Range.Begin + static_cast<uint32_t>(std::min(Skip, W.Raw.size()));
   }
   return V;

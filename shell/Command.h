@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 
 #include "support/SourceFile.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -27,13 +28,42 @@ namespace detail {
 class Parser;
 } // namespace detail
 
+/// A StringRef in 12 bytes: its pointer and a 32-bit length, 4-byte aligned. A Word keeps its raw
+/// text in one, in the room its other fields leave (a Word is 40 bytes rather than 48, and a
+/// script has some 45 of them). Converts to and from StringRef; a word is far shorter than 4 GiB.
+class __attribute__((packed, aligned(4))) PackedStringRef {
+public:
+  PackedStringRef() = default;
+  PackedStringRef(llvm::StringRef S) : Data(S.data()), Size(static_cast<uint32_t>(S.size())) {
+    assert(S.size() <= UINT32_MAX && "a word is shorter than 4 GiB");
+  }
+  /// As a StringRef converts: the string must outlive the Word.
+  PackedStringRef(const std::string &S) : PackedStringRef(llvm::StringRef(S)) {}
+  operator llvm::StringRef() const { return llvm::StringRef(Data, Size); }
+  const char *data() const { return Data; }
+  size_t size() const { return Size; }
+  bool empty() const { return Size == 0; }
+  const char *begin() const { return Data; }
+  const char *end() const { return Data + Size; }
+  char operator[](size_t I) const { return llvm::StringRef(*this)[I]; }
+  std::string str() const { return llvm::StringRef(*this).str(); }
+  friend bool operator==(PackedStringRef A, llvm::StringRef B) { return llvm::StringRef(A) == B; }
+  friend bool operator==(llvm::StringRef A, PackedStringRef B) { return A == llvm::StringRef(B); }
+  friend bool operator!=(PackedStringRef A, llvm::StringRef B) { return !(A == B); }
+  friend bool operator!=(llvm::StringRef A, PackedStringRef B) { return !(A == B); }
+
+private:
+  const char *Data = nullptr;
+  uint32_t Size = 0;
+};
+
 /// One shell word: what the command receives before expansion, and where it was written.
 struct Word {
   /// The cooked text: quotes removed, backslash escapes resolved, expansions left as written
   /// (`"$HOME"/x` cooks to `$HOME/x`).
   llvm::StringRef Text;
   /// The word as the parsing shell saw it (for a word inside `sh -c '...'`, a slice of the body).
-  llvm::StringRef Raw;
+  PackedStringRef Raw;
   /// Where the word is in the input given to Script::parse.
   SourceRange Range;
   /// The word had quotes (`'`, `"`, `$'`) or backslash escapes.

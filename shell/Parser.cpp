@@ -1588,11 +1588,11 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     if (Eq) {
       Assignment A;
       bool Append = W.Raw[Eq - 2] == '+';
-      A.Name = W.Raw.take_front(Eq - (Append ? 2 : 1));
+      A.Name = llvm::StringRef(W.Raw).take_front(Eq - (Append ? 2 : 1));
       A.Append = Append;
       A.Range = W.Range;
       A.Value = W;
-      A.Value.Raw = W.Raw.drop_front(Eq);
+      A.Value.Raw = llvm::StringRef(W.Raw).drop_front(Eq);
       A.Value.Text = W.Text.drop_front(Eq);
       A.Value.Range = range(WordBegin + Eq, Pos);
       A.Value.HasGlob = false;
@@ -1794,7 +1794,7 @@ bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
   if (B.Identity)
     W.Text = B.Len ? B.text() : llvm::StringRef();
   else
-    W.Text = B.Buf.str() == W.Raw ? W.Raw : save(B.Buf.str());
+    W.Text = B.Buf.str() == W.Raw ? llvm::StringRef(W.Raw) : save(B.Buf.str());
   W.Range = range(Start, Pos);
   W.Quoted = B.Quoted;
   W.HasExpansion = B.HasExpansion;
