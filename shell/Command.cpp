@@ -205,6 +205,7 @@ llvm::SmallVector<Word, 2> Command::flagValues(llvm::StringRef F) const {
 
 llvm::SmallVector<Word, 4> Command::positionalArgs() const {
   llvm::SmallVector<Word, 4> Out;
+  llvm::ArrayRef<Word> Args = args();
   bool SkipSubcommand = Spec && Spec->HasSubcommand;
   scanOptions(*this, [&](const OptionEvent &E) {
     if (!E.Positional)
@@ -213,6 +214,10 @@ llvm::SmallVector<Word, 4> Command::positionalArgs() const {
       SkipSubcommand = false;
       return;
     }
+    // Grow once, to room for every argument left (a package list otherwise regrows, copying its
+    // words, on the way from 4 to 8 to 16). A positional argument is always one of Args.
+    if (Out.size() == Out.capacity())
+      Out.reserve(Out.size() + static_cast<size_t>(Args.end() - E.Positional));
     Out.push_back(*E.Positional);
   });
   return Out;
