@@ -1,6 +1,7 @@
 //===- DL3008.cpp - Pin versions in apt-get install -----------------------===//
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 
 namespace ballast::rules {
@@ -27,10 +28,11 @@ public:
     for (const shell::Command &Cmd : S->commands()) {
       if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
         continue;
-      llvm::SmallVector<shell::Word, 4> Unpinned;
-      for (const shell::Word &W : Cmd.positionalArgs())
-        if (!aptPackagePinned(W.Text) && !W.HasExpansion)
-          Unpinned.push_back(W);
+      // Filtered in place: a second vector would copy the words again.
+      llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();
+      llvm::erase_if(Unpinned, [](const shell::Word &W) {
+        return aptPackagePinned(W.Text) || W.HasExpansion;
+      });
       if (Unpinned.empty())
         continue;
       // The lead goes in front of the phrase, which has room reserved for it.

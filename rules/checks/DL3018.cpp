@@ -1,6 +1,7 @@
 //===- DL3018.cpp - Pin versions in apk add --------------------------------===//
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -26,10 +27,11 @@ public:
     for (const shell::Command &Cmd : S->commands()) {
       if (!Cmd.is("apk", "add"))
         continue;
-      llvm::SmallVector<shell::Word, 4> Unpinned;
-      for (const shell::Word &W : Cmd.positionalArgs())
-        if (!apkPackagePinned(W.Text) && !W.HasExpansion)
-          Unpinned.push_back(W);
+      // Filtered in place: a second vector would copy the words again.
+      llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();
+      llvm::erase_if(Unpinned, [](const shell::Word &W) {
+        return apkPackagePinned(W.Text) || W.HasExpansion;
+      });
       if (Unpinned.empty())
         continue;
       std::string Msg = "pin versions in apk add; " + unpinnedPhrase(Unpinned, "package", "=");
