@@ -115,7 +115,11 @@ SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
 }
 
 ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
-  finding().Notes.push_back({R, {}, std::move(Msg)});
+  // Built in place: push_back of a braced Note made a temporary and moved its string a second
+  // time. (Not emplace_back(R, LineCol{}, ...): clang 14 has no aggregate init from parens.)
+  Note &N = finding().Notes.emplace_back();
+  N.Range = R;
+  N.Message = std::move(Msg);
   return *this;
 }
 
