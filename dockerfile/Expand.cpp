@@ -998,6 +998,27 @@ std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
 bool isLiteralWord(llvm::StringRef Word, char Escape) {
   const char *P = Word.begin();
   const char *End = Word.end();
+  const auto Esc = static_cast<unsigned char>(Escape);
+  // A word of fewer than eight bytes (most keys, names and options) in one test as well rather
+  // than byte by byte: its bytes gathered in a 64-bit word with overlapping loads, the rest
+  // zero (a zero byte is neither special nor non-ASCII). Non-ASCII goes the long way below.
+  if (Word.size() < 8) {
+    size_t N = Word.size();
+    uint64_t X = 0;
+    if (N >= 4) {
+      uint32_t Lo = 0, Hi = 0;
+      std::memcpy(&Lo, P, 4);
+      std::memcpy(&Hi, End - 4, 4);
+      X = Lo | uint64_t(Hi) << 32;
+    } else if (N > 0) {
+      X = uint64_t(static_cast<unsigned char>(P[0])) |
+          uint64_t(static_cast<unsigned char>(P[N / 2])) << 8 |
+          uint64_t(static_cast<unsigned char>(P[N - 1])) << 16;
+    }
+    if (!(X & swar::Highs))
+      return !(swar::hasByte(X, '$') | swar::hasByte(X, '\'') | swar::hasByte(X, '"') |
+               swar::hasByte(X, Esc));
+  }
 #if defined(__SSE2__)
   // Sixteen bytes at a time while none is special or non-ASCII (a byte's sign bit is its bit in
   // the movemask), as below for eight: the rules ask this of whole scripts and values, where
@@ -1019,7 +1040,6 @@ bool isLiteralWord(llvm::StringRef Word, char Escape) {
   }
 #endif
   // Eight bytes at a time while none is special or non-ASCII.
-  const auto Esc = static_cast<unsigned char>(Escape);
   auto Plain = [&](const char *At) {
     uint64_t X = swar::load(At);
     return !((X & swar::Highs) | swar::hasByte(X, '$') | swar::hasByte(X, '\'') |
