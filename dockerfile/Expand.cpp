@@ -753,10 +753,18 @@ bool Expander::dollar(std::string &Out) {
   llvm::SmallString<32> Name;
   processName(Name);
   int32_t Ch = S.next();
-  std::string Chs; // the modifier as written, for messages
-  appendRune(Chs, Ch);
-  auto Unsupported = [&] { return fail("unsupported modifier (" + Chs + ") in substitution"); };
+  const int32_t First = Ch;
   bool NullIsUnset = false;
+  // The modifier as written (`-`, `:-`...), spelled out only for a message or an unset variable
+  // kept as written: most expansions need neither.
+  auto Chs = [&] {
+    std::string M;
+    appendRune(M, First);
+    if (NullIsUnset)
+      appendRune(M, Ch);
+    return M;
+  };
+  auto Unsupported = [&] { return fail("unsupported modifier (" + Chs() + ") in substitution"); };
 
   switch (Ch) {
   case '}': {
@@ -770,7 +778,6 @@ bool Expander::dollar(std::string &Out) {
   case ':':
     NullIsUnset = true;
     Ch = S.next();
-    appendRune(Chs, Ch);
     [[fallthrough]];
   case '+':
   case '-':
@@ -788,7 +795,7 @@ bool Expander::dollar(std::string &Out) {
     }
     std::optional<llvm::StringRef> V = getEnv(Name);
     if (Opts.SkipUnset && !V) {
-      Out += ("${" + Name + Chs + Word + "}").str();
+      Out += ("${" + Name + Chs() + Word + "}").str();
       return true;
     }
     llvm::StringRef Value = V.value_or("");
