@@ -638,6 +638,14 @@ bool Expander::doubleQuote(std::string &Out) {
     if (Ch != Esc && Ch < 0x80) { // a run of ASCII other than " $ and the escape at once
       llvm::StringRef Rest = S.rest();
       size_t N = 1;
+      // Eight bytes at a time while none can end the run, as in processStopOn: quoted ENV
+      // values and labels are long runs.
+      for (; N + 8 <= Rest.size(); N += 8) {
+        uint64_t X = swar::load(Rest.data() + N);
+        if ((X & swar::Highs) | swar::hasByte(X, '"') | swar::hasByte(X, '$') |
+            swar::hasByte(X, static_cast<unsigned char>(Esc)))
+          break;
+      }
       while (N < Rest.size()) {
         unsigned char B = static_cast<unsigned char>(Rest[N]);
         if (B >= 0x80 || B == '"' || B == '$' || int32_t(B) == Esc)
