@@ -161,10 +161,12 @@ public:
       break;
     case InstrKind::Add:
     case InstrKind::Copy: {
-      for (llvm::StringRef F : {"chown", "checksum"})
-        if (const Flag *Fl = I.flag(F))
-          if (Fl->HasValue && (F != "checksum" || I.Kind == InstrKind::Add))
-            scan(C, S, {Fl->Value, Fl->Range});
+      // (Most have no flag: the look-ups are skipped then.)
+      if (!I.Flags.empty())
+        for (llvm::StringRef F : {"chown", "checksum"})
+          if (const Flag *Fl = I.flag(F))
+            if (Fl->HasValue && (F != "checksum" || I.Kind == InstrKind::Add))
+              scan(C, S, {Fl->Value, Fl->Range});
       for (const Word &W : I.Args)
         if (!llvm::StringRef(W.Text).startswith("<<"))
           scan(C, S, {W.Text, W.Range});
@@ -181,13 +183,17 @@ public:
         scan(C, S, {W.Text, W.Range});
       break;
     case InstrKind::Run:
-      for (const Flag *F : I.flags("mount")) {
-        llvm::SmallVector<llvm::StringRef, 8> Fields;
-        llvm::StringRef(F->Value).split(Fields, ',');
-        for (llvm::StringRef Field : Fields)
-          if (Field.contains('='))
-            scan(C, S, {Field.drop_front(Field.find('=') + 1), F->Range});
-      }
+      // Most RUNs have no flag: no list of mounts is built for them.
+      if (I.Flags.empty())
+        break;
+      for (const Flag *F : I.flags("mount"))
+        for (llvm::StringRef Rest = F->Value; !Rest.empty();) {
+          auto Split = Rest.split(',');
+          Rest = Split.second;
+          size_t Eq = Split.first.find('=');
+          if (Eq != llvm::StringRef::npos)
+            scan(C, S, {Split.first.drop_front(Eq + 1), F->Range});
+        }
       break;
     default: break;
     }
