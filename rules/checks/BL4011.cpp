@@ -83,7 +83,9 @@ struct Scope {
   /// ARG names declared in the stage or its base stages (in the file's AST; asked only when a
   /// name is undefined, so a list does).
   llvm::SmallVector<llvm::StringRef, 8> Args;
-  bool EnvKnown = false; ///< the base image's ENV is known (only PATH)
+  /// The stage built on an external image that this one derives from (itself or a base stage),
+  /// or null: whether that image's ENV is known is asked only for a finding.
+  const Stage *Root = nullptr;
 };
 
 /// One word BuildKit expands, and where it is.
@@ -257,7 +259,7 @@ private:
       S = *Stages[unsigned(St->BaseStage)];
     } else {
       S.Vars.set("PATH", DefaultPath);
-      S.EnvKnown = St->isScratch() || envIsOnlyPath(St->ResolvedImage);
+      S.Root = St;
     }
     scopeOf(St->Index) = std::move(S);
   }
@@ -314,7 +316,9 @@ private:
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
     bool Global = globals(C).Declared.count(Name) && !Predefined;
-    bool Known = S.EnvKnown || isSpecialParameter(Name) || Predefined || inFile(C, Name) || Typo;
+    // The base image's ENV is known when it has none but PATH.
+    bool EnvKnown = S.Root && (S.Root->isScratch() || envIsOnlyPath(S.Root->ResolvedImage));
+    bool Known = EnvKnown || isSpecialParameter(Name) || Predefined || inFile(C, Name) || Typo;
     if (!Known)
       return; // the base image may set it
     std::string Msg;
