@@ -960,9 +960,14 @@ int VarScope::find(llvm::StringRef Name) const {
     auto It = Index.find(Name);
     return It == Index.end() ? -1 : static_cast<int>(It->second);
   }
-  for (size_t I = 0; I < Entries.size(); ++I)
-    if (llvm::StringRef(Entries[I].first) == Name)
+  // The first byte is compared before memcmp is called: names of one length (PATH, HOME, USER)
+  // mostly differ there.
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    const std::string &K = Entries[I].first;
+    if (K.size() == Name.size() && (Name.empty() || K[0] == Name[0]) &&
+        std::memcmp(K.data(), Name.data(), Name.size()) == 0)
       return static_cast<int>(I);
+  }
   return -1;
 }
 
