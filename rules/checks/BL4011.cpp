@@ -123,20 +123,28 @@ public:
         std::string KeyBuf, ValueBuf;
         llvm::StringRef Key, Value;
       };
-      llvm::SmallVector<Pair, 4> Set;
-      Set.reserve(I.Pairs.size());
       CurEnv = &I;
-      for (const KeyValue &P : I.Pairs) {
+      auto ExpandPair = [&](const KeyValue &P, Pair &E) {
         CurPair = &P;
-        Pair &E = Set.emplace_back();
         E.Key = expand(C, S, {P.Key.Text, P.Key.Range}, E.KeyBuf);
         E.Value = expand(C, S, {P.Value.Text, P.Value.Range}, E.ValueBuf);
+      };
+      if (I.Pairs.size() == 1) {
+        // Most ENVs set one variable: no list of pairs to hold back.
+        Pair E;
+        ExpandPair(I.Pairs.front(), E);
+        S.Vars.set(E.Key, E.Value);
+      } else {
+        llvm::SmallVector<Pair, 4> Set;
+        Set.reserve(I.Pairs.size());
+        for (const KeyValue &P : I.Pairs)
+          ExpandPair(P, Set.emplace_back());
+        // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
+        for (const Pair &E : Set)
+          S.Vars.set(E.Key, E.Value);
       }
       CurEnv = nullptr;
       CurPair = nullptr;
-      // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
-      for (const Pair &E : Set)
-        S.Vars.set(E.Key, E.Value);
       break;
     }
     case InstrKind::Label:
