@@ -331,6 +331,13 @@ TEST(AnalyzerTest, WhiteoutClassification) {
   E.Path = ".wh.top";
   ASSERT_TRUE(classifyWhiteout(E));
   EXPECT_EQ(E.Path, "top");
+  // A whiteout of no name hides nothing: neither the root nor its own folder (found by
+  // AnalyzerFuzzer: it became a whiteout entry with an empty path).
+  for (const char *P : {".wh.", "etc/.wh."}) {
+    E = {};
+    E.Path = P;
+    EXPECT_FALSE(classifyWhiteout(E)) << P;
+  }
 }
 
 TEST(AnalyzerTest, HumanBytesLikeGoHumanize) {

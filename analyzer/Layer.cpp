@@ -53,6 +53,8 @@ bool classifyWhiteout(LayerEntry &E) {
     E.Path = Dir.str();
   } else if (Base.startswith(".wh..wh.")) {
     return false; // aufs hard-link metadata (.wh..wh.plnk, .wh..wh.aufs): not content
+  } else if (Base == ".wh.") {
+    return false; // a whiteout that names no file: nothing to hide (not the folder itself)
   } else {
     E.Kind = EntryKind::Whiteout;
     E.Path = Dir.empty() ? Base.substr(4).str() : (Dir + "/" + Base.substr(4)).str();

@@ -71,7 +71,8 @@ struct ScanOptions {
 };
 
 /// Classifies a cleaned tar path: whiteouts and opaque markers become typed entries (Path
-/// rewritten to what they affect); other `.wh..wh.` aufs metadata yields false (skip it).
+/// rewritten to what they affect); other `.wh..wh.` aufs metadata and a bare `.wh.` (a whiteout
+/// of no name) yield false (skip it).
 bool classifyWhiteout(LayerEntry &E);
 
 /// Reads a tar stream (already decompressed) into a LayerScan; Where names the layer in errors.
