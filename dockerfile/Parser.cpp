@@ -241,15 +241,6 @@ llvm::ArrayRef<T> copyToArena(llvm::BumpPtrAllocator &Arena, llvm::ArrayRef<T> A
   return llvm::ArrayRef<T>(P, A.size());
 }
 
-/// A copy of S in Arena.
-llvm::StringRef copyToArena(llvm::BumpPtrAllocator &Arena, llvm::StringRef S) {
-  if (S.empty())
-    return {};
-  char *P = Arena.Allocate<char>(S.size());
-  std::memcpy(P, S.data(), S.size());
-  return llvm::StringRef(P, S.size());
-}
-
 /// A word cut out of the string that was split: its bytes (Text) and the span [Begin, End) it
 /// covers there (Text is shorter than the span only when parseWords dropped a trailing escape).
 struct WordSpan {
@@ -624,7 +615,7 @@ private:
     if (!decodeString(Buf))
       return false;
     if (Out)
-      *Out = copyToArena(Arena, Buf);
+      *Out = llvm::StringRef(Buf).copy(Arena);
     return true;
   }
   /// The rest of a string from P on, decoded onto Out; P ends after the closing quote.
@@ -786,7 +777,7 @@ private:
       // The text is the line's own bytes when the flag had no quote or escape to remove (W then
       // equals them), else a copy in the Arena; name and value are views of the text.
       llvm::StringRef Raw = Line.slice(WordStart, End);
-      llvm::StringRef T = W.str() == Raw ? Raw : copyToArena(Arena, W.str());
+      llvm::StringRef T = W.str() == Raw ? Raw : llvm::StringRef(W.str()).copy(Arena);
       llvm::StringRef Body = T;
       Body.consume_front("--");
       size_t Eq = Body.find('=');
@@ -1080,7 +1071,7 @@ std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, llvm::BumpPtrAllocato
   }
   if (Name.empty())
     return std::nullopt;
-  H.Name = copyToArena(Arena, Name);
+  H.Name = llvm::StringRef(Name).copy(Arena);
   H.Expand = !Quoted;
   return H;
 }
@@ -1249,6 +1240,9 @@ Dockerfile parse(std::string Path, std::string Text) {
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
   DF.Comments.reserve(T.size() / 256 + 8); // likewise: a Comment is small, its moves are not free
+  // One parser for every instruction of the file (its part buffers are reused), made at the
+  // first instruction: the directives before it may have changed the escape character.
+  std::optional<LineParser> Instructions;
   while (R.next(L, Off, NextOff)) {
     unsigned LineNo = R.line();
     if (LineNo == 1 && L.startswith("\xEF\xBB\xBF")) {
@@ -1317,7 +1311,9 @@ Dockerfile parse(std::string Path, std::string Text) {
                              {TrOff, TrOff},
                              "empty continuation line; empty continuation lines will become "
                              "errors in a future release"});
-    LineParser(*SF, DF.Escape, Errors, DF.Arena).parse(I, 0);
+    if (!Instructions)
+      Instructions.emplace(*SF, DF.Escape, Errors, DF.Arena);
+    Instructions->parse(I, 0);
     if (PendingEnd > PendingBegin) {
       llvm::StringRef *Prev = DF.Arena.Allocate<llvm::StringRef>(PendingEnd - PendingBegin);
       for (size_t K = PendingBegin; K < PendingEnd; ++K)
@@ -1359,7 +1355,7 @@ Dockerfile parse(std::string Path, std::string Text) {
         // The body is the source bytes themselves unless a line lost a CR or the last one had
         // no newline.
         llvm::StringRef Body = T.slice(BodyBegin, BodyEnd);
-        H.Content = Content == Body ? Body : copyToArena(DF.Arena, Content);
+        H.Content = Content == Body ? Body : llvm::StringRef(Content).copy(DF.Arena);
         if (!Terminated) {
           Err(H.MarkerRange.Begin,
               "unterminated heredoc " + H.Name + "; add a line `" + H.Name + "` after its content");
