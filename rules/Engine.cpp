@@ -63,8 +63,6 @@ private:
 /// built once per process, as is each rule's kinds() (the answers of a fresh rule, which is
 /// what the engine asks: no virtual call per rule and file).
 struct CommandBits {
-  /// Each declared name's bit (BySketch holds the same for the look-ups per command).
-  llvm::StringMap<uint64_t> Bit;
   /// What the engine asks of each rule for every file, side by side (one entry per entry of
   /// allRuleDefs(), in that order).
   struct RuleEntry {
@@ -91,7 +89,7 @@ struct CommandBits {
   /// The index in Masks of AllKinds.
   uint8_t AllKindsIndex = 0;
   /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
-  /// in place of Bit: most commands (`cd`, `export`) find their slot empty and the others
+  /// instead of a hash map: most commands (`cd`, `export`) find their slot empty and the others
   /// compare a name or two, with no hashing.
   std::vector<std::pair<std::string, uint64_t>> BySketch[256];
   static uint8_t sketch(llvm::StringRef N) {
@@ -114,6 +112,7 @@ struct CommandBits {
 const CommandBits &commandBits() {
   static const CommandBits Bits = [] {
     CommandBits B;
+    llvm::StringMap<uint64_t> Bit; // each declared name's bit, while they are handed out
     llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
     llvm::ArrayRef<RuleInfo> Cat = catalogue();
     B.Rules.reserve(Defs.size());
@@ -133,13 +132,13 @@ const CommandBits &commandBits() {
       KindMask Kinds = Ru->kinds();
       uint64_t Mask = 0;
       for (llvm::StringRef N : Ru->commands()) {
-        auto It = B.Bit.find(N);
-        if (It == B.Bit.end()) {
-          if (B.Bit.size() == 64) { // out of bits: this rule sees every RUN
+        auto It = Bit.find(N);
+        if (It == Bit.end()) {
+          if (Bit.size() == 64) { // out of bits: this rule sees every RUN
             Mask = 0;
             break;
           }
-          It = B.Bit.try_emplace(N, uint64_t(1) << B.Bit.size()).first;
+          It = Bit.try_emplace(N, uint64_t(1) << Bit.size()).first;
           if (N.endswith("*"))
             B.Prefixes.emplace_back(N.drop_back().str(), It->second);
         }
@@ -148,7 +147,7 @@ const CommandBits &commandBits() {
       B.Rules.push_back({P.Construct, Mask, Kinds, IndexOf(Kinds), P.HasFinish,
                          Cat[K].DefaultSeverity == Severity::None});
     }
-    for (const auto &E : B.Bit)
+    for (const auto &E : Bit)
       B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
     return B;
   }();
