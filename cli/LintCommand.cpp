@@ -294,6 +294,7 @@ int runLint(const std::vector<std::string> &Argv) {
   // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
   // input is read first, in order (a second `-` gets what the first left). The rest is read a
   // few files a task (support/ReadFiles.h).
+  FolderDescriptors Folders;
   auto ReadAndLint = [&](std::vector<FileJob> &Js) {
     for (FileJob &J : Js)
       if (J.Path == "-" && !J.Read) {
@@ -311,7 +312,7 @@ int runLint(const std::vector<std::string> &Argv) {
         }
       readFiles(
           Todo.size(), [&](size_t K) -> const std::string & { return Js[Todo[K]].Path; },
-          [&](size_t K) -> ReadResult & { return Js[Todo[K]].In; });
+          [&](size_t K) -> ReadResult & { return Js[Todo[K]].In; }, &Folders);
       for (size_t I = Begin; I < End; ++I)
         if (!Js[I].LintTried)
           Lint(Js[I]);

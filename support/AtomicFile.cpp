@@ -9,6 +9,7 @@
 
 #include "support/Errors.h"
 #include "support/UniqueFd.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -97,11 +98,6 @@ llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, u
 }
 
 llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno) {
-  auto Fail = [&](int Err) {
-    if (Errno)
-      *Errno = Err;
-    return errnoError(Path + ": cannot read", Err);
-  };
   if (Path == "-") {
     auto Buf = llvm::MemoryBuffer::getSTDIN();
     if (!Buf) {
@@ -111,9 +107,20 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno) {
     }
     return (*Buf)->getBuffer().str();
   }
+  llvm::SmallString<256> Name(Path);
+  return readFileAt(AT_FDCWD, Name.c_str(), Path, Errno);
+}
+
+llvm::Expected<std::string> readFileAt(int DirFd, const char *Name, llvm::StringRef Path,
+                                       int *Errno) {
+  auto Fail = [&](int Err) {
+    if (Errno)
+      *Errno = Err;
+    return errnoError(Path + ": cannot read", Err);
+  };
   // open, fstat, read, close: a lint reads hundreds of small files, and MemoryBuffer::getFile
   // added two sigprocmask calls per file (its signal-safe close) and an mmap for larger ones.
-  UniqueFd Fd(::open(Path.str().c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  UniqueFd Fd(::openat(DirFd, Name, O_RDONLY | O_CLOEXEC | O_NOCTTY));
   struct stat St;
   if (!Fd || ::fstat(Fd.F, &St) != 0)
     return Fail(errno);

@@ -16,5 +16,9 @@ llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content,
 /// Reads a whole file; "-" reads standard input. On failure, *Errno (when given) is the
 /// reason: EISDIR for a folder, ENOENT for a missing path...
 llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno = nullptr);
+/// Reads the whole file Name, relative to the folder DirFd (AT_FDCWD: the current folder) as
+/// openat() takes it; errors name it Path. Otherwise as readFileOrStdin (no standard input).
+llvm::Expected<std::string> readFileAt(int DirFd, const char *Name, llvm::StringRef Path,
+                                       int *Errno = nullptr);
 
 } // namespace ballast

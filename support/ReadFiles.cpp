@@ -22,6 +22,7 @@
 
 #include "support/AtomicFile.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -174,8 +175,18 @@ Ring *threadRing() {
   return R.get();
 }
 
-void readOne(const std::string &Path, ReadResult &Out) {
-  auto Text = readFileOrStdin(Path, &Out.Errno);
+void readOne(const std::string &Path, ReadResult &Out, FolderDescriptors *Folders) {
+  auto Read = [&]() -> llvm::Expected<std::string> {
+    // "name" is read as it is; "dir/name" relative to dir ("/" for "/name"); a path that ends
+    // in '/' names a folder and is left to the plain path.
+    size_t Slash = Path.rfind('/');
+    if (Folders && Slash != std::string::npos && Slash + 1 < Path.size())
+      if (int DirFd = Folders->get(llvm::StringRef(Path).take_front(Slash == 0 ? 1 : Slash));
+          DirFd >= 0)
+        return readFileAt(DirFd, Path.c_str() + Slash + 1, Path, &Out.Errno);
+    return readFileOrStdin(Path, &Out.Errno);
+  };
+  llvm::Expected<std::string> Text = Read();
   if (Text)
     Out.Text = std::move(*Text);
   else
@@ -259,18 +270,35 @@ void readBatch(Ring &R, size_t First, size_t N,
 
 } // namespace
 
+FolderDescriptors::~FolderDescriptors() {
+  for (const auto &E : Fds)
+    if (E.second >= 0)
+      ::close(E.second);
+}
+
+int FolderDescriptors::get(llvm::StringRef Dir) {
+  std::lock_guard<std::mutex> Lock(Mu);
+  auto [It, New] = Fds.try_emplace(Dir, -1);
+  if (New) {
+    llvm::SmallString<256> Z(Dir);
+    It->second = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
+  return It->second;
+}
+
 bool readFilesBatches() { return threadRing() != nullptr; }
 
 void setReadFilesBatching(bool On) { batchingSetting().store(On ? 1 : 0); }
 
-void readFiles(llvm::ArrayRef<std::string> Paths, llvm::MutableArrayRef<ReadResult> Out) {
+void readFiles(llvm::ArrayRef<std::string> Paths, llvm::MutableArrayRef<ReadResult> Out,
+               FolderDescriptors *Folders) {
   readFiles(
       Paths.size(), [&](size_t K) -> const std::string & { return Paths[K]; },
-      [&](size_t K) -> ReadResult & { return Out[K]; });
+      [&](size_t K) -> ReadResult & { return Out[K]; }, Folders);
 }
 
 void readFiles(size_t N, llvm::function_ref<const std::string &(size_t)> Path,
-               llvm::function_ref<ReadResult &(size_t)> Out) {
+               llvm::function_ref<ReadResult &(size_t)> Out, FolderDescriptors *Folders) {
   bool Done[BatchFiles];
   for (size_t Begin = 0; Begin < N; Begin += BatchFiles) {
     size_t Count = std::min<size_t>(BatchFiles, N - Begin);
@@ -281,7 +309,7 @@ void readFiles(size_t N, llvm::function_ref<const std::string &(size_t)> Path,
       if (!Done[K]) {
         ReadResult &O = Out(Begin + K);
         O = ReadResult();
-        readOne(Path(Begin + K), O);
+        readOne(Path(Begin + K), O, Folders);
       }
   }
 }

@@ -81,8 +81,9 @@ TEST_P(ReadFilesTest, GivesWhatReadFileOrStdinGivesForEveryKindOfPath) {
   EXPECT_FALSE(Got[5].Text.empty());
   EXPECT_EQ(Got[71].Text, Got[5].Text); // the link reads as its target
   EXPECT_EQ(Got[3].Text.size(), 200000U);
-  if (!GetParam())
+  if (!GetParam()) {
     EXPECT_FALSE(readFilesBatches());
+  }
   RecordProperty("io_uring", readFilesBatches() ? "yes" : "no");
 }
 
@@ -121,6 +122,44 @@ TEST_P(ReadFilesTest, ThreadsReadAtOnceEachWithItsOwnRing) {
     EXPECT_EQ(B[K].Text, A[K].Text);
     EXPECT_TRUE(A[K].Error.empty() && B[K].Error.empty());
   }
+}
+
+TEST_P(ReadFilesTest, FilesOpenedRelativeToTheirFolderReadAsTheirWholePathsDo) {
+  fs::create_directory(Dir / "sub");
+  fs::create_directory_symlink("sub", Dir / "linked");
+  std::string A = write("sub/a", "FROM scratch\n");
+  std::vector<std::string> Paths = {
+      A,
+      (Dir / "sub" / "missing").string(),  // a missing file in a folder that exists
+      (Dir / "nowhere" / "a").string(),    // a file in a folder that does not exist
+      (Dir / "sub").string(),              // a folder
+      (Dir / "sub").string() + "/",        // a folder named with its slash
+      (Dir / "linked" / "a").string(),     // through a symlinked folder
+      (Dir / "sub" / "a" / "b").string(),  // a "folder" that is a file
+      "/dev/null",                         // a device
+      "/ballast-no-such-file-at-the-root", // a file of "/"
+      A,                                   // the folder again
+  };
+  FolderDescriptors Folders;
+  std::vector<ReadResult> Got(Paths.size());
+  readFiles(Paths, Got, &Folders);
+  for (size_t K = 0; K < Paths.size(); ++K) {
+    ReadResult Want = expected(Paths[K]);
+    EXPECT_EQ(Got[K].Text, Want.Text) << Paths[K];
+    EXPECT_EQ(Got[K].Error, Want.Error) << Paths[K];
+    EXPECT_EQ(Got[K].Errno, Want.Errno) << Paths[K];
+  }
+  EXPECT_EQ(Got[0].Text, "FROM scratch\n");
+  EXPECT_EQ(Got[5].Text, Got[0].Text);
+  EXPECT_EQ(Got[1].Errno, ENOENT);
+  EXPECT_EQ(Got[2].Errno, ENOENT);
+  EXPECT_EQ(Got[3].Errno, EISDIR);
+  EXPECT_EQ(Got[6].Errno, ENOTDIR);
+  // Each folder is opened once; one that cannot be opened is -1 (its files go by their path).
+  int Sub = Folders.get((Dir / "sub").string());
+  EXPECT_GE(Sub, 0);
+  EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
+  EXPECT_EQ(Folders.get((Dir / "nowhere").string()), -1);
 }
 
 INSTANTIATE_TEST_SUITE_P(OneByOneAndBatched, ReadFilesTest, ::testing::Bool(),
