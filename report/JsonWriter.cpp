@@ -67,14 +67,17 @@ public:
     *room(1) = C;
     ++Len;
   }
-  /// Appends N in decimal.
+  /// Appends N in decimal, written in place from its last digit (a copy of a variable length
+  /// was a call to memcpy for every line and column of a report).
   void number(uint64_t N) {
-    char Tmp[24];
-    char *E = Tmp + sizeof(Tmp), *P = E;
+    size_t Digits = 1;
+    for (uint64_t M = N; M >= 10; M /= 10)
+      ++Digits;
+    char *P = room(Digits) + Digits;
     do
       *--P = static_cast<char>('0' + N % 10);
     while (N /= 10);
-    put(llvm::StringRef(P, size_t(E - P)));
+    Len += Digits;
   }
   /// Appends S as a JSON string the way nlohmann's serializer does with ensure_ascii=false.
   void string(llvm::StringRef S);
