@@ -1109,33 +1109,95 @@ heredocsFromLine(llvm::StringRef L, llvm::BumpPtrAllocator &Arena) {
   return Out;
 }
 
+/// The first byte of [Q, E) that is not one of " \t\n\v\f\r" (E if none), where *E is a line's
+/// end: its newline, the CR before it, or the NUL after the text, never a space. Indentation is
+/// mostly spaces, which the first loop skips with one compare a byte and no bound check.
+inline const char *skipIndent(const char *Q, const char *E) {
+  while (*Q == ' ')
+    ++Q;
+  while (Q < E && isAsciiSpace(static_cast<unsigned char>(*Q)))
+    ++Q;
+  return Q;
+}
+
 /// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
 /// lines are those of the SourceFile's line table, so the text is not searched for newlines twice.
 class LineReader {
 public:
-  explicit LineReader(const SourceFile &SF) : SF(SF), T(SF.text()) {}
+  explicit LineReader(const SourceFile &SF)
+      : SF(SF), B(SF.text().data()), NumLines(SF.text().empty() ? 0 : SF.lineCount()) {}
   bool next(llvm::StringRef &Line, uint32_t &Off, uint32_t &EndWithNl) {
-    if (P >= T.size())
+    // Every line of a non-empty text is in the table (a final newline starts none), so the line
+    // count ends the walk; the last line runs to the end of the text, with or without newline.
+    if (LineNo == NumLines)
       return false;
     ++LineNo;
-    // The next line's start, or the end of the text for the last line (with or without newline):
-    // lineStart past the last line is the text's size.
-    size_t Next = SF.lineStart(LineNo + 1);
-    const char *B = T.data() + P, *E = T.data() + Next;
+    const uint32_t Next = SF.lineStart(LineNo + 1); // the text's size past the last line
+    const char *LB = B + P, *E = B + Next;
     E -= E[-1] == '\n';
-    E -= E > B && E[-1] == '\r';
-    Off = uint32_t(P);
-    Line = llvm::StringRef(B, size_t(E - B));
-    P = Next;
-    EndWithNl = uint32_t(P);
+    E -= E > LB && E[-1] == '\r';
+    Off = P;
+    Line = llvm::StringRef(LB, size_t(E - LB));
+    P = EndWithNl = Next;
     return true;
   }
   unsigned line() const { return LineNo; }
+  /// Where the next line starts.
+  uint32_t pos() const { return P; }
+
+  /// Reads the lines that continue an instruction, up to the first one that does not end in the
+  /// escape (or the end of the file): each non-blank, non-comment line becomes a segment at
+  /// LineLen, which grows by its length without the escape; a comment line goes to Comment
+  /// (line, its text from the `#` on, offset, number); a blank one sets Empty. LineEnd is where
+  /// the last line read ends. Written out on raw pointers with the cursor in locals: two thirds
+  /// of a Dockerfile's lines are continuations (mostly RUN scripts), and the general loop cost
+  /// twice the instructions per line.
+  template <typename CommentFn>
+  void continuations(char Escape, llvm::SmallVectorImpl<LineSegment> &Segs, uint32_t &LineLen,
+                     uint32_t &LineEnd, bool &Empty, CommentFn Comment) {
+    unsigned N = LineNo;
+    uint32_t Pos = P;
+    uint32_t Len = LineLen;
+    while (N != NumLines) {
+      ++N;
+      const uint32_t Next = SF.lineStart(N + 1); // the text's size past the last line
+      const char *LB = B + Pos, *E = B + Next;
+      E -= E[-1] == '\n';
+      E -= E > LB && E[-1] == '\r';
+      const uint32_t Off = Pos;
+      Pos = Next;
+      LineEnd = Off + uint32_t(E - LB);
+      const char *Q = skipIndent(LB, E);
+      if (Q == E) {
+        Empty = true;
+        continue;
+      }
+      if (*Q == '#') {
+        Comment(llvm::StringRef(LB, size_t(E - LB)), llvm::StringRef(Q, size_t(E - Q)), Off, N);
+        continue;
+      }
+      // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there.
+      const char *Z = E;
+      while (Z[-1] == ' ' || Z[-1] == '\t')
+        --Z;
+      Segs.push_back({Len, Off});
+      if (Z[-1] == Escape && (Z - 1 == LB || Z[-2] != Escape)) {
+        Len += uint32_t(Z - 1 - LB);
+        continue;
+      }
+      Len += uint32_t(E - LB);
+      break;
+    }
+    LineNo = N;
+    P = Pos;
+    LineLen = Len;
+  }
 
 private:
   const SourceFile &SF;
-  llvm::StringRef T;
-  size_t P = 0;
+  const char *B;
+  unsigned NumLines;
+  uint32_t P = 0;
   unsigned LineNo = 0;
 };
 
@@ -1166,6 +1228,31 @@ inline size_t continuationAt(llvm::StringRef L, char Escape) {
   if (E > 0 && L[E - 1] == Escape && (E == 1 || L[E - 2] != Escape))
     return E - 1;
   return llvm::StringRef::npos;
+}
+
+/// Copies the N bytes at Src (inside a text that ends at TextEnd) to Dst, and may write up to
+/// 63 more bytes after them: the pieces of a joined line are copied in order, so the next piece
+/// (or the spare bytes after the line) takes what spilt. A piece is a line of about 40 bytes:
+/// one of up to 64 bytes is copied as four blocks of sixteen without a loop (a memcpy call cost
+/// more than the copy, and a loop's trip count, like memcpy's size tests, mispredicted).
+inline void copyPiece(char *Dst, const char *Src, size_t N, const char *TextEnd) {
+#if defined(__SSE2__)
+  auto Block = [&](size_t K) {
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(Dst + K),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(Src + K)));
+  };
+  const auto Avail = size_t(TextEnd - Src); // the blocks read stay inside the text
+  if (N <= 64 && Avail >= 64) {
+    Block(0), Block(16), Block(32), Block(48);
+    return;
+  }
+  if (Avail >= N + 15) {
+    for (size_t K = 0; K < N; K += 16)
+      Block(K);
+    return;
+  }
+#endif
+  std::memcpy(Dst, Src, N);
 }
 
 /// Whether L contains "<<" (StringRef::find builds a skip table for every call).
@@ -1250,7 +1337,8 @@ Dockerfile parse(std::string Path, std::string Text) {
       Off += 3;
     }
     // processLine(d, line, stripLeftWhitespace=true)
-    llvm::StringRef Tr = ltrimSpace(L);
+    const char *TrB = skipIndent(L.begin(), L.end()); // L is a whole line
+    llvm::StringRef Tr(TrB, size_t(L.end() - TrB));
     uint32_t TrOff = Off + uint32_t(L.size() - Tr.size());
     if (!DirectivesDone)
       MaybeDirective(Tr, TrOff, LineNo);
@@ -1272,35 +1360,23 @@ Dockerfile parse(std::string Path, std::string Text) {
     Segs.clear();
     Segs.push_back({0, TrOff});
     bool EmptyContinuation = false;
-    while (!EndOfLine && R.next(L, Off, NextOff)) {
-      unsigned N = R.line();
-      if (!DirectivesDone)
-        MaybeDirective(L, Off, N);
-      LineEnd = Off + uint32_t(L.size());
-      llvm::StringRef LT = ltrimSpace(L);
-      if (LT.startswith("#")) {
-        NoteComment(L, LT, Off, N);
-        continue;
-      }
-      if (LT.empty()) {
-        EmptyContinuation = true;
-        continue;
-      }
-      size_t C = continuationAt(L, DF.Escape);
-      EndOfLine = C == llvm::StringRef::npos;
-      Segs.push_back({LineLen, Off});
-      LineLen += uint32_t(EndOfLine ? L.size() : C);
-    }
+    if (!EndOfLine)
+      R.continuations(DF.Escape, Segs, LineLen, LineEnd, EmptyContinuation,
+                      [&](llvm::StringRef CL, llvm::StringRef CT, uint32_t COff, unsigned N) {
+                        NoteComment(CL, CT, COff, N);
+                      });
+    NextOff = R.pos();
     I.Segments = copyToArena(DF.Arena, llvm::ArrayRef<LineSegment>(Segs));
     if (Segs.size() == 1) { // one line: the logical line is the source text itself
       I.Line = T.substr(TrOff, LineLen);
     } else {
-      char *Joined = DF.Arena.Allocate<char>(LineLen);
+      // Spare bytes: copyPiece may write up to 63 past the last piece.
+      char *Joined = DF.Arena.Allocate<char>(LineLen + 63);
       // A piece runs up to the next one's start, the last one to the end of the line.
       const LineSegment *S = Segs.begin(), *Last = Segs.end() - 1;
       for (; S != Last; ++S)
-        std::memcpy(Joined + S->LinePos, T.data() + S->SrcPos, S[1].LinePos - S->LinePos);
-      std::memcpy(Joined + Last->LinePos, T.data() + Last->SrcPos, LineLen - Last->LinePos);
+        copyPiece(Joined + S->LinePos, T.data() + S->SrcPos, S[1].LinePos - S->LinePos, T.end());
+      copyPiece(Joined + Last->LinePos, T.data() + Last->SrcPos, LineLen - Last->LinePos, T.end());
       I.Line = llvm::StringRef(Joined, LineLen);
     }
     I.EndLine = R.line();
