@@ -298,6 +298,26 @@ inline size_t plainRunEnd(llvm::StringRef S, size_t Pos) {
   return Pos;
 }
 
+/// The first byte at or after Pos that is Quote or Esc, sixteen bytes at a time (quoted LABEL
+/// and ENV values run long); Pos itself, or a position less than sixteen bytes from the end,
+/// when no whole block is left to test.
+inline size_t quotedRunEnd(llvm::StringRef S, size_t Pos, unsigned char Quote, unsigned char Esc) {
+#if defined(__SSE2__)
+  const size_t N = S.size();
+  const __m128i Q = _mm_set1_epi8(static_cast<char>(Quote));
+  const __m128i X = _mm_set1_epi8(static_cast<char>(Esc));
+  while (N - Pos >= 16) {
+    __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(S.data() + Pos));
+    if (auto Mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(V, Q), _mm_cmpeq_epi8(V, X)))))
+      return Pos + size_t(__builtin_ctz(Mask));
+    Pos += 16;
+  }
+#endif
+  (void)S, (void)Quote, (void)Esc;
+  return Pos;
+}
+
 /// line_parsers.go parseWords: splits on whitespace, keeps quotes and escapes in the words.
 /// The bytes a word keeps are always the contiguous slice [Start, CurEnd) of Rest (only a
 /// trailing escape at the very end is dropped), so words are cut out, never appended.
@@ -373,6 +393,11 @@ size_t parseWords(llvm::StringRef Rest, char Escape, WordSpans &Words, size_t Po
       BlankOK = true;
       const unsigned char Quote = C;
       while (Pos < N) {
+        if (size_t RunEnd = quotedRunEnd(Rest, Pos, Quote, Esc); RunEnd != Pos) {
+          CurEnd = Pos = RunEnd; // kept as they are
+          if (Pos == N)
+            break;
+        }
         unsigned char Q = static_cast<unsigned char>(Rest[Pos]);
         if (Q != Quote && Q != Esc) {
           CurEnd = ++Pos;
@@ -423,22 +448,34 @@ inline size_t nextWs(llvm::StringRef S, size_t Pos) {
   return Pos;
 }
 
-/// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1, or at most Max pieces), with
-/// positions.
-void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
+/// Splits Rest on runs of [\t\v\f\r ] (regexp Split with n=-1, or at most Max pieces), handing
+/// each piece's text and [Begin, End) in Rest to Add.
+template <typename AddFn> void splitWhitespace(llvm::StringRef Rest, AddFn Add, int Max = -1) {
   const size_t N = Rest.size();
   size_t Start = 0;
+  int Count = 0;
   for (size_t I = nextWs(Rest, 0); I < N; I = nextWs(Rest, I)) {
-    if (Max >= 0 && static_cast<int>(Out.size()) + 1 >= Max)
+    if (Max >= 0 && Count + 1 >= Max)
       break; // the last piece takes the rest
     size_t J = I + 1;
     while (J < N && isWs(Rest[J]))
       ++J;
-    Out.push_back({Rest.slice(Start, I), uint32_t(Start), uint32_t(I)});
+    Add(Rest.slice(Start, I), uint32_t(Start), uint32_t(I));
+    ++Count;
     Start = J;
     I = J;
   }
-  Out.push_back({Rest.substr(Start), uint32_t(Start), uint32_t(N)});
+  Add(Rest.substr(Start), uint32_t(Start), uint32_t(N));
+}
+
+/// splitWhitespace into spans.
+void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
+  splitWhitespace(
+      Rest,
+      [&](llvm::StringRef T, uint32_t B, uint32_t E) {
+        Out.push_back({T, B, E});
+      },
+      Max);
 }
 
 /// A minimal JSON reader for arrays of strings that keeps element positions.
@@ -904,10 +941,10 @@ private:
   void parseWhitespaceDelimited(Instruction &I) {
     if (I.Rest.empty())
       return;
-    WordSpans Words;
-    splitWhitespace(I.Rest, Words);
-    for (const WordSpan &W : Words)
-      Args.push_back(restWord(I, W));
+    // Straight into Args: FROM and EXPOSE lines are a few words, not worth a spans buffer.
+    splitWhitespace(I.Rest, [&](llvm::StringRef T, uint32_t B, uint32_t E) {
+      Args.push_back({T, I.restToSource(B, E)});
+    });
   }
 
   void parseNameVal(Instruction &I, llvm::StringRef What) {
