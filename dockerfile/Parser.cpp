@@ -1195,15 +1195,21 @@ public:
     unsigned N = LineNo;
     uint32_t Pos = P;
     uint32_t Len = LineLen;
+    uint32_t End = LineEnd;
     while (N != NumLines) {
       ++N;
+      // N + 1 is a line number, never 0: said so, lineStart drops its test for line 0.
+      if (N + 1 == 0)
+        __builtin_unreachable();
       const uint32_t Next = SF.lineStart(N + 1); // the text's size past the last line
       const char *LB = B + Pos, *E = B + Next;
       E -= E[-1] == '\n';
-      E -= E > LB && E[-1] == '\r';
+      // No `E > LB` test: this is not the first line, so an empty one has the previous line's
+      // newline before it, never a CR.
+      E -= E[-1] == '\r';
       const uint32_t Off = Pos;
       Pos = Next;
-      LineEnd = Off + uint32_t(E - LB);
+      End = Off + uint32_t(E - LB);
       const char *Q = skipIndent(LB, E);
       if (Q == E) {
         Empty = true;
@@ -1228,6 +1234,7 @@ public:
     LineNo = N;
     P = Pos;
     LineLen = Len;
+    LineEnd = End;
   }
 
 private:
