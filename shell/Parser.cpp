@@ -269,6 +269,9 @@ struct ShellScriptFinder {
 
 } // namespace
 
+/// The placeholder a simple command starts as (see parseSimpleCommand).
+const Command BlankCommand;
+
 /// The source bytes one cooked byte came from: First == Last, except for escapes (`\"`).
 struct MapEntry {
   uint32_t First;
@@ -1472,7 +1475,9 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
 Parser::CmdResult Parser::parseSimpleCommand() {
   CmdResult Result;
   unsigned Idx = static_cast<unsigned>(Work.Commands.size());
-  Work.Commands.emplace_back();
+  // A copy of a blank Command rather than emplace_back(): GCC zeroes a value-initialised one
+  // with `rep stos`, whose start-up costs more than the few vector moves of a copy.
+  Work.Commands.push_back(BlankCommand);
   // Of the parser's state only the current command and the word mode change here (nested
   // parses restore the context they change), and the words this command pushes.
   struct CommandScope {
