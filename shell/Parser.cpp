@@ -1517,6 +1517,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   // the Script's arena.
   llvm::SmallVectorImpl<Word> &Words = Work.Words;
   auto Args = [&] { return llvm::makeArrayRef(Words).drop_front(Scope.WordBase); };
+  // The number of words in Args(), counted here: the word loop asks after every word.
+  size_t NumArgs = 0;
   llvm::SmallVector<Assignment, 2> Assigns;
   llvm::SmallVector<Redirect, 2> Redirs;
   bool FunctionDef = false;
@@ -1546,6 +1548,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
           continue;
         }
         Words.push_back(W);
+        ++NumArgs;
         End = Pos;
         if (W.Raw == "]]")
           DoubleBracket = false;
@@ -1602,7 +1605,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     End = Pos;
-    size_t Eq = Args().empty() ? assignmentPrefix(W.Raw) : 0;
+    size_t Eq = NumArgs == 0 ? assignmentPrefix(W.Raw) : 0;
     if (Eq) {
       Assignment A;
       bool Append = W.Raw[Eq - 2] == '+';
@@ -1638,7 +1641,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     Words.push_back(W);
-    if (Args().size() == 1) {
+    if (++NumArgs == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
       NameBase = basenameOf(W.Text);
@@ -1646,7 +1649,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       continue;
     }
     if (Finder.feed(W)) {
-      ShellScriptArg = static_cast<int>(Args().size() - 1);
+      ShellScriptArg = static_cast<int>(NumArgs - 1);
       Context Sub = Ctx;
       Sub.Parent = static_cast<int>(Idx);
       Sub.Shell = static_cast<int>(Idx);
