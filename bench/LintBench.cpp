@@ -25,6 +25,7 @@
 #include "cli/Commands.h"
 #include "rules/Engine.h"
 #include "rules/RunCache.h"
+#include "rules/ScriptMemo.h"
 #include "support/AtomicFile.h"
 #include "llvm/Support/Parallel.h"
 
@@ -56,10 +57,12 @@ int engine(int Runs, const std::vector<std::string> &Paths) {
   for (int R = 0; R < Runs; ++R) {
     auto T0 = std::chrono::steady_clock::now();
     rules::RunCache Cache;
+    rules::ScriptMemo Memo;
     std::vector<rules::LintResult> Results(Paths.size());
     llvm::parallelForEachN(0, Paths.size(), [&](size_t I) {
       rules::LintOptions Opts;
       Opts.Cache = &Cache;
+      Opts.Memo = &Memo;
       Results[I] = rules::lintText(Paths[I], Texts[I], Cfg, Opts);
     });
     double Ms =

@@ -17,6 +17,7 @@
 #include "rules/Engine.h"
 #include "rules/Registry.h"
 #include "rules/RunCache.h"
+#include "rules/ScriptMemo.h"
 #include "support/AtomicFile.h"
 #include "support/ReadFiles.h"
 #include "llvm/Support/FileSystem.h"
@@ -248,6 +249,8 @@ int runLint(const std::vector<std::string> &Argv) {
   std::string ContextDir = A->get("context").value_or("");
   // Files of one folder share the answers about their build context.
   rules::RunCache Cache;
+  // And what the rules learnt of the scripts the files share.
+  rules::ScriptMemo Memo;
   // A JSON report is formatted file by file in the lint tasks, then joined in order.
   std::optional<report::JsonPieces> Pieces;
   if (Fmt == report::Format::Json)
@@ -269,6 +272,7 @@ int runLint(const std::vector<std::string> &Argv) {
       return;
     }
     Opts.Cache = &Cache;
+    Opts.Memo = &Memo;
     if (Fix || Diff) {
       J.Fixed = rewriter::fixToFixPoint(
           J.In.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); },

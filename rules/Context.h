@@ -1,6 +1,7 @@
 //===- Context.h - What a rule sees of the file being linted -----*- C++ -*-===//
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "dockerfile/Ast.h"
 #include "dockerfile/Expand.h"
 #include "dockerfile/Stages.h"
+#include "rules/ScriptMemo.h"
 #include "shell/Script.h"
 #include "support/Finding.h"
 #include "support/RuleInfo.h"
@@ -80,6 +82,12 @@ public:
   };
   /// The file's GlobalArgs, computed on first use and shared by every rule that asks.
   const GlobalArgs &globalArgs() const;
+  /// Whether S is a script this Model parsed itself (it dies with the Model), not one shared
+  /// through the RunCache.
+  bool ownsScript(const shell::Script *S) const {
+    auto P = reinterpret_cast<uintptr_t>(S), B = reinterpret_cast<uintptr_t>(OwnScripts.data());
+    return P >= B && P < B + OwnScripts.size() * sizeof(shell::Script);
+  }
 
 private:
   const ScriptInfo *info(const dockerfile::Instruction &I) const { return scriptInfo(I); }
@@ -152,6 +160,42 @@ public:
 
   /// Reports a finding of the running rule at R.
   ReportBuilder report(SourceRange R, std::string Message);
+  /// Tells the engine that the running rule's check() reports nothing and keeps nothing for RUN
+  /// I, in any file: a conclusion drawn from I's script alone. The files of the run whose RUNs
+  /// share that script (RunCache::script) then skip the rule for them. Say it only when nothing
+  /// the file decides (SHELL, stage, ONBUILD, mounts, earlier instructions, the rule's state)
+  /// could have made check() report or remember something for this script.
+  void scriptQuiet(const dockerfile::Instruction &I) {
+    if (&I == RunI && RunFacts)
+      RunFacts->setQuiet(RuleIndex);
+  }
+  /// Whether RUN I's script is shared by the files of the run (its facts are kept).
+  bool scriptShared(const dockerfile::Instruction &I) const { return &I == RunI && RunFacts; }
+  /// The fact kept in Slot for RUN I's script (setScriptFact): 0 until one is kept, and always
+  /// for a script that is not shared. Like scriptQuiet, a fact is drawn from the script alone.
+  uint64_t scriptFact(const dockerfile::Instruction &I, FactSlot Slot) const {
+    return &I == RunI && RunFacts ? RunFacts->Slots[unsigned(Slot)].load(std::memory_order_acquire)
+                                  : 0;
+  }
+  /// Keeps V (not 0) as the fact of Slot for RUN I's script, when it is shared.
+  void setScriptFact(const dockerfile::Instruction &I, FactSlot Slot, uint64_t V) {
+    if (&I == RunI && RunFacts)
+      RunFacts->Slots[unsigned(Slot)].store(V, std::memory_order_release);
+  }
+  /// What Make() derives from RUN I's script alone: made once per shared script and run (the
+  /// memo keeps it), or made into Own for a script of this file only.
+  template <typename T, typename MakeT>
+  const T &scriptData(const dockerfile::Instruction &I, DataSlot Slot, std::unique_ptr<T> &Own,
+                      MakeT Make) {
+    if (&I == RunI && RunFacts)
+      if (const MemoData *Kept = RunFacts->Data[unsigned(Slot)].load(std::memory_order_acquire))
+        return static_cast<const T &>(*Kept);
+    std::unique_ptr<T> D = Make();
+    if (&I == RunI && RunFacts && Memo)
+      return static_cast<const T &>(*Memo->keep(*RunFacts, Slot, std::move(D)));
+    Own = std::move(D);
+    return *Own;
+  }
 
   // Engine side.
   void setRule(const RuleInfo *Info) { Cur = Info; }
@@ -162,10 +206,17 @@ public:
   }
   /// The RUN about to be checked and its M.scriptInfo(*I) (kept until the next call: an
   /// instruction's info does not change).
-  void setRun(const dockerfile::Instruction *I, const Model::ScriptInfo *Info) {
+  /// Facts: what the run's rules learnt of its script when it is shared (null otherwise).
+  void setRun(const dockerfile::Instruction *I, const Model::ScriptInfo *Info,
+              ScriptFacts *Facts = nullptr) {
     RunI = I;
     RunInfo = Info;
+    RunFacts = Facts;
   }
+  /// The running rule's index in allRuleDefs() (its bit in ScriptFacts::Quiet).
+  void setRuleIndex(unsigned K) { RuleIndex = K; }
+  /// The run's memo, which keeps the scriptData of shared scripts (or null).
+  void setMemo(ScriptMemo *M) { Memo = M; }
   std::vector<Finding> takeFindings() { return std::move(Findings); }
   /// How many findings have been filed so far (the engine marks where each rule's begin).
   size_t findingCount() const { return Findings.size(); }
@@ -183,6 +234,9 @@ private:
   const dockerfile::Instruction *Onbuild = nullptr;
   const dockerfile::Instruction *RunI = nullptr;
   const Model::ScriptInfo *RunInfo = nullptr;
+  ScriptFacts *RunFacts = nullptr;
+  ScriptMemo *Memo = nullptr;
+  unsigned RuleIndex = 0;
   std::vector<Finding> Findings;
 };
 

@@ -7,6 +7,7 @@
 
 #include "rules/Registry.h"
 #include "rules/Rule.h"
+#include "rules/ScriptMemo.h"
 #include "rules/ShellCheck.h"
 #include "rules/Suppression.h"
 #include "shell/Script.h"
@@ -238,15 +239,54 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
   // For each RUN visit, its script info (handed to the rules through the Context) and the
   // declared commands it runs (Rule::commands()).
+  // A script shared through the run's RunCache has its facts in the run's memo: the commands
+  // it runs are found once per run, and the rules that found it quiet are not called again.
   const CommandBits &Bits = commandBits();
   llvm::SmallVector<uint64_t, 64> Runs(Visits.size(), ~uint64_t(0));
   llvm::SmallVector<const Model::ScriptInfo *, 64> RunInfos(Visits.size(), nullptr);
+  llvm::SmallVector<ScriptFacts *, 64> Facts(Visits.size(), nullptr);
+  ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
+  C.setMemo(Memo);
   for (size_t N = 0; N < Visits.size(); ++N)
     if (Visits[N].I->Kind == dockerfile::InstrKind::Run) {
-      RunInfos[N] = M.scriptInfo(*Visits[N].I);
-      if (!Opts.EveryRun)
-        Runs[N] = commandsRun(RunInfos[N], Bits);
+      const Model::ScriptInfo *Info = RunInfos[N] = M.scriptInfo(*Visits[N].I);
+      ScriptFacts *F = nullptr;
+      if (Memo && Info && Info->Script && !M.ownsScript(Info->Script))
+        F = Facts[N] = &Memo->facts(Info->Script);
+      if (Opts.EveryRun)
+        continue;
+      if (F && F->HasCommands.load(std::memory_order_acquire)) {
+        Runs[N] = F->Commands.load(std::memory_order_relaxed);
+        continue;
+      }
+      Runs[N] = commandsRun(Info, Bits);
+      if (F) {
+        F->Commands.store(Runs[N], std::memory_order_relaxed);
+        F->HasCommands.store(true, std::memory_order_release);
+      }
     }
+  // Per visit, the rules quiet for its script as the file starts (the engine's test below reads
+  // them side by side rather than through the shared facts); and over the file's RUNs, the
+  // declared commands they run and the rules not quiet for one of them: a rule that looks only
+  // at RUNs, none of which it would be called for, is not made.
+  constexpr unsigned QW = ScriptFacts::QuietWords;
+  constexpr size_t QuietRules = size_t(64) * QW; // the rules with a quiet bit
+  struct QuietBits {
+    uint64_t W[QW];
+  };
+  llvm::SmallVector<QuietBits, 64> Quiet(Visits.size(), QuietBits{});
+  uint64_t FileCommands = 0;
+  QuietBits Loud{};
+  for (size_t N = 0; N < Visits.size(); ++N) {
+    if (Visits[N].I->Kind != dockerfile::InstrKind::Run)
+      continue;
+    FileCommands |= Runs[N];
+    for (unsigned W = 0; W < QW; ++W) {
+      if (Facts[N])
+        Quiet[N].W[W] = Facts[N]->Quiet[W].load(std::memory_order_relaxed);
+      Loud.W[W] |= ~Quiet[N].W[W];
+    }
+  }
 
   // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
   // once per file (into one buffer), not once per rule, and found by its index in Bits.Masks.
@@ -320,18 +360,27 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     // not made (the label, healthcheck, EXPOSE... rules in most files).
     if (!(Mask & Present) && !E.HasFinish)
       continue;
+    // Nor is one that sees only RUNs and would be called for none of them.
+    if (Mask == kindBit(dockerfile::InstrKind::Run) && !E.HasFinish &&
+        ((E.Commands && !(E.Commands & FileCommands)) ||
+         (K < QuietRules && !(Loud.W[K / 64] >> (K % 64) & 1))))
+      continue;
     SlotRule Ru(E.Construct, Slot);
     C.setRule(&Info);
+    C.setRuleIndex(unsigned(K));
     unsigned MaskIndex = EveryKind ? Bits.AllKindsIndex : E.MaskIndex;
     // 0: the rule declares no commands and sees every RUN.
     uint64_t Commands = E.Commands;
+    // Its quiet bit in each visit's QuietBits (none past the memo's rules).
+    const unsigned QWord = K < QuietRules ? unsigned(K / 64) : 0;
+    const uint64_t QBit = K < QuietRules ? uint64_t(1) << (K % 64) : 0;
     if (Mask & Present)
       for (uint32_t N : VisitsFor(MaskIndex)) {
         const Visit &V = Visits[N];
-        if (!Commands || (Runs[N] & Commands)) {
+        if ((!Commands || (Runs[N] & Commands)) && !(Quiet[N].W[QWord] & QBit)) {
           C.setPosition(V.Stage, V.Wrapper);
           if (RunInfos[N])
-            C.setRun(V.I, RunInfos[N]);
+            C.setRun(V.I, RunInfos[N], Facts[N]);
           Ru->check(*V.I, C);
         }
       }

@@ -12,6 +12,7 @@
 namespace ballast::rules {
 
 class RunCache;
+class ScriptMemo;
 
 /// What linting one file produced.
 struct LintResult {
@@ -33,6 +34,9 @@ struct LintOptions {
   bool EveryRun = false;
   /// File system answers shared by the files of one run (null: every file asks afresh).
   RunCache *Cache = nullptr;
+  /// What the rules learnt of the scripts Cache shares, for the files of the same run (null:
+  /// every file asks every rule afresh). Set it only with Cache, for the same run.
+  ScriptMemo *Memo = nullptr;
 };
 
 /// Lints Text as the Dockerfile named Path.

@@ -8,6 +8,7 @@
 #include "rules/Config.h"
 #include "rules/Engine.h"
 #include "rules/RunCache.h"
+#include "rules/ScriptMemo.h"
 #include "rules/Suppression.h"
 
 using namespace ballast;
@@ -200,8 +201,10 @@ TEST(EngineTest, DeclaredCommandsMatchPathsNestedScriptsAndToolSpecs) {
 // of the corpora must lint the same as alone, and the shared scripts are far fewer than RUNs.
 TEST(EngineTest, ScriptsSharedThroughARunCacheLintTheSame) {
   RunCache Cache;
+  ScriptMemo Memo; // the rules found quiet for a script in one file are skipped in the next
   LintOptions Shared;
   Shared.Cache = &Cache;
+  Shared.Memo = &Memo;
   expectCorpusLintsTheSame(Shared);
   // The corpora hold about 2,100 RUNs (shell form and heredocs) with some 860 distinct texts.
   EXPECT_GT(Cache.scriptsParsed(), 500u);
@@ -225,11 +228,13 @@ TEST(EngineTest, ASharedScriptIsPlacedAndJudgedPerFile) {
     Alone.push_back(allFindings(lintText("Dockerfile", T, Config(), LintOptions())));
   for (int Round = 0; Round < 20; ++Round) {
     RunCache Cache;
+    ScriptMemo Memo;
     std::vector<std::vector<std::string>> Got(Texts.size());
     auto LintSome = [&](size_t First) {
       for (size_t K = First; K < Texts.size(); K += 2) {
         LintOptions O;
         O.Cache = &Cache;
+        O.Memo = &Memo;
         Got[K] = allFindings(lintText("Dockerfile", Texts[K], Config(), O));
       }
     };
@@ -241,4 +246,38 @@ TEST(EngineTest, ASharedScriptIsPlacedAndJudgedPerFile) {
   }
   EXPECT_NE(Alone[0], Alone[2]); // pwsh: no POSIX shell findings
   EXPECT_NE(Alone[0], Alone[3]); // the pragma
+}
+
+// A rule is skipped for a shared script only when it found nothing in it that the file could
+// turn into a finding: what the RUN's flags, its stage, the SHELL or earlier RUNs decide is
+// still asked per file, in whichever order the files come.
+TEST(EngineTest, ARuleQuietForASharedScriptStaysPerFileWhereTheFileDecides) {
+  const std::string Run = "apt-get update && apt-get install -y curl | tee log && cd /src\n";
+  std::vector<std::string> Texts = {
+      "FROM debian:12.5\nRUN --mount=type=cache,target=/var/lib/apt/lists "
+      "--mount=type=cache,target=/src " +
+          Run,
+      "FROM debian:12.5\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN " + Run,
+      "FROM debian:12.5 AS build\nRUN " + Run + "FROM debian:12.5\nCOPY --from=build /a /a\n",
+      "FROM debian:12.5\nRUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/x\nRUN " + Run,
+      "FROM debian:12.5\nRUN " + Run,
+  };
+  std::vector<std::vector<std::string>> Alone;
+  Alone.reserve(Texts.size());
+  for (const std::string &T : Texts)
+    Alone.push_back(allFindings(lintText("Dockerfile", T, Config(), LintOptions())));
+  for (bool Reverse : {false, true}) {
+    RunCache Cache;
+    ScriptMemo Memo;
+    LintOptions O;
+    O.Cache = &Cache;
+    O.Memo = &Memo;
+    for (size_t N = 0; N < Texts.size(); ++N) {
+      size_t K = Reverse ? Texts.size() - 1 - N : N;
+      EXPECT_EQ(allFindings(lintText("Dockerfile", Texts[K], Config(), O)), Alone[K])
+          << "file " << K << (Reverse ? " (reversed)" : "");
+    }
+  }
+  EXPECT_NE(Alone[0], Alone[4]); // the mounts
+  EXPECT_NE(Alone[1], Alone[4]); // pipefail
 }

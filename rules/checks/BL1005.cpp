@@ -51,6 +51,22 @@ bool aptCleans(const shell::Command &Cmd) {
   return removesAnyDir(Cmd, AptArchives);
 }
 
+/// The first apt download in S that no later command of S cleans up after, while docker-clean
+/// is disabled: from the start when Disabled, else from the command that disables it (which
+/// sets Disabled).
+const shell::Command *dirtyAfter(const shell::Script &S, bool &Disabled) {
+  const shell::Command *Dirty = nullptr;
+  for (const shell::Command &Cmd : S.commands()) {
+    if (disablesDockerClean(Cmd))
+      Disabled = true;
+    else if (Disabled && !Dirty && aptDownloads(Cmd))
+      Dirty = &Cmd;
+    else if (Dirty && aptCleans(Cmd))
+      Dirty = nullptr;
+  }
+  return Dirty;
+}
+
 class AptArchivesKept : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
@@ -66,15 +82,33 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !C.stage())
       return;
-    bool Disabled = disabledInChain(C);
+    bool Chain = disabledInChain(C), Disabled = Chain;
     const shell::Command *Dirty = nullptr;
-    for (const shell::Command &Cmd : S->commands()) {
-      if (disablesDockerClean(Cmd))
-        Disabled = true;
-      else if (Disabled && !Dirty && aptDownloads(Cmd))
-        Dirty = &Cmd;
-      else if (Dirty && aptCleans(Cmd))
-        Dirty = nullptr;
+    if (!C.scriptShared(I)) {
+      Dirty = dirtyAfter(*S, Disabled);
+    } else {
+      // Kept per shared script: whether it disables docker-clean (bit 1) and the index + 1 of
+      // the command left dirty when docker-clean is on at its start (bits 2-31); bit 0 marks
+      // the fact as kept. When it is off at the start (rare: a stage that disabled it), the
+      // index + 1 of that command is kept from bit 33, bit 32 marking it as known.
+      uint64_t Fact = C.scriptFact(I, FactSlot::BL1005);
+      auto Index = [&](const shell::Command *Cmd) {
+        return Cmd ? uint64_t(S->indexOf(*Cmd)) + 1 : 0;
+      };
+      if (!Fact) {
+        bool Here = false;
+        Fact = 1 | Index(dirtyAfter(*S, Here)) << 2;
+        Fact |= uint64_t(Here) << 1;
+        C.setScriptFact(I, FactSlot::BL1005, Fact);
+      }
+      if (Chain && !(Fact >> 32 & 1)) {
+        bool Off = true;
+        Fact |= uint64_t(1) << 32 | Index(dirtyAfter(*S, Off)) << 33;
+        C.setScriptFact(I, FactSlot::BL1005, Fact);
+      }
+      Disabled |= (Fact & 2) != 0;
+      if (uint64_t D = Chain ? Fact >> 33 : (Fact >> 2) & 0x3FFFFFFF)
+        Dirty = &S->commands()[D - 1];
     }
     if (Disabled)
       DisabledStages.insert(C.stage()->Index);

@@ -46,6 +46,17 @@ std::string cleaned(llvm::StringRef P) {
   return isCleanPath(T) ? T.str() : cleanPath(P);
 }
 
+/// cleaned() of a path just built: kept as it is when clean (no copy).
+std::string cleaned(std::string &&P) {
+  size_t N = P.size();
+  while (N > 1 && P[N - 1] == '/')
+    --N;
+  if (!isCleanPath(llvm::StringRef(P.data(), N)))
+    return cleanPath(P);
+  P.resize(N);
+  return std::move(P);
+}
+
 /// P cleaned, made absolute against Dir; "" when P is relative and Dir unknown ("").
 std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
   if (P.startswith("/"))
@@ -55,7 +66,43 @@ std::string joinPath(llvm::StringRef Dir, llvm::StringRef P) {
   std::string J;
   J.reserve(Dir.size() + 1 + P.size());
   J.append(Dir.data(), Dir.size()).append(1, '/').append(P.data(), P.size());
-  return cleaned(J);
+  return cleaned(std::move(J));
+}
+
+/// What a RUN's script does to the files BL1050 follows, in order, from the script alone (kept
+/// per shared script): the `rm` operands that may name one (no expansion; relative ones only
+/// without a `cd`), and the literal targets of `curl -o` / `wget -O` (none after a `cd`).
+struct FileOps : MemoData {
+  struct Op {
+    bool Rm; ///< W is an operand of `rm`, else a download's target
+    shell::Word W;
+  };
+  std::vector<Op> Ops;
+};
+
+std::unique_ptr<FileOps> fileOps(const shell::Script &S) {
+  auto R = std::make_unique<FileOps>();
+  std::optional<bool> CdMemo;
+  auto UsesCd = [&] {
+    if (!CdMemo)
+      CdMemo = S.usesCd();
+    return *CdMemo;
+  };
+  for (const shell::Command &Cmd : S.commands()) {
+    if (Cmd.is("rm")) {
+      for (const shell::Word &A : Cmd.positionalArgs())
+        if (!A.HasExpansion && (A.Text.startswith("/") || !UsesCd()))
+          R->Ops.push_back({true, A});
+      continue;
+    }
+    bool Curl = Cmd.is("curl");
+    if ((!Curl && !Cmd.is("wget")) || UsesCd())
+      continue;
+    std::optional<shell::Word> Out = Cmd.flagValue(Curl ? "-o" : "-O");
+    if (Out && Out->isLiteral() && Out->Text != "-" && !Out->Text.empty())
+      R->Ops.push_back({false, *Out});
+  }
+  return R;
 }
 
 class DeletedLater : public Rule {
@@ -90,51 +137,41 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
-    // Asked only of a RUN that downloads or deletes something a path may cover (few do).
-    std::optional<bool> CdMemo;
-    auto UsesCd = [&] {
-      if (!CdMemo)
-        CdMemo = S->usesCd();
-      return *CdMemo;
-    };
+    std::unique_ptr<FileOps> Own;
+    const FileOps &Ops = C.scriptData(I, DataSlot::BL1050, Own, [&] { return fileOps(*S); });
+    if (Ops.Ops.empty()) {
+      C.scriptQuiet(I); // (a new stage is noticed at its FROM, not at a RUN)
+      return;
+    }
     std::vector<Created> New;
-    for (const shell::Command &Cmd : S->commands()) {
-      if (Cmd.is("rm")) {
-        if (Files.empty() && New.empty())
-          continue; // nothing created yet for it to delete
-        for (const shell::Word &A : Cmd.positionalArgs()) {
-          if (A.HasExpansion || (!A.Text.startswith("/") && UsesCd()))
-            continue;
-          std::string T = A.Text.startswith("/") ? A.Text.str() : joinPath(Workdir, A.Text);
-          if (T.empty())
-            continue;
-          for (auto It = Files.begin(); It != Files.end();) {
-            if (!pathCovers(T, It->Path)) {
-              ++It;
-              continue;
-            }
-            if (leftoversReachImage(C))
-              C.report(C.scriptRange(I, A.Range),
-                       "`" + It->Path + "` was " + It->How +
-                           " in an earlier layer, so deleting it here does not make the image "
-                           "smaller; create and delete it in the same RUN (or use a build stage "
-                           "or a bind mount)")
-                  .note(It->Where, It->How + " here");
-            It = Files.erase(It);
-          }
-          llvm::erase_if(New, [&](const Created &F) { return pathCovers(T, F.Path); });
-        }
+    for (const FileOps::Op &Op : Ops.Ops) {
+      const shell::Word &A = Op.W;
+      if (!Op.Rm) {
+        std::string P = joinPath(Workdir, A.Text);
+        if (!P.empty())
+          New.push_back({P, C.scriptRange(I, A.Range), "downloaded"});
         continue;
       }
-      bool Curl = Cmd.is("curl");
-      if ((!Curl && !Cmd.is("wget")) || UsesCd())
+      if (Files.empty() && New.empty())
+        continue; // nothing created yet for it to delete
+      std::string T = A.Text.startswith("/") ? A.Text.str() : joinPath(Workdir, A.Text);
+      if (T.empty())
         continue;
-      std::optional<shell::Word> Out = Cmd.flagValue(Curl ? "-o" : "-O");
-      if (!Out || !Out->isLiteral() || Out->Text == "-" || Out->Text.empty())
-        continue;
-      std::string P = joinPath(Workdir, Out->Text);
-      if (!P.empty())
-        New.push_back({P, C.scriptRange(I, Out->Range), "downloaded"});
+      for (auto It = Files.begin(); It != Files.end();) {
+        if (!pathCovers(T, It->Path)) {
+          ++It;
+          continue;
+        }
+        if (leftoversReachImage(C))
+          C.report(C.scriptRange(I, A.Range),
+                   "`" + It->Path + "` was " + It->How +
+                       " in an earlier layer, so deleting it here does not make the image "
+                       "smaller; create and delete it in the same RUN (or use a build stage "
+                       "or a bind mount)")
+              .note(It->Where, It->How + " here");
+        It = Files.erase(It);
+      }
+      llvm::erase_if(New, [&](const Created &F) { return pathCovers(T, F.Path); });
     }
     Files.insert(Files.end(), New.begin(), New.end());
   }

@@ -73,6 +73,7 @@ public:
     // A RUN that verifies anything reports nothing. Asked at the first shell fed a download
     // (few RUNs have one), not of every command of every RUN that downloads.
     std::optional<bool> Verifies;
+    bool Reported = false;
     auto Cmds = S->commands();
     for (const shell::Command &Sh : Cmds) {
       if (!isShell(Sh))
@@ -100,14 +101,19 @@ public:
         continue;
       if (!Verifies)
         Verifies = S->anyCommand(verifies);
-      if (*Verifies)
+      if (*Verifies) {
+        C.scriptQuiet(I);
         return;
+      }
       C.report(C.scriptRange(I, Sh.Args.front().Range),
                "`" + Dl->basename().str() + " ... | " + shellTitle(Sh) +
                    "` runs a downloaded script without verifying it; download it to a file, "
                    "check it with `sha256sum -c` (or `gpg --verify`), then run it")
           .note(C.scriptRange(I, Dl->Args.front().Range), "downloaded here");
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

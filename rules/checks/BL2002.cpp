@@ -71,6 +71,7 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
+    bool Reported = false;
     for (const shell::Command *Cmd : S->commandsNamed("chmod")) {
       // The mode is the first argument that is not an option (`-R`, `--recursive`...).
       const shell::Word *Mode = nullptr;
@@ -97,7 +98,10 @@ public:
                    " writable by every user and process in the container; grant only what is "
                    "needed (e.g. `chown` to the user that writes, `chmod 755`, or `1777` for a "
                    "shared scratch folder)");
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

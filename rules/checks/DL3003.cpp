@@ -45,6 +45,41 @@ bool isScratchDir(const Instruction &I, llvm::StringRef Dir) {
   return false;
 }
 
+/// The `cd`s of a script that look like they should be WORKDIRs, from the script alone (kept
+/// per shared script): not only going back, not kept local on purpose, and not into a folder
+/// the script removes later. Whether a mount of the RUN covers the folder is the RUN's.
+struct CdCandidates : MemoData {
+  struct Cd {
+    unsigned Index;      ///< in the script's commands
+    llvm::StringRef Dir; ///< the first operand ("" without one)
+    bool HasDir;
+  };
+  std::vector<Cd> Cds;
+};
+
+std::unique_ptr<CdCandidates> cdCandidates(const shell::Script &S) {
+  auto R = std::make_unique<CdCandidates>();
+  bool SawCd = false;
+  for (const shell::Command &Cmd : S.commands()) {
+    if (!Cmd.is("cd"))
+      continue;
+    bool WasCd = SawCd;
+    SawCd = true;
+    // `cd /`, `cd ..`, `cd -` after an earlier cd only go back.
+    llvm::SmallVector<shell::Word, 4> Ops = Cmd.positionalArgs();
+    if (WasCd && (Ops.empty() || llvm::is_contained(llvm::ArrayRef<llvm::StringRef>{"/", "..", "-",
+                                                                                    "~", "$OLDPWD"},
+                                                    Ops.front().Text)))
+      continue;
+    // `(cd dir && make)` and `$(cd dir && pwd)` keep the change local on purpose.
+    if (Cmd.InSubshell || Cmd.SubstitutionDepth > 0 || removedLater(S, Cmd))
+      continue;
+    R->Cds.push_back(
+        {S.indexOf(Cmd), Ops.empty() ? llvm::StringRef() : Ops.front().Text, !Ops.empty()});
+  }
+  return R;
+}
+
 class CdInsteadOfWorkdir : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
@@ -56,23 +91,17 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
-    bool SawCd = false;
-    for (const shell::Command &Cmd : S->commands()) {
-      if (!Cmd.is("cd"))
+    std::unique_ptr<CdCandidates> Own;
+    const CdCandidates &Cands =
+        C.scriptData(I, DataSlot::DL3003, Own, [&] { return cdCandidates(*S); });
+    if (Cands.Cds.empty()) {
+      C.scriptQuiet(I);
+      return;
+    }
+    for (const CdCandidates::Cd &Cd : Cands.Cds) {
+      if (Cd.HasDir && isScratchDir(I, Cd.Dir))
         continue;
-      bool WasCd = SawCd;
-      SawCd = true;
-      // `cd /`, `cd ..`, `cd -` after an earlier cd only go back.
-      llvm::SmallVector<shell::Word, 4> Ops = Cmd.positionalArgs();
-      if (WasCd &&
-          (Ops.empty() ||
-           llvm::is_contained(llvm::ArrayRef<llvm::StringRef>{"/", "..", "-", "~", "$OLDPWD"},
-                              Ops.front().Text)))
-        continue;
-      // `(cd dir && make)` and `$(cd dir && pwd)` keep the change local on purpose.
-      if (Cmd.InSubshell || Cmd.SubstitutionDepth > 0 || removedLater(*S, Cmd) ||
-          (!Ops.empty() && isScratchDir(I, Ops.front().Text)))
-        continue;
+      const shell::Command &Cmd = S->commands()[Cd.Index];
       C.report(C.scriptRange(I, Cmd.Range),
                "use WORKDIR to switch to a directory; `" +
                    S->text().slice(Cmd.Range.Begin, Cmd.Range.End).str() +

@@ -14,6 +14,38 @@ bool aptPackagePinned(llvm::StringRef P) {
   return P.contains('=') || P.contains('/') || P.endswith(".deb");
 }
 
+/// What DL3008 derives from a script alone (kept per shared script: the same RUN text in many
+/// files is looked at once): each apt install's unpinned packages and its message.
+struct AptInstalls : MemoData {
+  struct Install {
+    llvm::SmallVector<shell::Word, 4> Unpinned;
+    std::string Msg;
+  };
+  std::vector<Install> Installs;
+};
+
+std::unique_ptr<AptInstalls> unpinnedInstalls(const shell::Script &S) {
+  auto R = std::make_unique<AptInstalls>();
+  for (const shell::Command &Cmd : S.commands()) {
+    if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
+      continue;
+    // Filtered in place: a second vector would copy the words again.
+    llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();
+    llvm::erase_if(Unpinned,
+                   [](const shell::Word &W) { return aptPackagePinned(W.Text) || W.HasExpansion; });
+    if (Unpinned.empty())
+      continue;
+    // The lead goes in front of the phrase, which has room reserved for it.
+    llvm::SmallString<48> Lead("pin versions in ");
+    Lead += Cmd.basename();
+    Lead += " install; ";
+    std::string Msg = unpinnedPhrase(Unpinned, "package", "=");
+    Msg.insert(0, Lead.data(), Lead.size());
+    R->Installs.push_back({std::move(Unpinned), std::move(Msg)});
+  }
+  return R;
+}
+
 class AptUnpinned : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
@@ -25,24 +57,15 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
-    for (const shell::Command &Cmd : S->commands()) {
-      if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
-        continue;
-      // Filtered in place: a second vector would copy the words again.
-      llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();
-      llvm::erase_if(Unpinned, [](const shell::Word &W) {
-        return aptPackagePinned(W.Text) || W.HasExpansion;
-      });
-      if (Unpinned.empty())
-        continue;
-      // The lead goes in front of the phrase, which has room reserved for it.
-      llvm::SmallString<48> Lead("pin versions in ");
-      Lead += Cmd.basename();
-      Lead += " install; ";
-      std::string Msg = unpinnedPhrase(Unpinned, "package", "=");
-      Msg.insert(0, Lead.data(), Lead.size());
-      reportWords(C, I, Unpinned, std::move(Msg), "no version either");
+    std::unique_ptr<AptInstalls> Own;
+    const AptInstalls &A =
+        C.scriptData(I, DataSlot::DL3008, Own, [&] { return unpinnedInstalls(*S); });
+    if (A.Installs.empty()) {
+      C.scriptQuiet(I);
+      return;
     }
+    for (const AptInstalls::Install &In : A.Installs)
+      reportWords(C, I, In.Unpinned, In.Msg, "no version either");
   }
 };
 

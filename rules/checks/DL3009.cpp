@@ -25,19 +25,29 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
-    // The first `apt-get update` that no later command in the same RUN cleans up after.
+    // The first `apt-get update` that no later command in the same RUN cleans up after; for a
+    // shared script, its index + 1 is kept.
     const shell::Command *Update = nullptr;
-    for (const shell::Command &Cmd : S->commands()) {
-      if (Cmd.is("apt-get", "update") || Cmd.is("apt", "update")) {
-        if (!Update)
-          Update = &Cmd;
-      } else if (Update && (removesAnyDir(Cmd, AptLists) || Cmd.is("apt-get", "dist-clean") ||
-                            Cmd.is("apt", "dist-clean"))) {
-        Update = nullptr;
+    if (uint64_t Kept = C.scriptFact(I, FactSlot::DL3009)) {
+      Update = &S->commands()[Kept - 1];
+    } else {
+      for (const shell::Command &Cmd : S->commands()) {
+        if (Cmd.is("apt-get", "update") || Cmd.is("apt", "update")) {
+          if (!Update)
+            Update = &Cmd;
+        } else if (Update && (removesAnyDir(Cmd, AptLists) || Cmd.is("apt-get", "dist-clean") ||
+                              Cmd.is("apt", "dist-clean"))) {
+          Update = nullptr;
+        }
       }
+      if (!Update) {
+        C.scriptQuiet(I);
+        return;
+      }
+      C.setScriptFact(I, FactSlot::DL3009, S->indexOf(*Update) + 1);
     }
     // (The mounts are read only for a RUN that updates: few do.)
-    if (!Update || hasCacheMount(I, AptLists))
+    if (hasCacheMount(I, AptLists))
       return;
     Pending.push_back({C.scriptRange(I, commandHead(*Update)), Update->basename().str(),
                        C.inOnbuild() || !C.stage() ? -1 : int(C.stage()->Index)});

@@ -42,6 +42,7 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
+    bool Reported = false;
     for (const shell::Command &Raw : S->commands()) {
       std::optional<shell::Command> Pip = pipCommand(Raw);
       if (!Pip)
@@ -64,7 +65,10 @@ public:
                : unpinnedPhrase(Unpinned, "package", "==") +
                      " or a requirements file with pinned versions");
       reportWords(C, I, Unpinned, std::move(Msg), "no version either");
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

@@ -58,6 +58,7 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
+    bool Reported = false;
     for (const shell::Command &Cmd : S->commands()) {
       if (!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install"))
         continue;
@@ -70,7 +71,10 @@ public:
                          "answer; use `" +
                          Tool + " install -y`")
           .fix("insert `-y`", {TextEdit{{Head.End, Head.End}, " -y"}});
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

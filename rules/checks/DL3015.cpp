@@ -31,12 +31,14 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S || !leftoversReachImage(C))
       return;
+    bool Candidate = false;
     for (const shell::Command &Cmd : S->commands()) {
       if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
         continue;
       if (Cmd.hasFlag("--no-install-recommends") ||
           llvm::any_of(Cmd.args(), [](const shell::Word &W) { return disablesRecommends(W.Text); }))
         continue;
+      Candidate = true;
       if (disablesRecommends(S->text()) || configuredEarlier(I, C))
         return;
       std::string Tool = Cmd.basename().str();
@@ -46,6 +48,8 @@ public:
           .fix("insert `--no-install-recommends`",
                {TextEdit{{Head.End, Head.End}, " --no-install-recommends"}});
     }
+    if (!Candidate)
+      C.scriptQuiet(I);
   }
 
 private:

@@ -21,6 +21,7 @@ public:
     if (!S || !leftoversReachImage(C) || hasCacheMount(I, ApkCaches))
       return;
     auto Cmds = S->commands();
+    bool Reported = false;
     for (size_t K = 0; K < Cmds.size(); ++K) {
       const shell::Command &Cmd = Cmds[K];
       // `--no-network` installs from what is already there and fetches no index.
@@ -34,7 +35,11 @@ public:
       C.report(Head, "`apk add` keeps the package index in /var/cache/apk inside the layer; use "
                      "`apk add --no-cache` (no `apk update` or `rm -rf /var/cache/apk/*` needed)")
           .fix("insert `--no-cache`", {TextEdit{{Head.End, Head.End}, " --no-cache"}});
+      Reported = true;
     }
+    // (A RUN that mounts a cache or whose leftovers reach no image returned above, unmarked.)
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

@@ -36,10 +36,17 @@ public:
       return;
     auto Cmds = S->commands();
     // Most RUNs run no pip: ask that before searching the script and the environment.
-    if (llvm::none_of(Cmds, [](const shell::Command &Cmd) { return pipCommand(Cmd).has_value(); }))
+    if (llvm::none_of(Cmds,
+                      [](const shell::Command &Cmd) { return pipCommand(Cmd).has_value(); })) {
+      C.scriptQuiet(I);
       return;
-    if (!leftoversReachImage(C) || scriptDisablesCache(S->text()))
+    }
+    if (!leftoversReachImage(C))
       return;
+    if (scriptDisablesCache(S->text())) {
+      C.scriptQuiet(I);
+      return;
+    }
     if (auto Env = envValueAt(C, I, "PIP_NO_CACHE_DIR"); Env && isTruthy(*Env))
       return;
     for (size_t K = 0; K < Cmds.size(); ++K) {

@@ -19,6 +19,7 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
+    bool Reported = false;
     for (const shell::Command &Cmd : S->commands()) {
       if (!Cmd.is("useradd") || Cmd.hasAnyFlag({"-l", "--no-log-init"}))
         continue;
@@ -35,7 +36,10 @@ public:
                    " and without `-l` writes a huge sparse /var/log/lastlog into the image; add "
                    "`-l` (--no-log-init)")
           .fix("add -l to useradd", {TextEdit{{Name.End, Name.End}, " -l"}});
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

@@ -18,6 +18,7 @@ public:
     const shell::Script *S = posixRunScript(I, C);
     if (!S)
       return;
+    bool Reported = false;
     for (const shell::Command &Cmd : S->commands()) {
       if (!Cmd.is("wget") || Cmd.Args.size() < 2)
         continue;
@@ -29,7 +30,10 @@ public:
       C.report(Name, "`wget` without a progress setting floods the build log with a progress "
                      "bar; add `--progress=dot:giga`, or `-nv` for no progress at all")
           .fix("add --progress=dot:giga", {TextEdit{{Name.End, Name.End}, " --progress=dot:giga"}});
+      Reported = true;
     }
+    if (!Reported)
+      C.scriptQuiet(I);
   }
 };
 

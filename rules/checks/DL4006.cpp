@@ -60,23 +60,35 @@ public:
   KindMask kinds() const override { return kindsOf(InstrKind::Run); }
   void check(const Instruction &I, Context &C) override {
     const shell::Script *S = posixRunScript(I, C);
-    if (!S || !S->hasPipes())
+    if (!S)
       return;
+    // The first pipeline that can fail early without pipefail, by its index + 1 (kept per shared
+    // script: the search asks pipefailAt of every pipeline).
+    uint64_t Failing = C.scriptFact(I, FactSlot::DL4006);
+    if (!Failing) {
+      if (S->hasPipes())
+        for (const shell::Pipeline &P : S->pipelines())
+          if (!S->pipefailAt(P) && !onlyLastCanFail(*S, P)) {
+            Failing = uint64_t(&P - S->pipelines().data()) + 1;
+            break;
+          }
+      if (!Failing) {
+        C.scriptQuiet(I); // no pipe, or every pipeline sets pipefail or cannot fail early
+        return;
+      }
+      C.setScriptFact(I, FactSlot::DL4006, Failing);
+    }
     if (!C.inOnbuild() && C.stage() && shellHasPipefail(C, I))
       return;
-    for (const shell::Pipeline &P : S->pipelines()) {
-      if (S->pipefailAt(P) || onlyLastCanFail(*S, P))
-        continue;
-      const shell::Command &First = S->commands()[P.Commands.front()];
-      std::string Name = First.Name.empty() ? "the first command" : "`" + First.Name.str() + "`";
-      C.report(C.scriptRange(I, First.Range),
-               "without pipefail this pipeline fails only when its last command does, so a "
-               "failing " +
-                   Name +
-                   " goes unnoticed; start the RUN with `set -o pipefail &&` or add `SHELL "
-                   "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it");
-      return;
-    }
+    const shell::Pipeline &P = S->pipelines()[Failing - 1];
+    const shell::Command &First = S->commands()[P.Commands.front()];
+    std::string Name = First.Name.empty() ? "the first command" : "`" + First.Name.str() + "`";
+    C.report(C.scriptRange(I, First.Range),
+             "without pipefail this pipeline fails only when its last command does, so a "
+             "failing " +
+                 Name +
+                 " goes unnoticed; start the RUN with `set -o pipefail &&` or add `SHELL "
+                 "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it");
   }
 };
 
