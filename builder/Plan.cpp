@@ -484,7 +484,7 @@ llvm::Error Planner::setupStages() {
     }
   }
   for (const auto &[K, V] : GlobalArgs.entries())
-    Plan.GlobalArgs.push_back({K, V});
+    Plan.GlobalArgs.push_back({K.str(), V.str()});
 
   // buildDispatchStates: base names and platforms with the global args.
   for (StagePlan &S : Plan.Stages) {
@@ -740,7 +740,7 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
   auto Finish = [&] {
     Out.Env.clear();
     for (const auto &[K, V] : St.Env.entries())
-      Out.Env.push_back(K + "=" + V);
+      Out.Env.push_back((K + "=" + V).str());
     Out.User = St.Image.Config.User;
     Out.WorkDir = St.Image.Config.WorkingDir.empty() ? "/" : St.Image.Config.WorkingDir;
     S.Steps.push_back(std::move(Out));
@@ -1224,7 +1224,7 @@ llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction
   for (const std::string &A : R.Args)
     Key += "arg " + A + "\n";
   for (const auto &[K, V] : St.Env.entries())
-    Key += "env " + K + "=" + V + "\n";
+    Key += ("env " + K + "=" + V + "\n").str();
   Key += "user " + St.Image.Config.User + "\nworkdir " + St.Image.Config.WorkingDir + "\nnetwork " +
          R.Network + "\nsecurity " + R.Security + "\n";
   for (const InlineSource &Sc : R.Scripts)

@@ -17,6 +17,7 @@
 #include "support/Swar.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
@@ -32,6 +33,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/Allocator.h"
 
 namespace ballast::dockerfile {
 
@@ -462,8 +464,10 @@ void expandTemplate(llvm::StringRef Tmpl, llvm::StringRef Match, std::string &Ou
 
 class Expander {
 public:
+  /// Used and Unset, when given, collect the names referenced (a caller that reads neither
+  /// saves a copy of every name).
   Expander(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
-           llvm::SmallVectorImpl<std::string> &Used, llvm::SmallVectorImpl<std::string> &Unset)
+           llvm::SmallVectorImpl<std::string> *Used, llvm::SmallVectorImpl<std::string> *Unset)
       : S(Word), Env(Env), Opts(Opts), Esc(static_cast<unsigned char>(Opts.Escape)),
         RawEscapes(Opts.RawEscapes), Used(Used), Unset(Unset) {}
 
@@ -482,7 +486,7 @@ private:
   bool singleQuote(std::string &Out);
   bool doubleQuote(std::string &Out);
   bool dollar(std::string &Out);
-  void processName(llvm::SmallVectorImpl<char> &Name);
+  llvm::StringRef processName(llvm::SmallVectorImpl<char> &Buf);
   std::optional<llvm::StringRef> getEnv(llvm::StringRef Name);
   bool trimPrefix(llvm::StringRef Pattern, llvm::StringRef Value, bool Greedy, std::string &Out);
   bool trimSuffix(llvm::StringRef Pattern, llvm::StringRef Value, bool Greedy, std::string &Out);
@@ -494,8 +498,8 @@ private:
   const ExpandOptions &Opts;
   int32_t Esc;
   bool RawEscapes;
-  llvm::SmallVectorImpl<std::string> &Used;
-  llvm::SmallVectorImpl<std::string> &Unset;
+  llvm::SmallVectorImpl<std::string> *Used;
+  llvm::SmallVectorImpl<std::string> *Unset;
   std::string Err;
 };
 
@@ -688,7 +692,32 @@ bool isSpecialParam(int32_t Ch) {
   }
 }
 
-void Expander::processName(llvm::SmallVectorImpl<char> &Name) {
+/// ASCII letters, digits and `_`: the bytes of a name after its first.
+constexpr std::array<bool, 256> AsciiNameChar = [] {
+  std::array<bool, 256> T{};
+  for (int C = 0; C < 128; ++C)
+    T[C] = (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || (C >= '0' && C <= '9') || C == '_';
+  return T;
+}();
+
+/// processName: the name at the scanner, consumed. Nearly every name is ASCII and then a view
+/// into the word; one with other runes (or a positional or special parameter) goes the general
+/// way, into Buf.
+llvm::StringRef Expander::processName(llvm::SmallVectorImpl<char> &Buf) {
+  llvm::StringRef Rest = S.rest();
+  if (!Rest.empty() && AsciiNameChar[static_cast<unsigned char>(Rest[0])] &&
+      !llvm::isDigit(Rest[0])) {
+    size_t N = 1;
+    while (N < Rest.size() && AsciiNameChar[static_cast<unsigned char>(Rest[N])])
+      ++N;
+    // A non-ASCII rune after it may continue the name (a letter or digit): the general way.
+    if (N == Rest.size() || static_cast<unsigned char>(Rest[N]) < 0x80) {
+      S.skipAscii(N);
+      return Rest.take_front(N);
+    }
+  }
+  llvm::SmallVectorImpl<char> &Name = Buf;
+  Name.clear();
   // A name is letters, digits and `_`; a leading digit starts a positional parameter made of
   // digits only, and a special parameter is one character.
   auto Take = [&] {
@@ -701,41 +730,42 @@ void Expander::processName(llvm::SmallVectorImpl<char> &Name) {
     if (Name.empty() && isGoDigit(Ch)) {
       while (S.peek() != Eof && isGoDigit(S.peek()))
         Take();
-      return;
+      return {Name.data(), Name.size()};
     }
     if (Name.empty() && isSpecialParam(Ch)) {
       Take();
-      return;
+      return {Name.data(), Name.size()};
     }
     if (!isGoLetter(Ch) && !isGoDigit(Ch) && Ch != '_')
-      return;
+      return {Name.data(), Name.size()};
     if (Ch < 0x80) {
       // The ASCII letters, digits and `_` that follow are taken at once.
-      llvm::StringRef Rest = S.rest();
+      llvm::StringRef More = S.rest();
       size_t N = 1;
-      while (N < Rest.size() && (llvm::isAlnum(Rest[N]) || Rest[N] == '_'))
+      while (N < More.size() && AsciiNameChar[static_cast<unsigned char>(More[N])])
         ++N;
-      Name.append(Rest.begin(), Rest.begin() + N);
+      Name.append(More.begin(), More.begin() + N);
       S.skipAscii(N);
       continue;
     }
     Take();
   }
+  return {Name.data(), Name.size()};
 }
 
 std::optional<llvm::StringRef> Expander::getEnv(llvm::StringRef Name) {
   std::optional<llvm::StringRef> V = Env.lookup(Name);
-  llvm::SmallVectorImpl<std::string> &List = V ? Used : Unset;
-  if (!llvm::is_contained(List, Name))
-    List.push_back(Name.str());
+  if (llvm::SmallVectorImpl<std::string> *List = V ? Used : Unset)
+    if (!llvm::is_contained(*List, Name))
+      List->push_back(Name.str());
   return V;
 }
 
 bool Expander::dollar(std::string &Out) {
   S.next(); // $
   if (S.peek() != '{') {
-    llvm::SmallString<32> Name;
-    processName(Name);
+    llvm::SmallString<32> NameBuf;
+    llvm::StringRef Name = processName(NameBuf);
     if (Name.empty()) {
       Out += '$';
       return true;
@@ -758,8 +788,8 @@ bool Expander::dollar(std::string &Out) {
   case ':': return fail("syntax error: bad substitution");
   default: break;
   }
-  llvm::SmallString<32> Name;
-  processName(Name);
+  llvm::SmallString<32> NameBuf;
+  llvm::StringRef Name = processName(NameBuf);
   int32_t Ch = S.next();
   const int32_t First = Ch;
   bool NullIsUnset = false;
@@ -950,9 +980,28 @@ bool Expander::replace(llvm::StringRef Pattern, llvm::StringRef Repl, llvm::Stri
 // VarScope
 //===----------------------------------------------------------------------===//
 
+/// A block of copied bytes, and the block the scope copied into before (still referred to).
+struct VarScope::Storage {
+  llvm::BumpPtrAllocatorImpl<llvm::MallocAllocator, 1024, 1024> Alloc;
+  std::shared_ptr<Storage> Older;
+};
+
 VarScope::VarScope(std::initializer_list<std::pair<llvm::StringRef, llvm::StringRef>> Vars) {
   for (const auto &[Name, Value] : Vars)
     set(Name, Value);
+}
+
+llvm::StringRef VarScope::copy(llvm::StringRef S) {
+  if (S.empty())
+    return {};
+  // Own is ours alone when no copy of this scope shares it (a copy on another thread holds its
+  // own reference, so use_count() is then above 1 for as long as it matters).
+  if (!Own || Own.use_count() > 1) {
+    auto Fresh = std::make_shared<Storage>();
+    Fresh->Older = std::move(Own);
+    Own = std::move(Fresh);
+  }
+  return S.copy(Own->Alloc);
 }
 
 int VarScope::find(llvm::StringRef Name) const {
@@ -963,7 +1012,7 @@ int VarScope::find(llvm::StringRef Name) const {
   // The first byte is compared before memcmp is called: names of one length (PATH, HOME, USER)
   // mostly differ there.
   for (size_t I = 0; I < Entries.size(); ++I) {
-    const std::string &K = Entries[I].first;
+    llvm::StringRef K = Entries[I].first;
     if (K.size() == Name.size() && (Name.empty() || K[0] == Name[0]) &&
         std::memcmp(K.data(), Name.data(), Name.size()) == 0)
       return static_cast<int>(I);
@@ -974,16 +1023,23 @@ int VarScope::find(llvm::StringRef Name) const {
 void VarScope::set(llvm::StringRef Name, llvm::StringRef Value) {
   int Pos = find(Name);
   if (Pos >= 0) {
-    Entries[Pos].second.assign(Value.data(), Value.size());
+    Entries[Pos].second = copy(Value);
+    return;
+  }
+  setRef(copy(Name), copy(Value));
+}
+
+void VarScope::setRef(llvm::StringRef Name, llvm::StringRef Value) {
+  int Pos = find(Name);
+  if (Pos >= 0) {
+    Entries[Pos].second = Value;
     return;
   }
   // A new scope grows to 8 names at once rather than through 1, 2 and 4: most scopes (a stage's
   // ARGs and ENVs) hold a handful, and each regrowth is an allocation and a move of every pair.
   if (Entries.size() == Entries.capacity())
     Entries.reserve(std::max<size_t>(8, 2 * Entries.size()));
-  // (Built in place: no temporary strings to move in.)
-  Entries.emplace_back(std::piecewise_construct, std::forward_as_tuple(Name.data(), Name.size()),
-                       std::forward_as_tuple(Value.data(), Value.size()));
+  Entries.emplace_back(Name, Value);
   if (!Index.empty())
     Index.try_emplace(Name, static_cast<unsigned>(Entries.size() - 1));
   else if (Entries.size() >= IndexFrom)
@@ -1008,7 +1064,7 @@ std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
   int Pos = find(Name);
   if (Pos < 0)
     return std::nullopt;
-  return llvm::StringRef(Entries[Pos].second);
+  return Entries[Pos].second;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1106,10 +1162,19 @@ llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &En
     return R;
   }
   R.Text.reserve(Word.size());
-  Expander E(Word, Env, Opts, R.Used, R.Unset);
+  Expander E(Word, Env, Opts, &R.Used, &R.Unset);
   if (!E.processStopOn(Eof, Opts.RawEscapes, &R.Text, nullptr))
     return makeError("failed to process " + goQuote(Word) + ": " + E.error());
   return R;
+}
+
+bool expandWordInto(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
+                    std::string &Out, llvm::SmallVectorImpl<std::string> *Unset) {
+  // No isLiteralWord test: a literal word expands to itself here too (the callers test it
+  // first, and a second test would cost as much as expanding a short word).
+  Out.reserve(Out.size() + Word.size());
+  Expander E(Word, Env, Opts, nullptr, Unset);
+  return E.processStopOn(Eof, Opts.RawEscapes, &Out, nullptr);
 }
 
 llvm::Expected<std::vector<std::string>> expandWords(llvm::StringRef Word, const VarScope &Env,
@@ -1131,7 +1196,7 @@ llvm::Expected<ExpandWordsResult> expandWords(llvm::StringRef Word, const VarSco
     R.Words = W.take();
     return R;
   }
-  Expander E(Word, Env, Opts, R.Used, R.Unset);
+  Expander E(Word, Env, Opts, &R.Used, &R.Unset);
   if (!E.processStopOn(Eof, Opts.RawEscapes, nullptr, &W))
     return makeError("failed to process " + goQuote(Word) + ": " + E.error());
   R.Words = W.take();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,15 +23,21 @@
 
 namespace ballast::dockerfile {
 
-/// Variables visible to an instruction (ARG and ENV values), kept in first-set order.
+/// Variables visible to an instruction (ARG and ENV values), kept in first-set order. Names
+/// and values are views: set() copies them into storage the scope shares with its copies,
+/// setRef() keeps the caller's bytes (the rules' values are mostly words of the Dockerfile,
+/// which outlives their scopes), so building and copying a scope allocates little.
 class VarScope {
 public:
   VarScope() = default;
   /// A scope holding Vars in order; a later duplicate name overwrites the earlier value.
   VarScope(std::initializer_list<std::pair<llvm::StringRef, llvm::StringRef>> Vars);
 
-  /// Sets Name to Value; a new name goes last, an existing one keeps its place.
+  /// Sets Name to Value (both copied); a new name goes last, an existing one keeps its place.
   void set(llvm::StringRef Name, llvm::StringRef Value);
+  /// Sets Name to Value like set() without copying them: the bytes must outlive this scope
+  /// and every copy of it.
+  void setRef(llvm::StringRef Name, llvm::StringRef Value);
   /// Removes Name; returns whether it was set.
   bool unset(llvm::StringRef Name);
   /// The value of Name, or nullopt when it is not set (an empty value is set).
@@ -41,8 +48,9 @@ public:
   size_t size() const { return Entries.size(); }
   /// Whether no variable is set.
   bool empty() const { return Entries.empty(); }
-  /// The variables as (name, value) pairs in first-set order.
-  llvm::ArrayRef<std::pair<std::string, std::string>> entries() const { return Entries; }
+  /// The variables as (name, value) pairs in first-set order (valid while the scope lives and
+  /// is not changed).
+  llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> entries() const { return Entries; }
 
 private:
   /// Scopes up to this size are searched linearly; a larger one keeps Index. Most scopes hold
@@ -51,10 +59,16 @@ private:
   static constexpr size_t IndexFrom = 16;
   /// The position of Name in Entries, or -1.
   int find(llvm::StringRef Name) const;
+  /// S copied into Own (a new block when Own is shared with another scope: a copy never
+  /// writes into storage another scope, maybe on another thread, also writes into).
+  llvm::StringRef copy(llvm::StringRef S);
 
-  std::vector<std::pair<std::string, std::string>> Entries;
+  std::vector<std::pair<llvm::StringRef, llvm::StringRef>> Entries;
   /// Name -> position in Entries; empty (unused) while Entries has fewer than IndexFrom names.
   llvm::StringMap<unsigned> Index;
+  /// The bytes set() copied (a chain of blocks, shared by copies of the scope), or null.
+  struct Storage;
+  std::shared_ptr<Storage> Own;
 };
 
 /// How expansion treats escapes, quotes and unset variables (the fields of BuildKit's Lex).
@@ -100,6 +114,13 @@ llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &En
 /// Expands Word as one word with the given options.
 llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &Env,
                                         const ExpandOptions &Opts);
+
+/// Expands Word as expandWord does, appending the text to Out, without making an error
+/// (the rules' hot path: no result to move, no message to build). Returns false when Word
+/// fails to expand; Out then holds part of the expansion. Unset, when given, receives the names
+/// referenced but not set, as ExpandResult::Unset would (appended unless already listed).
+bool expandWordInto(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
+                    std::string &Out, llvm::SmallVectorImpl<std::string> *Unset = nullptr);
 
 /// Expands Word and splits it into words (BuildKit ProcessWords, used for EXPOSE).
 llvm::Expected<std::vector<std::string>> expandWords(llvm::StringRef Word, const VarScope &Env,

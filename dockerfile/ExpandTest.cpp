@@ -1,6 +1,8 @@
 //===- ExpandTest.cpp - BuildKit's expansion vectors and each operator ---===//
 #include "dockerfile/Expand.h"
 
+#include <memory>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -577,8 +579,8 @@ TEST(ExpandTest, LiteralWords) {
 TEST(VarScopeTest, SetOverwritesInPlaceAndUnsetRemoves) {
   VarScope S{{"A", "1"}, {"B", "2"}, {"A", "3"}};
   ASSERT_EQ(S.size(), 2u);
-  EXPECT_EQ(S.entries()[0], (std::pair<std::string, std::string>("A", "3")));
-  EXPECT_EQ(S.entries()[1], (std::pair<std::string, std::string>("B", "2")));
+  EXPECT_EQ(S.entries()[0], (std::pair<llvm::StringRef, llvm::StringRef>("A", "3")));
+  EXPECT_EQ(S.entries()[1], (std::pair<llvm::StringRef, llvm::StringRef>("B", "2")));
   S.set("E", "");
   EXPECT_EQ(S.lookup("E"), std::optional<llvm::StringRef>(""));
   EXPECT_EQ(S.lookup("a"), std::nullopt); // names are case-sensitive
@@ -588,6 +590,27 @@ TEST(VarScopeTest, SetOverwritesInPlaceAndUnsetRemoves) {
   EXPECT_EQ(S.lookup("B"), std::optional<llvm::StringRef>("2"));
   EXPECT_EQ(S.lookup("E"), std::optional<llvm::StringRef>(""));
   EXPECT_EQ(S.entries()[0].first, "B");
+}
+
+TEST(VarScopeTest, CopiesKeepTheirValuesAndSetApart) {
+  // set() copies into storage shared with copies of the scope; a copy that sets a value writes
+  // into a block of its own and keeps the values it shares after the original is gone.
+  std::string Long(100, 'x');
+  auto Orig = std::make_unique<VarScope>(VarScope{{"A", "1"}});
+  Orig->set("LONG", Long);
+  VarScope Copy = *Orig;
+  Copy.set("B", std::string(50, 'b'));
+  Orig->set("A", "2");
+  std::string Ref = "view";
+  Copy.setRef("R", Ref); // kept as a view
+  EXPECT_EQ(Copy.lookup("A"), std::optional<llvm::StringRef>("1"));
+  EXPECT_EQ(Orig->lookup("A"), std::optional<llvm::StringRef>("2"));
+  EXPECT_FALSE(Orig->contains("B"));
+  Orig.reset();
+  Long.assign(100, 'y');
+  EXPECT_EQ(Copy.lookup("LONG"), std::optional<llvm::StringRef>(std::string(100, 'x')));
+  EXPECT_EQ(Copy.lookup("B"), std::optional<llvm::StringRef>(std::string(50, 'b')));
+  EXPECT_EQ(Copy.lookup("R")->data(), Ref.data());
 }
 
 TEST(VarScopeTest, LargeScopesKeepOrderAndAnswerLikeSmallOnes) {
@@ -600,9 +623,9 @@ TEST(VarScopeTest, LargeScopesKeepOrderAndAnswerLikeSmallOnes) {
   EXPECT_FALSE(S.unset("V10"));
   S.set("V10", "back"); // a removed name comes back last
   ASSERT_EQ(S.size(), 40u);
-  EXPECT_EQ(S.entries()[3], (std::pair<std::string, std::string>("V3", "three")));
+  EXPECT_EQ(S.entries()[3], (std::pair<llvm::StringRef, llvm::StringRef>("V3", "three")));
   EXPECT_EQ(S.entries()[10].first, "V11"); // the later entries moved up
-  EXPECT_EQ(S.entries().back(), (std::pair<std::string, std::string>("V10", "back")));
+  EXPECT_EQ(S.entries().back(), (std::pair<llvm::StringRef, llvm::StringRef>("V10", "back")));
   for (int I = 0; I < 40; ++I) {
     std::string Want = I == 3 ? "three" : I == 10 ? "back" : std::to_string(I);
     EXPECT_EQ(S.lookup("V" + std::to_string(I)), std::optional<llvm::StringRef>(Want)) << I;

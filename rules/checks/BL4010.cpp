@@ -55,8 +55,8 @@ private:
       for (const std::string &D : G.Declared)
         Known.push_back(D);
       for (const auto &[Name, Value] : G.Scope.entries())
-        if (!G.Declared.count(Name))
-          Known.push_back(Name);
+        if (!G.Declared.count(Name.str()))
+          Known.push_back(Name.str());
       Loaded = true;
     }
     return Known;

@@ -23,6 +23,7 @@
 #include "rules/Queries.h"
 #include "rules/Rule.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Allocator.h"
 
 namespace ballast::rules {
 namespace {
@@ -117,31 +118,31 @@ public:
     Scope &S = scopeOf(C.stage()->Index);
     switch (I.Kind) {
     case InstrKind::Env: {
-      // A literal key or value is used as written; only expanded ones need a buffer. The
-      // reserve keeps the buffers in place while the pairs are expanded.
+      // A literal key or value is used as written (a view into the file); an expanded one is
+      // kept in Arena. Either outlives the scopes.
       struct Pair {
-        std::string KeyBuf, ValueBuf;
         llvm::StringRef Key, Value;
       };
       CurEnv = &I;
-      auto ExpandPair = [&](const KeyValue &P, Pair &E) {
+      auto ExpandPair = [&](const KeyValue &P) {
         CurPair = &P;
-        E.Key = expand(C, S, {P.Key.Text, P.Key.Range}, E.KeyBuf);
-        E.Value = expand(C, S, {P.Value.Text, P.Value.Range}, E.ValueBuf);
+        Pair E;
+        E.Key = keep(expand(C, S, {P.Key.Text, P.Key.Range}));
+        E.Value = keep(expand(C, S, {P.Value.Text, P.Value.Range}));
+        return E;
       };
       if (I.Pairs.size() == 1) {
         // Most ENVs set one variable: no list of pairs to hold back.
-        Pair E;
-        ExpandPair(I.Pairs.front(), E);
-        S.Vars.set(E.Key, E.Value);
+        Pair E = ExpandPair(I.Pairs.front());
+        S.Vars.setRef(E.Key, E.Value);
       } else {
         llvm::SmallVector<Pair, 4> Set;
         Set.reserve(I.Pairs.size());
         for (const KeyValue &P : I.Pairs)
-          ExpandPair(P, Set.emplace_back());
+          Set.push_back(ExpandPair(P));
         // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
         for (const Pair &E : Set)
-          S.Vars.set(E.Key, E.Value);
+          S.Vars.setRef(E.Key, E.Value);
       }
       CurEnv = nullptr;
       CurPair = nullptr;
@@ -161,10 +162,11 @@ public:
         if (Eq != llvm::StringRef::npos) {
           llvm::StringRef Value = Text.drop_front(Eq + 1);
           uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
-          std::string Buf;
-          S.Vars.set(Name, expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}}, Buf));
+          S.Vars.setRef(Name,
+                        keep(expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}})));
         } else if (std::optional<llvm::StringRef> G = globals(C).Scope.lookup(Name)) {
-          S.Vars.set(Name, *G);
+          // (The Model's global scope lives as long as the file.)
+          S.Vars.setRef(Name, *G);
         }
         S.Args.push_back(Name);
       }
@@ -266,7 +268,7 @@ private:
         Stages[unsigned(St->BaseStage)]) {
       S = *Stages[unsigned(St->BaseStage)];
     } else {
-      S.Vars.set("PATH", DefaultPath);
+      S.Vars.setRef("PATH", DefaultPath);
       S.Root = St;
     }
     scopeOf(St->Index) = std::move(S);
@@ -284,30 +286,36 @@ private:
   /// Expands E in S like BuildKit, reports the names it cannot resolve, returns the text.
   /// Reports the undefined variables E refers to; a word without `$` refers to none.
   void scan(Context &C, Scope &S, const Expansion &E) {
-    if (E.Text.contains('$')) {
-      std::string Buf;
-      expand(C, S, E, Buf);
-    }
+    if (E.Text.contains('$'))
+      expand(C, S, E);
   }
 
   /// E expanded in S, after reporting the undefined variables it refers to: E's own text when
-  /// it expands to itself (or fails to expand), else the expansion, kept in Buf.
-  llvm::StringRef expand(Context &C, Scope &S, const Expansion &E, std::string &Buf) {
+  /// it expands to itself (or fails to expand), else the expansion, kept in Buf until the next
+  /// expansion.
+  llvm::StringRef expand(Context &C, Scope &S, const Expansion &E) {
     // A word without `$`, quotes or escapes expands to itself and refers to nothing.
-    if (isLiteralWord(E.Text, E.Raw ? '\\' : C.file().Escape))
+    char Escape = E.Raw ? '\\' : C.file().Escape;
+    if (isLiteralWord(E.Text, Escape))
       return E.Text;
     ExpandOptions Opts;
-    Opts.Escape = E.Raw ? '\\' : C.file().Escape;
+    Opts.Escape = Escape;
     Opts.SkipQuotes = E.Raw;
-    auto R = expandWord(E.Text, S.Vars, Opts);
-    if (!R) {
-      llvm::consumeError(R.takeError());
+    Buf.clear();
+    Unset.clear();
+    if (!expandWordInto(E.Text, S.Vars, Opts, Buf, &Unset))
       return E.Text;
-    }
-    for (const std::string &Name : R->Unset)
+    for (const std::string &Name : Unset)
       report(C, S, Name, E.Range, E.Raw);
-    Buf = std::move(R->Text);
     return Buf;
+  }
+
+  /// T where a scope may keep it: in Arena when it is Buf (an expansion), else T itself (a
+  /// view into the file).
+  llvm::StringRef keep(llvm::StringRef T) {
+    if (T.data() != Buf.data())
+      return T;
+    return T.copy(Arena);
   }
 
   void report(Context &C, const Scope &S, const std::string &Name, SourceRange Where,
@@ -317,7 +325,7 @@ private:
       return;
     std::vector<std::string> InScope;
     for (const auto &[K, V] : S.Vars.entries())
-      InScope.push_back(K);
+      InScope.push_back(K.str());
     std::string Suggest = isSpecialParameter(Name) ? "" : suggestName(Name, InScope);
     // A suggestion is evidence of a typo only when it is one slip away (`APP_HOM`, `PAHT`);
     // `GOPATH` is two edits from `PATH` and comes from the golang image.
@@ -358,6 +366,11 @@ private:
   }
 
   bool Loaded = false;
+  /// The last expansion (reused: its capacity stays) and the names it found unset.
+  std::string Buf;
+  llvm::SmallVector<std::string, 2> Unset;
+  /// Expanded values the scopes refer to.
+  llvm::BumpPtrAllocator Arena;
   const Model::GlobalArgs *Globals = nullptr;
   /// The names ARGs and ENVs of this file set, sorted (they point into the file's AST).
   std::vector<llvm::StringRef> FileNames;
