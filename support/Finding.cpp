@@ -74,12 +74,14 @@ void sortFindings(std::vector<Finding> &Fs) {
   bool OneFile = std::all_of(Fs.begin() + 1, Fs.end(),
                              [&](const Finding &F) { return F.File == Fs.front().File; });
   auto Less = [&](const Key &KA, const Key &KB) {
-    const Finding &A = Fs[KA.Index], &B = Fs[KB.Index];
-    if (!OneFile && A.File != B.File)
-      return A.File < B.File;
+    if (!OneFile) {
+      const std::string &FA = Fs[KA.Index].File, &FB = Fs[KB.Index].File;
+      if (FA != FB)
+        return FA < FB;
+    }
     if (KA.Pos != KB.Pos)
       return KA.Pos < KB.Pos;
-    return A.RuleId < B.RuleId;
+    return Fs[KA.Index].RuleId < Fs[KB.Index].RuleId;
   };
   // A lint has a few findings: an insertion sort (stable) needs no buffer, which
   // std::stable_sort allocates.
@@ -87,8 +89,14 @@ void sortFindings(std::vector<Finding> &Fs) {
     for (size_t I = 1; I < Keys.size(); ++I) {
       Key K = Keys[I];
       size_t J = I;
-      for (; J > 0 && Less(K, Keys[J - 1]); --J)
-        Keys[J] = Keys[J - 1];
+      // Positions nearly always differ (and the findings come nearly in order): that test is
+      // made here, without a call.
+      for (; J > 0; --J) {
+        const Key &Prev = Keys[J - 1];
+        if (OneFile && K.Pos != Prev.Pos ? K.Pos > Prev.Pos : !Less(K, Prev))
+          break;
+        Keys[J] = Prev;
+      }
       Keys[J] = K;
     }
   } else {
