@@ -13,16 +13,18 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Env && I.Kind != InstrKind::Label)
       return;
-    const char *Kw = I.Kind == InstrKind::Env ? "ENV" : "LABEL";
+    // The message is one of two constants: copied whole (one allocation, one copy a finding).
+    static const llvm::StringLiteral EnvMsg =
+        "legacy `ENV key value` form; write `ENV key=value` (the legacy form takes the whole "
+        "rest of the line as one value)";
+    static const llvm::StringLiteral LabelMsg =
+        "legacy `LABEL key value` form; write `LABEL key=value` (the legacy form takes the "
+        "whole rest of the line as one value)";
+    llvm::StringRef Msg = I.Kind == InstrKind::Env ? EnvMsg : LabelMsg;
     for (const KeyValue &P : I.Pairs) {
       if (P.Equals)
         continue;
-      // Sized once: a chain of `+` regrows the message (three allocations a finding).
-      std::string Msg;
-      Msg.reserve(128);
-      Msg.append("legacy `").append(Kw).append(" key value` form; write `").append(Kw);
-      Msg.append(" key=value` (the legacy form takes the whole rest of the line as one value)");
-      auto B = C.report({P.Key.Range.Begin, P.Value.Range.End}, std::move(Msg));
+      auto B = C.report({P.Key.Range.Begin, P.Value.Range.End}, Msg.str());
       // `ENV A b` -> `ENV A=b` keeps the value only when it is one plain word on one line:
       // with spaces, quotes or escapes the `=` form would split or unquote it differently.
       llvm::StringRef V = P.Value.Text;
