@@ -41,11 +41,16 @@ public:
     if (hasVariable(Root->ResolvedImage) || baseSetsUser(Root->ResolvedImage) || Root->isScratch())
       return;
     const Stage &T = G.Stages[G.Target];
-    C.report(T.ImageRange, "the final image has no USER instruction, so it runs as root unless "
-                           "`" +
-                               Root->ResolvedImage +
-                               "` sets a user; add `USER <name>` for an "
-                               "unprivileged user after the steps that need root");
+    // Built at its final size: a chain of `+` allocates for each step.
+    llvm::StringRef Head = "the final image has no USER instruction, so it runs as root unless `";
+    llvm::StringRef Tail = "` sets a user; add `USER <name>` for an unprivileged user after the "
+                           "steps that need root";
+    std::string Msg;
+    Msg.reserve(Head.size() + Root->ResolvedImage.size() + Tail.size());
+    Msg.append(Head.data(), Head.size())
+        .append(Root->ResolvedImage)
+        .append(Tail.data(), Tail.size());
+    C.report(T.ImageRange, std::move(Msg));
   }
 
 private:
