@@ -7,35 +7,99 @@
 
 namespace ballast::dockerfile {
 
+namespace {
+
+/// Whether Text equals the lower-case stage name Lower without regard to case. Inline, unlike
+/// StringRef::equals_insensitive: stage names and references are short, and the out-of-line
+/// compare cost more than the bytes it compares.
+bool sameAsLowerName(llvm::StringRef Text, llvm::StringRef Lower) {
+  if (Text.size() != Lower.size())
+    return false;
+  for (size_t I = 0; I < Text.size(); ++I)
+    if (llvm::toLower(Text[I]) != Lower[I])
+      return false;
+  return true;
+}
+
+/// The global ARG defaults (with BuildArgs overriding them), expanded in order.
+VarScope globalScope(llvm::ArrayRef<const Instruction *> GlobalArgs, char Escape,
+                     const std::map<std::string, std::string> &BuildArgs) {
+  VarScope Globals;
+  for (const Instruction *I : GlobalArgs)
+    for (const Word &W : I->Args) {
+      auto [Name, Value] = llvm::StringRef(W.Text).split('=');
+      auto Over = BuildArgs.empty() ? BuildArgs.end() : BuildArgs.find(Name.str());
+      if (Over != BuildArgs.end())
+        Globals.set(Name, Over->second);
+      else if (llvm::StringRef(W.Text).contains('=')) {
+        if (isLiteralWord(Value, Escape)) { // expands to itself
+          Globals.set(Name, Value);
+          continue;
+        }
+        auto R = expandWord(Value, Globals, Escape);
+        if (R)
+          Globals.set(Name, R->Text);
+        else
+          llvm::consumeError(R.takeError());
+      }
+    }
+  return Globals;
+}
+
+} // namespace
+
 StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
                              const std::map<std::string, std::string> &BuildArgs) {
   StageGraph G;
-  VarScope Globals;
-  // The stages and the global ARGs are counted first so that their vectors (and each stage's
-  // Instructions below) are allocated once at their final size.
-  size_t NumStages = 0, NumGlobalArgs = 0;
-  for (const Instruction &I : DF.Instructions) {
-    if (I.Kind == InstrKind::From)
-      ++NumStages;
-    else if (NumStages == 0 && I.Kind == InstrKind::Arg)
-      ++NumGlobalArgs;
+  const Instruction *const First = DF.Instructions.data();
+  const Instruction *const Last = First + DF.Instructions.size();
+  // Where each stage starts (and, last, where the file ends), found first so that the stages,
+  // the global ARGs and each stage's Instructions are allocated once at their final size and
+  // filled in place.
+  llvm::SmallVector<const Instruction *, 8> Starts;
+  for (const Instruction *P = First; P != Last; ++P)
+    if (P->Kind == InstrKind::From)
+      Starts.push_back(P);
+  const size_t NumStages = Starts.size();
+  Starts.push_back(Last);
+  // ARGs before the first FROM (all of them when there is none) are global.
+  size_t NumGlobalArgs = 0;
+  for (const Instruction *P = First; P != Starts.front(); ++P)
+    NumGlobalArgs += P->Kind == InstrKind::Arg;
+  if (NumGlobalArgs) {
+    G.GlobalArgs.reserve(NumGlobalArgs);
+    for (const Instruction *P = First; P != Starts.front(); ++P)
+      if (P->Kind == InstrKind::Arg)
+        G.GlobalArgs.push_back(P);
   }
+  if (NumStages == 0)
+    return G;
+
+  // The global ARGs only matter to FROM images with something to expand (most images are
+  // literal), so their scope is built at the first such image, not for every file.
+  std::optional<VarScope> Globals;
   G.Stages.reserve(NumStages);
-  G.GlobalArgs.reserve(NumGlobalArgs);
-  const Instruction *const End = DF.Instructions.data() + DF.Instructions.size();
-  for (const Instruction &I : DF.Instructions) {
-    if (I.Kind == InstrKind::From) {
-      Stage S;
-      S.Index = unsigned(G.Stages.size());
-      S.From = &I;
-      if (!I.Args.empty()) {
-        S.Image = I.Args[0].Text;
-        S.ImageRange = I.Args[0].Range;
+  for (unsigned N = 0; N != NumStages; ++N) {
+    const Instruction *const Begin = Starts[N], *const End = Starts[N + 1];
+    const Instruction &I = *Begin;
+    Stage &S = G.Stages.emplace_back(); // reserved: earlier stages stay where they are
+    S.Index = N;
+    S.From = &I;
+    if (!I.Args.empty()) {
+      llvm::StringRef Image = I.Args[0].Text;
+      S.Image = Image.str(); // a temporary moved in costs less than assign()
+      S.ImageRange = I.Args[0].Range;
+      // A literal word expands to itself.
+      if (isLiteralWord(Image, DF.Escape)) {
+        S.ResolvedImage = S.Image;
+      } else {
+        if (!Globals)
+          Globals.emplace(globalScope(G.GlobalArgs, DF.Escape, BuildArgs));
         // Unset names (TARGETOS and friends come from the builder) stay as written.
         ExpandOptions Opts;
         Opts.Escape = DF.Escape;
         Opts.SkipUnset = true;
-        auto R = expandWord(S.Image, Globals, Opts);
+        auto R = expandWord(Image, *Globals, Opts);
         if (R)
           S.ResolvedImage = std::move(R->Text);
         else {
@@ -43,67 +107,58 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
           S.ResolvedImage = S.Image;
         }
       }
-      if (I.Args.size() >= 3 && llvm::StringRef(I.Args[1].Text).equals_insensitive("as")) {
-        S.Name = llvm::StringRef(I.Args[2].Text).lower();
-        S.NameRange = I.Args[2].Range;
-      }
-      // Names are lower case: comparing without case matches the lower-cased image.
-      for (const Stage &Prev : G.Stages)
-        if (!Prev.Name.empty() && llvm::StringRef(S.ResolvedImage).equals_insensitive(Prev.Name)) {
-          S.BaseStage = int(Prev.Index);
-          S.DependsOn.insert(Prev.Index);
-        }
-      // The stage runs up to the next FROM (or the end of the file).
-      const Instruction *Next = &I + 1;
-      while (Next != End && Next->Kind != InstrKind::From)
-        ++Next;
-      S.Instructions.reserve(size_t(Next - &I));
-      S.Instructions.push_back(&I);
-      G.Stages.push_back(std::move(S));
-      continue;
     }
-    if (G.Stages.empty()) {
-      if (I.Kind == InstrKind::Arg) {
-        G.GlobalArgs.push_back(&I);
-        for (const Word &W : I.Args) {
-          auto [Name, Value] = llvm::StringRef(W.Text).split('=');
-          auto Over = BuildArgs.empty() ? BuildArgs.end() : BuildArgs.find(Name.str());
-          if (Over != BuildArgs.end())
-            Globals.set(Name, Over->second);
-          else if (llvm::StringRef(W.Text).contains('=')) {
-            auto R = expandWord(Value, Globals, DF.Escape);
-            if (R)
-              Globals.set(Name, R->Text);
-            else
-              llvm::consumeError(R.takeError());
-          }
-        }
-      }
-      continue;
+    if (I.Args.size() >= 3 && sameAsLowerName(I.Args[1].Text, "as")) {
+      S.Name = I.Args[2].Text.str();
+      for (char &C : S.Name)
+        C = llvm::toLower(C);
+      S.NameRange = I.Args[2].Range;
     }
-    Stage &S = G.Stages.back();
-    S.Instructions.push_back(&I);
-    if (I.Flags.empty()) // most instructions: no --from, no --mount
-      continue;
+    // Names are lower case: comparing without case matches the lower-cased image. Every
+    // earlier stage of that name is a dependency; the last one is the base.
+    for (unsigned P = 0; P != N; ++P) {
+      const Stage &Prev = G.Stages[P];
+      if (!Prev.Name.empty() && sameAsLowerName(S.ResolvedImage, Prev.Name)) {
+        S.BaseStage = int(P);
+        S.DependsOn.insert(P);
+      }
+    }
+    // The stage runs up to the next FROM (or the end of the file).
+    S.Instructions.reserve(size_t(End - Begin));
+    S.Instructions.push_back(Begin);
     auto Use = [&](llvm::StringRef Ref) {
       if (const Stage *D = G.find(Ref))
         if (D->Index < S.Index)
           S.DependsOn.insert(D->Index);
     };
-    if (const Flag *F = I.flag("from"))
-      Use(F->Value);
-    for (const Flag &F : I.Flags) { // not flags("mount"): no list of them is needed
-      if (!llvm::StringRef(F.Name).equals_insensitive("mount"))
+    for (const Instruction *P = Begin + 1; P != End; ++P) {
+      S.Instructions.push_back(P);
+      const Instruction &J = *P;
+      if (J.Flags.empty()) // most instructions: no --from, no --mount
         continue;
-      llvm::SmallVector<llvm::StringRef, 8> Parts;
-      llvm::StringRef(F.Value).split(Parts, ',');
-      for (llvm::StringRef P : Parts)
-        if (P.consume_front("from="))
-          Use(P);
+      // One walk over the flags: the last --from counts (as Instruction::flag finds it), and
+      // every --mount's from= does.
+      const Flag *From = nullptr;
+      for (const Flag &F : J.Flags) {
+        if (sameAsLowerName(F.Name, "from")) {
+          From = &F;
+          continue;
+        }
+        if (!sameAsLowerName(F.Name, "mount"))
+          continue;
+        // Split at each comma with memchr (StringRef::split(char) searches for a string).
+        for (llvm::StringRef Rest = F.Value; !Rest.empty();) {
+          size_t Comma = Rest.find(',');
+          llvm::StringRef Part = Rest.take_front(Comma);
+          Rest = Comma == llvm::StringRef::npos ? llvm::StringRef() : Rest.drop_front(Comma + 1);
+          if (Part.consume_front("from="))
+            Use(Part);
+        }
+      }
+      if (From)
+        Use(From->Value);
     }
   }
-  if (G.Stages.empty())
-    return G;
   G.Target = int(G.Stages.size()) - 1;
   if (!TargetName.empty())
     if (const Stage *T = G.find(TargetName))
@@ -125,7 +180,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
 const Stage *StageGraph::find(llvm::StringRef NameOrIndex) const {
   // Names are lower case, so a comparison without case matches NameOrIndex lower-cased.
   for (const Stage &S : Stages)
-    if (!S.Name.empty() && NameOrIndex.equals_insensitive(S.Name))
+    if (!S.Name.empty() && sameAsLowerName(NameOrIndex, S.Name))
       return &S;
   unsigned N;
   if (!NameOrIndex.getAsInteger(10, N) && N < Stages.size())
