@@ -89,6 +89,10 @@ struct CommandBits {
   std::vector<int8_t> SingleKind;
   /// The index in Masks of AllKinds.
   uint8_t AllKindsIndex = 0;
+  /// Per kind (bit number): the indices in Masks of the masks of several kinds that hold it,
+  /// AllKinds aside. A file fills the visit lists of all such masks in one pass over its
+  /// visits, each visit going straight to the lists of its kind.
+  std::vector<uint8_t> MultiOfKind[32];
   /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
   /// instead of a hash map: most commands (`cd`, `export`) find their slot empty and the others
   /// compare a name or two, with no hashing.
@@ -148,6 +152,11 @@ const CommandBits &commandBits() {
       B.Rules.push_back({P.Construct, Mask, Kinds, IndexOf(Kinds), P.HasFinish,
                          Cat[K].DefaultSeverity == Severity::None});
     }
+    for (unsigned Index = 0; Index < B.Masks.size(); ++Index)
+      if (B.SingleKind[Index] < 0 && Index != B.AllKindsIndex)
+        for (unsigned Kind = 0; Kind < 32; ++Kind)
+          if (B.Masks[Index] >> Kind & 1)
+            B.MultiOfKind[Kind].push_back(uint8_t(Index));
     for (const auto &E : Bit)
       B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
     return B;
@@ -291,36 +300,51 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
   // once per file (into one buffer), not once per rule, and found by its index in Bits.Masks.
   // The visits are first sorted by kind (stably) into buckets at the front of the buffer: a
-  // mask of one kind (most) is its bucket, and needs no filtering.
-  llvm::SmallVector<uint32_t, 512> Selected(Visits.size());
+  // mask of one kind (most) is its bucket, and needs no filtering. The masks of several kinds
+  // are sized from the buckets and then filled in one pass over the visits; AllKinds selects
+  // every visit.
   uint32_t KindEnd[33] = {}; // bucket K is [KindEnd[K], KindEnd[K + 1])
   for (KindMask Bit : VisitKinds)
     ++KindEnd[llvm::countTrailingZeros(Bit) + 1];
   for (unsigned K = 1; K < 33; ++K)
     KindEnd[K] += KindEnd[K - 1];
+  struct MaskRange {
+    uint32_t Begin = 0, End = 0;
+  };
+  llvm::SmallVector<MaskRange, 32> Masks(Bits.Masks.size());
+  const auto NumVisits = static_cast<uint32_t>(Visits.size());
+  uint32_t Total = NumVisits;
+  for (unsigned Index = 0; Index < Bits.Masks.size(); ++Index) {
+    if (int8_t Kind = Bits.SingleKind[Index]; Kind >= 0) {
+      Masks[Index] = {KindEnd[Kind], KindEnd[Kind + 1]};
+      continue;
+    }
+    uint32_t Size = NumVisits;
+    if (Index != Bits.AllKindsIndex) {
+      Size = 0;
+      for (KindMask B = Bits.Masks[Index] & Present; B; B &= B - 1) {
+        unsigned Kind = llvm::countTrailingZeros(B);
+        Size += KindEnd[Kind + 1] - KindEnd[Kind];
+      }
+    }
+    Masks[Index] = {Total, Total};
+    Total += Size;
+  }
+  llvm::SmallVector<uint32_t, 512> Selected(Total);
   {
     uint32_t Next[32];
     std::copy(KindEnd, KindEnd + 32, Next);
-    for (uint32_t N = 0; N < VisitKinds.size(); ++N)
-      Selected[Next[llvm::countTrailingZeros(VisitKinds[N])]++] = N;
-  }
-  struct MaskRange {
-    uint32_t Begin = ~uint32_t(0), End = 0; // Begin ~0: not filtered yet
-  };
-  llvm::SmallVector<MaskRange, 32> Masks(Bits.Masks.size());
-  auto VisitsFor = [&](unsigned Index) -> llvm::ArrayRef<uint32_t> {
-    MaskRange &R = Masks[Index];
-    if (R.Begin == ~uint32_t(0) && Bits.SingleKind[Index] >= 0) {
-      R.Begin = KindEnd[Bits.SingleKind[Index]];
-      R.End = KindEnd[Bits.SingleKind[Index] + 1];
-    } else if (R.Begin == ~uint32_t(0)) {
-      R.Begin = static_cast<uint32_t>(Selected.size());
-      KindMask Mask = Bits.Masks[Index];
-      for (uint32_t N = 0; N < VisitKinds.size(); ++N)
-        if (Mask & VisitKinds[N])
-          Selected.push_back(N);
-      R.End = static_cast<uint32_t>(Selected.size());
+    MaskRange &All = Masks[Bits.AllKindsIndex];
+    for (uint32_t N = 0; N < NumVisits; ++N) {
+      unsigned Kind = llvm::countTrailingZeros(VisitKinds[N]);
+      Selected[Next[Kind]++] = N;
+      Selected[All.End++] = N;
+      for (uint8_t Index : Bits.MultiOfKind[Kind])
+        Selected[Masks[Index].End++] = N;
     }
+  }
+  auto VisitsFor = [&](unsigned Index) -> llvm::ArrayRef<uint32_t> {
+    const MaskRange &R = Masks[Index];
     return llvm::makeArrayRef(Selected.data() + R.Begin, R.End - R.Begin);
   };
 
