@@ -1158,18 +1158,20 @@ inline const char *skipIndent(const char *Q, const char *E) {
 }
 
 /// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
-/// lines are those of the SourceFile's line table, so the text is not searched for newlines twice.
+/// lines are those of the SourceFile's line table, so the text is not searched for newlines twice;
+/// the table is read directly (Starts[K] is where line K + 1 starts, Starts[lineCount()] the
+/// text's size): through lineStart every line paid its range tests and reloads of the table.
 class LineReader {
 public:
   explicit LineReader(const SourceFile &SF)
-      : SF(SF), B(SF.text().data()), NumLines(SF.text().empty() ? 0 : SF.lineCount()) {}
+      : Starts(SF.lineTable()), B(SF.text().data()),
+        NumLines(SF.text().empty() ? 0 : SF.lineCount()) {}
   bool next(llvm::StringRef &Line, uint32_t &Off, uint32_t &EndWithNl) {
     // Every line of a non-empty text is in the table (a final newline starts none), so the line
     // count ends the walk; the last line runs to the end of the text, with or without newline.
     if (LineNo == NumLines)
       return false;
-    ++LineNo;
-    const uint32_t Next = SF.lineStart(LineNo + 1); // the text's size past the last line
+    const uint32_t Next = Starts[++LineNo]; // the text's size past the last line
     const char *LB = B + P, *E = B + Next;
     E -= E[-1] == '\n';
     E -= E > LB && E[-1] == '\r';
@@ -1192,23 +1194,19 @@ public:
   template <typename CommentFn>
   void continuations(char Escape, llvm::SmallVectorImpl<LineSegment> &Segs, uint32_t &LineLen,
                      uint32_t &LineEnd, bool &Empty, CommentFn Comment) {
-    unsigned N = LineNo;
+    const uint32_t *Next = Starts + LineNo, *Last = Starts + NumLines;
     uint32_t Pos = P;
     uint32_t Len = LineLen;
     uint32_t End = LineEnd;
-    while (N != NumLines) {
-      ++N;
-      // N + 1 is a line number, never 0: said so, lineStart drops its test for line 0.
-      if (N + 1 == 0)
-        __builtin_unreachable();
-      const uint32_t Next = SF.lineStart(N + 1); // the text's size past the last line
-      const char *LB = B + Pos, *E = B + Next;
+    while (Next != Last) {
+      const uint32_t NextPos = *++Next; // the text's size past the last line
+      const char *LB = B + Pos, *E = B + NextPos;
       E -= E[-1] == '\n';
       // No `E > LB` test: this is not the first line, so an empty one has the previous line's
       // newline before it, never a CR.
       E -= E[-1] == '\r';
       const uint32_t Off = Pos;
-      Pos = Next;
+      Pos = NextPos;
       End = Off + uint32_t(E - LB);
       const char *Q = skipIndent(LB, E);
       if (Q == E) {
@@ -1216,7 +1214,8 @@ public:
         continue;
       }
       if (*Q == '#') {
-        Comment(llvm::StringRef(LB, size_t(E - LB)), llvm::StringRef(Q, size_t(E - Q)), Off, N);
+        Comment(llvm::StringRef(LB, size_t(E - LB)), llvm::StringRef(Q, size_t(E - Q)), Off,
+                unsigned(Next - Starts));
         continue;
       }
       // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there.
@@ -1231,14 +1230,14 @@ public:
       Len += uint32_t(E - LB);
       break;
     }
-    LineNo = N;
+    LineNo = unsigned(Next - Starts);
     P = Pos;
     LineLen = Len;
     LineEnd = End;
   }
 
 private:
-  const SourceFile &SF;
+  const uint32_t *Starts;
   const char *B;
   unsigned NumLines;
   uint32_t P = 0;

@@ -68,6 +68,10 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
     *Out++ = static_cast<uint32_t>(Q - B);
   }
   NumLines = static_cast<unsigned>(Out - LineStarts.get());
+  // The end of the last line, so a walk over the table needs no test for it.
+  if (Out == OutEnd)
+    Grow(1);
+  *Out = static_cast<uint32_t>(Text.size());
 }
 
 LineCol SourceFile::lineCol(uint32_t Offset) const {

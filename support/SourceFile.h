@@ -50,12 +50,17 @@ public:
   /// The text of a 1-based line without its newline.
   llvm::StringRef lineText(unsigned Line) const;
   unsigned lineCount() const { return NumLines; }
+  /// The line table itself: entry K is the first byte of line K + 1, and entry lineCount() is
+  /// the text's size. For a caller that walks every line (the Dockerfile parser), which would
+  /// otherwise pay lineStart's tests and reloads on each one.
+  const uint32_t *lineTable() const { return LineStarts.get(); }
 
 private:
   std::string Path;
   std::string Text;
-  /// The offset of each line's first byte; NumLines are set. A buffer rather than a vector: a
-  /// vector would zero the whole guessed size first, memory written twice for nothing.
+  /// The offset of each line's first byte; NumLines are set, then the text's size. A buffer
+  /// rather than a vector: a vector would zero the whole guessed size first, memory written
+  /// twice for nothing.
   std::unique_ptr<uint32_t[]> LineStarts;
   unsigned NumLines = 0;
 };
