@@ -1244,24 +1244,6 @@ private:
   unsigned LineNo = 0;
 };
 
-/// L without leading " \t\n\v\f\r" (StringRef::ltrim() builds a character set on every call;
-/// this runs for every line).
-inline llvm::StringRef ltrimSpace(llvm::StringRef L) {
-  size_t I = 0;
-  while (I < L.size() && isAsciiSpace(static_cast<unsigned char>(L[I])))
-    ++I;
-  return L.drop_front(I);
-}
-
-/// L without trailing " \t\n\v\f\r".
-llvm::StringRef trimSpace(llvm::StringRef L) {
-  L = ltrimSpace(L);
-  size_t E = L.size();
-  while (E > 0 && isAsciiSpace(static_cast<unsigned char>(L[E - 1])))
-    --E;
-  return L.take_front(E);
-}
-
 /// `\[ \t]*$` with the current escape character: returns the length without it, or npos.
 inline size_t continuationAt(llvm::StringRef L, char Escape) {
   size_t E = L.size();
@@ -1329,12 +1311,26 @@ Dockerfile parse(std::string Path, std::string Text) {
     DF.Errors.push_back({SF->path().str(), SF->lineCol(Off), {Off, Off}, Msg.str()});
   };
   // Records the comment line L (LT: L without leading blanks, starting with '#'); returns its text.
-  auto NoteComment = [&](llvm::StringRef L, llvm::StringRef LT, uint32_t Off,
-                         unsigned LineNo) -> llvm::StringRef {
-    uint32_t Lead = uint32_t(L.size() - LT.size());
-    DF.Comments.push_back(
-        {trimSpace(LT.drop_front()), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
-    return DF.Comments.back().Text;
+  // Inlined into both callers, with the trims on raw pointers: a file has a comment every seven
+  // lines, and the call's frame and trimSpace's bound tests were half of a comment's cost.
+  auto NoteComment = [&](llvm::StringRef L, llvm::StringRef LT, uint32_t Off, unsigned LineNo)
+                         __attribute__((always_inline))
+                             ->llvm::StringRef {
+    // The text after the '#' without blanks either side. The right trim needs no bound test (it
+    // stops at the '#' at the latest), nor then the left one (it stops at the last byte kept).
+    const char *P = LT.begin() + 1, *E = LT.end();
+    while (isAsciiSpace(static_cast<unsigned char>(E[-1])))
+      --E;
+    if (P < E)
+      while (isAsciiSpace(static_cast<unsigned char>(*P)))
+        ++P;
+    else
+      P = E;
+    const auto Lead = uint32_t(L.size() - LT.size());
+    return DF.Comments
+        .emplace_back(Comment{
+            llvm::StringRef(P, size_t(E - P)), {Off + Lead, Off + uint32_t(L.size())}, LineNo})
+        .Text;
   };
   // processLine's directive half: looks for parser directives until the first other line.
   auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
