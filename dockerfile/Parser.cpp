@@ -1218,10 +1218,12 @@ public:
                 unsigned(Next - Starts));
         continue;
       }
-      // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there.
+      // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there. Most
+      // continued lines end in the escape itself: their blank test is skipped.
       const char *Z = E;
-      while (Z[-1] == ' ' || Z[-1] == '\t')
-        --Z;
+      if (Z[-1] != Escape)
+        while (Z[-1] == ' ' || Z[-1] == '\t')
+          --Z;
       Segs.push_back({Len, Off});
       if (Z[-1] == Escape && (Z - 1 == LB || Z[-2] != Escape)) {
         Len += uint32_t(Z - 1 - LB);
