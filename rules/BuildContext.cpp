@@ -3,7 +3,10 @@
 
 #include "rules/RunCache.h"
 
+#include <dirent.h>
 #include <filesystem>
+#include <memory>
+#include <sys/stat.h>
 #include <system_error>
 
 #include "llvm/Support/Error.h"
@@ -50,28 +53,49 @@ bool isWholeContextSource(llvm::StringRef Src) {
 
 namespace {
 
-void walkDir(const BuildContextView &V, const fs::path &Root, const std::string &Rel,
-             unsigned Depth, unsigned MaxDepth, unsigned &Left,
-             llvm::function_ref<void(llvm::StringRef, bool)> F) {
-  std::error_code EC;
-  fs::directory_iterator It(Rel.empty() ? Root : Root / Rel, EC), End;
-  for (; !EC && It != End && Left > 0; It.increment(EC)) {
-    std::string Name = It->path().filename().string();
-    std::string Path = Rel;
-    if (!Path.empty())
-      Path += '/';
-    Path += Name;
-    std::error_code E2;
-    bool IsDir = It->is_directory(E2) && !It->is_symlink(E2);
-    if (!V.Ignore.empty() && V.Ignore.matches(Path)) {
-      if (!IsDir || !V.Ignore.exceptionMayMatchBelow(Path))
-        continue;
+/// Closes a directory stream when the walk of one folder ends.
+struct DirCloser {
+  void operator()(DIR *D) const { closedir(D); }
+};
+
+/// Walks the folder Root/Rel with readdir: the entry type comes from d_type (lstat only when the
+/// file system leaves it unknown), and the relative path is grown in one buffer, so an entry
+/// costs no std::filesystem::path parse and no allocation of its own.
+void walkDir(const BuildContextView &V, std::string &Abs, std::string &Rel, unsigned Depth,
+             unsigned MaxDepth, unsigned &Left, llvm::function_ref<void(llvm::StringRef, bool)> F) {
+  std::unique_ptr<DIR, DirCloser> D(opendir(Abs.c_str()));
+  if (!D)
+    return;
+  const size_t AbsLen = Abs.size(), RelLen = Rel.size();
+  while (Left > 0) {
+    const dirent *E = readdir(D.get());
+    if (!E)
+      break;
+    llvm::StringRef Name(E->d_name);
+    if (Name == "." || Name == "..")
+      continue;
+    if (RelLen != 0)
+      Rel += '/';
+    Rel.append(Name.data(), Name.size());
+    Abs += '/';
+    Abs.append(Name.data(), Name.size());
+    // A folder, not a link to one (as is_directory() && !is_symlink() said).
+    bool IsDir = E->d_type == DT_DIR;
+    if (E->d_type == DT_UNKNOWN) {
+      struct stat St;
+      IsDir = lstat(Abs.c_str(), &St) == 0 && S_ISDIR(St.st_mode);
+    }
+    bool Enter = true;
+    if (!V.Ignore.empty() && V.Ignore.matches(Rel)) {
+      Enter = IsDir && V.Ignore.exceptionMayMatchBelow(Rel);
     } else {
       --Left;
-      F(Path, IsDir);
+      F(Rel, IsDir);
     }
-    if (IsDir && Depth < MaxDepth && Name != ".git" && Name != "node_modules")
-      walkDir(V, Root, Path, Depth + 1, MaxDepth, Left, F);
+    if (Enter && IsDir && Depth < MaxDepth && Name != ".git" && Name != "node_modules")
+      walkDir(V, Abs, Rel, Depth + 1, MaxDepth, Left, F);
+    Rel.resize(RelLen);
+    Abs.resize(AbsLen);
   }
 }
 
@@ -84,7 +108,8 @@ void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned
     return;
   auto Walk = [&](llvm::function_ref<void(llvm::StringRef, bool)> G) {
     unsigned Left = MaxEntries;
-    walkDir(V, fs::path(ContextDir.str()), "", 0, MaxDepth, Left, G);
+    std::string Abs = ContextDir.str(), Rel;
+    walkDir(V, Abs, Rel, 0, MaxDepth, Left, G);
   };
   if (!Cache) {
     Walk(F);

@@ -1,8 +1,10 @@
 //===- BL2004.cpp - Secrets copied into the image -------------------------===//
+#include <cstring>
+
 #include "rules/BuildContext.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
-#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace ballast::rules {
 namespace {
@@ -53,47 +55,67 @@ bool looksPrivate(llvm::StringRef Name) {
 }
 
 /// Why the context path (or source word) Path looks like a secret, or "" when it does not.
-/// Asked of every file of a walked build context: the segments are visited in place and only
-/// the base name is lower-cased, into a small buffer.
+/// Asked of every entry of a walked build context by every file that copies the whole context,
+/// so a name that is no secret is turned down cheaply: the secret folders are looked for only at
+/// a segment that starts with `.` (one memchr per dot), and the base name is compared in place,
+/// case-insensitively, only against the names that share its first letter.
 llvm::StringRef secretKind(llvm::StringRef Path) {
-  static const std::pair<llvm::StringRef, llvm::StringRef> SecretDirs[] = {
-      {".ssh", "`.ssh/` folder"}, {".aws", "`.aws/` folder"}, {".gnupg", "`.gnupg/` folder"}};
   llvm::StringRef P = Path;
   while (P.size() > 1 && P.endswith("/"))
     P = P.drop_back();
-  llvm::StringRef Base; // the last non-empty segment
-  for (llvm::StringRef Rest = P; !Rest.empty();) {
-    size_t Slash = Rest.find('/');
-    llvm::StringRef S = Rest.take_front(Slash);
-    Rest = Slash == llvm::StringRef::npos ? llvm::StringRef() : Rest.drop_front(Slash + 1);
-    if (S.empty())
+  for (size_t Dot = P.find('.'); Dot != llvm::StringRef::npos; Dot = P.find('.', Dot + 1)) {
+    if (Dot != 0 && P[Dot - 1] != '/')
       continue;
-    for (const auto &Dir : SecretDirs)
-      if (S == Dir.first)
-        return Dir.second;
-    Base = S;
+    llvm::StringRef S = P.substr(Dot).take_until([](char C) { return C == '/'; });
+    if (S == ".ssh")
+      return "`.ssh/` folder";
+    if (S == ".aws")
+      return "`.aws/` folder";
+    if (S == ".gnupg")
+      return "`.gnupg/` folder";
   }
-  if (Base.empty())
+  // The last non-empty segment: trailing slashes are gone, so only "/" leaves none. memrchr,
+  // not StringRef::rfind, which steps back one byte at a time.
+  const void *LastSlash = P.empty() ? nullptr : memrchr(P.data(), '/', P.size());
+  llvm::StringRef B =
+      LastSlash ? P.drop_front(static_cast<const char *>(LastSlash) - P.data() + 1) : P;
+  if (B.empty())
     return "";
-  llvm::SmallString<64> L;
-  L.resize(Base.size());
-  for (size_t K = 0; K < Base.size(); ++K)
-    L[K] = llvm::toLower(Base[K]);
-  llvm::StringRef B = L;
-  if (B == ".env" || (B.startswith(".env.") && !B.endswith(".example") && !B.endswith(".sample") &&
-                      !B.endswith(".template") && !B.endswith(".dist") && !B.endswith(".defaults")))
-    return "environment file";
-  if (B == "id_rsa" || B == "id_dsa" || B == "id_ecdsa" || B == "id_ed25519")
-    return "SSH private key";
-  if (B == ".npmrc" || B == ".pypirc" || B == ".netrc" || B == ".git-credentials" ||
-      B == ".dockercfg")
-    return "credentials file";
-  if (B == "credentials" || B == "credentials.json" || B == "service-account.json")
-    return "credentials file";
+  switch (llvm::toLower(B[0])) {
+  case '.':
+    if (B.startswith_insensitive(".env") &&
+        (B.size() == 4 ||
+         (B[4] == '.' && !B.endswith_insensitive(".example") &&
+          !B.endswith_insensitive(".sample") && !B.endswith_insensitive(".template") &&
+          !B.endswith_insensitive(".dist") && !B.endswith_insensitive(".defaults"))))
+      return "environment file";
+    if (B.equals_insensitive(".npmrc") || B.equals_insensitive(".pypirc") ||
+        B.equals_insensitive(".netrc") || B.equals_insensitive(".git-credentials") ||
+        B.equals_insensitive(".dockercfg"))
+      return "credentials file";
+    break;
+  case 'i':
+    if (B.equals_insensitive("id_rsa") || B.equals_insensitive("id_dsa") ||
+        B.equals_insensitive("id_ecdsa") || B.equals_insensitive("id_ed25519"))
+      return "SSH private key";
+    break;
+  case 'c':
+    if (B.equals_insensitive("credentials") || B.equals_insensitive("credentials.json"))
+      return "credentials file";
+    break;
+  case 's':
+    if (B.equals_insensitive("service-account.json"))
+      return "credentials file";
+    break;
+  default: break;
+  }
   // `.pem`, `.key`, `.p12`, `.pfx`: one look at the last four bytes.
-  llvm::StringRef Ext = B.size() >= 4 && B[B.size() - 4] == '.' ? B.take_back(3) : "";
-  if ((Ext == "pem" || Ext == "key" || Ext == "p12" || Ext == "pfx") && looksPrivate(Base) &&
-      !looksPublic(Base))
+  if (B.size() < 4 || B[B.size() - 4] != '.')
+    return "";
+  llvm::StringRef Ext = B.take_back(3);
+  if ((Ext.equals_insensitive("pem") || Ext.equals_insensitive("key") ||
+       Ext.equals_insensitive("p12") || Ext.equals_insensitive("pfx")) &&
+      looksPrivate(B) && !looksPublic(B))
     return "private key";
   return "";
 }
@@ -140,9 +162,11 @@ private:
       walkContext(
           View, C.model().contextDir(), 3, 5000,
           [&](llvm::StringRef Rel, bool IsDir) {
-            if (Found.size() < 3 && !secretKind(Rel).empty() &&
+            // A folder counts only as a secret folder itself: test that first, it is cheap.
+            if (Found.size() < 3 &&
                 !(IsDir && !Rel.endswith(".ssh") && !Rel.endswith(".aws") &&
-                  !Rel.endswith(".gnupg")))
+                  !Rel.endswith(".gnupg")) &&
+                !secretKind(Rel).empty())
               Found.push_back(Rel.str());
           },
           C.model().runCache());
