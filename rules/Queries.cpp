@@ -379,21 +379,32 @@ llvm::ArrayRef<llvm::StringRef> predefinedArgNames() {
 dockerfile::VarScope globalArgScope(const dockerfile::Dockerfile &DF,
                                     const dockerfile::StageGraph &G,
                                     std::set<std::string> *Declared) {
-  // BuildKit's predefined platform ARGs, built once; a copy costs one allocation.
-  static const dockerfile::VarScope Platform = {{"BUILDPLATFORM", "linux/amd64"},
-                                                {"BUILDOS", "linux"},
-                                                {"BUILDOSVERSION", ""},
-                                                {"BUILDARCH", "amd64"},
-                                                {"BUILDVARIANT", ""},
-                                                {"TARGETPLATFORM", "linux/amd64"},
-                                                {"TARGETOS", "linux"},
-                                                {"TARGETOSVERSION", ""},
-                                                {"TARGETARCH", "amd64"},
-                                                {"TARGETVARIANT", ""},
-                                                {"TARGETSTAGE", ""}};
+  // BuildKit's predefined platform ARGs, built once. Their bytes are literals (setRef): the
+  // scope owns no storage, so the copy below is one vector copy, and a set() on it does not
+  // have to leave shared storage for a block of its own.
+  static const dockerfile::VarScope Platform = [] {
+    dockerfile::VarScope P;
+    for (const auto &[Name, Value] :
+         {std::pair<llvm::StringRef, llvm::StringRef>{"BUILDPLATFORM", "linux/amd64"},
+          {"BUILDOS", "linux"},
+          {"BUILDOSVERSION", ""},
+          {"BUILDARCH", "amd64"},
+          {"BUILDVARIANT", ""},
+          {"TARGETPLATFORM", "linux/amd64"},
+          {"TARGETOS", "linux"},
+          {"TARGETOSVERSION", ""},
+          {"TARGETARCH", "amd64"},
+          {"TARGETVARIANT", ""},
+          {"TARGETSTAGE", ""}})
+      P.setRef(Name, Value);
+    return P;
+  }();
   dockerfile::VarScope S = Platform;
+  // The stage name lives in G and the ARG words in DF, which outlive the Model's scope (the
+  // only caller): they are referred to, not copied. An expanded value is copied.
   if (!G.Stages.empty())
-    S.set("TARGETSTAGE", G.Stages.back().Name);
+    S.setRef("TARGETSTAGE", G.Stages.back().Name);
+  std::string Expanded;
   for (const dockerfile::Instruction *I : G.GlobalArgs)
     for (const dockerfile::Word &W : I->Args) {
       llvm::StringRef Text = W.Text;
@@ -402,12 +413,14 @@ dockerfile::VarScope globalArgScope(const dockerfile::Dockerfile &DF,
         Declared->insert(Name.str());
       if (!Text.contains('='))
         continue;
-      auto R = dockerfile::expandWord(Value, S, DF.Escape);
-      if (!R) {
-        llvm::consumeError(R.takeError());
+      if (dockerfile::isLiteralWord(Value, DF.Escape)) {
+        S.setRef(Name, Value);
         continue;
       }
-      S.set(Name, R->Text);
+      Expanded.clear();
+      if (!dockerfile::expandWordInto(Value, S, dockerfile::ExpandOptions{DF.Escape}, Expanded))
+        continue;
+      S.set(Name, Expanded);
     }
   return S;
 }
