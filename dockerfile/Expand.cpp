@@ -1013,8 +1013,9 @@ int VarScope::find(llvm::StringRef Name) const {
   // mostly differ there.
   for (size_t I = 0; I < Entries.size(); ++I) {
     llvm::StringRef K = Entries[I].first;
-    if (K.size() == Name.size() && (Name.empty() || K[0] == Name[0]) &&
-        std::memcmp(K.data(), Name.data(), Name.size()) == 0)
+    // An empty name's data may be null, which memcmp must not be given even for no bytes.
+    if (K.size() == Name.size() &&
+        (Name.empty() || (K[0] == Name[0] && std::memcmp(K.data(), Name.data(), Name.size()) == 0)))
       return static_cast<int>(I);
   }
   return -1;

@@ -4,7 +4,6 @@
 #include <memory>
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -638,17 +637,27 @@ TEST(VarScopeTest, LargeScopesKeepOrderAndAnswerLikeSmallOnes) {
   EXPECT_EQ(S.lookup("V0"), std::optional<llvm::StringRef>("0"));
 }
 
+TEST(VarScopeTest, EmptyNamesAreLookedUpSafely) {
+  // A null StringRef (what `${}` or `ARG =v` can give) is compared without handing its null
+  // data to memcmp (UBSan's nonnull-attribute check caught it in the lint fuzzer).
+  VarScope S{{"A", "1"}};
+  EXPECT_FALSE(S.contains(llvm::StringRef()));
+  EXPECT_EQ(S.lookup(llvm::StringRef()), std::nullopt);
+  S.setRef(llvm::StringRef(), "e");
+  EXPECT_EQ(S.lookup(llvm::StringRef()), std::optional<llvm::StringRef>("e"));
+  EXPECT_EQ(S.lookup(""), std::optional<llvm::StringRef>("e"));
+  EXPECT_EQ(S.lookup("A"), std::optional<llvm::StringRef>("1"));
+}
+
 TEST(ExpandTest, PathologicalPatternsStayFast) {
+  // Backtracking matchers take exponential time on these (8 stars over 3000 bytes): the test
+  // would then not finish within ctest's timeout. No timing threshold here: the patterns
+  // either finish (the matcher is polynomial) or hang.
   VarScope Env{{"V", std::string(3000, 'a')}};
-  auto Start = std::chrono::steady_clock::now();
   EXPECT_EQ(expand("${V#*a*a*a*a*a*a*a*a*b}", Env), std::string(3000, 'a'));
   EXPECT_EQ(expand("${V##*a*a*a*a*a*a*a*a*b}", Env), std::string(3000, 'a'));
   EXPECT_EQ(expand("${V%a*a*a*a*a*a*a*b*}", Env), std::string(3000, 'a'));
   EXPECT_EQ(expand("${V/*a*a*a*a*a*a*b/x}", Env), std::string(3000, 'a'));
-  auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  Start)
-                .count();
-  EXPECT_LT(Ms, 5000);
 }
 
 TEST(ExpandTest, NestedReplacementsCannotExplode) {

@@ -60,6 +60,8 @@ public:
     Len += N - 1;
   }
   void put(llvm::StringRef S) {
+    if (S.empty()) // an empty StringRef's data may be null, which memcpy must not be given
+      return;
     std::memcpy(room(S.size()), S.data(), S.size());
     Len += S.size();
   }
@@ -102,7 +104,8 @@ private:
   void grow(size_t Need) {
     size_t NewCap = std::max(Cap * 2, Need);
     std::unique_ptr<char[]> New(new char[NewCap]);
-    std::memcpy(New.get(), Buf.get(), Len);
+    if (Len)
+      std::memcpy(New.get(), Buf.get(), Len);
     Buf = std::move(New);
     Cap = NewCap;
   }
