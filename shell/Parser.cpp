@@ -12,13 +12,14 @@
 #include "shell/Script.h"
 
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
 
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/Twine.h"
 #include "llvm/Support/Compiler.h"
 
 namespace ballast::shell {
@@ -533,9 +534,12 @@ private:
     return mappedRange(B, E);
   }
   SourceRange mappedRange(size_t B, size_t E) const;
-  /// Records a problem at the local bytes [B, E) (clipped to the text). A Twine, so that a
-  /// composed message is built once, right into the Problem.
-  void problem(size_t B, size_t E, const llvm::Twine &Msg);
+  /// Records a problem at the local bytes [B, E) (clipped to the text), its message the pieces
+  /// of Msg, joined at their final size right in the Problem (a Twine's str() went through a
+  /// raw_ostream and a copy: some 700 instructions a problem, and a script that is no shell
+  /// script has dozens).
+  void problem(size_t B, size_t E, std::initializer_list<llvm::StringRef> Msg);
+  void problem(size_t B, size_t E, llvm::StringRef Msg) { problem(B, E, {Msg}); }
   llvm::StringRef save(llvm::StringRef Str);
   /// A copy of V in the Script's arena (the elements are trivially destructible). The arrays of
   /// 8-byte-aligned elements (words, assignments, redirections) are bumped through a chunk of the
@@ -735,10 +739,17 @@ SourceRange Parser::mappedRange(size_t B, size_t E) const {
   return SourceRange(OB, std::max(OB, outerLast(E - 1) + 1));
 }
 
-void Parser::problem(size_t B, size_t E, const llvm::Twine &Msg) {
+void Parser::problem(size_t B, size_t E, std::initializer_list<llvm::StringRef> Msg) {
   E = std::min(E, T.size());
   B = std::min(B, E);
-  S.Problems.push_back(Problem{range(B, E), Msg.str()});
+  Problem &P = S.Problems.emplace_back();
+  P.Range = range(B, E);
+  size_t Size = 0;
+  for (llvm::StringRef Piece : Msg)
+    Size += Piece.size();
+  P.Message.reserve(Size);
+  for (llvm::StringRef Piece : Msg)
+    P.Message.append(Piece.data(), Piece.size());
 }
 
 void Parser::newKeepChunk(size_t Bytes) {
@@ -791,7 +802,7 @@ void Parser::consumeNewline() {
     D.Text = T.slice(BodyBegin, BodyEnd);
     if (!D.Terminated)
       problem(BodyBegin, BodyEnd,
-              "here-document is not terminated; end it with a line '" + H.Delimiter + "'");
+              {"here-document is not terminated; end it with a line '", H.Delimiter, "'"});
   }
   Pending.clear();
 }
@@ -883,7 +894,7 @@ void Parser::skipUnexpected() {
     Pos += 2;
   else
     ++Pos;
-  problem(B, Pos, "unexpected '" + T.slice(B, Pos) + "'; remove it or quote it");
+  problem(B, Pos, {"unexpected '", T.slice(B, Pos), "'; remove it or quote it"});
 }
 
 //===-- Grammar --------------------------------------------------------------===//
@@ -899,7 +910,7 @@ void Parser::parseProgram() {
     HereDoc &D = S.HereDocs[H.Index];
     D.Body = range(T.size(), T.size());
     problem(T.size(), T.size(),
-            "here-document has no body; add lines ending with '" + H.Delimiter + "'");
+            {"here-document has no body; add lines ending with '", H.Delimiter, "'"});
   }
   Pending.clear();
 }
@@ -964,7 +975,7 @@ int Parser::parseAndOr() {
     CmdResult Q = parsePipeline();
     if (!Q.Parsed) {
       problem(Op, Op + 2,
-              "expected a command after '" + T.slice(Op, Op + 2) + "'; add one or remove it");
+              {"expected a command after '", T.slice(Op, Op + 2), "'; add one or remove it"});
       return -1;
     }
     P = Q;
@@ -1120,9 +1131,9 @@ bool Parser::expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRe
     return true;
   }
   size_t At = eof() ? T.size() : Pos;
+  std::string Offset = std::to_string(range(ConstructBegin, ConstructBegin).Begin);
   problem(At, std::min(At + 1, T.size()),
-          "expected '" + text(Word) + "' in " + What + " starting at offset " +
-              llvm::Twine(range(ConstructBegin, ConstructBegin).Begin) + "; add it");
+          {"expected '", text(Word), "' in ", What, " starting at offset ", Offset, "; add it"});
   return false;
 }
 
