@@ -112,6 +112,27 @@ struct CommandBits {
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
   std::vector<std::pair<std::string, uint64_t>> Prefixes;
+
+  // Sets of rules, one bit per entry of Rules (RuleWords words each): a file picks the rules
+  // it makes with a few word operations, not with a test of every rule.
+  /// The number of 64-bit words of a rule set.
+  unsigned RuleWords = 0;
+  /// Per kind (bit number), the rules whose kinds() hold it (32 sets, one after another).
+  std::vector<uint64_t> SeeKind;
+  /// Every rule.
+  std::vector<uint64_t> Everyone;
+  /// The rules with a finish() (made for every file).
+  std::vector<uint64_t> Finishers;
+  /// The rules off by default (RuleEntry::OffByDefault).
+  std::vector<uint64_t> OffByDefault;
+  /// The rules that see only RUNs and have no finish(): not made for a file none of whose RUNs
+  /// would call them.
+  std::vector<uint64_t> RunOnly;
+  /// Those of RunOnly that declare commands.
+  std::vector<uint64_t> RunOnlyCommands;
+  /// Per declared command (bit number), the rules of RunOnlyCommands that declare it (64 sets,
+  /// one after another).
+  std::vector<uint64_t> OfCommand;
 };
 
 const CommandBits &commandBits() {
@@ -152,6 +173,34 @@ const CommandBits &commandBits() {
       B.Rules.push_back({P.Construct, Mask, Kinds, IndexOf(Kinds), P.HasFinish,
                          Cat[K].DefaultSeverity == Severity::None});
     }
+    const unsigned W = B.RuleWords = unsigned((B.Rules.size() + 63) / 64);
+    B.SeeKind.assign(size_t(32) * W, 0);
+    B.OfCommand.assign(size_t(64) * W, 0);
+    for (std::vector<uint64_t> *Set :
+         {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly, &B.RunOnlyCommands})
+      Set->assign(W, 0);
+    for (size_t K = 0; K < B.Rules.size(); ++K) {
+      const CommandBits::RuleEntry &E = B.Rules[K];
+      const size_t Word = K / 64;
+      const uint64_t Bit = uint64_t(1) << (K % 64);
+      B.Everyone[Word] |= Bit;
+      for (unsigned Kind = 0; Kind < 32; ++Kind)
+        if (E.Kinds >> Kind & 1)
+          B.SeeKind[size_t(Kind) * W + Word] |= Bit;
+      if (E.HasFinish)
+        B.Finishers[Word] |= Bit;
+      if (E.OffByDefault)
+        B.OffByDefault[Word] |= Bit;
+      if (E.Kinds != kindBit(dockerfile::InstrKind::Run) || E.HasFinish)
+        continue;
+      B.RunOnly[Word] |= Bit;
+      if (!E.Commands)
+        continue;
+      B.RunOnlyCommands[Word] |= Bit;
+      for (unsigned Cmd = 0; Cmd < 64; ++Cmd)
+        if (E.Commands >> Cmd & 1)
+          B.OfCommand[size_t(Cmd) * W + Word] |= Bit;
+    }
     for (unsigned Index = 0; Index < B.Masks.size(); ++Index)
       if (B.SingleKind[Index] < 0 && Index != B.AllKindsIndex)
         for (unsigned Kind = 0; Kind < 32; ++Kind)
@@ -183,6 +232,24 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
   }
   return Mask;
 }
+
+/// One check() call of a file's rules: an instruction in file order (ONBUILD children after
+/// their wrapper), with all the engine asks of it while the rules run, side by side (one cache
+/// line).
+struct Visit {
+  const dockerfile::Instruction *I;
+  const dockerfile::Stage *Stage;
+  /// The ONBUILD wrapping I, or null.
+  const dockerfile::Instruction *Wrapper;
+  /// For a RUN: its script info (null for exec form) and, when the run's memo shares it, the
+  /// script's facts.
+  const Model::ScriptInfo *Info;
+  ScriptFacts *Facts;
+  /// For a RUN: the declared commands it runs (CommandBits); ~0 for the others.
+  uint64_t Runs;
+  /// For a RUN: the rules quiet for its script as the file starts (ScriptFacts::Quiet).
+  uint64_t Quiet[ScriptFacts::QuietWords];
+};
 
 } // namespace
 
@@ -217,12 +284,16 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
 
   // Every check() call in file order, ONBUILD children after their wrapper; each rule walks
-  // only the visits of the kinds it declares (Rule::kinds), in this order.
-  struct Visit {
-    const dockerfile::Instruction *I;
-    const dockerfile::Stage *Stage;
-    const dockerfile::Instruction *Wrapper;
-  };
+  // only the visits of the kinds it declares (Rule::kinds), in this order. A visit holds all
+  // the engine asks of it while the rules run, side by side (one cache line).
+  // For a RUN visit, its script info (handed to the rules through the Context) and the declared
+  // commands it runs (Rule::commands()); ~0 for the others.
+  // A script shared through the run's RunCache has its facts in the run's memo: the commands
+  // it runs are found once per run, and the rules that found it quiet are not called again.
+  // The visit keeps the quiet bits as the file starts (the engine reads them there rather than
+  // through the shared facts).
+  constexpr unsigned QW = ScriptFacts::QuietWords;
+  constexpr size_t QuietRules = size_t(64) * QW; // the rules with a quiet bit
   llvm::SmallVector<Visit, 64> Visits;
   Visits.reserve(DF.Instructions.size());
   const dockerfile::Stage *Cur = nullptr;
@@ -232,69 +303,50 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     for (const dockerfile::Instruction &I : DF.Instructions) {
       if (I.Kind == dockerfile::InstrKind::From && NextStage < Stages.size())
         Cur = &Stages[NextStage++];
-      Visits.push_back({&I, Cur, nullptr});
+      Visits.push_back({&I, Cur, nullptr, nullptr, nullptr, ~uint64_t(0), {}});
       if (I.Kind == dockerfile::InstrKind::Onbuild && I.Child)
-        Visits.push_back({I.Child.get(), Cur, &I});
+        Visits.push_back({I.Child.get(), Cur, &I, nullptr, nullptr, ~uint64_t(0), {}});
     }
   }
   // Each visit's kind as a mask bit, next to each other: the filters below test these rather
-  // than load each instruction.
+  // than load each instruction. Over the file's RUNs, the declared commands they run and the
+  // rules not quiet for one of them: a rule that looks only at RUNs, none of which it would be
+  // called for, is not made.
+  const CommandBits &Bits = commandBits();
+  ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
+  C.setMemo(Memo);
   llvm::SmallVector<KindMask, 64> VisitKinds;
   VisitKinds.reserve(Visits.size());
   KindMask Present = 0;
-  for (const Visit &V : Visits) {
-    VisitKinds.push_back(kindBit(V.I->Kind));
-    Present |= VisitKinds.back();
-  }
-  // For each RUN visit, its script info (handed to the rules through the Context) and the
-  // declared commands it runs (Rule::commands()).
-  // A script shared through the run's RunCache has its facts in the run's memo: the commands
-  // it runs are found once per run, and the rules that found it quiet are not called again.
-  const CommandBits &Bits = commandBits();
-  llvm::SmallVector<uint64_t, 64> Runs(Visits.size(), ~uint64_t(0));
-  llvm::SmallVector<const Model::ScriptInfo *, 64> RunInfos(Visits.size(), nullptr);
-  llvm::SmallVector<ScriptFacts *, 64> Facts(Visits.size(), nullptr);
-  ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
-  C.setMemo(Memo);
-  for (size_t N = 0; N < Visits.size(); ++N)
-    if (Visits[N].I->Kind == dockerfile::InstrKind::Run) {
-      const Model::ScriptInfo *Info = RunInfos[N] = M.scriptInfo(*Visits[N].I);
-      ScriptFacts *F = nullptr;
-      if (Memo && Info && Info->Script && !M.ownsScript(Info->Script))
-        F = Facts[N] = &Memo->facts(Info->Script);
-      if (Opts.EveryRun)
-        continue;
-      if (F && F->HasCommands.load(std::memory_order_acquire)) {
-        Runs[N] = F->Commands.load(std::memory_order_relaxed);
-        continue;
-      }
-      Runs[N] = commandsRun(Info, Bits);
-      if (F) {
-        F->Commands.store(Runs[N], std::memory_order_relaxed);
-        F->HasCommands.store(true, std::memory_order_release);
-      }
-    }
-  // Per visit, the rules quiet for its script as the file starts (the engine's test below reads
-  // them side by side rather than through the shared facts); and over the file's RUNs, the
-  // declared commands they run and the rules not quiet for one of them: a rule that looks only
-  // at RUNs, none of which it would be called for, is not made.
-  constexpr unsigned QW = ScriptFacts::QuietWords;
-  constexpr size_t QuietRules = size_t(64) * QW; // the rules with a quiet bit
-  struct QuietBits {
-    uint64_t W[QW];
-  };
-  llvm::SmallVector<QuietBits, 64> Quiet(Visits.size(), QuietBits{});
   uint64_t FileCommands = 0;
-  QuietBits Loud{};
-  for (size_t N = 0; N < Visits.size(); ++N) {
-    if (Visits[N].I->Kind != dockerfile::InstrKind::Run)
+  uint64_t Loud[QW] = {};
+  for (Visit &V : Visits) {
+    const KindMask Kind = kindBit(V.I->Kind);
+    VisitKinds.push_back(Kind);
+    Present |= Kind;
+    if (Kind != kindBit(dockerfile::InstrKind::Run))
       continue;
-    FileCommands |= Runs[N];
-    for (unsigned W = 0; W < QW; ++W) {
-      if (Facts[N])
-        Quiet[N].W[W] = Facts[N]->Quiet[W].load(std::memory_order_relaxed);
-      Loud.W[W] |= ~Quiet[N].W[W];
+    const Model::ScriptInfo *Info = V.Info = M.scriptInfo(*V.I);
+    ScriptFacts *F = nullptr;
+    if (Memo && Info && Info->Script && !M.ownsScript(Info->Script)) {
+      F = V.Facts = &Memo->facts(Info->Script);
+      for (unsigned W = 0; W < QW; ++W)
+        V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
     }
+    for (unsigned W = 0; W < QW; ++W)
+      Loud[W] |= ~V.Quiet[W];
+    if (!Opts.EveryRun) {
+      if (F && F->HasCommands.load(std::memory_order_acquire)) {
+        V.Runs = F->Commands.load(std::memory_order_relaxed);
+      } else {
+        V.Runs = commandsRun(Info, Bits);
+        if (F) {
+          F->Commands.store(V.Runs, std::memory_order_relaxed);
+          F->HasCommands.store(true, std::memory_order_release);
+        }
+      }
+    }
+    FileCommands |= V.Runs;
   }
 
   // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
@@ -334,19 +386,17 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   {
     uint32_t Next[32];
     std::copy(KindEnd, KindEnd + 32, Next);
-    MaskRange &All = Masks[Bits.AllKindsIndex];
+    uint32_t *const Sel = Selected.data();
+    MaskRange *const MaskData = Masks.data();
+    MaskRange &All = MaskData[Bits.AllKindsIndex];
     for (uint32_t N = 0; N < NumVisits; ++N) {
       unsigned Kind = llvm::countTrailingZeros(VisitKinds[N]);
-      Selected[Next[Kind]++] = N;
-      Selected[All.End++] = N;
+      Sel[Next[Kind]++] = N;
+      Sel[All.End++] = N;
       for (uint8_t Index : Bits.MultiOfKind[Kind])
-        Selected[Masks[Index].End++] = N;
+        Sel[MaskData[Index].End++] = N;
     }
   }
-  auto VisitsFor = [&](unsigned Index) -> llvm::ArrayRef<uint32_t> {
-    const MaskRange &R = Masks[Index];
-    return llvm::makeArrayRef(Selected.data() + R.Begin, R.End - R.Begin);
-  };
 
   // Most configs ignore nothing and override no severity: then the per-rule and per-finding
   // questions to the config (a set and map lookup each, glob matches per `per-path:` entry)
@@ -358,6 +408,54 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
 
   llvm::ArrayRef<RuleInfo> Cat = catalogue();
+  const bool EveryKind = Opts.EveryKind;
+  // The rules this file makes, as a set (CommandBits): those that see an instruction of the
+  // file, and those with a finish() ...
+  const unsigned RW = Bits.RuleWords;
+  llvm::SmallVector<uint64_t, 4> ToRun(Bits.Finishers.begin(), Bits.Finishers.end());
+  if (Present) {
+    if (EveryKind)
+      ToRun.assign(Bits.Everyone.begin(), Bits.Everyone.end());
+    else
+      for (KindMask B = Present; B; B &= B - 1) {
+        const uint64_t *See = &Bits.SeeKind[size_t(llvm::countTrailingZeros(B)) * RW];
+        for (unsigned W = 0; W < RW; ++W)
+          ToRun[W] |= See[W];
+      }
+  }
+  // ... but not one that sees only RUNs and would be called for none of them: none of the
+  // file's RUNs runs a command it declares, or it is quiet for all of their scripts.
+  if (!EveryKind) {
+    if (FileCommands != ~uint64_t(0)) {
+      llvm::SmallVector<uint64_t, 4> Called(RW, 0);
+      for (uint64_t B = FileCommands; B; B &= B - 1) {
+        const uint64_t *Of = &Bits.OfCommand[size_t(llvm::countTrailingZeros(B)) * RW];
+        for (unsigned W = 0; W < RW; ++W)
+          Called[W] |= Of[W];
+      }
+      for (unsigned W = 0; W < RW; ++W)
+        ToRun[W] &= ~(Bits.RunOnlyCommands[W] & ~Called[W]);
+    }
+    for (unsigned W = 0; W < RW && W < QW; ++W)
+      ToRun[W] &= ~(Bits.RunOnly[W] & ~Loud[W]);
+  }
+  // A rule off by default (hadolint's DL1001, DL3057) and not switched on by the config would
+  // have every finding dropped below: it is not run. Nor is one the config ignores.
+  for (unsigned W = 0; W < RW; ++W) {
+    if (!MayOverride)
+      ToRun[W] &= ~Bits.OffByDefault[W];
+    if (!MayIgnore && !MayOverride)
+      continue;
+    for (uint64_t B = ToRun[W]; B; B &= B - 1) {
+      const size_t K = W * 64 + llvm::countTrailingZeros(B);
+      const RuleInfo &Info = Cat[K];
+      if ((MayIgnore && Cfg.isIgnored(Info.Id, Info.Aliases, Path)) ||
+          (MayOverride && Bits.Rules[K].OffByDefault &&
+           Cfg.severityFor(Info.Id, Info.Aliases, Path, Severity::None) == Severity::None))
+        ToRun[W] &= ~(uint64_t(1) << (K % 64));
+    }
+  }
+
   void *Slot = ruleSlot();
   // Where each rule's findings end and whose they are (Context::report names them after the
   // rule that runs), so that they need no look-up by ID below.
@@ -367,56 +465,48 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   };
   llvm::SmallVector<RuleSpan, 16> Spans;
   size_t RulesBegin = C.findingCount();
-  const bool EveryKind = Opts.EveryKind;
   size_t LastEnd = RulesBegin;
-  for (size_t K = 0; K < Bits.Rules.size(); ++K) {
-    const CommandBits::RuleEntry &E = Bits.Rules[K];
-    const RuleInfo &Info = Cat[K];
-    if (MayIgnore && Cfg.isIgnored(Info.Id, Info.Aliases, Path))
-      continue;
-    // A rule off by default (hadolint's DL1001, DL3057) and not switched on by the config would
-    // have every finding dropped below: it is not run.
-    if (E.OffByDefault && (!MayOverride || Cfg.severityFor(Info.Id, Info.Aliases, Path,
-                                                           Severity::None) == Severity::None))
-      continue;
-    KindMask Mask = EveryKind ? AllKinds : E.Kinds;
-    // A rule that sees no instruction of this file and has no finish() cannot report: it is
-    // not made (the label, healthcheck, EXPOSE... rules in most files).
-    if (!(Mask & Present) && !E.HasFinish)
-      continue;
-    // Nor is one that sees only RUNs and would be called for none of them.
-    if (Mask == kindBit(dockerfile::InstrKind::Run) && !E.HasFinish &&
-        ((E.Commands && !(E.Commands & FileCommands)) ||
-         (K < QuietRules && !(Loud.W[K / 64] >> (K % 64) & 1))))
-      continue;
-    SlotRule Ru(E.Construct, Slot);
-    C.setRule(&Info);
-    C.setRuleIndex(unsigned(K));
-    unsigned MaskIndex = EveryKind ? Bits.AllKindsIndex : E.MaskIndex;
-    // 0: the rule declares no commands and sees every RUN.
-    uint64_t Commands = E.Commands;
-    // Its quiet bit in each visit's QuietBits (none past the memo's rules).
-    const unsigned QWord = K < QuietRules ? unsigned(K / 64) : 0;
-    const uint64_t QBit = K < QuietRules ? uint64_t(1) << (K % 64) : 0;
-    if (Mask & Present)
-      for (uint32_t N : VisitsFor(MaskIndex)) {
-        const Visit &V = Visits[N];
-        if ((!Commands || (Runs[N] & Commands)) && !(Quiet[N].W[QWord] & QBit)) {
+  // Plain pointers (not the vectors, whose addresses escaped): they stay in registers across
+  // the calls to the rules.
+  const Visit *const VisitData = Visits.data();
+  const uint32_t *const SelectedData = Selected.data();
+  const MaskRange *const MaskData = Masks.data();
+  for (unsigned W = 0; W < RW; ++W)
+    for (uint64_t B = ToRun[W]; B; B &= B - 1) {
+      const size_t K = W * 64 + llvm::countTrailingZeros(B);
+      const CommandBits::RuleEntry &E = Bits.Rules[K];
+      const RuleInfo &Info = Cat[K];
+      SlotRule Ru(E.Construct, Slot);
+      C.setRule(&Info);
+      C.setRuleIndex(unsigned(K));
+      const KindMask Mask = EveryKind ? AllKinds : E.Kinds;
+      if (Mask & Present) {
+        const MaskRange &R = MaskData[EveryKind ? Bits.AllKindsIndex : E.MaskIndex];
+        // 0: the rule declares no commands and sees every RUN.
+        const uint64_t Commands = E.Commands;
+        // Its quiet bit in each visit's Quiet (none past the memo's rules).
+        const unsigned QWord = K < QuietRules ? unsigned(K / 64) : 0;
+        const uint64_t QBit = K < QuietRules ? uint64_t(1) << (K % 64) : 0;
+        for (const uint32_t *P = SelectedData + R.Begin, *End = SelectedData + R.End; P != End;
+             ++P) {
+          const Visit &V = VisitData[*P];
+          if ((Commands && !(V.Runs & Commands)) || (V.Quiet[QWord] & QBit))
+            continue;
           C.setPosition(V.Stage, V.Wrapper);
-          if (RunInfos[N])
-            C.setRun(V.I, RunInfos[N], Facts[N]);
+          if (V.Info)
+            C.setRun(V.I, V.Info, V.Facts);
           Ru->check(*V.I, C);
         }
       }
-    if (E.HasFinish) {
-      C.setPosition(Cur, nullptr);
-      Ru->finish(C);
+      if (E.HasFinish) {
+        C.setPosition(Cur, nullptr);
+        Ru->finish(C);
+      }
+      if (size_t End = C.findingCount(); End != LastEnd) {
+        Spans.push_back({End, &Info});
+        LastEnd = End;
+      }
     }
-    if (size_t End = C.findingCount(); End != LastEnd) {
-      Spans.push_back({End, &Info});
-      LastEnd = End;
-    }
-  }
 
   if (Opts.ShellCheck && !Sup.shellIsPowerShell())
     for (Finding &F : runShellCheck(M))
