@@ -48,38 +48,54 @@ const Instruction *runOf(const Instruction &I) {
 Model::Model(dockerfile::Dockerfile D, std::string Ctx, RunCache *Cache)
     : DF(std::move(D)), Graph(dockerfile::StageGraph::build(DF)), ContextDir(std::move(Ctx)),
       Cache(Cache) {
-  // Counted first: the scripts are stored in one allocation, and the map never grows.
-  unsigned Runs = 0;
-  for (const Instruction &I : DF.Instructions) {
-    if (const Instruction *Run = runOf(I); Run && !Run->IsJson)
-      ++Runs;
-    HasShell |= I.Kind == InstrKind::Shell && !I.Args.empty();
-  }
-  ScriptStore.reserve(Runs);
-  Scripts.reserve(Runs);
   // Files of one run share the scripts of equal texts through the RunCache. A file whose
   // scripts all come from it allocates no OwnScripts; the first one it parses itself sizes
-  // them once (ScriptInfo points into them).
+  // them once, for every RUN of the file (ScriptInfo points into them).
   auto Parse = [&](llvm::StringRef Text) -> const shell::Script * {
     if (Cache)
       if (const shell::Script *S = Cache->script(Text))
         return S;
-    if (OwnScripts.capacity() == 0)
+    if (OwnScripts.capacity() == 0) {
+      size_t Runs = 0;
+      for (const Instruction &I : DF.Instructions)
+        if (const Instruction *Run = runOf(I); Run && !Run->IsJson)
+          ++Runs;
       OwnScripts.reserve(Runs);
+    }
     OwnScripts.push_back(shell::Script::parse(Text));
     return &OwnScripts.back();
   };
+  auto InfoOf = [&](const Instruction &Run) -> ScriptInfo {
+    if (!Run.Heredocs.empty() && heredocIsScript(Run))
+      return {Parse(Run.Heredocs[0].Content), true, Run.Heredocs[0].ContentRange.Begin};
+    return {Parse(Run.Rest), false, 0};
+  };
+  const Instruction *const First = DF.Instructions.data();
   for (const Instruction &I : DF.Instructions) {
-    const Instruction *Run = runOf(I);
-    if (!Run || Run->IsJson)
-      continue;
-    Scripts[Run] = uint32_t(ScriptStore.size());
-    if (!Run->Heredocs.empty() && heredocIsScript(*Run))
-      ScriptStore.push_back(
-          {Parse(Run->Heredocs[0].Content), true, Run->Heredocs[0].ContentRange.Begin});
-    else
-      ScriptStore.push_back({Parse(Run->Rest), false, 0});
+    switch (I.Kind) {
+    case InstrKind::Run:
+      if (I.IsJson)
+        break;
+      // The first RUN makes a slot for every instruction, once.
+      if (ScriptStore.empty())
+        ScriptStore.resize(DF.Instructions.size());
+      ScriptStore[size_t(&I - First)] = InfoOf(I);
+      break;
+    case InstrKind::Shell: HasShell |= !I.Args.empty(); break;
+    case InstrKind::Onbuild:
+      if (const Instruction *Run = runOf(I); Run && !Run->IsJson)
+        ChildScripts.emplace_back(Run, InfoOf(*Run));
+      break;
+    default: break;
+    }
   }
+}
+
+const Model::ScriptInfo *Model::childScriptInfo(const Instruction &I) const {
+  for (const auto &[Run, Info] : ChildScripts)
+    if (Run == &I)
+      return &Info;
+  return nullptr;
 }
 
 llvm::vfs::FileSystem &Model::fileSystem() const {

@@ -46,10 +46,11 @@ public:
   RunCache *runCache() const { return Cache; }
   /// What the Model knows of a RUN's script.
   struct ScriptInfo {
-    /// In OwnScripts, or the RunCache's when it had it.
-    const shell::Script *Script;
-    bool FromHeredoc;
-    uint32_t HeredocBase;
+    /// In OwnScripts, or the RunCache's when it had it (null in the Model's slots of the
+    /// instructions that are no RUN: scriptInfo() hands out none of those).
+    const shell::Script *Script = nullptr;
+    bool FromHeredoc = false;
+    uint32_t HeredocBase = 0;
     /// The memo of the per-RUN answer every shell rule asks (rules/Queries.cpp
     /// posixRunScript): 1 for a POSIX shell, 0 for another, -1 until first asked. Set through
     /// a const Model, which is used by one thread.
@@ -58,8 +59,14 @@ public:
   /// The ScriptInfo of a RUN (shell form, or its heredoc body), or null. It stays in place
   /// while the Model lives.
   const ScriptInfo *scriptInfo(const dockerfile::Instruction &I) const {
-    auto It = Scripts.find(&I);
-    return It == Scripts.end() ? nullptr : &ScriptStore[It->second];
+    // A top-level instruction's slot is found by its place in DF.Instructions (no hashing).
+    const uintptr_t Off =
+        reinterpret_cast<uintptr_t>(&I) - reinterpret_cast<uintptr_t>(DF.Instructions.data());
+    if (Off < ScriptStore.size() * sizeof(dockerfile::Instruction)) {
+      const ScriptInfo &Info = ScriptStore[Off / sizeof(dockerfile::Instruction)];
+      return Info.Script ? &Info : nullptr;
+    }
+    return ChildScripts.empty() ? nullptr : childScriptInfo(I);
   }
   /// scriptToSource for a RUN I whose scriptInfo() is Info.
   static SourceRange scriptToSource(const ScriptInfo *Info, const dockerfile::Instruction &I,
@@ -91,13 +98,18 @@ public:
 
 private:
   const ScriptInfo *info(const dockerfile::Instruction &I) const { return scriptInfo(I); }
+  /// scriptInfo() of a RUN inside an ONBUILD.
+  const ScriptInfo *childScriptInfo(const dockerfile::Instruction &I) const;
 
   dockerfile::Dockerfile DF;
   dockerfile::StageGraph Graph;
-  /// Every RUN's script, in file order; sized once (scriptInfo points into it).
+  /// Per top-level instruction (same index as in DF.Instructions), its ScriptInfo: with a
+  /// Script for the RUNs (shell form or heredoc script), without for the others; empty when
+  /// the file has no such RUN. Filled by the constructor and never resized after (scriptInfo
+  /// points into it).
   std::vector<ScriptInfo> ScriptStore;
-  /// RUN -> its index in ScriptStore.
-  llvm::DenseMap<const dockerfile::Instruction *, uint32_t> Scripts;
+  /// The RUNs inside ONBUILDs and their ScriptInfo (few files have one); as ScriptStore.
+  std::vector<std::pair<const dockerfile::Instruction *, ScriptInfo>> ChildScripts;
   /// The scripts this Model parsed itself (no RunCache, or its memo was full); sized once.
   std::vector<shell::Script> OwnScripts;
   std::string ContextDir;
