@@ -4,6 +4,7 @@
 #include "dockerfile/Expand.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/StringSaver.h"
 
 namespace ballast::dockerfile {
 
@@ -53,9 +54,9 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
   StageGraph G;
   const Instruction *const First = DF.Instructions.data();
   const Instruction *const Last = First + DF.Instructions.size();
-  // Where each stage starts (and, last, where the file ends), found first so that the stages,
-  // the global ARGs and each stage's Instructions are allocated once at their final size and
-  // filled in place.
+  // Where each stage starts (and, last, where the file ends), found first so that the stages
+  // and the global ARGs are allocated once at their final size and filled in place (a stage's
+  // Instructions are the run of the file's between two starts).
   llvm::SmallVector<const Instruction *, 8> Starts;
   for (const Instruction *P = First; P != Last; ++P)
     if (P->Kind == InstrKind::From)
@@ -86,8 +87,8 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     S.Index = N;
     S.From = &I;
     if (!I.Args.empty()) {
-      llvm::StringRef Image = I.Args[0].Text;
-      S.Image = Image.str(); // a temporary moved in costs less than assign()
+      const TextRef Image = I.Args[0].Text;
+      S.Image = Image;
       S.ImageRange = I.Args[0].Range;
       // A literal word expands to itself.
       if (isLiteralWord(Image, DF.Escape)) {
@@ -100,9 +101,13 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         Opts.Escape = DF.Escape;
         Opts.SkipUnset = true;
         auto R = expandWord(Image, *Globals, Opts);
-        if (R)
-          S.ResolvedImage = std::move(R->Text);
-        else {
+        if (R && llvm::StringRef(R->Text) == Image) {
+          S.ResolvedImage = S.Image;
+        } else if (R) {
+          if (!G.Texts)
+            G.Texts = std::make_shared<llvm::BumpPtrAllocator>();
+          S.ResolvedImage = llvm::StringSaver(*G.Texts).save(R->Text);
+        } else {
           llvm::consumeError(R.takeError());
           S.ResolvedImage = S.Image;
         }
@@ -124,15 +129,13 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
       }
     }
     // The stage runs up to the next FROM (or the end of the file).
-    S.Instructions.reserve(size_t(End - Begin));
-    S.Instructions.push_back(Begin);
+    S.Instructions = StageInstructions(Begin, End);
     auto Use = [&](llvm::StringRef Ref) {
       if (const Stage *D = G.find(Ref))
         if (D->Index < S.Index)
           S.DependsOn.insert(D->Index);
     };
     for (const Instruction *P = Begin + 1; P != End; ++P) {
-      S.Instructions.push_back(P);
       const Instruction &J = *P;
       if (J.Flags.empty()) // most instructions: no --from, no --mount
         continue;
@@ -189,10 +192,12 @@ const Stage *StageGraph::find(llvm::StringRef NameOrIndex) const {
 }
 
 const Stage *StageGraph::stageOf(const Instruction *I) const {
+  // A stage's instructions are a run of the file's: I is in the one whose run holds it.
+  const auto At = reinterpret_cast<uintptr_t>(I);
   for (const Stage &S : Stages)
-    for (const Instruction *J : S.Instructions)
-      if (J == I)
-        return &S;
+    if (At >= reinterpret_cast<uintptr_t>(S.Instructions.front()) &&
+        At <= reinterpret_cast<uintptr_t>(S.Instructions.back()))
+      return &S;
   return nullptr;
 }
 
