@@ -251,17 +251,30 @@ struct Visit {
   uint64_t Quiet[ScriptFacts::QuietWords];
 };
 
+/// llvm::sys::path::parent_path(Path), without its cost for the usual path (about 540
+/// instructions a file: it walks the whole path component by component): one that has a
+/// slash, but not as its first byte, last byte, or doubled before the file name. Other paths
+/// (`/x`, `a//b`, `dir/`, `//net/x`) take parent_path itself.
+llvm::StringRef parentPath(llvm::StringRef Path) {
+  const size_t Slash = Path.rfind('/');
+  if (Slash == llvm::StringRef::npos)
+    return "";
+  if (Slash == 0 || Slash + 1 == Path.size() || Path[Slash - 1] == '/' || Path.startswith("//"))
+    return llvm::sys::path::parent_path(Path);
+  return Path.take_front(Slash);
+}
+
 } // namespace
 
 LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg,
                     const LintOptions &Opts) {
   std::string Ctx = Opts.ContextDir;
   if (Ctx.empty() && Path != "-") {
-    Ctx = llvm::sys::path::parent_path(Path).str();
+    Ctx = parentPath(Path).str();
     if (Ctx.empty())
       Ctx = ".";
   }
-  Model M(dockerfile::parse(Path, std::move(Text)), Ctx, Opts.Cache);
+  Model M(dockerfile::parse(Path, std::move(Text)), std::move(Ctx), Opts.Cache);
   const dockerfile::Dockerfile &DF = M.file();
   LintResult R;
   R.Source = DF.Source;
