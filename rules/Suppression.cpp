@@ -51,6 +51,20 @@ PragmaKind parsePragma(llvm::StringRef Body, std::set<std::string> &Ids, std::st
 
 } // namespace
 
+namespace {
+
+/// Whether CommentText's first word may be `hadolint` or `ballast` (its first byte after the
+/// blanks is `h` or `b`). Inline, before pragmaBody is called: most comments are prose, and the
+/// call cost more than this test.
+inline bool mayBePragma(llvm::StringRef CommentText) {
+  for (char C : CommentText)
+    if (!llvm::isSpace(C))
+      return C == 'h' || C == 'b';
+  return false;
+}
+
+} // namespace
+
 std::optional<llvm::StringRef> pragmaBody(llvm::StringRef CommentText) {
   // Most comments are prose: look at the first word's first byte before trimming. (A loop,
   // not drop_while, which calls its predicate through a function_ref for every byte.)
@@ -135,6 +149,8 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
   std::map<unsigned, std::pair<PragmaKind, std::set<std::string>>> ByLine;
   for (const dockerfile::Comment &C : DF.Comments) {
     // Most comments are prose: they are turned down before any set or string is made.
+    if (!mayBePragma(C.Text))
+      continue;
     std::optional<llvm::StringRef> Body = pragmaBody(C.Text);
     if (!Body)
       continue;
