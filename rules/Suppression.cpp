@@ -169,6 +169,7 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
     case PragmaKind::Stage: ByLine[C.Line] = {K, std::move(Ids)}; break;
     }
   }
+  Any = SkipAll || !SkipChecks.empty() || !Global.empty();
   if (ByLine.empty())
     return;
   std::set<unsigned> CommentLines;
@@ -189,9 +190,10 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
       }
     }
   }
+  Any |= !Ranges.empty();
 }
 
-bool Suppressions::suppressed(const RuleInfo &Info, unsigned Line) const {
+bool Suppressions::suppressedAt(const RuleInfo &Info, unsigned Line) const {
   auto Has = [&](const std::set<std::string> &S) {
     if (S.empty()) // most files suppress nothing: no upper-casing
       return false;

@@ -32,7 +32,10 @@ public:
   Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::StageGraph &G,
                bool DisablePragmas);
   /// Whether a finding of rule Info on line Line is suppressed.
-  bool suppressed(const RuleInfo &Info, unsigned Line) const;
+  bool suppressed(const RuleInfo &Info, unsigned Line) const {
+    // Most files suppress nothing: their findings are not asked about one by one.
+    return Any && suppressedAt(Info, Line);
+  }
   /// BuildKit's `# check=error=true`: build-check findings become errors.
   bool checksAreErrors() const { return ChecksError; }
   /// `# hadolint shell=powershell` (or ballast): RUN bodies are not POSIX shell.
@@ -44,6 +47,8 @@ public:
   }
 
 private:
+  bool suppressedAt(const RuleInfo &Info, unsigned Line) const;
+
   struct LineRange {
     unsigned First, Last;
     std::set<std::string> Ids;
@@ -57,6 +62,8 @@ private:
   bool NonPosixShell = false;
   /// The pragmas were read (not disabled).
   bool Read = false;
+  /// Something may be suppressed: SkipAll, or one of Global, Ranges, SkipChecks is not empty.
+  bool Any = false;
 };
 
 } // namespace ballast::rules
