@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <new>
+#include <numeric>
 
 #include "rules/Registry.h"
 #include "rules/Rule.h"
@@ -112,6 +113,9 @@ struct CommandBits {
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
   std::vector<std::pair<std::string, uint64_t>> Prefixes;
+  /// The bits of the declared `*` (every named command): set for a script that runs one,
+  /// not tried per command as a Prefixes entry.
+  uint64_t AnyNameBits = 0;
 
   // Sets of rules, one bit per entry of Rules (RuleWords words each): a file picks the rules
   // it makes with a few word operations, not with a test of every rule.
@@ -165,7 +169,9 @@ const CommandBits &commandBits() {
             break;
           }
           It = Bit.try_emplace(N, uint64_t(1) << Bit.size()).first;
-          if (N.endswith("*"))
+          if (N == "*")
+            B.AnyNameBits |= It->second;
+          else if (N.endswith("*"))
             B.Prefixes.emplace_back(N.drop_back().str(), It->second);
         }
         Mask |= It->second;
@@ -219,9 +225,11 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
   if (!E || !E->Script)
     return ~uint64_t(0);
   uint64_t Mask = 0;
+  bool Named = false;
   for (const shell::Command &Cmd : E->Script->commands()) {
     if (Cmd.Name.empty())
       continue;
+    Named = true;
     llvm::StringRef Base = Cmd.basename();
     Mask |= B.bitOf(Base);
     if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
@@ -230,6 +238,8 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
       if (Base.startswith(Start))
         Mask |= Bit;
   }
+  if (Named)
+    Mask |= B.AnyNameBits;
   return Mask;
 }
 
@@ -401,11 +411,13 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     std::copy(KindEnd, KindEnd + 32, Next);
     uint32_t *const Sel = Selected.data();
     MaskRange *const MaskData = Masks.data();
+    // AllKinds selects every visit: its list counts up, written apart from the others.
     MaskRange &All = MaskData[Bits.AllKindsIndex];
+    std::iota(Sel + All.Begin, Sel + All.Begin + NumVisits, 0U);
+    All.End = All.Begin + NumVisits;
     for (uint32_t N = 0; N < NumVisits; ++N) {
       unsigned Kind = llvm::countTrailingZeros(VisitKinds[N]);
       Sel[Next[Kind]++] = N;
-      Sel[All.End++] = N;
       for (uint8_t Index : Bits.MultiOfKind[Kind])
         Sel[MaskData[Index].End++] = N;
     }
