@@ -157,9 +157,10 @@ namespace {
 /// The whitespace classes the parser tests byte by byte, one table lookup each instead of a
 /// chain of compares.
 enum SpaceClass : unsigned char {
-  AsciiSpace = 1, ///< " \t\n\v\f\r": Go's unicode.IsSpace for an ASCII byte
-  RegexpWs = 2,   ///< "[\t\v\f\r ]": the class of BuildKit's reWhitespace
-  SpaceByte = 4,  ///< AsciiSpace plus 0x85 and 0xA0: unicode.IsSpace of a byte taken as a rune
+  AsciiSpace = 1,  ///< " \t\n\v\f\r": Go's unicode.IsSpace for an ASCII byte
+  RegexpWs = 2,    ///< "[\t\v\f\r ]": the class of BuildKit's reWhitespace
+  SpaceByte = 4,   ///< AsciiSpace plus 0x85 and 0xA0: unicode.IsSpace of a byte taken as a rune
+  CommentMark = 8, ///< '#'
 };
 struct SpaceTable {
   unsigned char Of[256] = {};
@@ -167,6 +168,7 @@ struct SpaceTable {
     for (unsigned char C : {' ', '\t', '\n', '\v', '\f', '\r'})
       Of[C] = AsciiSpace | SpaceByte | (C == '\n' ? 0 : RegexpWs);
     Of[0x85] = Of[0xA0] = SpaceByte;
+    Of[static_cast<unsigned char>('#')] = CommentMark;
   }
 };
 constexpr SpaceTable Spaces;
@@ -1157,6 +1159,32 @@ inline const char *skipIndent(const char *Q, const char *E) {
   return Q;
 }
 
+/// Copies the N bytes at Src (inside a text that ends at TextEnd) to Dst, and may write up to
+/// 63 more bytes after them: the pieces of the joined lines are copied in order, so the next
+/// piece (or the spare bytes at the end of the buffer) takes what spilt. A piece is a line of
+/// about 40 bytes: one of up to 64 bytes is copied as four blocks of sixteen without a loop (a
+/// memcpy call cost more than the copy, and a loop's trip count, like memcpy's size tests,
+/// mispredicted).
+inline void copyPiece(char *Dst, const char *Src, size_t N, const char *TextEnd) {
+#if defined(__SSE2__)
+  auto Block = [&](size_t K) {
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(Dst + K),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(Src + K)));
+  };
+  const auto Avail = size_t(TextEnd - Src); // the blocks read stay inside the text
+  if (N <= 64 && Avail >= 64) {
+    Block(0), Block(16), Block(32), Block(48);
+    return;
+  }
+  if (Avail >= N + 15) {
+    for (size_t K = 0; K < N; K += 16)
+      Block(K);
+    return;
+  }
+#endif
+  std::memcpy(Dst, Src, N);
+}
+
 /// Reads the file line by line keeping offsets; strips the newline (and a CR before it). The
 /// lines are those of the SourceFile's line table, so the text is not searched for newlines twice;
 /// the table is read directly (Starts[K] is where line K + 1 starts, Starts[lineCount()] the
@@ -1164,8 +1192,13 @@ inline const char *skipIndent(const char *Q, const char *E) {
 class LineReader {
 public:
   explicit LineReader(const SourceFile &SF)
-      : Starts(SF.lineTable()), B(SF.text().data()),
-        NumLines(SF.text().empty() ? 0 : SF.lineCount()) {}
+      : Starts(SF.lineTable()), B(SF.text().data()), TextEnd(SF.text().end()),
+        NumLines(SF.text().empty() ? 0 : SF.lineCount()) {
+    unsigned K = NumLines ? NumLines - 1 : 0; // the last line may have no newline
+    while (K > 0 && TextEnd - (B + Starts[K - 1]) < 64)
+      --K;
+    FastEnd = Starts + K;
+  }
   bool next(llvm::StringRef &Line, uint32_t &Off, uint32_t &EndWithNl) {
     // Every line of a non-empty text is in the table (a final newline starts none), so the line
     // count ends the walk; the last line runs to the end of the text, with or without newline.
@@ -1185,63 +1218,102 @@ public:
   uint32_t pos() const { return P; }
 
   /// Reads the lines that continue an instruction, up to the first one that does not end in the
-  /// escape (or the end of the file): each non-blank, non-comment line becomes a segment at
-  /// LineLen, which grows by its length without the escape; a comment line goes to Comment
-  /// (line, its text from the `#` on, offset, number); a blank one sets Empty. LineEnd is where
-  /// the last line read ends. Written out on raw pointers with the cursor in locals: two thirds
-  /// of a Dockerfile's lines are continuations (mostly RUN scripts), and the general loop cost
-  /// twice the instructions per line.
+  /// escape (or the end of the file): each non-blank, non-comment line becomes a segment (at
+  /// Seg, which moves on) at its position in the joined line that starts at Line, and its bytes
+  /// (without the escape) are appended at Out, which moves on; copyPiece may write 63 bytes
+  /// past them. A comment line goes to Comment (line, its text from the `#` on, offset, number);
+  /// a blank one sets Empty. LineEnd is where the last line read ends.
+  ///
+  /// Two thirds of a Dockerfile's lines are continuations (mostly RUN scripts), so this is
+  /// written for them: out of line, with the cursors in locals (inlined into parse(), its state
+  /// lived on the stack), and with a short path for the usual line, one that is followed by
+  /// another, has sixty-four bytes of text from its start on (so blocks are read without bound
+  /// tests), is neither blank nor a comment, and ends in the escape right before its newline.
+  /// Its first byte that is not a space or a tab is found by one block test (indentation varies
+  /// from line to line, and a loop over it mispredicted where it ended), and its bytes are
+  /// copied while they are in the cache.
   template <typename CommentFn>
-  void continuations(char Escape, llvm::SmallVectorImpl<LineSegment> &Segs, uint32_t &LineLen,
-                     uint32_t &LineEnd, bool &Empty, CommentFn Comment) {
-    const uint32_t *Next = Starts + LineNo, *Last = Starts + NumLines;
-    uint32_t Pos = P;
-    uint32_t Len = LineLen;
-    uint32_t End = LineEnd;
+  __attribute__((noinline)) void continuations(char Escape, LineSegment *&SegOut, const char *Line,
+                                               char *&JoinedOut, uint32_t &LineEnd, bool &Empty,
+                                               CommentFn Comment) {
+    const char *const B = this->B, *const TextEnd = this->TextEnd;
+    const uint32_t *const First = Starts + LineNo, *Next = First;
+    const uint32_t *const Last = Starts + NumLines, *const Fast = std::min(FastEnd, Last);
+    LineSegment *Seg = SegOut;
+    char *Out = JoinedOut;
     while (Next != Last) {
-      const uint32_t NextPos = *++Next; // the text's size past the last line
-      const char *LB = B + Pos, *E = B + NextPos;
-      E -= E[-1] == '\n';
-      // No `E > LB` test: this is not the first line, so an empty one has the previous line's
-      // newline before it, never a CR.
-      E -= E[-1] == '\r';
-      const uint32_t Off = Pos;
-      Pos = NextPos;
-      End = Off + uint32_t(E - LB);
-      const char *Q = skipIndent(LB, E);
-      if (Q == E) {
-        Empty = true;
-        continue;
+      const char *LB = B + *Next, *E;
+      bool More;
+      size_t N; // the bytes of the line that go to the joined line
+      if (Next < Fast) {
+        E = B + *++Next - 1; // at the newline
+#if defined(__SSE2__)
+        __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(LB));
+        auto Blank = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(V, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(V, _mm_set1_epi8('\t')))));
+        // Not the usual line: one that is a comment, blank (its first non-blank byte is the
+        // newline), starts with another space (\v, \f, \r), or sixteen blanks (C is then a
+        // blank or the first byte after them), or ends in a CR or an escaped escape.
+        const auto C = static_cast<unsigned char>(LB[__builtin_ctz(Blank ^ 0x1FFFFu)]);
+        if (!(Spaces.Of[C] & (AsciiSpace | CommentMark)) && E[-1] == Escape && E[-2] != Escape) {
+          More = true;
+          N = size_t(E - 1 - LB);
+          goto Append;
+        }
+#endif
+        E -= E[-1] == '\r';
+      } else {
+        E = B + *++Next; // Next: the text's size past the last line
+        E -= E[-1] == '\n';
+        // No `E > LB` test: this is not the first line, so an empty one has the previous line's
+        // newline before it, never a CR.
+        E -= E[-1] == '\r';
       }
-      if (*Q == '#') {
-        Comment(llvm::StringRef(LB, size_t(E - LB)), llvm::StringRef(Q, size_t(E - Q)), Off,
-                unsigned(Next - Starts));
-        continue;
-      }
-      // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there. Most
-      // continued lines end in the escape itself: their blank test is skipped.
-      const char *Z = E;
-      if (Z[-1] != Escape)
+      {
+        const char *Q = skipIndent(LB, E);
+        if (Q == E) {
+          Empty = true;
+          continue;
+        }
+        if (*Q == '#') {
+          Comment(llvm::StringRef(LB, size_t(E - LB)), llvm::StringRef(Q, size_t(E - Q)),
+                  uint32_t(LB - B), unsigned(Next - Starts));
+          continue;
+        }
+        // `\[ \t]*$` (see continuationAt); Q is not blank, so the blanks stop there. Z[-2] needs
+        // no `Z - 1 > LB` test: before a line's first byte is the previous line's newline.
+        const char *Z = E;
         while (Z[-1] == ' ' || Z[-1] == '\t')
           --Z;
-      Segs.push_back({Len, Off});
-      if (Z[-1] == Escape && (Z - 1 == LB || Z[-2] != Escape)) {
-        Len += uint32_t(Z - 1 - LB);
-        continue;
+        More = Z[-1] == Escape && Z[-2] != Escape;
+        N = size_t((More ? Z - 1 : E) - LB);
       }
-      Len += uint32_t(E - LB);
-      break;
+    Append:
+      *Seg++ = {uint32_t(Out - Line), uint32_t(LB - B)};
+      copyPiece(Out, LB, N, TextEnd);
+      Out += N;
+      if (!More)
+        break;
     }
     LineNo = unsigned(Next - Starts);
-    P = Pos;
-    LineLen = Len;
-    LineEnd = End;
+    P = *Next;
+    if (Next != First) { // the end of the last line read, without its newline
+      const char *E = B + *Next;
+      E -= E[-1] == '\n';
+      E -= E[-1] == '\r';
+      LineEnd = uint32_t(E - B);
+    }
+    SegOut = Seg;
+    JoinedOut = Out;
   }
 
 private:
   const uint32_t *Starts;
-  const char *B;
+  const char *B, *TextEnd;
   unsigned NumLines;
+  /// The lines before this one are followed by another and have sixty-four bytes of text from
+  /// their start on (see continuations()).
+  const uint32_t *FastEnd;
   uint32_t P = 0;
   unsigned LineNo = 0;
 };
@@ -1255,31 +1327,6 @@ inline size_t continuationAt(llvm::StringRef L, char Escape) {
   if (E > 0 && L[E - 1] == Escape && (E == 1 || L[E - 2] != Escape))
     return E - 1;
   return llvm::StringRef::npos;
-}
-
-/// Copies the N bytes at Src (inside a text that ends at TextEnd) to Dst, and may write up to
-/// 63 more bytes after them: the pieces of a joined line are copied in order, so the next piece
-/// (or the spare bytes after the line) takes what spilt. A piece is a line of about 40 bytes:
-/// one of up to 64 bytes is copied as four blocks of sixteen without a loop (a memcpy call cost
-/// more than the copy, and a loop's trip count, like memcpy's size tests, mispredicted).
-inline void copyPiece(char *Dst, const char *Src, size_t N, const char *TextEnd) {
-#if defined(__SSE2__)
-  auto Block = [&](size_t K) {
-    _mm_storeu_si128(reinterpret_cast<__m128i *>(Dst + K),
-                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(Src + K)));
-  };
-  const auto Avail = size_t(TextEnd - Src); // the blocks read stay inside the text
-  if (N <= 64 && Avail >= 64) {
-    Block(0), Block(16), Block(32), Block(48);
-    return;
-  }
-  if (Avail >= N + 15) {
-    for (size_t K = 0; K < N; K += 16)
-      Block(K);
-    return;
-  }
-#endif
-  std::memcpy(Dst, Src, N);
 }
 
 /// Whether L contains "<<" (StringRef::find builds a skip table for every call).
@@ -1361,9 +1408,13 @@ Dockerfile parse(std::string Path, std::string Text) {
   llvm::StringRef L;
   uint32_t Off = 0, NextOff = 0;
   std::vector<Diagnostic> &Errors = DF.Errors;
-  // One instruction's segments, copied once into the Arena. A quarter of the external corpus has
-  // an instruction of more than 32 lines: 128 (1 KiB) spares nearly every file a heap copy.
-  llvm::SmallVector<LineSegment, 128> Segs;
+  // Every instruction's segments, in one table: each is a line's, and no line is in two
+  // instructions. An instruction's pieces are written in place, with no bound test and no copy.
+  LineSegment *SegOut = DF.Arena.Allocate<LineSegment>(SF->lineCount() + 1);
+  // The joined lines of the file, one after another in one buffer (made at the first instruction
+  // of several lines), likewise written in place: they are made of different lines' bytes, so
+  // all of them fit in the text's size, plus the 63 bytes copyPiece may write past the last one.
+  char *JoinedOut = nullptr;
   // A guess from the size (half the files of the external corpus spend over 300 bytes on an
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
@@ -1396,30 +1447,30 @@ Dockerfile parse(std::string Path, std::string Text) {
     Instruction &I = DF.Instructions.emplace_back();
     size_t PendingEnd = DF.Comments.size();
     I.StartLine = LineNo;
-    // The pieces of the logical line are recorded first, then copied into a Line of the right size.
     uint32_t LineLen = uint32_t(EndOfLine ? Tr.size() : Cont);
-    Segs.clear();
-    Segs.push_back({0, TrOff});
     bool EmptyContinuation = false;
-    if (!EndOfLine)
-      R.continuations(DF.Escape, Segs, LineLen, LineEnd, EmptyContinuation,
+    LineSegment *const FirstSeg = SegOut;
+    *SegOut++ = {0, TrOff};
+    if (!EndOfLine) {
+      if (!JoinedOut)
+        JoinedOut = DF.Arena.Allocate<char>(T.size() + 64);
+      char *const Line = JoinedOut;
+      copyPiece(JoinedOut, TrB, LineLen, T.end());
+      JoinedOut += LineLen;
+      R.continuations(DF.Escape, SegOut, Line, JoinedOut, LineEnd, EmptyContinuation,
                       [&](llvm::StringRef CL, llvm::StringRef CT, uint32_t COff, unsigned N) {
                         NoteComment(CL, CT, COff, N);
                       });
-    NextOff = R.pos();
-    I.Segments = copyToArena(DF.Arena, llvm::ArrayRef<LineSegment>(Segs));
-    if (Segs.size() == 1) { // one line: the logical line is the source text itself
-      I.Line = T.substr(TrOff, LineLen);
-    } else {
-      // Spare bytes: copyPiece may write up to 63 past the last piece.
-      char *Joined = DF.Arena.Allocate<char>(LineLen + 63);
-      // A piece runs up to the next one's start, the last one to the end of the line.
-      const LineSegment *S = Segs.begin(), *Last = Segs.end() - 1;
-      for (; S != Last; ++S)
-        copyPiece(Joined + S->LinePos, T.data() + S->SrcPos, S[1].LinePos - S->LinePos, T.end());
-      copyPiece(Joined + Last->LinePos, T.data() + Last->SrcPos, LineLen - Last->LinePos, T.end());
-      I.Line = llvm::StringRef(Joined, LineLen);
+      LineLen = uint32_t(JoinedOut - Line);
+      if (SegOut - FirstSeg > 1)
+        I.Line = llvm::StringRef(Line, LineLen);
+      else // nothing but blank or comment lines followed: the buffer's bytes are not needed
+        JoinedOut = Line;
     }
+    if (SegOut - FirstSeg == 1) // one line: the logical line is the source text itself
+      I.Line = T.substr(TrOff, LineLen);
+    I.Segments = llvm::ArrayRef<LineSegment>(FirstSeg, SegOut);
+    NextOff = R.pos();
     I.EndLine = R.line();
     I.Range = {TrOff, LineEnd};
     if (EmptyContinuation)
