@@ -15,67 +15,129 @@
 #endif
 #include <memory>
 #include <new>
+#include <string_view>
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/Endian.h"
 
 namespace ballast::dockerfile {
 
-llvm::StringRef kindKeyword(InstrKind K) {
-  switch (K) {
-  case InstrKind::Add: return "add";
-  case InstrKind::Arg: return "arg";
-  case InstrKind::Cmd: return "cmd";
-  case InstrKind::Copy: return "copy";
-  case InstrKind::Entrypoint: return "entrypoint";
-  case InstrKind::Env: return "env";
-  case InstrKind::Expose: return "expose";
-  case InstrKind::From: return "from";
-  case InstrKind::Healthcheck: return "healthcheck";
-  case InstrKind::Label: return "label";
-  case InstrKind::Maintainer: return "maintainer";
-  case InstrKind::Onbuild: return "onbuild";
-  case InstrKind::Run: return "run";
-  case InstrKind::Shell: return "shell";
-  case InstrKind::StopSignal: return "stopsignal";
-  case InstrKind::User: return "user";
-  case InstrKind::Volume: return "volume";
-  case InstrKind::Workdir: return "workdir";
-  case InstrKind::Unknown: return "";
-  }
-  return "";
+namespace {
+/// The keywords in InstrKind's order (Unknown's is "").
+constexpr std::string_view Keywords[] = {
+    "add",    "arg",   "cmd",         "copy",  "entrypoint", "env",
+    "expose", "from",  "healthcheck", "label", "maintainer", "onbuild",
+    "run",    "shell", "stopsignal",  "user",  "volume",     "workdir",
+    ""};
+static_assert(std::size(Keywords) == size_t(InstrKind::Unknown) + 1);
+
+/// A keyword of 3 to 11 bytes as one or two little-endian words that together hold every byte:
+/// its first and last two (up to 4 bytes), four (up to 8) or its first eight and last four. The
+/// overlapping loads stay inside the keyword.
+struct KeywordKey {
+  uint64_t Lo = 0;
+  uint32_t Hi = 0;
+};
+constexpr uint64_t littleEndian(const char *P, size_t N) {
+  uint64_t V = 0;
+  for (size_t I = N; I-- > 0;)
+    V = V << 8 | static_cast<unsigned char>(P[I]);
+  return V;
 }
+constexpr KeywordKey keywordKey(const char *P, size_t N) {
+  if (N <= 4)
+    return {littleEndian(P, 2) | littleEndian(P + N - 2, 2) << 16, 0};
+  if (N <= 8)
+    return {littleEndian(P, 4) | littleEndian(P + N - 4, 4) << 32, 0};
+  return {littleEndian(P, 8), uint32_t(littleEndian(P + N - 4, 4))};
+}
+/// The key of kind K's keyword (a constant).
+template <InstrKind K>
+constexpr KeywordKey KeyOf = keywordKey(Keywords[size_t(K)].data(), Keywords[size_t(K)].size());
+} // namespace
+
+llvm::StringRef kindKeyword(InstrKind K) { return Keywords[size_t(K)]; }
 
 InstrKind kindFromKeyword(llvm::StringRef Keyword) {
-  // Lower-cased into a stack buffer: no keyword is longer than "healthcheck".
-  char Buf[11];
-  if (Keyword.size() < 3 || Keyword.size() > sizeof(Buf))
+  // The keyword's bytes packed into words (loads that compile to a move each, where StringSwitch
+  // compared lengths and called memcmp keyword after keyword), then lower-cased all at once by
+  // setting bit 5 of every byte: that maps exactly the upper-case letters to the lower-case ones
+  // and no other byte to a letter, so the words equal a keyword's only when the text does,
+  // case-insensitively.
+  const size_t N = Keyword.size();
+  if (N < 3 || N > 11)
     return InstrKind::Unknown;
-  for (size_t I = 0; I < Keyword.size(); ++I)
-    Buf[I] = llvm::toLower(Keyword[I]);
-  return llvm::StringSwitch<InstrKind>(llvm::StringRef(Buf, Keyword.size()))
-      .Case("add", InstrKind::Add)
-      .Case("arg", InstrKind::Arg)
-      .Case("cmd", InstrKind::Cmd)
-      .Case("copy", InstrKind::Copy)
-      .Case("entrypoint", InstrKind::Entrypoint)
-      .Case("env", InstrKind::Env)
-      .Case("expose", InstrKind::Expose)
-      .Case("from", InstrKind::From)
-      .Case("healthcheck", InstrKind::Healthcheck)
-      .Case("label", InstrKind::Label)
-      .Case("maintainer", InstrKind::Maintainer)
-      .Case("onbuild", InstrKind::Onbuild)
-      .Case("run", InstrKind::Run)
-      .Case("shell", InstrKind::Shell)
-      .Case("stopsignal", InstrKind::StopSignal)
-      .Case("user", InstrKind::User)
-      .Case("volume", InstrKind::Volume)
-      .Case("workdir", InstrKind::Workdir)
-      .Default(InstrKind::Unknown);
+  namespace endian = llvm::support::endian;
+  const char *P = Keyword.data();
+  uint64_t Lo;
+  uint32_t Hi = 0;
+  if (N <= 4) {
+    Lo = (endian::read16le(P) | uint32_t(endian::read16le(P + N - 2)) << 16) | 0x20202020u;
+  } else if (N <= 8) {
+    Lo = (endian::read32le(P) | uint64_t(endian::read32le(P + N - 4)) << 32) | 0x2020202020202020u;
+  } else {
+    Lo = endian::read64le(P) | 0x2020202020202020u;
+    Hi = endian::read32le(P + N - 4) | 0x20202020u;
+  }
+  auto Is = [&](const KeywordKey &Key) { return Lo == Key.Lo && Hi == Key.Hi; };
+  using K = InstrKind;
+  switch (N) {
+  case 3:
+    if (Is(KeyOf<K::Run>))
+      return K::Run;
+    if (Is(KeyOf<K::Env>))
+      return K::Env;
+    if (Is(KeyOf<K::Arg>))
+      return K::Arg;
+    if (Is(KeyOf<K::Add>))
+      return K::Add;
+    if (Is(KeyOf<K::Cmd>))
+      return K::Cmd;
+    break;
+  case 4:
+    if (Is(KeyOf<K::Copy>))
+      return K::Copy;
+    if (Is(KeyOf<K::From>))
+      return K::From;
+    if (Is(KeyOf<K::User>))
+      return K::User;
+    break;
+  case 5:
+    if (Is(KeyOf<K::Label>))
+      return K::Label;
+    if (Is(KeyOf<K::Shell>))
+      return K::Shell;
+    break;
+  case 6:
+    if (Is(KeyOf<K::Expose>))
+      return K::Expose;
+    if (Is(KeyOf<K::Volume>))
+      return K::Volume;
+    break;
+  case 7:
+    if (Is(KeyOf<K::Workdir>))
+      return K::Workdir;
+    if (Is(KeyOf<K::Onbuild>))
+      return K::Onbuild;
+    break;
+  case 10:
+    if (Is(KeyOf<K::Entrypoint>))
+      return K::Entrypoint;
+    if (Is(KeyOf<K::Maintainer>))
+      return K::Maintainer;
+    if (Is(KeyOf<K::StopSignal>))
+      return K::StopSignal;
+    break;
+  case 11:
+    if (Is(KeyOf<K::Healthcheck>))
+      return K::Healthcheck;
+    break;
+  default: break;
+  }
+  return InstrKind::Unknown;
 }
 
 /// The last of the (non-empty) Segs starting at or before LinePos, by a binary search whose
