@@ -1,6 +1,8 @@
 //===- BL1051.cpp - Heavy base image with a slim variant ------------------===//
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -46,7 +48,12 @@ public:
       return;
     llvm::StringRef Repo = R.Repository;
     Repo.consume_front("library/");
-    std::string TagL = llvm::StringRef(R.Tag).lower();
+    // Lower-cased on the stack: tags are short.
+    llvm::StringRef RawTag = R.Tag;
+    llvm::SmallString<64> TagL;
+    TagL.resize(RawTag.size());
+    for (size_t K = 0; K < RawTag.size(); ++K)
+      TagL[K] = llvm::toLower(RawTag[K]);
     llvm::StringRef Tag = TagL;
     if (containsText(Tag, "windowsservercore") || containsText(Tag, "nanoserver") ||
         hasToken(Tag, "slim") || containsText(Tag, "alpine") || containsText(Tag, "distroless"))

@@ -8,8 +8,7 @@ namespace {
 using namespace dockerfile;
 
 bool isHttpUrl(llvm::StringRef S) {
-  std::string L = S.lower();
-  return llvm::StringRef(L).startswith("http://") || llvm::StringRef(L).startswith("https://");
+  return S.startswith_insensitive("http://") || S.startswith_insensitive("https://");
 }
 
 /// A git source (`https://host/repo.git#ref`), which --checksum verifies differently.

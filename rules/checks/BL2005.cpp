@@ -3,6 +3,8 @@
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -11,8 +13,12 @@ using namespace dockerfile;
 
 /// Base images known to set an unprivileged user themselves.
 bool baseSetsUser(llvm::StringRef Image) {
-  std::string L = Image.lower();
-  llvm::StringRef I(L);
+  // Lower-cased on the stack (every file asks once; most images are short).
+  llvm::SmallString<128> L;
+  L.resize(Image.size());
+  for (size_t K = 0; K < Image.size(); ++K)
+    L[K] = llvm::toLower(Image[K]);
+  llvm::StringRef I = L;
   return containsText(I, "nonroot") || containsText(I, "rootless") || I.startswith("cgr.dev/") ||
          I.startswith("chainguard/");
 }

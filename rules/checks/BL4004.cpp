@@ -1,5 +1,6 @@
 //===- BL4004.cpp - The AS keyword should match the casing of FROM --------===//
 #include "rules/Rule.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -15,7 +16,9 @@ public:
     const SourceFile &SF = *C.file().Source;
     llvm::StringRef From = SF.slice(I.KeywordRange);
     // A mixed-case FROM is BL4001's business; there is no casing to match.
-    bool Lower = From == From.lower(), Upper = From == From.upper();
+    // (Tested in place: no lower- and upper-cased copies.)
+    bool Lower = llvm::none_of(From, [](char Ch) { return Ch >= 'A' && Ch <= 'Z'; });
+    bool Upper = llvm::none_of(From, [](char Ch) { return Ch >= 'a' && Ch <= 'z'; });
     if (!Lower && !Upper)
       return;
     const Word &As = I.Args[1];

@@ -16,6 +16,8 @@ using namespace dockerfile;
 
 /// Why Ref is not a valid normalized image reference, or "" when it is.
 std::string referenceProblem(llvm::StringRef Ref) {
+  // Whether a name is lower case is asked in place, without a lower-cased copy.
+  auto IsUpper = [](char C) { return C >= 'A' && C <= 'Z'; };
   if (Ref.empty())
     return "an empty image name";
   if (Ref.size() == 64 &&
@@ -27,7 +29,7 @@ std::string referenceProblem(llvm::StringRef Ref) {
   if (Slash != llvm::StringRef::npos) {
     llvm::StringRef First = Ref.take_front(Slash);
     if (First.contains('.') || First.contains(':') || First == "localhost" ||
-        First != First.lower()) {
+        llvm::any_of(First, IsUpper)) {
       Domain = First;
       Remainder = Ref.drop_front(Slash + 1);
     }
@@ -36,7 +38,7 @@ std::string referenceProblem(llvm::StringRef Ref) {
   size_t TagSep = Remote.find(':');
   if (TagSep != llvm::StringRef::npos)
     Remote = Remote.take_front(TagSep);
-  if (Remote != Remote.lower())
+  if (llvm::any_of(Remote, IsUpper))
     return "`" + Ref.str() + "`, whose repository name is not lowercase";
   std::string Full;
   if (Domain.empty())

@@ -1,5 +1,6 @@
 //===- BL4009.cpp - Stage names should be lowercase -----------------------===//
 #include "rules/Rule.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -13,9 +14,10 @@ public:
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.size() != 3)
       return;
     const Word &Name = I.Args[2];
-    std::string Lower = llvm::StringRef(Name.Text).lower();
-    if (Name.Text == Lower)
+    // Most names are lower case already: no lower-cased copy is made to find that out.
+    if (llvm::none_of(llvm::StringRef(Name.Text), [](char Ch) { return Ch >= 'A' && Ch <= 'Z'; }))
       return;
+    std::string Lower = llvm::StringRef(Name.Text).lower();
     // Stage names are lower-cased by BuildKit and matched case-insensitively, so writing the
     // name in lower case changes nothing else.
     C.report(Name.Range,

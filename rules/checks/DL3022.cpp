@@ -1,5 +1,6 @@
 //===- DL3022.cpp - COPY --from should reference a previously defined stage ===//
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -38,7 +39,12 @@ public:
                                 "stage by its name");
       return;
     }
-    std::string Name = Ref.lower();
+    // Lower-cased on the stack: no string is made for a name compared and dropped.
+    llvm::SmallString<32> Lower;
+    Lower.resize(Ref.size());
+    for (size_t K = 0; K < Ref.size(); ++K)
+      Lower[K] = llvm::toLower(Ref[K]);
+    llvm::StringRef Name = Lower;
     if (Name == Cur.Name)
       return; // DL3023
     const Stage *Later = nullptr;

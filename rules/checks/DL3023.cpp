@@ -7,6 +7,16 @@ namespace {
 
 using namespace dockerfile;
 
+/// Whether S lower-cased is Lower, compared in place (no lower-cased copy of S).
+bool lowerEquals(llvm::StringRef S, llvm::StringRef Lower) {
+  if (S.size() != Lower.size())
+    return false;
+  for (size_t I = 0; I < S.size(); ++I)
+    if (llvm::toLower(S[I]) != Lower[I])
+      return false;
+  return true;
+}
+
 class CopyFromSelf : public Rule {
 public:
   KindMask kinds() const override { return kindsOf(InstrKind::Copy); }
@@ -21,7 +31,7 @@ public:
     unsigned Index = 0;
     bool Numeric = llvm::all_of(Ref, [](char Ch) { return llvm::isDigit(Ch); }) &&
                    !Ref.getAsInteger(10, Index);
-    bool Self = Numeric ? Index == Cur.Index : (!Cur.Name.empty() && Ref.lower() == Cur.Name);
+    bool Self = Numeric ? Index == Cur.Index : (!Cur.Name.empty() && lowerEquals(Ref, Cur.Name));
     if (!Self)
       return;
     C.report(From->Range, "`--from=" + Ref.str() +
