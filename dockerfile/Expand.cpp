@@ -1075,6 +1075,55 @@ std::optional<llvm::StringRef> VarScope::lookup(llvm::StringRef Name) const {
 bool isLiteralWord(llvm::StringRef Word, char Escape) {
   const char *P = Word.begin();
   const char *End = Word.end();
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: the special bytes and the non-ASCII ones (a byte's sign bit is its
+  // bit in a movemask) of each block. A special byte anywhere answers no at once; non-ASCII
+  // bytes without one send the word to the UTF-8 test below. A word shorter than sixteen bytes
+  // (most keys, names and options) is gathered into one vector with overlapping loads within
+  // the word, the rest zero (a zero byte is not non-ASCII, and lanes past the word are not
+  // asked for special bytes), so every length takes one test and none reads past the word.
+  const __m128i Dollar = _mm_set1_epi8('$'), Single = _mm_set1_epi8('\''),
+                Double = _mm_set1_epi8('"'), EscV = _mm_set1_epi8(Escape);
+  auto Special = [&](__m128i V) {
+    return unsigned(_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(V, Dollar), _mm_cmpeq_epi8(V, Single)),
+                     _mm_or_si128(_mm_cmpeq_epi8(V, Double), _mm_cmpeq_epi8(V, EscV)))));
+  };
+  size_t N = Word.size();
+  bool Ascii = true;
+  if (N < 16) {
+    uint64_t Lo = 0, Hi = 0;
+    unsigned Lanes = 0; // the lanes that hold bytes of the word
+    if (N >= 8) {
+      Lo = swar::load(P);
+      Hi = swar::load(End - 8);
+      Lanes = 0xFFFF;
+    } else if (N >= 4) {
+      uint32_t A = 0, B = 0;
+      std::memcpy(&A, P, 4);
+      std::memcpy(&B, End - 4, 4);
+      Lo = A | uint64_t(B) << 32;
+      Lanes = 0xFF;
+    } else if (N > 0) {
+      Lo = uint64_t(static_cast<unsigned char>(P[0])) |
+           uint64_t(static_cast<unsigned char>(P[N / 2])) << 8 |
+           uint64_t(static_cast<unsigned char>(P[N - 1])) << 16;
+      Lanes = 0x7;
+    }
+    __m128i V = _mm_set_epi64x(static_cast<long long>(Hi), static_cast<long long>(Lo));
+    if (Special(V) & Lanes)
+      return false;
+    Ascii = _mm_movemask_epi8(V) == 0;
+  } else {
+    // The last block overlaps bytes already seen rather than going one byte at a time.
+    for (const char *Q = P; Q < End; Q += 16) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(std::min(Q, End - 16)));
+      if (Special(V))
+        return false;
+      Ascii &= _mm_movemask_epi8(V) == 0;
+    }
+  }
+#else
   const auto Esc = static_cast<unsigned char>(Escape);
   // A word of fewer than eight bytes (most keys, names and options) in one test as well rather
   // than byte by byte: its bytes gathered in a 64-bit word with overlapping loads, the rest
@@ -1096,26 +1145,6 @@ bool isLiteralWord(llvm::StringRef Word, char Escape) {
       return !(swar::hasByte(X, '$') | swar::hasByte(X, '\'') | swar::hasByte(X, '"') |
                swar::hasByte(X, Esc));
   }
-#if defined(__SSE2__)
-  // Sixteen bytes at a time while none is special or non-ASCII (a byte's sign bit is its bit in
-  // the movemask), as below for eight: the rules ask this of whole scripts and values, where
-  // four compares per sixteen bytes cost a fraction of the twenty-odd operations per eight.
-  if (End - P >= 16) {
-    const __m128i Dollar = _mm_set1_epi8('$'), Single = _mm_set1_epi8('\''),
-                  Double = _mm_set1_epi8('"'), EscV = _mm_set1_epi8(Escape);
-    auto Plain16 = [&](const char *At) {
-      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(At));
-      __m128i Special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(V, Dollar), _mm_cmpeq_epi8(V, Single)),
-                       _mm_or_si128(_mm_cmpeq_epi8(V, Double), _mm_cmpeq_epi8(V, EscV)));
-      return _mm_movemask_epi8(_mm_or_si128(Special, V)) == 0;
-    };
-    while (End - P > 16 && Plain16(P))
-      P += 16;
-    if (End - P <= 16 && Plain16(End - 16))
-      return true;
-  }
-#endif
   // Eight bytes at a time while none is special or non-ASCII.
   auto Plain = [&](const char *At) {
     uint64_t X = swar::load(At);
@@ -1136,6 +1165,7 @@ bool isLiteralWord(llvm::StringRef Word, char Escape) {
       return false;
     Ascii &= static_cast<unsigned char>(C) < 0x80;
   }
+#endif
   if (Ascii)
     return true;
   if (Word.startswith("\xEF\xBB\xBF"))
