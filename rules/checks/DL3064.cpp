@@ -11,10 +11,15 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string_view>
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "support/Swar.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -108,20 +113,85 @@ bool hasSecretNeedle(llvm::StringRef Name) {
     }
     return M;
   }();
-  for (size_t I = 0, E = Name.size(); I < E; ++I)
+  // Whether a needle anchored at byte I is there.
+  auto At = [&](size_t I) {
     for (unsigned M = ByAnchor[static_cast<unsigned char>(Name[I])]; M; M &= M - 1) {
       const Needle &N = Needles[llvm::countTrailingZeros(M)];
       if (I >= N.Anchor && startsWithLower(Name.drop_front(I - N.Anchor), N.Text))
         return true;
     }
+    return false;
+  };
+  size_t Size = Name.size();
+#if defined(__SSE2__)
+  // The anchors found sixteen bytes at a time (a byte with bit 0x20 set is `c`, `h`, `k` or `w`
+  // only when it is that letter in either case), and only their positions looked at: most
+  // names have one or none. A name shorter than sixteen bytes is gathered with overlapping
+  // loads within it (the rest zero, which anchors nothing); a position the two loads share is
+  // dropped from the second one's lanes.
+  if (Size >= 4) {
+    const char *P = Name.data();
+    const __m128i Case = _mm_set1_epi8(0x20), C = _mm_set1_epi8('c'), H = _mm_set1_epi8('h'),
+                  K = _mm_set1_epi8('k'), W = _mm_set1_epi8('w');
+    auto Anchors = [&](__m128i V) {
+      __m128i L = _mm_or_si128(V, Case);
+      return unsigned(_mm_movemask_epi8(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(L, C), _mm_cmpeq_epi8(L, H)),
+                       _mm_or_si128(_mm_cmpeq_epi8(L, K), _mm_cmpeq_epi8(L, W)))));
+    };
+    // Lanes 0-7 are positions 0-7; lane 8 + J is position HiBase + J.
+    auto Scan = [&](unsigned Mask, size_t HiBase) {
+      for (; Mask; Mask &= Mask - 1) {
+        unsigned Lane = llvm::countTrailingZeros(Mask);
+        if (At(Lane < 8 ? Lane : HiBase + (Lane - 8)))
+          return true;
+      }
+      return false;
+    };
+    if (Size < 8) {
+      // Lanes 0-3: positions 0-3; lanes 4-7: positions Size-4 to Size-1.
+      uint32_t Lo = 0, Hi = 0;
+      std::memcpy(&Lo, P, 4);
+      std::memcpy(&Hi, P + Size - 4, 4);
+      unsigned Mask = Anchors(_mm_set_epi64x(0, static_cast<long long>(Lo | uint64_t(Hi) << 32)));
+      unsigned Shared = ((1U << (8 - Size)) - 1) << 4; // lanes 4.. of positions below 4
+      for (Mask &= ~Shared; Mask; Mask &= Mask - 1) {
+        unsigned Lane = llvm::countTrailingZeros(Mask);
+        if (At(Lane < 4 ? Lane : Size - 8 + Lane))
+          return true;
+      }
+      return false;
+    }
+    if (Size < 16) {
+      __m128i V = _mm_set_epi64x(static_cast<long long>(swar::load(P + Size - 8)),
+                                 static_cast<long long>(swar::load(P)));
+      unsigned Shared = ((1U << (16 - Size)) - 1) << 8; // lanes 8.. of positions below 8
+      return Scan(Anchors(V) & ~Shared, Size - 8);
+    }
+    size_t B = 0;
+    for (; B + 16 <= Size; B += 16) {
+      unsigned Mask = Anchors(_mm_loadu_si128(reinterpret_cast<const __m128i *>(P + B)));
+      for (; Mask; Mask &= Mask - 1)
+        if (At(B + llvm::countTrailingZeros(Mask)))
+          return true;
+    }
+    for (; B < Size; ++B)
+      if (At(B))
+        return true;
+    return false;
+  }
+#endif
+  for (size_t I = 0; I < Size; ++I)
+    if (At(I))
+      return true;
   return false;
 }
 
 bool isSensitive(llvm::StringRef Name) {
-  static const llvm::StringRef Secret[] = {"apikey", "auth",     "credential", "credentials",
-                                           "key",    "password", "pword",      "passwd",
-                                           "secret", "token"};
-  static const llvm::StringRef Allow[] = {"public", "file", "version"};
+  static constexpr llvm::StringRef Secret[] = {"apikey", "auth",     "credential", "credentials",
+                                               "key",    "password", "pword",      "passwd",
+                                               "secret", "token"};
+  static constexpr llvm::StringRef Allow[] = {"public", "file", "version"};
   if (!hasSecretNeedle(Name))
     return false;
   llvm::SmallString<64> L;
@@ -135,8 +205,8 @@ bool isSensitive(llvm::StringRef Name) {
     return false;
   // `GPG_KEY`/`PGP_KEYS` hold public key fingerprints to verify downloads (the official
   // python and node images set one); a private key or passphrase still counts.
-  static const llvm::StringRef Signing[] = {"gpg", "pgp"};
-  static const llvm::StringRef Private[] = {"private", "secret", "passphrase", "password"};
+  static constexpr llvm::StringRef Signing[] = {"gpg", "pgp"};
+  static constexpr llvm::StringRef Private[] = {"private", "secret", "passphrase", "password"};
   if (hasWord(Parts, Signing) && !hasWord(Parts, Private))
     return false;
   if (hasWord(Parts, Secret))
