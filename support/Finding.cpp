@@ -37,11 +37,17 @@ namespace {
 /// always on its first line, and its notes (package words, one or a few a line) on the line of
 /// the note before or the next; then no binary search over the lines is needed.
 LineCol lineColNear(const SourceFile &SF, unsigned Near, uint32_t Offset) {
+  // Read from the line table directly (entry K starts line K + 1; entry lineCount() is the
+  // text's size, so T[Near] exists for every line): lineStart() tests its argument each time.
+  const uint32_t *T = SF.lineTable();
   unsigned Lines = SF.lineCount();
-  for (unsigned L = Near; L <= Near + 1; ++L)
-    if (L != 0 && L <= Lines && Offset >= SF.lineStart(L) &&
-        (L == Lines || Offset < SF.lineStart(L + 1)))
-      return {L, Offset - SF.lineStart(L) + 1};
+  if (Near != 0 && Near <= Lines && Offset >= T[Near - 1]) {
+    if (Near == Lines || Offset < T[Near])
+      return {Near, Offset - T[Near - 1] + 1};
+    // Offset >= T[Near]: on line Near + 1 when it ends after Offset.
+    if (Near + 1 == Lines || Offset < T[Near + 1])
+      return {Near + 1, Offset - T[Near] + 1};
+  }
   return SF.lineCol(Offset);
 }
 
