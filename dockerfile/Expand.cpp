@@ -35,6 +35,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/Compiler.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace ballast::dockerfile {
 
@@ -459,6 +460,53 @@ void expandTemplate(llvm::StringRef Tmpl, llvm::StringRef Match, std::string &Ou
   Out.append(Tmpl.data(), Tmpl.size());
 }
 
+/// The end of the run of ASCII bytes at the start of Rest (whose first byte is in it) that are
+/// neither Stop, `$`, the escape Esc nor, when Quotes, a quote: processStopOn copies such a run
+/// at once. Sixteen bytes at a time while they last (the first byte that ends the run is then
+/// the lowest bit of the movemask, a byte's sign bit being its bit), then eight, then one.
+size_t asciiRunEnd(llvm::StringRef Rest, int32_t Stop, int32_t Esc, bool Quotes) {
+  bool StopAscii = Stop >= 0 && Stop < 0x80;
+  size_t N = 1;
+#if defined(__SSE2__)
+  if (Rest.size() >= 17) {
+    // An end that does not apply is given as `$` again.
+    const __m128i Dollar = _mm_set1_epi8('$'), EscV = _mm_set1_epi8(static_cast<char>(Esc)),
+                  StopV = _mm_set1_epi8(StopAscii ? static_cast<char>(Stop) : '$'),
+                  Single = _mm_set1_epi8(Quotes ? '\'' : '$'),
+                  Double = _mm_set1_epi8(Quotes ? '"' : '$');
+    for (; N + 16 <= Rest.size(); N += 16) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Rest.data() + N));
+      __m128i Ends = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(V, Dollar), _mm_cmpeq_epi8(V, EscV)),
+          _mm_or_si128(_mm_cmpeq_epi8(V, StopV),
+                       _mm_or_si128(_mm_cmpeq_epi8(V, Single), _mm_cmpeq_epi8(V, Double))));
+      if (unsigned M = unsigned(_mm_movemask_epi8(_mm_or_si128(Ends, V))))
+        return N + llvm::countTrailingZeros(M);
+    }
+  }
+#endif
+  // Eight bytes at a time while no byte of them can end the run.
+  for (; N + 8 <= Rest.size(); N += 8) {
+    uint64_t X = swar::load(Rest.data() + N);
+    uint64_t Ends = (X & swar::Highs) | swar::hasByte(X, '$') |
+                    swar::hasByte(X, static_cast<unsigned char>(Esc));
+    if (StopAscii)
+      Ends |= swar::hasByte(X, static_cast<unsigned char>(Stop));
+    if (Quotes)
+      Ends |= swar::hasByte(X, '\'') | swar::hasByte(X, '"');
+    if (Ends)
+      break;
+  }
+  while (N < Rest.size()) {
+    unsigned char B = static_cast<unsigned char>(Rest[N]);
+    if (B >= 0x80 || B == '$' || int32_t(B) == Esc || int32_t(B) == Stop ||
+        (Quotes && (B == '\'' || B == '"')))
+      break;
+    ++N;
+  }
+  return N;
+}
+
 //===----------------------------------------------------------------------===//
 // The lexer (BuildKit's shellWord)
 //===----------------------------------------------------------------------===//
@@ -551,28 +599,9 @@ bool Expander::processStopOn(int32_t Stop, bool Raw, std::string *Out, WordSink 
       continue;
     }
     if (!W && Ch < 0x80) {
-      // A run of ASCII bytes that are neither Stop nor special is copied at once, found eight
-      // bytes at a time while no byte of them can end it.
+      // A run of ASCII bytes that are neither Stop nor special is copied at once.
       llvm::StringRef Rest = S.rest();
-      size_t N = 1;
-      for (; N + 8 <= Rest.size(); N += 8) {
-        uint64_t X = swar::load(Rest.data() + N);
-        uint64_t Ends = (X & swar::Highs) | swar::hasByte(X, '$') |
-                        swar::hasByte(X, static_cast<unsigned char>(Esc));
-        if (Stop >= 0 && Stop < 0x80)
-          Ends |= swar::hasByte(X, static_cast<unsigned char>(Stop));
-        if (!Opts.SkipQuotes)
-          Ends |= swar::hasByte(X, '\'') | swar::hasByte(X, '"');
-        if (Ends)
-          break;
-      }
-      while (N < Rest.size()) {
-        unsigned char B = static_cast<unsigned char>(Rest[N]);
-        if (B >= 0x80 || B == '$' || int32_t(B) == Esc || int32_t(B) == Stop ||
-            (!Opts.SkipQuotes && (B == '\'' || B == '"')))
-          break;
-        ++N;
-      }
+      size_t N = asciiRunEnd(Rest, Stop, Esc, !Opts.SkipQuotes);
       Out->append(Rest.data(), N);
       S.skipAscii(N);
       continue;
