@@ -464,7 +464,8 @@ void expandTemplate(llvm::StringRef Tmpl, llvm::StringRef Match, std::string &Ou
 /// neither Stop, `$`, the escape Esc nor, when Quotes, a quote: processStopOn copies such a run
 /// at once. Sixteen bytes at a time while they last (the first byte that ends the run is then
 /// the lowest bit of the movemask, a byte's sign bit being its bit), then eight, then one.
-size_t asciiRunEnd(llvm::StringRef Rest, int32_t Stop, int32_t Esc, bool Quotes) {
+LLVM_ATTRIBUTE_ALWAYS_INLINE size_t asciiRunEnd(llvm::StringRef Rest, int32_t Stop, int32_t Esc,
+                                                bool Quotes) {
   bool StopAscii = Stop >= 0 && Stop < 0x80;
   size_t N = 1;
 #if defined(__SSE2__)
@@ -670,22 +671,9 @@ bool Expander::doubleQuote(std::string &Out) {
       continue;
     }
     if (Ch != Esc && Ch < 0x80) { // a run of ASCII other than " $ and the escape at once
+      // (Quoted ENV values and labels are long runs: as processStopOn's, with `"` for Stop.)
       llvm::StringRef Rest = S.rest();
-      size_t N = 1;
-      // Eight bytes at a time while none can end the run, as in processStopOn: quoted ENV
-      // values and labels are long runs.
-      for (; N + 8 <= Rest.size(); N += 8) {
-        uint64_t X = swar::load(Rest.data() + N);
-        if ((X & swar::Highs) | swar::hasByte(X, '"') | swar::hasByte(X, '$') |
-            swar::hasByte(X, static_cast<unsigned char>(Esc)))
-          break;
-      }
-      while (N < Rest.size()) {
-        unsigned char B = static_cast<unsigned char>(Rest[N]);
-        if (B >= 0x80 || B == '"' || B == '$' || int32_t(B) == Esc)
-          break;
-        ++N;
-      }
+      size_t N = asciiRunEnd(Rest, '"', Esc, /*Quotes=*/false);
       Out.append(Rest.data(), N);
       S.skipAscii(N);
       continue;
