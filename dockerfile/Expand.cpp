@@ -195,6 +195,13 @@ private:
       Width = 0;
       return;
     }
+    // An ASCII byte (nearly every one) without the call: the scanner loads each rune it steps to.
+    auto C0 = static_cast<unsigned char>(Src[Pos]);
+    if (C0 < 0x80) {
+      Ch = C0;
+      Width = 1;
+      return;
+    }
     Rune D = decodeRune(Src.substr(Pos));
     Ch = D.R;
     Width = D.Width;
