@@ -10,6 +10,7 @@
 #include "rules/RunCache.h"
 #include "rules/ScriptMemo.h"
 #include "rules/Suppression.h"
+#include "shell/Script.h"
 
 using namespace ballast;
 using namespace ballast::rules;
@@ -209,6 +210,28 @@ TEST(EngineTest, ScriptsSharedThroughARunCacheLintTheSame) {
   // The corpora hold about 2,100 RUNs (shell form and heredocs) with some 860 distinct texts.
   EXPECT_GT(Cache.scriptsParsed(), 500u);
   EXPECT_LT(Cache.scriptsParsed(), 1200u);
+}
+
+// RunCache::script files a text by its length and edges but shares a script only for the very
+// same text; past MaxSameKey texts with one key, the caller parses its own.
+TEST(EngineTest, RunCacheSharesAScriptOnlyForTheSameText) {
+  RunCache Cache;
+  auto Text = [](size_t K) {
+    return "echo " + std::string(100, 'a') + " " + std::to_string(K) + " " + std::string(100, 'z');
+  };
+  std::vector<const shell::Script *> Got;
+  for (size_t K = 0; K < RunCache::MaxSameKey; ++K) {
+    const shell::Script *S = Cache.script(Text(K));
+    ASSERT_NE(S, nullptr) << K;
+    EXPECT_EQ(S->text(), Text(K));
+    EXPECT_EQ(llvm::count(Got, S), 0) << K;
+    Got.push_back(S);
+  }
+  for (size_t K = 0; K < RunCache::MaxSameKey; ++K)
+    EXPECT_EQ(Cache.script(Text(K)), Got[K]) << K;
+  EXPECT_EQ(Cache.script(Text(RunCache::MaxSameKey)), nullptr);
+  EXPECT_NE(Cache.script("echo " + std::string(100, 'b')), nullptr);
+  EXPECT_EQ(Cache.scriptsParsed(), RunCache::MaxSameKey + 1);
 }
 
 // A shared script lands on each file's own lines, and what depends on the file (its SHELL, its

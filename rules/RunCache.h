@@ -62,6 +62,9 @@ public:
 
   /// What the script memo may hold: about the scripts of 1,000 RUNs of average size.
   static constexpr size_t MaxScriptBytes = size_t(16) << 20;
+  /// How many distinct texts may share one key (their length and edges): past that, script()
+  /// returns null for a new one rather than compare every look-up with them all.
+  static constexpr size_t MaxSameKey = 8;
 
 private:
   class StatusCachingFS;
@@ -71,8 +74,9 @@ private:
 
   mutable std::mutex ScriptMu;
   bool ScriptMemo;
-  /// XXH3 of the text -> the scripts of that hash (compared by text).
-  llvm::DenseMap<uint64_t, llvm::TinyPtrVector<const shell::Script *>> ScriptsByHash;
+  /// The key of a text (scriptKey in RunCache.cpp: a hash of its length and edges) -> the
+  /// scripts filed under it, compared by their whole text.
+  llvm::DenseMap<uint64_t, llvm::TinyPtrVector<const shell::Script *>> ScriptsByKey;
   std::vector<std::unique_ptr<shell::Script>> Scripts;
   size_t ScriptBytes = 0;
 };
