@@ -15,7 +15,7 @@ using namespace dockerfile;
 struct Created {
   std::string Path; ///< absolute, cleaned
   SourceRange Where;
-  std::string How; ///< "downloaded", "copied"
+  const char *How; ///< "downloaded", "copied"
 };
 
 /// Whether cleanPath(P) is P itself: no empty, `.` or `..` segment and no trailing `/`. Most
@@ -123,15 +123,25 @@ public:
     if (C.stage() != CurStage) {
       CurStage = C.stage();
       Files.clear();
+      Copies.clear();
+      Workdirs.clear();
       Workdir = ""; // the base image's WORKDIR is unknown
+      WorkdirKept = false;
     }
     if (I.Kind == InstrKind::Workdir && !I.Args.empty()) {
       llvm::StringRef W = I.Args.front().Text;
       Workdir = hasVariable(W) ? "" : joinPath(Workdir, W);
+      WorkdirKept = false;
       return;
     }
     if (I.Kind == InstrKind::Copy || I.Kind == InstrKind::Add) {
-      recordCopy(I);
+      if (I.Args.size() < 2 || !I.Heredocs.empty() || hasVariable(I.Args.back().Text))
+        return;
+      if (!WorkdirKept) {
+        Workdirs.push_back(Workdir);
+        WorkdirKept = true;
+      }
+      Copies.push_back({&I, unsigned(Workdirs.size() - 1)});
       return;
     }
     const shell::Script *S = posixRunScript(I, C);
@@ -143,6 +153,12 @@ public:
       C.scriptQuiet(I); // (a new stage is noticed at its FROM, not at a RUN)
       return;
     }
+    // What the copies so far put where, worked out now that something may be deleted.
+    for (const Copy &P : Copies)
+      recordCopy(*P.I, Workdirs[P.Workdir]);
+    Copies.clear();
+    Workdirs.clear();
+    WorkdirKept = false;
     std::vector<Created> New;
     for (const FileOps::Op &Op : Ops.Ops) {
       const shell::Word &A = Op.W;
@@ -168,7 +184,7 @@ public:
                        " in an earlier layer, so deleting it here does not make the image "
                        "smaller; create and delete it in the same RUN (or use a build stage "
                        "or a bind mount)")
-              .note(It->Where, It->How + " here");
+              .note(It->Where, std::string(It->How) + " here");
         It = Files.erase(It);
       }
       llvm::erase_if(New, [&](const Created &F) { return pathCovers(T, F.Path); });
@@ -177,13 +193,11 @@ public:
   }
 
 private:
-  void recordCopy(const Instruction &I) {
-    if (I.Args.size() < 2 || !I.Heredocs.empty())
-      return;
+  /// Adds to Files what COPY/ADD I (with two or more arguments, no heredoc, a destination
+  /// without variables) put into the layer, in the folder Dir.
+  void recordCopy(const Instruction &I, llvm::StringRef Dir) {
     const Word &Dest = I.Args.back();
-    if (hasVariable(Dest.Text))
-      return;
-    std::string D = joinPath(Workdir, Dest.Text);
+    std::string D = joinPath(Dir, Dest.Text);
     if (D.empty() || D == "/")
       return;
     bool IntoDir = llvm::StringRef(Dest.Text).endswith("/") || I.Args.size() > 2;
@@ -212,8 +226,20 @@ private:
     }
   }
 
+  /// A COPY or ADD of the stage not yet in Files, and the WORKDIR it saw (in Workdirs). Its
+  /// paths are worked out only when a RUN deletes or downloads something: most copies never
+  /// meet one.
+  struct Copy {
+    const Instruction *I;
+    unsigned Workdir;
+  };
+
   const Stage *CurStage = nullptr;
   std::string Workdir;
+  /// Workdir is Workdirs.back().
+  bool WorkdirKept = false;
+  std::vector<std::string> Workdirs;
+  std::vector<Copy> Copies;
   std::vector<Created> Files;
 };
 
