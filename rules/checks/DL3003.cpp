@@ -102,10 +102,18 @@ public:
       if (Cd.HasDir && isScratchDir(I, Cd.Dir))
         continue;
       const shell::Command &Cmd = S->commands()[Cd.Index];
-      C.report(C.scriptRange(I, Cmd.Range),
-               "use WORKDIR to switch to a directory; `" +
-                   S->text().slice(Cmd.Range.Begin, Cmd.Range.End).str() +
-                   "` in RUN only lasts until the end of this instruction");
+      // Made at its final size: one allocation a finding, not one per `+`.
+      static constexpr llvm::StringLiteral Head = "use WORKDIR to switch to a directory; `",
+                                           Tail = "` in RUN only lasts until the end of this "
+                                                  "instruction";
+      llvm::StringRef Text = S->text().slice(Cmd.Range.Begin, Cmd.Range.End);
+      std::string Msg;
+      Msg.reserve(Head.size() + Text.size() + Tail.size());
+      Msg.append(Head.data(), Head.size());
+      if (!Text.empty())
+        Msg.append(Text.data(), Text.size());
+      Msg.append(Tail.data(), Tail.size());
+      C.report(C.scriptRange(I, Cmd.Range), std::move(Msg));
       return; // one finding per RUN is enough
     }
   }
