@@ -35,8 +35,10 @@ public:
         if (Cmd.is("apt-get", "update") || Cmd.is("apt", "update")) {
           if (!Update)
             Update = &Cmd;
-        } else if (Update && (removesAnyDir(Cmd, AptLists) || Cmd.is("apt-get", "dist-clean") ||
-                              Cmd.is("apt", "dist-clean"))) {
+        } else if (Update && (Cmd.is("apt-get", "dist-clean") || Cmd.is("apt", "dist-clean") ||
+                              // removesAnyDir looks at rm and find only: their names turn the
+                              // other commands down here, without a call.
+                              ((Cmd.is("rm") || Cmd.is("find")) && removesAnyDir(Cmd, AptLists)))) {
           Update = nullptr;
         }
       }
