@@ -89,6 +89,9 @@ std::unique_ptr<FileOps> fileOps(const shell::Script &S) {
     return *CdMemo;
   };
   for (const shell::Command &Cmd : S.commands()) {
+    // rm, curl and wget have a ToolSpec: a command without one (most) is none of them.
+    if (!Cmd.Spec)
+      continue;
     if (Cmd.is("rm")) {
       for (const shell::Word &A : Cmd.positionalArgs())
         if (!A.HasExpansion && (A.Text.startswith("/") || !UsesCd()))
