@@ -48,7 +48,9 @@ bool aptCleans(const shell::Command &Cmd) {
   if (Cmd.is("apt-get", "clean") || Cmd.is("apt", "clean") || Cmd.is("apt-get", "dist-clean") ||
       Cmd.is("apt", "dist-clean"))
     return true;
-  return removesAnyDir(Cmd, AptArchives);
+  // removesAnyDir looks at rm and find only: their names turn the other commands down here,
+  // without a call.
+  return (Cmd.is("rm") || Cmd.is("find")) && removesAnyDir(Cmd, AptArchives);
 }
 
 /// The first apt download in S that no later command of S cleans up after, while docker-clean
