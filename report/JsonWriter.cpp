@@ -8,6 +8,7 @@
 #include "report/JsonWriter.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "report/ReportUtil.h"
 #include "support/Swar.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace ballast::report {
 
@@ -40,57 +42,26 @@ struct ByteClasses {
 };
 constexpr ByteClasses Classes;
 
-/// An output buffer written through a cursor: a report is thousands of short pieces, and a
-/// std::string append per piece (a call and a capacity check each) cost more than the bytes.
+/// An output buffer: a finding reserves room for its largest possible size once, then writes
+/// through a plain cursor (`char *`), and commits where the cursor ended. A std::string append
+/// per piece (a call and a capacity check each) cost more than the bytes, and so did a capacity
+/// check per piece on members that every byte stored through a `char *` may alias.
 class Buffer {
 public:
   /// Bytes are never zero-filled: a large report's buffer is written once, and clearing it
   /// first cost a pass over fresh pages.
   explicit Buffer(size_t Hint)
       : Buf(new char[std::max<size_t>(Hint, 64)]), Cap(std::max<size_t>(Hint, 64)) {}
-  /// Room for N more bytes at the cursor.
+  /// A cursor with room for N more bytes after what is written.
   char *room(size_t N) {
     if (Len + N > Cap)
       grow(Len + N);
     return Buf.get() + Len;
   }
-  /// Appends the string literal L (its size is known at compile time).
-  template <size_t N> void lit(const char (&L)[N]) {
-    std::memcpy(room(N - 1), L, N - 1);
-    Len += N - 1;
-  }
-  void put(llvm::StringRef S) {
-    if (S.empty()) // an empty StringRef's data may be null, which memcpy must not be given
-      return;
-    std::memcpy(room(S.size()), S.data(), S.size());
-    Len += S.size();
-  }
-  void put(char C) {
-    *room(1) = C;
-    ++Len;
-  }
-  /// Appends N in decimal, written in place from its last digit (a copy of a variable length
-  /// was a call to memcpy for every line and column of a report).
-  void number(uint64_t N) {
-    size_t Digits = 1;
-    for (uint64_t M = N; M >= 10; M /= 10)
-      ++Digits;
-    char *P = room(Digits) + Digits;
-    do
-      *--P = static_cast<char>('0' + N % 10);
-    while (N /= 10);
-    Len += Digits;
-  }
-  /// Appends S as a JSON string the way nlohmann's serializer does with ensure_ascii=false.
-  void string(llvm::StringRef S);
-  /// Appends bytes [Begin, End) of what is already written.
-  void again(size_t Begin, size_t End) {
-    char *To = room(End - Begin); // may move the buffer: the source is taken after
-    std::memcpy(To, Buf.get() + Begin, End - Begin);
-    Len += End - Begin;
-  }
-  /// Drops everything after byte Mark.
-  void truncate(size_t Mark) { Len = Mark; }
+  /// Ends what is written at End, a cursor from room() moved at most N bytes.
+  void commit(const char *End) { Len = size_t(End - Buf.get()); }
+  /// The written bytes (pointers into it stay valid until the next room()).
+  const char *data() const { return Buf.get(); }
   size_t size() const { return Len; }
   llvm::StringRef text() const { return llvm::StringRef(Buf.get(), Len); }
   /// The bytes written, handed over with their buffer; this buffer is left empty.
@@ -114,96 +85,177 @@ private:
   size_t Len = 0;
 };
 
+/// Appends the string literal L at O (its size is known at compile time, so the copy is a few
+/// moves, not a call).
+template <size_t N> char *lit(char *O, const char (&L)[N]) {
+  std::memcpy(O, L, N - 1);
+  return O + N - 1;
+}
+
+/// Appends S at O.
+char *put(char *O, llvm::StringRef S) {
+  if (!S.empty()) // an empty StringRef's data may be null, which memcpy must not be given
+    std::memcpy(O, S.data(), S.size());
+  return O + S.size();
+}
+
+/// The two digits of every number below 100.
+struct DigitPairs {
+  char Of[200] = {};
+  constexpr DigitPairs() {
+    for (size_t I = 0; I < 100; ++I) {
+      Of[2 * I] = char('0' + I / 10);
+      Of[2 * I + 1] = char('0' + I % 10);
+    }
+  }
+};
+constexpr DigitPairs Pairs;
+
+/// Appends N in decimal at O (at most 20 bytes). Lines, columns and offsets of a report are
+/// nearly all below 1000: those take no loop and no division by a variable count of digits.
+char *number(char *O, uint64_t N) {
+  if (N < 10) {
+    *O = char('0' + N);
+    return O + 1;
+  }
+  if (N < 100) {
+    std::memcpy(O, Pairs.Of + 2 * N, 2);
+    return O + 2;
+  }
+  if (N < 1000) {
+    *O = char('0' + N / 100);
+    std::memcpy(O + 1, Pairs.Of + 2 * (N % 100), 2);
+    return O + 3;
+  }
+  size_t Digits = 4;
+  for (uint64_t M = N / 10000; M; M /= 10)
+    ++Digits;
+  char *P = O + Digits;
+  while (N >= 100) {
+    P -= 2;
+    std::memcpy(P, Pairs.Of + 2 * (N % 100), 2);
+    N /= 100;
+  }
+  if (N >= 10)
+    std::memcpy(P - 2, Pairs.Of + 2 * N, 2);
+  else
+    P[-1] = char('0' + N);
+  return O + Digits;
+}
+
+/// The most bytes string() writes for S: every byte as `\u00XX`, and the quotes.
+constexpr size_t stringRoom(size_t Size) { return Size * 6 + 2; }
+
 #if defined(__SSE2__)
-/// A bit per byte of the sixteen at Q that JSON must escape or that is not ASCII: a signed
-/// compare below 0x20 catches control bytes and every byte at or above 0x80 at once.
-unsigned specialBytes(const char *Q) {
-  __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(Q));
-  __m128i Special = _mm_or_si128(
-      _mm_cmplt_epi8(V, _mm_set1_epi8(0x20)),
+/// 0xff in each byte of V that JSON must escape or that is not ASCII: a signed compare below
+/// 0x20 catches control bytes and every byte at or above 0x80 at once.
+__m128i specials(__m128i V) {
+  return _mm_or_si128(
+      _mm_cmpgt_epi8(_mm_set1_epi8(0x20), V),
       _mm_or_si128(_mm_cmpeq_epi8(V, _mm_set1_epi8('"')), _mm_cmpeq_epi8(V, _mm_set1_epi8('\\'))));
-  return static_cast<unsigned>(_mm_movemask_epi8(Special));
 }
 #endif
 
-void Buffer::string(llvm::StringRef S) {
-  size_t Mark = Len;
-  // Worst case every byte becomes `\u00XX`; reserving once keeps the loop free of checks.
-  char *Out = room(S.size() * 6 + 2);
-  *Out++ = '"';
+/// S as nlohmann's serializer writes it with ensure_ascii=false and the replace handler, at O
+/// (which has stringRoom(S.size()) bytes): invalid UTF-8 becomes U+FFFD exactly as the library
+/// decides, valid sequences pass through. Only for strings with bytes past ASCII (rare).
+LLVM_ATTRIBUTE_NOINLINE char *libraryString(char *O, llvm::StringRef S) {
+  std::string J =
+      nlohmann::json(S.str()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  assert(J.size() <= stringRoom(S.size()) && "U+FFFD is 3 bytes, an escape 6");
+  return put(O, J);
+}
+
+/// Appends S as a JSON string at O (which has stringRoom(S.size()) bytes), the way nlohmann's
+/// serializer does with ensure_ascii=false.
+char *jsonString(char *O, llvm::StringRef S) {
+  char *Start = O;
+  *O++ = '"';
   const char *P = S.data(), *E = S.data() + S.size();
-  // Eight plain bytes at a time: none below 0x20, at or above 0x80, '"' or '\\'.
-  auto Plain8 = [](const char *Q) {
-    uint64_t W = swar::load(Q);
-    return !(((W - 0x20 * swar::Ones) | W) & swar::Highs) && !swar::hasByte(W, '"') &&
-           !swar::hasByte(W, '\\');
-  };
-  while (true) {
+  // The output since the input's byte Verbatim is a copy of it (no escape since): the last
+  // sixteen bytes of a string can then be tested and copied at once, overlapping bytes already
+  // copied, instead of a few at a time.
+  const char *Verbatim = P;
+  while (P != E) {
 #if defined(__SSE2__)
-    // Sixteen at a time.
-    while (E - P >= 16) {
-      unsigned Mask = specialBytes(P);
-      if (Mask) { // copy the plain bytes before the first special one
-        unsigned N = static_cast<unsigned>(__builtin_ctz(Mask));
-        std::memcpy(Out, P, 16);
-        Out += N;
-        P += N;
+    // Thirty-two at a time (one test for both halves), then sixteen.
+    if (E - P >= 32) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
+      __m128i W = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P + 16));
+      _mm_storeu_si128(reinterpret_cast<__m128i *>(O), V);
+      _mm_storeu_si128(reinterpret_cast<__m128i *>(O + 16), W);
+      if (!_mm_movemask_epi8(_mm_or_si128(specials(V), specials(W)))) {
+        P += 32;
+        O += 32;
+        continue;
+      }
+    }
+    if (E - P >= 16) {
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
+      auto Mask = static_cast<unsigned>(_mm_movemask_epi8(specials(V)));
+      _mm_storeu_si128(reinterpret_cast<__m128i *>(O), V);
+      if (!Mask) {
+        P += 16;
+        O += 16;
+        continue;
+      }
+      // The plain bytes before the first special one are copied; it is handled below.
+      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
+      P += N;
+      O += N;
+    } else if (E - Verbatim >= 16) {
+      auto Back = static_cast<unsigned>(16 - (E - P)); // bytes before P in the last sixteen
+      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(E - 16));
+      unsigned Mask = static_cast<unsigned>(_mm_movemask_epi8(specials(V))) >> Back;
+      _mm_storeu_si128(reinterpret_cast<__m128i *>(O - Back), V);
+      if (!Mask) {
+        O += E - P;
+        P = E;
         break;
       }
-      std::memcpy(Out, P, 16);
-      Out += 16;
-      P += 16;
-    }
-    // Fewer than sixteen left of a longer string: the sixteen bytes that end it are tested at
-    // once (the ones already done masked off) instead of a byte at a time.
-    if (P != E && E - P < 16 && S.size() >= 16) {
-      auto Left = static_cast<unsigned>(E - P);
-      if (!(specialBytes(E - 16) >> (16 - Left))) {
-        std::memcpy(Out, P, Left);
-        Out += Left;
-        P = E;
+      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
+      P += N;
+      O += N;
+    } else
+#endif
+        if (E - P >= 8) {
+      uint64_t W = swar::load(P);
+      if (!(((W - 0x20 * swar::Ones) | W) & swar::Highs) && !swar::hasByte(W, '"') &&
+          !swar::hasByte(W, '\\')) {
+        std::memcpy(O, &W, 8);
+        P += 8;
+        O += 8;
+        continue;
       }
     }
-#endif
-    while (E - P >= 8 && Plain8(P)) {
-      std::memcpy(Out, P, 8);
-      Out += 8;
-      P += 8;
-    }
-    if (P == E)
-      break;
     unsigned char C = *P++;
     ByteClass K = Classes.Of[C];
     if (K == Copy) {
-      *Out++ = char(C);
+      *O++ = char(C);
       continue;
     }
-    if (K == NonAscii) {
-      // Invalid UTF-8 becomes U+FFFD exactly as nlohmann's `replace` handler decides; valid
-      // sequences pass through. Rare, so the library does the whole string.
-      truncate(Mark);
-      put(nlohmann::json(S.str()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      return;
-    }
-    *Out++ = '\\';
+    if (K == NonAscii)
+      return libraryString(Start, S);
+    *O++ = '\\';
     switch (C) {
-    case '"': *Out++ = '"'; break;
-    case '\\': *Out++ = '\\'; break;
-    case '\b': *Out++ = 'b'; break;
-    case '\f': *Out++ = 'f'; break;
-    case '\n': *Out++ = 'n'; break;
-    case '\r': *Out++ = 'r'; break;
-    case '\t': *Out++ = 't'; break;
+    case '"': *O++ = '"'; break;
+    case '\\': *O++ = '\\'; break;
+    case '\b': *O++ = 'b'; break;
+    case '\f': *O++ = 'f'; break;
+    case '\n': *O++ = 'n'; break;
+    case '\r': *O++ = 'r'; break;
+    case '\t': *O++ = 't'; break;
     default: {
       static const char Hex[] = "0123456789abcdef";
       const char U[5] = {'u', '0', '0', Hex[C >> 4], Hex[C & 15]};
-      std::memcpy(Out, U, sizeof(U));
-      Out += sizeof(U);
+      std::memcpy(O, U, sizeof(U));
+      O += sizeof(U);
     }
     }
+    Verbatim = P;
   }
-  *Out++ = '"';
-  Len = size_t(Out - Buf.get());
+  *O++ = '"';
+  return O;
 }
 
 } // namespace
@@ -223,115 +275,118 @@ llvm::StringRef severityLines(Severity S) {
   return ",\n      \"severity\": \"none\",\n      \"message\": ";
 }
 
+/// SF.lineCol(Offset), trying line Near and the one after it first: a fix's edits are nearly
+/// always on their finding's line or the next, and then no binary search over the lines is
+/// needed.
+LineCol lineColNear(const SourceFile &SF, unsigned Near, uint32_t Offset) {
+  unsigned Lines = SF.lineCount();
+  for (unsigned L = Near; L <= Near + 1; ++L)
+    if (L != 0 && L <= Lines && Offset >= SF.lineStart(L) &&
+        (L == Lines || Offset < SF.lineStart(L + 1)))
+      return {L, Offset - SF.lineStart(L) + 1};
+  return SF.lineCol(Offset);
+}
+
+/// The most bytes a finding's object takes apart from its file's name and its rule's lines.
+size_t findingRoom(const Finding &F) {
+  // The keys, indentation and punctuation take under 200 bytes; each number at most 20.
+  size_t N = 512 + stringRoom(F.Message.size());
+  if (F.FixIt) {
+    N += 128 + stringRoom(F.FixIt->Title.size());
+    for (const TextEdit &E : F.FixIt->Edits)
+      N += 384 + stringRoom(E.Replacement.size());
+  }
+  return N;
+}
+
 /// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
-/// AliasesOf(F) gives the aliases of F's rule, SourceOf(F) its file's source or null.
-template <typename AliasesFn, typename SourceFn>
-void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn AliasesOf,
+/// RuleLinesOf(Id) gives the `"rule"` and `"aliases"` lines of rule Id as JsonPieces made them
+/// (null for a rule the catalogue does not know), SourceOf(F) F's file's source or null.
+template <typename RuleLinesFn, typename SourceFn>
+void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn RuleLinesOf,
                     SourceFn SourceOf) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const std::string *LastFile = nullptr;
   size_t FileBegin = 0, FileEnd = 0;
-  // A file has findings of a few rules: each rule's `"rule"` and `"aliases"` lines are formatted
-  // once per file (the aliases looked up once) and their bytes copied for its later findings.
-  struct RuleLines {
-    const std::string *Id;
-    size_t Begin, End;
-  };
-  llvm::SmallVector<RuleLines, 8> Rules;
   for (const Finding &F : Findings) {
+    bool SameFile = LastFile && *LastFile == F.File;
+    llvm::StringRef Lines = RuleLinesOf(llvm::StringRef(F.RuleId));
+    size_t Room = findingRoom(F) + Lines.size() +
+                  (SameFile ? FileEnd - FileBegin : stringRoom(F.File.size())) +
+                  (Lines.data() ? 0 : stringRoom(F.RuleId.size()));
+    char *O = Out.room(Room);
     if (!First)
-      Out.lit(",\n");
+      O = lit(O, ",\n");
     First = false;
-    Out.lit("    {\n      \"file\": ");
-    if (LastFile && *LastFile == F.File) {
-      Out.again(FileBegin, FileEnd);
+    O = lit(O, "    {\n      \"file\": ");
+    if (SameFile) {
+      std::memcpy(O, Out.data() + FileBegin, FileEnd - FileBegin);
+      O += FileEnd - FileBegin;
     } else {
-      FileBegin = Out.size();
-      Out.string(F.File);
-      FileEnd = Out.size();
+      FileBegin = size_t(O - Out.data());
+      O = jsonString(O, F.File);
+      FileEnd = size_t(O - Out.data());
       LastFile = &F.File;
-      Rules.clear();
     }
-    Out.lit(",\n      \"line\": ");
-    Out.number(F.Begin.Line);
-    Out.lit(",\n      \"column\": ");
-    Out.number(F.Begin.Column);
-    Out.lit(",\n      \"end_line\": ");
-    Out.number(F.End.Line);
-    Out.lit(",\n      \"end_column\": ");
-    Out.number(F.End.Column);
-    const RuleLines *Seen = nullptr;
-    for (const RuleLines &R : Rules)
-      if (*R.Id == F.RuleId) {
-        Seen = &R;
-        break;
-      }
-    if (Seen) {
-      Out.again(Seen->Begin, Seen->End);
+    O = lit(O, ",\n      \"line\": ");
+    O = number(O, F.Begin.Line);
+    O = lit(O, ",\n      \"column\": ");
+    O = number(O, F.Begin.Column);
+    O = lit(O, ",\n      \"end_line\": ");
+    O = number(O, F.End.Line);
+    O = lit(O, ",\n      \"end_column\": ");
+    O = number(O, F.End.Column);
+    if (Lines.data()) {
+      O = put(O, Lines);
     } else {
-      size_t Begin = Out.size();
-      Out.lit(",\n      \"rule\": ");
-      Out.string(F.RuleId);
-      Out.lit(",\n      \"aliases\": ");
-      const std::vector<std::string> &Aliases = AliasesOf(F);
-      if (Aliases.empty()) {
-        Out.lit("[]");
-      } else {
-        Out.lit("[\n");
-        for (size_t I = 0; I < Aliases.size(); ++I) {
-          Out.lit("        ");
-          Out.string(Aliases[I]);
-          if (I + 1 < Aliases.size())
-            Out.lit(",\n");
-          else
-            Out.lit("\n");
-        }
-        Out.lit("      ]");
-      }
-      Rules.push_back({&F.RuleId, Begin, Out.size()});
+      O = lit(O, ",\n      \"rule\": ");
+      O = jsonString(O, F.RuleId);
+      O = lit(O, ",\n      \"aliases\": []");
     }
-    Out.put(severityLines(F.Sev));
-    Out.string(F.Message);
+    O = put(O, severityLines(F.Sev));
+    O = jsonString(O, F.Message);
     if (F.FixIt) {
-      Out.lit(",\n      \"fix\": {\n        \"title\": ");
-      Out.string(F.FixIt->Title);
-      Out.lit(",\n        \"edits\": ");
+      O = lit(O, ",\n      \"fix\": {\n        \"title\": ");
+      O = jsonString(O, F.FixIt->Title);
+      O = lit(O, ",\n        \"edits\": ");
       const SourceFile *SF = SourceOf(F);
       const std::vector<TextEdit> &Edits = F.FixIt->Edits;
       if (Edits.empty()) {
-        Out.lit("[]\n");
+        O = lit(O, "[]\n");
       } else {
-        Out.lit("[\n");
+        O = lit(O, "[\n");
         for (size_t I = 0; I < Edits.size(); ++I) {
           const TextEdit &E = Edits[I];
-          Out.lit("          {\n            \"offset\": ");
-          Out.number(E.Range.Begin);
-          Out.lit(",\n            \"length\": ");
-          Out.number(E.Range.size());
-          Out.lit(",\n            \"replacement\": ");
-          Out.string(E.Replacement);
+          O = lit(O, "          {\n            \"offset\": ");
+          O = number(O, E.Range.Begin);
+          O = lit(O, ",\n            \"length\": ");
+          O = number(O, E.Range.size());
+          O = lit(O, ",\n            \"replacement\": ");
+          O = jsonString(O, E.Replacement);
           if (SF) {
-            LineCol B = SF->lineCol(E.Range.Begin), End = SF->lineCol(E.Range.End);
-            Out.lit(",\n            \"line\": ");
-            Out.number(B.Line);
-            Out.lit(",\n            \"column\": ");
-            Out.number(B.Column);
-            Out.lit(",\n            \"end_line\": ");
-            Out.number(End.Line);
-            Out.lit(",\n            \"end_column\": ");
-            Out.number(End.Column);
+            LineCol B = lineColNear(*SF, F.Begin.Line, E.Range.Begin),
+                    End = lineColNear(*SF, B.Line, E.Range.End);
+            O = lit(O, ",\n            \"line\": ");
+            O = number(O, B.Line);
+            O = lit(O, ",\n            \"column\": ");
+            O = number(O, B.Column);
+            O = lit(O, ",\n            \"end_line\": ");
+            O = number(O, End.Line);
+            O = lit(O, ",\n            \"end_column\": ");
+            O = number(O, End.Column);
           }
           if (I + 1 < Edits.size())
-            Out.lit("\n          },\n");
+            O = lit(O, "\n          },\n");
           else
-            Out.lit("\n          }\n");
+            O = lit(O, "\n          }\n");
         }
-        Out.lit("        ]\n");
+        O = lit(O, "        ]\n");
       }
-      Out.lit("      }");
+      O = lit(O, "      }");
     }
-    Out.lit("\n    }");
+    O = lit(O, "\n    }");
+    Out.commit(O);
   }
 }
 
@@ -340,43 +395,115 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, AliasesFn Ali
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts) {
   const JsonPieces Index(Rules);
-  auto AliasesOf = [&Index](const Finding &F) -> const std::vector<std::string> & {
-    return Index.aliases(F.RuleId);
-  };
+  auto RuleLinesOf = [&Index](llvm::StringRef Id) { return Index.ruleLines(Id); };
   auto SourceOf = [&Opts](const Finding &F) { return sourceFor(Opts, F.File); };
   // A large report (a CI run over a whole repository) is formatted in two halves at once; the
   // halves are joined in order, so the bytes are the same as from one pass.
   size_t Split = Findings.size() >= 1024 ? Findings.size() / 2 : Findings.size();
   llvm::ArrayRef<Finding> Head = Findings.take_front(Split), Tail = Findings.drop_front(Split);
-  Buffer Second(Tail.size() * 600);
+  Buffer Second(Tail.size() * 600 + 4096);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread([&] { appendFindings(Second, Tail, AliasesOf, SourceOf); });
-  Buffer First(Head.size() * 600 + 32);
-  appendFindings(First, Head, AliasesOf, SourceOf);
+    Worker = std::thread([&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf); });
+  Buffer First(Head.size() * 600 + 4096);
+  appendFindings(First, Head, RuleLinesOf, SourceOf);
   if (Worker.joinable())
     Worker.join();
   JsonPieces::write(OS, {First.text(), Second.text()});
 }
 
+namespace {
+
+/// A rule id's key: its first and last four bytes (all of it up to eight bytes), so an id of
+/// up to eight bytes is told apart by the key and its size alone, with no call to compare.
+uint64_t ruleKey(llvm::StringRef Id) {
+  size_t N = Id.size();
+  if (N >= 4) {
+    uint32_t Head, Tail;
+    std::memcpy(&Head, Id.data(), 4);
+    std::memcpy(&Tail, Id.data() + N - 4, 4);
+    return Head | uint64_t(Tail) << 32;
+  }
+  uint64_t K = 0;
+  for (char C : Id)
+    K = K << 8 | static_cast<unsigned char>(C);
+  return K;
+}
+
+} // namespace
+
 JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) {
-  for (const RuleInfo &R : Rules)
-    ById.try_emplace(R.Id, &R);
+  size_t Size = 16;
+  while (Size < Rules.size() * 2)
+    Size *= 2;
+  Slots.resize(Size);
+  Bits = static_cast<unsigned>(llvm::countTrailingZeros(Size));
+  for (const RuleInfo &R : Rules) {
+    if (find(R.Id)) // the first rule of an id wins
+      continue;
+    // Room for the lines at their largest, then cut to what was written.
+    size_t Room = 64 + stringRoom(R.Id.size());
+    for (const std::string &A : R.Aliases)
+      Room += 16 + stringRoom(A.size());
+    size_t Begin = Lines.size();
+    Lines.resize(Begin + Room);
+    char *O = Lines.data() + Begin;
+    O = lit(O, ",\n      \"rule\": ");
+    O = jsonString(O, R.Id);
+    O = lit(O, ",\n      \"aliases\": ");
+    if (R.Aliases.empty()) {
+      O = lit(O, "[]");
+    } else {
+      O = lit(O, "[\n");
+      for (size_t I = 0; I < R.Aliases.size(); ++I) {
+        O = lit(O, "        ");
+        O = jsonString(O, R.Aliases[I]);
+        O = I + 1 < R.Aliases.size() ? lit(O, ",\n") : lit(O, "\n");
+      }
+      O = lit(O, "      ]");
+    }
+    Lines.resize(size_t(O - Lines.data()));
+    uint64_t Key = ruleKey(R.Id);
+    size_t I = slotOf(Key, R.Id.size());
+    while (Slots[I].Rule)
+      I = (I + 1) & (Slots.size() - 1);
+    Slots[I] = {Key, static_cast<uint32_t>(R.Id.size()), static_cast<uint32_t>(Begin),
+                static_cast<uint32_t>(Lines.size()), &R};
+  }
+}
+
+LLVM_ATTRIBUTE_ALWAYS_INLINE size_t JsonPieces::slotOf(uint64_t Key, size_t Size) const {
+  return static_cast<size_t>(((Key ^ Size) * 0x9E3779B97F4A7C15ULL) >> (64 - Bits));
+}
+
+LLVM_ATTRIBUTE_ALWAYS_INLINE const JsonPieces::Slot *JsonPieces::find(llvm::StringRef Id) const {
+  uint64_t Key = ruleKey(Id);
+  for (size_t I = slotOf(Key, Id.size());; I = (I + 1) & (Slots.size() - 1)) {
+    const Slot &S = Slots[I];
+    if (!S.Rule)
+      return nullptr;
+    if (S.Key == Key && S.Size == Id.size() && (Id.size() <= 8 || S.Rule->Id == Id))
+      return &S;
+  }
+}
+
+LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::StringRef JsonPieces::ruleLines(llvm::StringRef Id) const {
+  const Slot *S = find(Id);
+  return S ? llvm::StringRef(Lines.data() + S->Begin, S->End - S->Begin) : llvm::StringRef();
 }
 
 const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
   static const std::vector<std::string> None;
-  auto It = ById.find(Id);
-  return It == ById.end() ? None : It->second->Aliases;
+  const Slot *S = find(Id);
+  return S ? S->Rule->Aliases : None;
 }
 
 JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const {
   if (Findings.empty())
     return {};
-  Buffer Out(Findings.size() * 600);
+  Buffer Out(Findings.size() * 600 + 4096);
   appendFindings(
-      Out, Findings,
-      [this](const Finding &F) -> const std::vector<std::string> & { return aliases(F.RuleId); },
+      Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
       [SF](const Finding &) { return SF; });
   return Out.take();
 }

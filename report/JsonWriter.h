@@ -1,7 +1,10 @@
 //===- JsonWriter.h - Machine-readable findings ------------------*- C++ -*-===//
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "report/ReportWriter.h"
 
@@ -40,6 +43,9 @@ public:
   JsonPiece format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const;
   /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
+  /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a
+  /// null StringRef for an id the catalogue does not know.
+  llvm::StringRef ruleLines(llvm::StringRef Id) const;
   /// Writes the report made of Pieces in order (empty ones are skipped).
   static void write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces);
   /// The same bytes written to Fd by writev() after OS, the stream writing to Fd, is flushed:
@@ -49,7 +55,19 @@ public:
                                llvm::ArrayRef<llvm::StringRef> Pieces);
 
 private:
-  llvm::StringMap<const RuleInfo *> ById;
+  /// A catalogue rule in an open-addressed table (a finding's rule is looked up for every
+  /// finding: a StringMap's hash of the id cost more than the rest of the lookup).
+  struct Slot {
+    uint64_t Key = 0;               ///< ruleKey() of the id
+    uint32_t Size = 0;              ///< of the id
+    uint32_t Begin = 0, End = 0;    ///< its lines in Lines
+    const RuleInfo *Rule = nullptr; ///< null: an empty slot
+  };
+  size_t slotOf(uint64_t Key, size_t Size) const;
+  const Slot *find(llvm::StringRef Id) const;
+  std::vector<Slot> Slots; ///< a power of two, at most half full
+  unsigned Bits = 0;       ///< log2 of Slots.size()
+  std::string Lines;       ///< every rule's lines, one after another
 };
 
 } // namespace ballast::report

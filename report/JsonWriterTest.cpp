@@ -231,12 +231,22 @@ TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
       "mixed \"\xC3\xA9\"\n\xff",
       std::string(100, 'x'),
   };
-  // One special byte at every position of a 40-byte string, so the 16- and 8-byte fast paths
-  // meet it at each offset.
-  for (char Special : {'"', '\\', '\n', '\x01', '\x7f'})
-    for (size_t At = 0; At < 40; ++At) {
-      std::string T(40, 'a');
-      T[At] = Special;
+  // One special byte at every position of strings of 40 and 75 bytes, so the 32-, 16- and 8-byte
+  // fast paths and the overlapping last sixteen meet it at each offset.
+  for (size_t Size : {40u, 75u})
+    for (char Special : {'"', '\\', '\n', '\x01', '\x7f', '\xff'})
+      for (size_t At = 0; At < Size; ++At) {
+        std::string T(Size, 'a');
+        T[At] = Special;
+        Texts.push_back(T);
+      }
+  // Two escapes: the second meets the fast paths right after the first (whose output is longer
+  // than its input, so the bytes written before it are no longer a copy of the input's).
+  for (size_t A = 0; A < 75; A += 3)
+    for (size_t B = A + 1; B < 75; B += 4) {
+      std::string T(75, 'b');
+      T[A] = '\n';
+      T[B] = '"';
       Texts.push_back(T);
     }
   for (const std::string &T : Texts) {
@@ -274,6 +284,44 @@ TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
     Json Root = Json::object();
     Root["findings"] = Json::array({J});
     EXPECT_EQ(Out, Root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n") << T;
+  }
+}
+
+TEST(JsonWriterTest, NumbersOfEveryWidth) {
+  // Numbers are written without a library call: every width up to the largest line, column and
+  // offset must come out as the library prints it.
+  using Json = nlohmann::ordered_json;
+  for (unsigned N : {0u, 9u, 10u, 99u, 100u, 999u, 1000u, 9999u, 10000u, 65536u, 1234567u,
+                     100000000u, 4294967295u}) {
+    Finding F;
+    F.File = "Dockerfile";
+    F.Begin = {N, N};
+    F.End = {N, N};
+    F.RuleId = "DL3000";
+    F.Message = "m";
+    F.FixIt = Fix{"t", {TextEdit{{N, N}, "r"}}};
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    writeJson(OS, {F}, {}, ReportOptions());
+    OS.flush();
+    Json Edit = Json::object();
+    Edit["offset"] = N;
+    Edit["length"] = 0;
+    Edit["replacement"] = "r";
+    Json J = Json::object();
+    J["file"] = "Dockerfile";
+    J["line"] = N;
+    J["column"] = N;
+    J["end_line"] = N;
+    J["end_column"] = N;
+    J["rule"] = "DL3000";
+    J["aliases"] = Json::array();
+    J["severity"] = "warning";
+    J["message"] = "m";
+    J["fix"] = Json::object({{"title", "t"}, {"edits", Json::array({Edit})}});
+    Json Root = Json::object();
+    Root["findings"] = Json::array({J});
+    EXPECT_EQ(Out, Root.dump(2, ' ', false) + "\n") << N;
   }
 }
 
