@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "rules/Config.h"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include "support/AtomicFile.h"
@@ -210,41 +211,51 @@ llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath) {
   return F.find(FilePath);
 }
 
-bool ConfigFinder::exists(const std::string &Path) {
-  auto [It, New] = Exists.try_emplace(Path, false);
-  if (New)
-    It->second = llvm::sys::fs::exists(Path);
-  return It->second;
+const ConfigFinder::Nearest &ConfigFinder::nearest(llvm::StringRef Dir) {
+  auto Known = Folders.find(Dir);
+  if (Known != Folders.end())
+    return Known->second;
+  Nearest Here;
+  // Dir is absolute, so Dir + "/" + Name is what llvm::sys::path::append makes of it (at a
+  // twentieth of the cost), and access() is what llvm::sys::fs::exists asks.
+  std::string P(Dir);
+  if (P.empty() || P.back() != '/')
+    P += '/';
+  size_t Base = P.size();
+  auto FirstOf = [&](std::initializer_list<const char *> Names) -> std::string {
+    for (const char *Name : Names) {
+      P.resize(Base);
+      P += Name;
+      if (::access(P.c_str(), F_OK) == 0)
+        return P;
+    }
+    return "";
+  };
+  Here.Ballast = FirstOf({".ballast.yaml", ".ballast.yml"});
+  // A .ballast.yaml here hides everything above; otherwise this folder's .hadolint.yaml, or
+  // else the nearest ones above (asked of the parent, which other folders share).
+  if (Here.Ballast.empty()) {
+    Here.Hadolint = FirstOf({".hadolint.yaml", ".hadolint.yml"});
+    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
+    if (!Parent.empty() && Parent != Dir) {
+      const Nearest &Up = nearest(Parent);
+      Here.Ballast = Up.Ballast;
+      if (Here.Hadolint.empty())
+        Here.Hadolint = Up.Hadolint;
+    }
+  }
+  return Folders.emplace(Dir.str(), std::move(Here)).first->second;
 }
 
 llvm::Expected<Config> ConfigFinder::find(llvm::StringRef FilePath) {
   llvm::SmallString<256> Dir(FilePath);
   llvm::sys::fs::make_absolute(Dir);
   llvm::sys::path::remove_filename(Dir);
-  std::string Hadolint;
-  while (true) {
-    for (const char *Name : {".ballast.yaml", ".ballast.yml"}) {
-      llvm::SmallString<256> P(Dir);
-      llvm::sys::path::append(P, Name);
-      if (exists(P.str().str()))
-        return loadConfig(P);
-    }
-    if (Hadolint.empty())
-      for (const char *Name : {".hadolint.yaml", ".hadolint.yml"}) {
-        llvm::SmallString<256> P(Dir);
-        llvm::sys::path::append(P, Name);
-        if (exists(P.str().str())) {
-          Hadolint = P.str().str();
-          break;
-        }
-      }
-    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
-    if (Parent.empty() || Parent == Dir)
-      break;
-    Dir = Parent;
-  }
-  if (!Hadolint.empty())
-    return loadConfig(Hadolint);
+  const Nearest &N = nearest(Dir);
+  if (!N.Ballast.empty())
+    return loadConfig(N.Ballast);
+  if (!N.Hadolint.empty())
+    return loadConfig(N.Hadolint);
   return Config();
 }
 

@@ -53,14 +53,21 @@ llvm::Expected<Config> loadConfig(llvm::StringRef Path);
 llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath);
 
 /// findConfigFor for many files: whether a folder holds each config file name is asked of the
-/// file system once, however many linted folders lie below it.
+/// file system once, however many linted folders lie below it, and a folder's search stops at
+/// the first folder above it that is already known.
 class ConfigFinder {
 public:
   llvm::Expected<Config> find(llvm::StringRef FilePath);
 
 private:
-  bool exists(const std::string &Path);
-  std::map<std::string, bool> Exists;
+  /// The nearest config file of each kind at or above a folder ("" for none).
+  struct Nearest {
+    std::string Ballast, Hadolint;
+  };
+  /// Folder Dir's answer, found from its own files and its parent's answer: each folder is
+  /// asked about once a run, and a folder's search stops at the first folder already known.
+  const Nearest &nearest(llvm::StringRef Dir);
+  std::map<std::string, Nearest, std::less<>> Folders;
 };
 
 /// Go-style glob match of a slash-separated path (`*` stays within a segment, `**` spans).
