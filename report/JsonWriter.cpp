@@ -24,6 +24,7 @@
 #include "report/ReportUtil.h"
 #include "support/Swar.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace ballast::report {
@@ -111,22 +112,8 @@ struct DigitPairs {
 };
 constexpr DigitPairs Pairs;
 
-/// Appends N in decimal at O (at most 20 bytes). Lines, columns and offsets of a report are
-/// nearly all below 1000: those take no loop and no division by a variable count of digits.
-char *number(char *O, uint64_t N) {
-  if (N < 10) {
-    *O = char('0' + N);
-    return O + 1;
-  }
-  if (N < 100) {
-    std::memcpy(O, Pairs.Of + 2 * N, 2);
-    return O + 2;
-  }
-  if (N < 1000) {
-    *O = char('0' + N / 100);
-    std::memcpy(O + 1, Pairs.Of + 2 * (N % 100), 2);
-    return O + 3;
-  }
+/// Appends N (at least 1000) in decimal at O.
+LLVM_ATTRIBUTE_NOINLINE char *longNumber(char *O, uint64_t N) {
   size_t Digits = 4;
   for (uint64_t M = N / 10000; M; M /= 10)
     ++Digits;
@@ -141,6 +128,34 @@ char *number(char *O, uint64_t N) {
   else
     P[-1] = char('0' + N);
   return O + Digits;
+}
+
+/// Every number below 1000 in four bytes: its digits from the first byte on, and in the
+/// fourth byte how many there are.
+struct SmallNumbers {
+  char Of[4000] = {};
+  constexpr SmallNumbers() {
+    for (size_t N = 0; N < 1000; ++N) {
+      char *E = Of + 4 * N;
+      size_t Width = N >= 100 ? 3 : N >= 10 ? 2 : 1;
+      for (size_t I = Width, M = N; I-- > 0; M /= 10)
+        E[I] = char('0' + M % 10);
+      E[3] = char(Width);
+    }
+  }
+};
+constexpr SmallNumbers Small;
+
+/// Appends N in decimal at O (at most 20 bytes; four are written for any N below 1000).
+/// Lines, columns and offsets of a report are nearly all below 1000, and their widths vary
+/// from one number to the next: those are a copy from a table, with no branch on the width
+/// (which mispredicted often) and no division.
+char *number(char *O, uint64_t N) {
+  if (LLVM_UNLIKELY(N >= 1000))
+    return longNumber(O, N);
+  const char *E = Small.Of + 4 * N;
+  std::memcpy(O, E, 4);
+  return O + E[3];
 }
 
 /// The most bytes string() writes for S: every byte as `\u00XX`, and the quotes.
