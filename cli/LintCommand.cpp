@@ -1,5 +1,6 @@
 //===- LintCommand.cpp - `ballast lint` -----------------------------------===//
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <iterator>
@@ -219,7 +220,11 @@ int runLint(const std::vector<std::string> &Argv) {
   // to the root) holds FinderLock, so the other task is not kept waiting meanwhile unless it
   // needs a new folder too.
   std::mutex ConfigLock, FinderLock;
-  std::map<std::string, rules::Config, std::less<>> ByDir;
+  using FolderConfig = std::map<std::string, rules::Config, std::less<>>;
+  FolderConfig ByDir;
+  // The folder last looked up and its config (entries of ByDir are never removed): the files
+  // of a folder mostly come one after the other, and then neither lock nor search is needed.
+  std::atomic<const FolderConfig::value_type *> LastFolder{nullptr};
   rules::ConfigFinder Finder;
   auto FindConfig = [&](FileJob &J) {
     if (Explicit) {
@@ -228,10 +233,18 @@ int runLint(const std::vector<std::string> &Argv) {
     }
     llvm::StringRef P = J.Path == "-" ? llvm::StringRef("./-") : llvm::StringRef(J.Path);
     llvm::StringRef Dir = folderOf(P);
+    if (const FolderConfig::value_type *Last = LastFolder.load(std::memory_order_acquire);
+        Last && Last->first == Dir) {
+      J.Cfg = &Last->second;
+      return;
+    }
     auto Known = [&]() -> rules::Config * {
       std::lock_guard<std::mutex> Hold(ConfigLock);
       auto It = ByDir.find(Dir);
-      return It == ByDir.end() ? nullptr : &It->second;
+      if (It == ByDir.end())
+        return nullptr;
+      LastFolder.store(&*It, std::memory_order_release);
+      return &It->second;
     };
     if ((J.Cfg = Known()))
       return;
@@ -245,7 +258,9 @@ int runLint(const std::vector<std::string> &Argv) {
     }
     Override(*Cfg);
     std::lock_guard<std::mutex> Hold(ConfigLock);
-    J.Cfg = &ByDir.emplace(Dir.str(), std::move(*Cfg)).first->second;
+    auto It = ByDir.emplace(Dir.str(), std::move(*Cfg)).first;
+    LastFolder.store(&*It, std::memory_order_release);
+    J.Cfg = &It->second;
   };
   // The PATH is searched only when some file may run ShellCheck.
   std::once_flag ShellCheckSearched;
