@@ -326,7 +326,7 @@ int runLint(const std::vector<std::string> &Argv) {
     if (Pieces) {
       // Formatted here, the findings and the source are freed here too, on both cores and by
       // the thread that made them, not one by one on the main thread at the end.
-      J.Json = Pieces->format(J.Result.Findings, J.Result.Source.get());
+      J.Json = Pieces->format(J.Result.Findings, J.Result.Source.get(), /*OneFile=*/true);
       J.Result.Findings = {};
       J.Result.Source.reset();
     }

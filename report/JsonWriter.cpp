@@ -461,15 +461,16 @@ size_t findingRoom(const Finding &F) {
 /// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
 /// RuleLinesOf(Id) gives the `"rule"` and `"aliases"` lines of rule Id as JsonPieces made them
 /// (null for a rule the catalogue does not know), SourceOf(F) F's file's source or null.
+/// OneFile: the caller knows the findings are all of one file, so no file name is compared.
 template <typename RuleLinesFn, typename SourceFn>
 void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn RuleLinesOf,
-                    SourceFn SourceOf) {
+                    SourceFn SourceOf, bool OneFile) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const std::string *LastFile = nullptr;
   size_t FileBegin = 0, FileEnd = 0;
   for (const Finding &F : Findings) {
-    bool SameFile = LastFile && *LastFile == F.File;
+    bool SameFile = LastFile && (OneFile || *LastFile == F.File);
     llvm::StringRef Lines = RuleLinesOf(llvm::StringRef(F.RuleId));
     size_t Room = findingRoom(F) + Lines.size() +
                   (SameFile ? FileEnd - FileBegin : stringRoom(F.File.size())) +
@@ -563,9 +564,9 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
   Buffer Second(Tail.size() * 600 + 4096);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread([&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf); });
+    Worker = std::thread([&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf, false); });
   Buffer First(Head.size() * 600 + 4096);
-  appendFindings(First, Head, RuleLinesOf, SourceOf);
+  appendFindings(First, Head, RuleLinesOf, SourceOf, false);
   if (Worker.joinable())
     Worker.join();
   JsonPieces::write(OS, {First.text(), Second.text()});
@@ -657,13 +658,14 @@ const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
   return S ? S->Rule->Aliases : None;
 }
 
-JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const {
+JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
+                             bool OneFile) const {
   if (Findings.empty())
     return {};
   Buffer Out(Findings.size() * 600 + 4096);
   appendFindings(
       Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
-      [SF](const Finding &) { return SF; });
+      [SF](const Finding &) { return SF; }, OneFile);
   return Out.take();
 }
 

@@ -38,9 +38,12 @@ class JsonPieces {
 public:
   /// Indexes the catalogue (which must outlive this) by id.
   explicit JsonPieces(llvm::ArrayRef<RuleInfo> Rules);
-  /// The elements of the "findings" array for Findings, all of one file whose source is SF
-  /// (null: fix edits get no line and column keys); "" for none. Safe on several threads.
-  JsonPiece format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF) const;
+  /// The elements of the "findings" array for Findings, whose source is SF (null: fix edits
+  /// get no line and column keys); "" for none. Safe on several threads. OneFile: the caller
+  /// vouches that every finding is of the same file, so its name is escaped once and never
+  /// compared (findings of several files, in runs of one file each, need false).
+  JsonPiece format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
+                   bool OneFile = false) const;
   /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
   /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a

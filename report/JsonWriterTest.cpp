@@ -171,6 +171,8 @@ TEST(JsonWriterTest, PiecesFormattedApartJoinToTheSameReport) {
   JsonPiece A = Pieces.format(Fx.Findings, &Fx.SF), B = Pieces.format(OfOther, &Other),
             C = Pieces.format(Fx.Findings, &Fx.SF);
   EXPECT_TRUE(Pieces.format({}, &Fx.SF).empty());
+  // Vouched to be of one file, the file's name is written once and copied: the same bytes.
+  EXPECT_EQ(Pieces.format(OfOther, &Other, /*OneFile=*/true).text(), B.text());
   JsonPieces::write(JoinedOS, {"", A.text(), "", B.text(), C.text(), ""});
   EXPECT_EQ(Joined, Whole);
   EXPECT_NE(Whole.find("\"other/Dockerfile\""), std::string::npos);
