@@ -104,8 +104,10 @@ struct FileJob {
   bool ShellCheckMissing = false; ///< its config says `shellcheck: always`; none is installed
   rules::LintResult Result;
   rewriter::FixResult Fixed;
-  bool Fails = false;     ///< a finding reaches its config's failure threshold
-  report::JsonPiece Json; ///< with -f json: Result's findings formatted by the task that linted it
+  bool Fails = false; ///< a finding reaches its config's failure threshold
+  /// With -f json: Result's findings formatted by the task that linted it, and those of the
+  /// files after it that the task linted next (whose own pieces stay empty).
+  report::JsonPiece Json;
 };
 
 rewriter::Snapshot snapshot(const std::string &Path, const std::string &Text,
@@ -323,10 +325,19 @@ int runLint(const std::vector<std::string> &Argv) {
     J.Fails = !C.NoFail && C.FailureThreshold != Severity::None &&
               llvm::any_of(J.Result.Findings,
                            [&](const Finding &F) { return F.Sev >= C.FailureThreshold; });
-    if (Pieces) {
-      // Formatted here, the findings and the source are freed here too, on both cores and by
-      // the thread that made them, not one by one on the main thread at the end.
-      J.Json = Pieces->format(J.Result.Findings, J.Result.Source.get(), /*OneFile=*/true);
+  };
+  // The JSON of Run, files a task linted one after another, formatted into one piece held by
+  // the first of them (the others' stay empty), in one buffer sized for all their findings: a
+  // buffer a file was an allocation and a free each. Formatted in the task, the findings and the
+  // sources are freed there too, on both cores and by the thread that made them, not one by one
+  // on the main thread at the end.
+  auto Format = [&](llvm::MutableArrayRef<FileJob> Run) {
+    size_t Findings = 0;
+    for (const FileJob &J : Run)
+      Findings += J.Result.Findings.size();
+    for (FileJob &J : Run) {
+      Pieces->append(Run.front().Json, J.Result.Findings, J.Result.Source.get(),
+                     /*OneFile=*/true, Findings);
       J.Result.Findings = {};
       J.Result.Source.reset();
     }
@@ -354,9 +365,24 @@ int runLint(const std::vector<std::string> &Argv) {
       readFiles(
           Todo.size(), [&](size_t K) -> const std::string & { return Js[Todo[K]].Path; },
           [&](size_t K) -> ReadResult & { return Js[Todo[K]].In; }, &Folders);
-      for (size_t I = Begin; I < End; ++I)
-        if (!Js[I].LintTried)
+      // A file linted before (a second pass over folders) keeps its piece, and a path that could
+      // not be read has none (a folder is replaced by its files in a second pass): the files
+      // after either go in another piece (the pieces are joined in the jobs' order).
+      size_t RunBegin = Begin;
+      auto EndRun = [&](size_t RunEnd) {
+        if (Pieces && RunEnd > RunBegin)
+          Format(llvm::makeMutableArrayRef(&Js[RunBegin], RunEnd - RunBegin));
+      };
+      for (size_t I = Begin; I < End; ++I) {
+        bool Fresh = !Js[I].LintTried;
+        if (Fresh)
           Lint(Js[I]);
+        if (!Fresh || !Js[I].In.Error.empty()) {
+          EndRun(I);
+          RunBegin = I + 1;
+        }
+      }
+      EndRun(End);
     });
   };
   // The paths given, each read as a file and linted; a folder among them is then replaced by

@@ -56,6 +56,14 @@ public:
   /// first cost a pass over fresh pages.
   explicit Buffer(size_t Hint)
       : Buf(new char[std::max<size_t>(Hint, 64)]), Cap(std::max<size_t>(Hint, 64)) {}
+  /// The bytes of P, to write more after them (a buffer of Hint bytes if P has none).
+  Buffer(JsonPiece &&P, size_t Hint) {
+    Buf = P.release(Len, Cap);
+    if (!Buf) {
+      Cap = std::max<size_t>(Hint, 64);
+      Buf.reset(new char[Cap]);
+    }
+  }
   /// A cursor with room for N more bytes after what is written.
   char *room(size_t N) {
     if (Len + N > Cap)
@@ -70,7 +78,7 @@ public:
   llvm::StringRef text() const { return llvm::StringRef(Buf.get(), Len); }
   /// The bytes written, handed over with their buffer; this buffer is left empty.
   JsonPiece take() {
-    JsonPiece P(std::move(Buf), Len);
+    JsonPiece P(std::move(Buf), Len, Cap);
     Cap = Len = 0;
     return P;
   }
@@ -660,13 +668,25 @@ const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
 
 JsonPiece JsonPieces::format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
                              bool OneFile) const {
+  JsonPiece P;
+  append(P, Findings, SF, OneFile);
+  return P;
+}
+
+void JsonPieces::append(JsonPiece &Into, llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
+                        bool OneFile, size_t Total) const {
   if (Findings.empty())
-    return {};
-  Buffer Out(Findings.size() * 600 + 4096);
+    return;
+  // A finding takes about 550 bytes; the slack is room for the largest of one (findingRoom).
+  Buffer Out(std::move(Into), std::max(Total, Findings.size()) * 600 + 4096);
+  if (Out.size()) {
+    char *O = Out.room(2);
+    Out.commit(lit(O, ",\n"));
+  }
   appendFindings(
       Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
       [SF](const Finding &) { return SF; }, OneFile);
-  return Out.take();
+  Into = Out.take();
 }
 
 namespace {

@@ -22,13 +22,23 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
 class JsonPiece {
 public:
   JsonPiece() = default;
-  JsonPiece(std::unique_ptr<char[]> Bytes, size_t Size) : Bytes(std::move(Bytes)), Size(Size) {}
+  JsonPiece(std::unique_ptr<char[]> Bytes, size_t Size, size_t Capacity)
+      : Bytes(std::move(Bytes)), Size(Size), Capacity(Capacity) {}
   llvm::StringRef text() const { return {Bytes.get(), Size}; }
   bool empty() const { return Size == 0; }
+  /// The buffer and its capacity, handed over (for JsonPieces::append); this piece is left
+  /// empty.
+  std::unique_ptr<char[]> release(size_t &Size, size_t &Capacity) {
+    Size = this->Size;
+    Capacity = this->Capacity;
+    this->Size = this->Capacity = 0;
+    return std::move(Bytes);
+  }
 
 private:
   std::unique_ptr<char[]> Bytes;
   size_t Size = 0;
+  size_t Capacity = 0; ///< of Bytes
 };
 
 /// The same report made of pieces formatted apart, for a caller that has its findings in
@@ -44,6 +54,13 @@ public:
   /// compared (findings of several files, in runs of one file each, need false).
   JsonPiece format(llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
                    bool OneFile = false) const;
+  /// Appends format(Findings, SF, OneFile) to Into, with the ",\n" between them when both are
+  /// non-empty: the piece of several files formatted one after another on one thread, in one
+  /// buffer (a buffer a file was an allocation each, and a free). Total: how many findings
+  /// Into will hold in all, to size its buffer when it has none (a buffer that grows copies
+  /// what it holds).
+  void append(JsonPiece &Into, llvm::ArrayRef<Finding> Findings, const SourceFile *SF,
+              bool OneFile = false, size_t Total = 0) const;
   /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
   /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a

@@ -176,6 +176,25 @@ TEST(JsonWriterTest, PiecesFormattedApartJoinToTheSameReport) {
   JsonPieces::write(JoinedOS, {"", A.text(), "", B.text(), C.text(), ""});
   EXPECT_EQ(Joined, Whole);
   EXPECT_NE(Whole.find("\"other/Dockerfile\""), std::string::npos);
+  // The same findings appended to one piece a run of one file at a time (each vouched to be
+  // of one file), with empty runs between them: the same bytes.
+  JsonPiece One;
+  Pieces.append(One, {}, &Fx.SF, /*OneFile=*/true);
+  EXPECT_TRUE(One.empty());
+  llvm::ArrayRef<Finding> Rest = All;
+  while (!Rest.empty()) {
+    size_t N = 1;
+    while (N < Rest.size() && Rest[N].File == Rest[0].File)
+      ++N;
+    const SourceFile *SF = Rest[0].File == "other/Dockerfile" ? &Other : &Fx.SF;
+    Pieces.append(One, Rest.take_front(N), SF, /*OneFile=*/true);
+    Pieces.append(One, {}, SF, /*OneFile=*/true);
+    Rest = Rest.drop_front(N);
+  }
+  std::string Appended;
+  llvm::raw_string_ostream AppendedOS(Appended);
+  JsonPieces::write(AppendedOS, {"", One.text(), ""});
+  EXPECT_EQ(Appended, Whole);
   JsonPieces::write(EmptyOS, {"", ""});
   std::string None;
   llvm::raw_string_ostream NoneOS(None);
