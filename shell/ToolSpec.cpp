@@ -1,11 +1,14 @@
 //===- ToolSpec.cpp - Which options of a tool take a value ------------------===//
 #include "shell/ToolSpec.h"
 
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Compiler.h"
+#include "llvm/Support/Endian.h"
 
 namespace ballast::shell {
 
@@ -283,41 +286,69 @@ unsigned slotOf(llvm::StringRef Name) {
          63;
 }
 
+/// A name of at most eight bytes as one number, without reading outside it: from four bytes on,
+/// its first and last four (they overlap below eight); below that, its first, middle and last
+/// byte. Two names of the same length have the same key only when they are equal.
+LLVM_ATTRIBUTE_ALWAYS_INLINE uint64_t keyOf(const char *P, size_t N) {
+  auto B = [P](size_t I) { return static_cast<uint64_t>(static_cast<unsigned char>(P[I])); };
+  if (N >= 4) {
+    uint32_t Lo = 0;
+    uint32_t Hi = 0;
+    std::memcpy(&Lo, P, 4);
+    std::memcpy(&Hi, P + N - 4, 4);
+    return llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Lo) |
+           static_cast<uint64_t>(
+               llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Hi))
+               << 32;
+  }
+  return B(0) | B(N / 2) << 8 | B(N - 1) << 16;
+}
+
+/// The longest spec name keyOf can take.
+constexpr size_t MaxNameSize = 8;
+
 /// The specs by slotOf their name, with linear probing (built on first use). Every command of
 /// every RUN is looked up, and most are no tool at all: an empty slot, or a slot whose spec has
-/// another length, turns a name down at once.
+/// another length, turns a name down at once (the lengths fill one cache line).
 struct SlotTable {
-  /// 1 + an index into Specs, or 0 for an empty slot.
-  uint8_t Slot[64] = {};
+  /// The length of the name of the slot's spec; 0 for an empty slot.
+  uint8_t Size[64] = {};
+  /// The slot's spec: an index into Specs.
+  uint8_t Index[64] = {};
+  /// keyOf the name of the slot's spec.
+  uint64_t Key[64] = {};
   /// Out of line: inlined into lookup, it would make every call save and restore registers.
   LLVM_ATTRIBUTE_NOINLINE SlotTable() {
     static_assert(std::size(Specs) < 48, "keep the table at most three quarters full");
     for (size_t I = 0; I < std::size(Specs); ++I) {
-      unsigned H = slotOf(Specs[I].Name);
+      llvm::StringRef Name = Specs[I].Name;
+      unsigned H = slotOf(Name);
       // The first spec of a name wins.
-      while (Slot[H] && Specs[Slot[H] - 1].Name != Specs[I].Name)
+      while (Size[H] && Specs[Index[H]].Name != Name)
         H = (H + 1) & 63;
-      if (!Slot[H])
-        Slot[H] = static_cast<uint8_t>(I + 1);
+      if (!Size[H]) {
+        Size[H] = static_cast<uint8_t>(Name.size());
+        Index[H] = static_cast<uint8_t>(I);
+        Key[H] = keyOf(Name.data(), Name.size());
+      }
     }
   }
 };
 
+constexpr bool namesFit() {
+  for (const ToolSpec &S : Specs)
+    if (S.Name.size() == 0 || S.Name.size() > MaxNameSize)
+      return false;
+  return true;
+}
+static_assert(namesFit(), "every spec name must be one to MaxNameSize bytes (see keyOf)");
+
 /// Inline: every command name is looked up, most of them once and in vain.
 LLVM_ATTRIBUTE_ALWAYS_INLINE const ToolSpec *lookup(llvm::StringRef Name) {
   static const SlotTable Table;
-  for (unsigned H = slotOf(Name); Table.Slot[H]; H = (H + 1) & 63) {
-    const ToolSpec &S = Specs[Table.Slot[H] - 1];
-    // Names are short: compare them here, not in memcmp.
-    llvm::StringRef N = S.Name;
-    if (N.size() != Name.size())
-      continue;
-    size_t K = 0;
-    while (K < N.size() && N[K] == Name[K])
-      ++K;
-    if (K == N.size())
-      return &S;
-  }
+  for (unsigned H = slotOf(Name); Table.Size[H]; H = (H + 1) & 63)
+    if (Table.Size[H] == Name.size() && Table.Key[H] == keyOf(Name.data(), Name.size()))
+      return &Specs[Table.Index[H]];
   return nullptr;
 }
 
