@@ -7,6 +7,7 @@
 #include "oci/Reference.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -40,11 +41,16 @@ std::string referenceProblem(llvm::StringRef Ref) {
     Remote = Remote.take_front(TagSep);
   if (llvm::any_of(Remote, IsUpper))
     return "`" + Ref.str() + "`, whose repository name is not lowercase";
-  std::string Full;
-  if (Domain.empty())
-    Full = "docker.io/" + std::string(Remainder.contains('/') ? "" : "library/") + Remainder.str();
-  else
-    Full = Ref.str();
+  // The normalized name is built on the stack (most fit): it is only checked, never kept.
+  llvm::SmallString<128> Full;
+  if (Domain.empty()) {
+    Full = "docker.io/";
+    if (!Remainder.contains('/'))
+      Full += "library/";
+    Full += Remainder;
+  } else {
+    Full = Ref;
+  }
   llvm::StringRef Name;
   if (!oci::Reference::isQualified(Full, &Name))
     return "`" + Ref.str() + "`, which is not a valid image reference";
@@ -66,14 +72,21 @@ public:
       Defaults = &C.model().globalArgs().Scope;
       Loaded = true;
     }
-    auto R = expandWord(Image.Text, *Defaults, C.file().Escape);
+    // The text alone first: the names referenced are wanted only for a finding, which is rare,
+    // and collecting them costs a copy of every name.
+    ExpandOptions Opts;
+    Opts.Escape = C.file().Escape;
+    Expanded.clear();
+    if (!expandWordInto(Image.Text, *Defaults, Opts, Expanded))
+      return;
+    std::string Why = referenceProblem(Expanded);
+    if (Why.empty())
+      return;
+    auto R = expandWord(Image.Text, *Defaults, Opts);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
     }
-    std::string Why = referenceProblem(R->Text);
-    if (Why.empty())
-      return;
     std::string Arg = !R->Unset.empty() ? R->Unset[0] : !R->Used.empty() ? R->Used[0] : "BASE";
     C.report(Image.Range, "with the default ARG values, `" + Image.Text + "` gives " + Why +
                               "; give `ARG " + Arg +
@@ -83,6 +96,8 @@ public:
 private:
   const VarScope *Defaults = nullptr;
   bool Loaded = false;
+  /// The expansion of the image being checked (reused: its capacity stays).
+  std::string Expanded;
 };
 
 } // namespace

@@ -30,12 +30,14 @@ private:
       return; // refers to no variable
     if (!Globals)
       Globals = &C.model().globalArgs().Scope;
-    auto R = expandWord(Text, *Globals, C.file().Escape);
-    if (!R) {
-      llvm::consumeError(R.takeError());
+    // Only the unset names are wanted: no list of the names set, no error message built.
+    ExpandOptions Opts;
+    Opts.Escape = C.file().Escape;
+    Expanded.clear();
+    Unset.clear();
+    if (!expandWordInto(Text, *Globals, Opts, Expanded, &Unset))
       return;
-    }
-    for (const std::string &Name : R->Unset) {
+    for (const std::string &Name : Unset) {
       const std::vector<std::string> &Known = known(C);
       if (llvm::is_contained(Known, Name))
         continue;
@@ -63,6 +65,9 @@ private:
   }
 
   const VarScope *Globals = nullptr;
+  /// The expansion of the word being checked (unread) and the names it found unset.
+  std::string Expanded;
+  llvm::SmallVector<std::string, 2> Unset;
   std::vector<std::string> Known;
   bool Loaded = false;
 };
