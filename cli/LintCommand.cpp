@@ -6,6 +6,7 @@
 #include <iterator>
 #include <mutex>
 #include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/Args.h"
@@ -471,16 +472,31 @@ int runLint(const std::vector<std::string> &Argv) {
   std::unique_ptr<llvm::raw_fd_ostream> File;
   llvm::raw_ostream *OS = &llvm::outs();
   int OutFd = STDOUT_FILENO; // what OS writes to (a JSON report is written there directly)
+  // `-o FILE` for a file (new or regular) is made in memory and put in place atomically
+  // (temporary file + rename): a run that fails half-way never leaves a truncated report
+  // where the last good one was. A device, a pipe or a FIFO (/dev/null, /dev/stdout) is
+  // written in place, as it cannot be replaced.
+  std::optional<std::string> OutPath;
+  std::string OutText;
+  std::optional<llvm::raw_string_ostream> OutString;
   if (auto Out = A->get("output")) {
-    if (*Out != "-") {
-      OutFd = ::open(Out->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-      if (OutFd < 0)
-        return Usage(*Out + ": " + std::error_code(errno, std::generic_category()).message());
+    struct stat St;
+    if (*Out != "-" && (::stat(Out->c_str(), &St) != 0 || S_ISREG(St.st_mode))) {
+      OutPath = *Out;
+      OutString.emplace(OutText);
+      OS = &*OutString;
+      OutFd = -1;
+    } else {
+      if (*Out != "-") {
+        OutFd = ::open(Out->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (OutFd < 0)
+          return Usage(*Out + ": " + std::error_code(errno, std::generic_category()).message());
+      }
+      File = std::make_unique<llvm::raw_fd_ostream>(OutFd, /*shouldClose=*/*Out != "-");
+      OS = File.get();
     }
-    File = std::make_unique<llvm::raw_fd_ostream>(OutFd, /*shouldClose=*/*Out != "-");
-    OS = File.get();
   }
-  bool Tty = !File && ::isatty(STDOUT_FILENO);
+  bool Tty = !File && !OutPath && ::isatty(STDOUT_FILENO);
   RO.Color = !A->flag("no-color") && (A->flag("color") || (Tty && !getenv("NO_COLOR")));
   RO.Snippets = Tty;
   if (Diff && Fmt == report::Format::Text) {
@@ -490,7 +506,9 @@ int runLint(const std::vector<std::string> &Argv) {
     Texts.reserve(Jobs.size());
     for (const FileJob &J : Jobs)
       Texts.push_back(J.Json.text());
-    if (std::error_code EC = report::JsonPieces::write(*OS, OutFd, Texts)) {
+    if (OutPath) {
+      report::JsonPieces::write(*OS, Texts);
+    } else if (std::error_code EC = report::JsonPieces::write(*OS, OutFd, Texts)) {
       llvm::errs() << "ballast lint: cannot write the report: " << EC.message() << "\n";
       return ExitUsage;
     }
@@ -502,6 +520,16 @@ int runLint(const std::vector<std::string> &Argv) {
       llvm::errs() << DiffText;
   }
   OS->flush();
+  if (OutPath) {
+    // A new report gets the mode open(0666) would have given it; an existing one keeps its own.
+    mode_t Mask = ::umask(0);
+    ::umask(Mask);
+    if (llvm::Error E = writeFileAtomically(*OutPath, OutText, 0666 & ~Mask)) {
+      llvm::errs() << "ballast lint: cannot write the report: " << llvm::toString(std::move(E))
+                   << "\n";
+      return ExitUsage;
+    }
+  }
   // The run's shared scripts, what the rules learnt of them and the jobs are freed on both
   // cores at once: one after the other they were most of the main thread's serial tail (about
   // 0.5 M instructions a run, much of it freeing memory the lint tasks allocated).

@@ -70,6 +70,31 @@ TEST_F(CliTest, JsonFormatHasTheDocumentedShape) {
   EXPECT_EQ(F["severity"], "warning");
 }
 
+TEST_F(CliTest, OutputFileIsReplacedAtomically) {
+  spit(Dir / "Dockerfile", "FROM busybox\nUSER 65534\n");
+  // The old report keeps its bytes under a second name: the new one is a new file renamed
+  // over it, never the old one truncated and rewritten in place.
+  spit(Dir / "report.json", "old report\n");
+  fs::create_hard_link(Dir / "report.json", Dir / "kept.json");
+  fs::permissions(Dir / "report.json", fs::perms(0640));
+  std::string Out;
+  EXPECT_EQ(lint("-f json -o report.json Dockerfile", Out), 1) << Out;
+  EXPECT_EQ(slurp(Dir / "kept.json"), "old report\n");
+  auto J = nlohmann::json::parse(slurp(Dir / "report.json"));
+  EXPECT_EQ(J["findings"].size(), 1u);
+  EXPECT_EQ(fs::status(Dir / "report.json").permissions() & fs::perms::all, fs::perms(0640));
+  // A new report, in text form too; no temporary file is left beside it.
+  EXPECT_EQ(lint("-o new.txt Dockerfile", Out), 1) << Out;
+  EXPECT_THAT(slurp(Dir / "new.txt"), HasSubstr("Dockerfile:1:6: warning[DL3006]:"));
+  for (const auto &E : fs::directory_iterator(Dir))
+    EXPECT_THAT(E.path().filename().string(), Not(HasSubstr(".ballast-"))) << E.path();
+  // A device is written in place; a folder that does not exist is an error (exit 2).
+  EXPECT_EQ(lint("-f json -o /dev/null Dockerfile", Out), 1) << Out;
+  EXPECT_EQ(lint("-f json -o missing/report.json Dockerfile", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("cannot write the report"));
+  EXPECT_THAT(Out, HasSubstr("missing/report.json"));
+}
+
 TEST_F(CliTest, PragmasSuppressAndCanBeDisabled) {
   spit(Dir / "Dockerfile",
        "# hadolint ignore=DL3006 # pinned by the base team\nFROM busybox\nUSER 65534\n");
