@@ -15,9 +15,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
 #include <memory>
 #include <sys/uio.h>
 #include <thread>
@@ -213,133 +210,9 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE char *escapeByte(char *O, unsigned char C) {
   return O;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define BALLAST_JSON_AVX2 1
-/// Whether jsonString hands its strings to jsonStringAvx2: the CPU has AVX2 (asked once, when
-/// the program starts), unless a test turned it off to test the SSE2 path.
-bool UseAvx2 = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-}();
-
-/// specials() for thirty-two bytes.
-__attribute__((target("avx2"))) inline __m256i specials32(__m256i V) {
-  return _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), V),
-                         _mm256_or_si256(_mm256_cmpeq_epi8(V, _mm256_set1_epi8('"')),
-                                         _mm256_cmpeq_epi8(V, _mm256_set1_epi8('\\'))));
-}
-
-__attribute__((target("avx2"))) inline __m256i load32(const char *At) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(At));
-}
-__attribute__((target("avx2"))) inline void store32(char *At, __m256i V) {
-  _mm256_storeu_si256(reinterpret_cast<__m256i *>(At), V);
-}
-
-/// jsonString with 32-byte vectors, for a CPU with AVX2 (the build targets plain x86-64, so
-/// this one function is compiled for AVX2 and chosen at run time): a message of a hundred bytes
-/// or so takes one test of sixty-four and one of the last thirty-two instead of four or five
-/// of sixteen or thirty-two. The paths are jsonString's, twice as wide.
-__attribute__((target("avx2"))) LLVM_ATTRIBUTE_NOINLINE char *jsonStringAvx2(char *O,
-                                                                             llvm::StringRef S) {
-  char *Start = O;
-  *O++ = '"';
-  const char *P = S.data(), *E = S.data() + S.size();
-  const char *Verbatim = P;
-  while (P != E) {
-    if (E - P >= 64) {
-      __m256i V = load32(P), W = load32(P + 32);
-      store32(O, V);
-      store32(O + 32, W);
-      if (_mm256_testz_si256(_mm256_or_si256(specials32(V), specials32(W)), _mm256_set1_epi8(-1))) {
-        P += 64;
-        O += 64;
-        continue;
-      }
-    }
-    if (E - P >= 32) {
-      __m256i V = load32(P);
-      auto Mask = static_cast<unsigned>(_mm256_movemask_epi8(specials32(V)));
-      store32(O, V);
-      if (!Mask) {
-        P += 32;
-        O += 32;
-        continue;
-      }
-      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
-      P += N;
-      O += N;
-    } else if (E - Verbatim >= 32) {
-      auto Back = static_cast<unsigned>(32 - (E - P)); // bytes before P in the last 32
-      __m256i V = load32(E - 32);
-      unsigned Mask = static_cast<unsigned>(_mm256_movemask_epi8(specials32(V))) >> Back;
-      store32(O - Back, V);
-      if (!Mask) {
-        O += E - P;
-        P = E;
-        break;
-      }
-      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
-      P += N;
-      O += N;
-    } else if (E - P >= 16) {
-      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
-      auto Mask = static_cast<unsigned>(_mm_movemask_epi8(specials(V)));
-      _mm_storeu_si128(reinterpret_cast<__m128i *>(O), V);
-      if (!Mask) {
-        P += 16;
-        O += 16;
-        continue;
-      }
-      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
-      P += N;
-      O += N;
-    } else if (E - Verbatim >= 16) {
-      auto Back = static_cast<unsigned>(16 - (E - P));
-      __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(E - 16));
-      unsigned Mask = static_cast<unsigned>(_mm_movemask_epi8(specials(V))) >> Back;
-      _mm_storeu_si128(reinterpret_cast<__m128i *>(O - Back), V);
-      if (!Mask) {
-        O += E - P;
-        P = E;
-        break;
-      }
-      auto N = static_cast<unsigned>(__builtin_ctz(Mask));
-      P += N;
-      O += N;
-    } else if (E - P >= 8) {
-      uint64_t W = swar::load(P);
-      if (!(((W - 0x20 * swar::Ones) | W) & swar::Highs) && !swar::hasByte(W, '"') &&
-          !swar::hasByte(W, '\\')) {
-        std::memcpy(O, &W, 8);
-        P += 8;
-        O += 8;
-        continue;
-      }
-    }
-    unsigned char C = *P++;
-    ByteClass K = Classes.Of[C];
-    if (K == Copy) {
-      *O++ = char(C);
-      continue;
-    }
-    if (K == NonAscii)
-      return libraryString(Start, S);
-    O = escapeByte(O, C);
-    Verbatim = P;
-  }
-  *O++ = '"';
-  return O;
-}
-#endif
-
 /// Appends S as a JSON string at O (which has stringRoom(S.size()) bytes), the way nlohmann's
 /// serializer does with ensure_ascii=false.
 char *jsonString(char *O, llvm::StringRef S) {
-#if defined(BALLAST_JSON_AVX2)
-  if (UseAvx2)
-    return jsonStringAvx2(O, S);
-#endif
   char *Start = O;
   *O++ = '"';
   const char *P = S.data(), *E = S.data() + S.size();
@@ -415,17 +288,6 @@ char *jsonString(char *O, llvm::StringRef S) {
 }
 
 } // namespace
-
-bool detail::escapeWithAvx2(bool On) {
-#if defined(BALLAST_JSON_AVX2)
-  bool Was = UseAvx2;
-  UseAvx2 = On && __builtin_cpu_supports("avx2");
-  return Was;
-#else
-  (void)On;
-  return false;
-#endif
-}
 
 namespace {
 

@@ -90,11 +90,4 @@ private:
   std::string Lines;       ///< every rule's lines, one after another
 };
 
-namespace detail {
-/// For tests of both ways of escaping strings: with On, strings are escaped with AVX2 if the
-/// CPU has it (the default), else with SSE2 and words of eight bytes. Returns the previous
-/// setting. Not safe while another thread formats.
-bool escapeWithAvx2(bool On);
-} // namespace detail
-
 } // namespace ballast::report

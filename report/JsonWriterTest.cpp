@@ -276,47 +276,41 @@ TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
     T[139 - B / 2] = '\\';
     Texts.push_back(T);
   }
-  // Both ways of escaping: AVX2 where the CPU has it, and SSE2 (which it falls back to).
-  for (bool Avx2 : {true, false}) {
-    bool Was = detail::escapeWithAvx2(Avx2);
-    for (const std::string &T : Texts) {
-      Finding F;
-      F.File = T;
-      F.Begin = {1, 1};
-      F.End = {1, 2};
-      F.RuleId = "DL3000";
-      F.Message = T;
-      F.FixIt = Fix{T, {TextEdit{{0, 0}, T}}};
-      std::string Out;
-      llvm::raw_string_ostream OS(Out);
-      writeJson(OS, {F}, {}, ReportOptions());
-      OS.flush();
+  for (const std::string &T : Texts) {
+    Finding F;
+    F.File = T;
+    F.Begin = {1, 1};
+    F.End = {1, 2};
+    F.RuleId = "DL3000";
+    F.Message = T;
+    F.FixIt = Fix{T, {TextEdit{{0, 0}, T}}};
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    writeJson(OS, {F}, {}, ReportOptions());
+    OS.flush();
 
-      using Json = nlohmann::ordered_json;
-      Json Edit = Json::object();
-      Edit["offset"] = 0;
-      Edit["length"] = 0;
-      Edit["replacement"] = T;
-      Json Fx = Json::object();
-      Fx["title"] = T;
-      Fx["edits"] = Json::array({Edit});
-      Json J = Json::object();
-      J["file"] = T;
-      J["line"] = 1;
-      J["column"] = 1;
-      J["end_line"] = 1;
-      J["end_column"] = 2;
-      J["rule"] = "DL3000";
-      J["aliases"] = Json::array();
-      J["severity"] = "warning";
-      J["message"] = T;
-      J["fix"] = Fx;
-      Json Root = Json::object();
-      Root["findings"] = Json::array({J});
-      EXPECT_EQ(Out, Root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n")
-          << T << (Avx2 ? " (AVX2)" : " (SSE2)");
-    }
-    detail::escapeWithAvx2(Was);
+    using Json = nlohmann::ordered_json;
+    Json Edit = Json::object();
+    Edit["offset"] = 0;
+    Edit["length"] = 0;
+    Edit["replacement"] = T;
+    Json Fx = Json::object();
+    Fx["title"] = T;
+    Fx["edits"] = Json::array({Edit});
+    Json J = Json::object();
+    J["file"] = T;
+    J["line"] = 1;
+    J["column"] = 1;
+    J["end_line"] = 1;
+    J["end_column"] = 2;
+    J["rule"] = "DL3000";
+    J["aliases"] = Json::array();
+    J["severity"] = "warning";
+    J["message"] = T;
+    J["fix"] = Fx;
+    Json Root = Json::object();
+    Root["findings"] = Json::array({J});
+    EXPECT_EQ(Out, Root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n") << T;
   }
 }
 
