@@ -85,6 +85,8 @@ TEST_F(AtomicFileTest, ReadsWholeFilesOfEverySizeAndKind) {
     auto Got = readFileOrStdin(P.string());
     ASSERT_TRUE(bool(Got)) << llvm::toString(Got.takeError());
     EXPECT_EQ(*Got, Data) << "size " << Size;
+    // The buffer was sized without being cleared: the size and terminator are the file's.
+    EXPECT_EQ(Got->c_str()[Got->size()], '\0');
   }
   // Not a regular file: read to its end in pieces.
   fs::path Fifo = Dir / "pipe";
@@ -95,6 +97,7 @@ TEST_F(AtomicFileTest, ReadsWholeFilesOfEverySizeAndKind) {
   Writer.join();
   ASSERT_TRUE(bool(Got)) << llvm::toString(Got.takeError());
   EXPECT_EQ(*Got, Big);
+  EXPECT_EQ(Got->c_str()[Got->size()], '\0');
 }
 
 TEST_F(AtomicFileTest, ReadErrorsNameThePathAndTheReason) {
