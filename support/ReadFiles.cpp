@@ -277,12 +277,18 @@ FolderDescriptors::~FolderDescriptors() {
 }
 
 int FolderDescriptors::get(llvm::StringRef Dir) {
+  // The files of a folder mostly come one after another: the folder asked last is answered
+  // without the lock or the StringMap's hash of the whole path (about 400 instructions a file).
+  if (const llvm::StringMapEntry<int> *L = Last.load(std::memory_order_acquire);
+      L && L->getKey() == Dir)
+    return L->second;
   std::lock_guard<std::mutex> Lock(Mu);
   auto [It, New] = Fds.try_emplace(Dir, -1);
   if (New) {
     llvm::SmallString<256> Z(Dir);
     It->second = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   }
+  Last.store(&*It, std::memory_order_release);
   return It->second;
 }
 

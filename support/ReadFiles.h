@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -48,6 +49,8 @@ public:
 private:
   std::mutex Mu;
   llvm::StringMap<int> Fds;
+  /// The entry of Fds asked for last (entries stay in place until the destructor).
+  std::atomic<const llvm::StringMapEntry<int> *> Last{nullptr};
 };
 
 /// Reads each of Paths into the same index of Out (Out.size() == Paths.size()), as

@@ -160,6 +160,11 @@ TEST_P(ReadFilesTest, FilesOpenedRelativeToTheirFolderReadAsTheirWholePathsDo) {
   EXPECT_GE(Sub, 0);
   EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
   EXPECT_EQ(Folders.get((Dir / "nowhere").string()), -1);
+  // The folder asked last is answered first: another one (even a prefix of it) is not it.
+  EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
+  EXPECT_EQ(Folders.get((Dir / "su").string()), -1);
+  EXPECT_GE(Folders.get(Dir.string()), 0);
+  EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
 }
 
 INSTANTIATE_TEST_SUITE_P(OneByOneAndBatched, ReadFilesTest, ::testing::Bool(),
