@@ -337,7 +337,7 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn R
                     SourceFn SourceOf, bool OneFile) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
-  const std::string *LastFile = nullptr;
+  const FilePath *LastFile = nullptr;
   size_t FileBegin = 0, FileEnd = 0;
   for (const Finding &F : Findings) {
     bool SameFile = LastFile && (OneFile || *LastFile == F.File);

@@ -33,7 +33,7 @@ std::string renderSarif(llvm::ArrayRef<Finding> Fs, llvm::ArrayRef<RuleInfo> Rul
 void moveUnderBase(testdata::Fixture &Fx) {
   Fx.Opts.BaseDir = "/src/project";
   for (Finding &F : Fx.Findings)
-    F.File = "/src/project/" + F.File;
+    F.File = "/src/project/" + F.File.str();
   Fx.Opts.Sources.clear();
   Fx.Opts.Sources["/src/project/Dockerfile"] = &Fx.SF;
 }

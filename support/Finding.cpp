@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace ballast {
 
@@ -29,6 +30,27 @@ std::optional<Severity> parseSeverity(llvm::StringRef S) {
       .Case("style", Severity::Style)
       .Cases("none", "ignore", "off", Severity::None)
       .Default(std::nullopt);
+}
+
+FilePath::FilePath(llvm::StringRef S) {
+  if (S.empty())
+    return;
+  // The path made last on this thread: the engine names the findings of a file one after
+  // another, so all but the first share its copy.
+  thread_local FilePath Last;
+  if (!Last.B || llvm::StringRef(Last.B->Text) != S) {
+    Last = FilePath();
+    Last.B = new Block{{1}, S.str()};
+  }
+  B = Last.B;
+  B->Refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+llvm::raw_ostream &operator<<(llvm::raw_ostream &OS, const FilePath &P) { return OS << P.ref(); }
+
+const std::string &FilePath::emptyString() {
+  static const std::string Empty;
+  return Empty;
 }
 
 namespace {
