@@ -8,6 +8,7 @@
 #include "report/JsonWriter.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cerrno>
 #include <climits>
@@ -16,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 #include <memory>
+#include <string>
 #include <sys/uio.h>
 #include <thread>
 
@@ -287,6 +289,55 @@ char *jsonString(char *O, llvm::StringRef S) {
   return O;
 }
 
+/// jsonString(O, S) for the strings that recur from one finding to the next (messages, fix
+/// titles): a lint run has thousands of findings but a few hundred distinct messages (one rule's
+/// message for every legacy ENV line of every file, say). Each thread remembers the last string
+/// escaped in each of 128 slots, picked by its size and its first and last eight bytes; a string
+/// found there is copied, not scanned and escaped again. Report: the report's number
+/// (JsonPieces::reportId); a slot is used by the report that filled it only, so each report
+/// starts as a `ballast lint` process does, with nothing remembered.
+char *recurringString(char *O, llvm::StringRef S, uint64_t Report) {
+  if (S.size() < 8 || S.size() > (UINT32_MAX >> 3))
+    return jsonString(O, S);
+  struct Entry {
+    uint64_t Report = 0;
+    uint32_t RawSize = 0, JsonSize = 0;
+    size_t Capacity = 0;
+    std::unique_ptr<char[]> Bytes; ///< the string, then its JSON
+  };
+  constexpr unsigned SlotBits = 7;
+  thread_local Entry Memo[1U << SlotBits];
+  uint64_t Head, Tail;
+  std::memcpy(&Head, S.data(), 8);
+  std::memcpy(&Tail, S.data() + S.size() - 8, 8);
+  uint64_t Hash = (Head ^ (Tail * 0x9E3779B97F4A7C15ULL) ^ S.size()) * 0xC2B2AE3D27D4EB4FULL;
+  Entry &E = Memo[Hash >> (64 - SlotBits)];
+  if (E.Report == Report && E.RawSize == S.size() &&
+      std::memcmp(E.Bytes.get(), S.data(), S.size()) == 0) {
+    std::memcpy(O, E.Bytes.get() + E.RawSize, E.JsonSize);
+    return O + E.JsonSize;
+  }
+  char *End = jsonString(O, S);
+  auto Json = static_cast<uint32_t>(End - O);
+  size_t Need = S.size() + Json;
+  if (Need > E.Capacity) {
+    E.Capacity = std::max<size_t>(Need, 512);
+    E.Bytes.reset(new char[E.Capacity]);
+  }
+  std::memcpy(E.Bytes.get(), S.data(), S.size());
+  std::memcpy(E.Bytes.get() + S.size(), O, Json);
+  E.Report = Report;
+  E.RawSize = static_cast<uint32_t>(S.size());
+  E.JsonSize = Json;
+  return End;
+}
+
+/// A number for a new report, never 0 (see recurringString).
+uint64_t newReportId() {
+  static std::atomic<uint64_t> Next{1};
+  return Next.fetch_add(1, std::memory_order_relaxed);
+}
+
 } // namespace
 
 namespace {
@@ -332,9 +383,10 @@ size_t findingRoom(const Finding &F) {
 /// RuleLinesOf(Id) gives the `"rule"` and `"aliases"` lines of rule Id as JsonPieces made them
 /// (null for a rule the catalogue does not know), SourceOf(F) F's file's source or null.
 /// OneFile: the caller knows the findings are all of one file, so no file name is compared.
+/// Report: the report's number (recurringString).
 template <typename RuleLinesFn, typename SourceFn>
 void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn RuleLinesOf,
-                    SourceFn SourceOf, bool OneFile) {
+                    SourceFn SourceOf, bool OneFile, uint64_t Report) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const FilePath *LastFile = nullptr;
@@ -375,10 +427,10 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn R
       O = lit(O, ",\n      \"aliases\": []");
     }
     O = put(O, severityLines(F.Sev));
-    O = jsonString(O, F.Message);
+    O = recurringString(O, F.Message, Report);
     if (F.FixIt) {
       O = lit(O, ",\n      \"fix\": {\n        \"title\": ");
-      O = jsonString(O, F.FixIt->Title);
+      O = recurringString(O, F.FixIt->Title, Report);
       O = lit(O, ",\n        \"edits\": ");
       const SourceFile *SF = SourceOf(F);
       const std::vector<TextEdit> &Edits = F.FixIt->Edits;
@@ -434,9 +486,10 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
   Buffer Second(Tail.size() * 600 + 4096);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread([&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf, false); });
+    Worker = std::thread(
+        [&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf, false, Index.reportId()); });
   Buffer First(Head.size() * 600 + 4096);
-  appendFindings(First, Head, RuleLinesOf, SourceOf, false);
+  appendFindings(First, Head, RuleLinesOf, SourceOf, false, Index.reportId());
   if (Worker.joinable())
     Worker.join();
   JsonPieces::write(OS, {First.text(), Second.text()});
@@ -462,7 +515,7 @@ uint64_t ruleKey(llvm::StringRef Id) {
 
 } // namespace
 
-JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) {
+JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) : Id(newReportId()) {
   size_t Size = 16;
   while (Size < Rules.size() * 2)
     Size *= 2;
@@ -547,7 +600,7 @@ void JsonPieces::append(JsonPiece &Into, llvm::ArrayRef<Finding> Findings, const
   }
   appendFindings(
       Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
-      [SF](const Finding &) { return SF; }, OneFile);
+      [SF](const Finding &) { return SF; }, OneFile, Id);
   Into = Out.take();
 }
 

@@ -66,6 +66,9 @@ public:
   /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a
   /// null StringRef for an id the catalogue does not know.
   llvm::StringRef ruleLines(llvm::StringRef Id) const;
+  /// This report's number, unique in the process (never 0): what each thread remembers of
+  /// the strings it escaped for a report is used for that report only.
+  uint64_t reportId() const { return Id; }
   /// Writes the report made of Pieces in order (empty ones are skipped).
   static void write(llvm::raw_ostream &OS, llvm::ArrayRef<llvm::StringRef> Pieces);
   /// The same bytes written to Fd by writev() after OS, the stream writing to Fd, is flushed:
@@ -88,6 +91,7 @@ private:
   std::vector<Slot> Slots; ///< a power of two, at most half full
   unsigned Bits = 0;       ///< log2 of Slots.size()
   std::string Lines;       ///< every rule's lines, one after another
+  uint64_t Id = 0;         ///< reportId()
 };
 
 } // namespace ballast::report

@@ -1,6 +1,7 @@
 //===- JsonWriterTest.cpp -------------------------------------------------===//
 #include "report/JsonWriter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -311,6 +312,43 @@ TEST(JsonWriterTest, StringsAreEscapedExactlyAsNlohmannDoes) {
     Json Root = Json::object();
     Root["findings"] = Json::array({J});
     EXPECT_EQ(Out, Root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n") << T;
+  }
+}
+
+TEST(JsonWriterTest, RecurringStringsAreNeverTakenForOneAnother) {
+  // Messages and titles that recur are copied from what the thread escaped before: strings of
+  // one size and the same first and last eight bytes, differing in between, must not be taken
+  // for one another, in one report or the next.
+  std::vector<std::string> Texts;
+  for (char Mid : {'a', 'b', '"', '\n'})
+    for (size_t Size : {8u, 9u, 17u, 40u, 130u}) {
+      std::string T(Size, 'x');
+      T[Size / 2] = Mid;
+      Texts.push_back(T);
+    }
+  std::vector<Finding> Fs;
+  for (size_t Round = 0; Round < 3; ++Round)
+    for (size_t I = 0; I < Texts.size(); ++I) {
+      Finding F;
+      F.File = "Dockerfile";
+      F.Begin = {unsigned(I + 1), 1};
+      F.End = {unsigned(I + 1), 2};
+      F.RuleId = "DL3000";
+      F.Message = Texts[(I * 7 + Round) % Texts.size()];
+      F.FixIt = Fix{Texts[(I * 3 + Round) % Texts.size()], {}};
+      Fs.push_back(std::move(F));
+    }
+  for (size_t Report = 0; Report < 2; ++Report) {
+    JsonPieces Whole({});
+    JsonPiece All = Whole.format(Fs, nullptr, /*OneFile=*/true);
+    auto J = nlohmann::json::parse("[" + All.text().str() + "]");
+    ASSERT_EQ(J.size(), Fs.size());
+    for (size_t I = 0; I < Fs.size(); ++I) {
+      EXPECT_EQ(J[I]["message"], Fs[I].Message) << I;
+      EXPECT_EQ(J[I]["fix"]["title"], Fs[I].FixIt->Title) << I;
+    }
+    for (Finding &F : Fs) // the next report's strings differ where this one's were
+      std::reverse(F.Message.begin(), F.Message.end());
   }
 }
 
