@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <new>
-#include <numeric>
+#include <optional>
 
 #include "rules/Registry.h"
 #include "rules/Rule.h"
@@ -56,6 +56,7 @@ public:
   SlotRule(const SlotRule &) = delete;
   SlotRule &operator=(const SlotRule &) = delete;
   Rule *operator->() const { return R; }
+  Rule &operator*() const { return *R; }
 
 private:
   Rule *R;
@@ -70,30 +71,30 @@ struct CommandBits {
   struct RuleEntry {
     /// Its placer's (no call through RuleDef::Placer per rule and file).
     Rule *(*Construct)(void *Mem);
+    /// The one instance of a rule without state (no member but its vtable pointer), made once
+    /// per process and shared by every file and thread: it has nothing to reset, so making and
+    /// destroying one per file was only calls. Null for the others, made per file.
+    Rule *Shared;
     /// The bits of its commands, or 0 when it looks at every RUN.
     uint64_t Commands;
+    /// Its quiet bit in ScriptFacts::Quiet (word QWord), or 0 past the memo's rules.
+    uint64_t QBit;
+    uint8_t QWord;
     /// Its kinds().
     KindMask Kinds;
-    /// The index in Masks of Kinds.
-    uint8_t MaskIndex;
     /// RulePlacer::HasFinish.
     bool HasFinish;
     /// Its catalogue entry's DefaultSeverity is None (off unless the config turns it on).
     bool OffByDefault;
   };
   std::vector<RuleEntry> Rules;
-  /// The distinct kind masks the rules declare, AllKinds among them (LintOptions::EveryKind):
-  /// a file filters its visits once per mask, found by index rather than by search.
-  std::vector<KindMask> Masks;
-  /// Per entry of Masks: the one kind it holds (its bit number), or -1 when it holds several.
-  /// A file sorts its visits by kind once; such a mask's visits are then one bucket.
-  std::vector<int8_t> SingleKind;
-  /// The index in Masks of AllKinds.
-  uint8_t AllKindsIndex = 0;
-  /// Per kind (bit number): the indices in Masks of the masks of several kinds that hold it,
-  /// AllKinds aside. A file fills the visit lists of all such masks in one pass over its
-  /// visits, each visit going straight to the lists of its kind.
-  std::vector<uint8_t> MultiOfKind[32];
+  /// The memory of the shared rules (RuleEntry::Shared), one pointer-sized slot each, and
+  /// the rules made there (destroyed first, their memory freed after).
+  struct DestroyOnly {
+    void operator()(Rule *R) const { R->~Rule(); }
+  };
+  std::unique_ptr<void *[]> SharedMem;
+  std::vector<std::unique_ptr<Rule, DestroyOnly>> SharedRules;
   /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
   /// instead of a hash map: most commands (`cd`, `export`) find their slot empty and the others
   /// compare a name or two, with no hashing.
@@ -146,22 +147,21 @@ const CommandBits &commandBits() {
     llvm::ArrayRef<RuleDef> Defs = allRuleDefs();
     llvm::ArrayRef<RuleInfo> Cat = catalogue();
     B.Rules.reserve(Defs.size());
-    auto IndexOf = [&](KindMask M) {
-      auto It = llvm::find(B.Masks, M);
-      if (It == B.Masks.end()) {
-        B.SingleKind.push_back(llvm::countPopulation(M) == 1 ? int8_t(llvm::countTrailingZeros(M))
-                                                             : int8_t(-1));
-        It = B.Masks.insert(It, M);
-      }
-      return uint8_t(It - B.Masks.begin());
-    };
-    B.AllKindsIndex = IndexOf(AllKinds);
+    B.SharedMem.reset(new void *[Defs.size()]);
     for (size_t K = 0; K < Defs.size(); ++K) {
       RulePlacer P = Defs[K].Placer();
-      SlotRule Ru(P, ruleSlot());
-      KindMask Kinds = Ru->kinds();
+      // A rule no larger than Rule has no member but the vtable pointer: one instance serves.
+      const bool Stateless = P.Size == sizeof(Rule) && P.Align <= alignof(void *);
+      Rule *Shared = nullptr;
+      if (Stateless)
+        Shared = B.SharedRules.emplace_back(P.Construct(&B.SharedMem[K])).get();
+      std::optional<SlotRule> Own;
+      if (!Shared)
+        Own.emplace(P, ruleSlot());
+      const Rule &Ru = Shared ? *Shared : **Own;
+      KindMask Kinds = Ru.kinds();
       uint64_t Mask = 0;
-      for (llvm::StringRef N : Ru->commands()) {
+      for (llvm::StringRef N : Ru.commands()) {
         auto It = Bit.find(N);
         if (It == Bit.end()) {
           if (Bit.size() == 64) { // out of bits: this rule sees every RUN
@@ -176,7 +176,9 @@ const CommandBits &commandBits() {
         }
         Mask |= It->second;
       }
-      B.Rules.push_back({P.Construct, Mask, Kinds, IndexOf(Kinds), P.HasFinish,
+      constexpr size_t QuietRules = size_t(64) * ScriptFacts::QuietWords;
+      B.Rules.push_back({P.Construct, Shared, Mask, K < QuietRules ? uint64_t(1) << (K % 64) : 0,
+                         uint8_t(K < QuietRules ? K / 64 : 0), Kinds, P.HasFinish,
                          Cat[K].DefaultSeverity == Severity::None});
     }
     const unsigned W = B.RuleWords = unsigned((B.Rules.size() + 63) / 64);
@@ -207,11 +209,6 @@ const CommandBits &commandBits() {
         if (E.Commands >> Cmd & 1)
           B.OfCommand[size_t(Cmd) * W + Word] |= Bit;
     }
-    for (unsigned Index = 0; Index < B.Masks.size(); ++Index)
-      if (B.SingleKind[Index] < 0 && Index != B.AllKindsIndex)
-        for (unsigned Kind = 0; Kind < 32; ++Kind)
-          if (B.Masks[Index] >> Kind & 1)
-            B.MultiOfKind[Kind].push_back(uint8_t(Index));
     for (const auto &E : Bit)
       B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
     return B;
@@ -259,6 +256,17 @@ struct Visit {
   uint64_t Runs;
   /// For a RUN: the rules quiet for its script as the file starts (ScriptFacts::Quiet).
   uint64_t Quiet[ScriptFacts::QuietWords];
+};
+
+/// 64 visits of a file as sets (bit N: the chunk's visit N), for picking a rule's visits with
+/// a few word operations rather than a test of each visit.
+struct VisitChunk {
+  /// Per kind (its InstrKind value), the visits of it.
+  uint64_t OfKind[unsigned(dockerfile::InstrKind::Unknown) + 1] = {};
+  /// The RUNs, those that pass any rule's commands (no parsed script, or LintOptions::EveryRun),
+  /// and per declared command (bit number, CommandBits), those that run it.
+  uint64_t Runs = 0, AnyCommand = 0;
+  uint64_t OfCommand[64] = {};
 };
 
 /// llvm::sys::path::parent_path(Path), without its cost for the usual path (about 540
@@ -316,7 +324,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   // The visit keeps the quiet bits as the file starts (the engine reads them there rather than
   // through the shared facts).
   constexpr unsigned QW = ScriptFacts::QuietWords;
-  constexpr size_t QuietRules = size_t(64) * QW; // the rules with a quiet bit
   llvm::SmallVector<Visit, 64> Visits;
   Visits.reserve(DF.Instructions.size());
   const dockerfile::Stage *Cur = nullptr;
@@ -331,30 +338,43 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         Visits.push_back({I.Child.get(), Cur, &I, nullptr, nullptr, ~uint64_t(0), {}});
     }
   }
-  // Each visit's kind as a mask bit, next to each other: the filters below test these rather
-  // than load each instruction. Over the file's RUNs, the declared commands they run and the
-  // rules not quiet for one of them: a rule that looks only at RUNs, none of which it would be
-  // called for, is not made.
+  // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
+  // is called for the union of its kinds' sets, less the RUNs that run none of its commands and
+  // those whose script it found quiet, walked bit by bit in file order. Over the file's RUNs,
+  // the declared commands they run and the rules not quiet for one of them: a rule that looks
+  // only at RUNs, none of which it would be called for, is not made.
   const CommandBits &Bits = commandBits();
   ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
   C.setMemo(Memo);
-  llvm::SmallVector<KindMask, 64> VisitKinds;
-  VisitKinds.reserve(Visits.size());
+  const auto NumVisits = static_cast<uint32_t>(Visits.size());
+  llvm::SmallVector<VisitChunk, 1> Chunks((NumVisits + 63) / 64);
+  // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
+  llvm::SmallVector<uint32_t, 16> QuietRuns;
+  uint64_t AnyQuiet[QW] = {};
   KindMask Present = 0;
   uint64_t FileCommands = 0;
   uint64_t Loud[QW] = {};
-  for (Visit &V : Visits) {
-    const KindMask Kind = kindBit(V.I->Kind);
-    VisitKinds.push_back(Kind);
-    Present |= Kind;
-    if (Kind != kindBit(dockerfile::InstrKind::Run))
+  for (uint32_t N = 0; N < NumVisits; ++N) {
+    Visit &V = Visits[N];
+    VisitChunk &Ch = Chunks[N / 64];
+    const uint64_t Bit = uint64_t(1) << (N % 64);
+    const unsigned Kind = unsigned(V.I->Kind);
+    Ch.OfKind[Kind] |= Bit;
+    Present |= KindMask(1) << Kind;
+    if (V.I->Kind != dockerfile::InstrKind::Run)
       continue;
+    Ch.Runs |= Bit;
     const Model::ScriptInfo *Info = V.Info = M.scriptInfo(*V.I);
     ScriptFacts *F = nullptr;
     if (Memo && Info && Info->Script && !M.ownsScript(Info->Script)) {
       F = V.Facts = &Memo->facts(Info->Script);
-      for (unsigned W = 0; W < QW; ++W)
-        V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
+      uint64_t Quiet = 0;
+      for (unsigned W = 0; W < QW; ++W) {
+        Quiet |= V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
+        AnyQuiet[W] |= V.Quiet[W];
+      }
+      if (Quiet)
+        QuietRuns.push_back(N);
     }
     for (unsigned W = 0; W < QW; ++W)
       Loud[W] |= ~V.Quiet[W];
@@ -370,57 +390,11 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       }
     }
     FileCommands |= V.Runs;
-  }
-
-  // The visits a kind mask selects, in order. The rules share a few masks: each is filtered
-  // once per file (into one buffer), not once per rule, and found by its index in Bits.Masks.
-  // The visits are first sorted by kind (stably) into buckets at the front of the buffer: a
-  // mask of one kind (most) is its bucket, and needs no filtering. The masks of several kinds
-  // are sized from the buckets and then filled in one pass over the visits; AllKinds selects
-  // every visit.
-  uint32_t KindEnd[33] = {}; // bucket K is [KindEnd[K], KindEnd[K + 1])
-  for (KindMask Bit : VisitKinds)
-    ++KindEnd[llvm::countTrailingZeros(Bit) + 1];
-  for (unsigned K = 1; K < 33; ++K)
-    KindEnd[K] += KindEnd[K - 1];
-  struct MaskRange {
-    uint32_t Begin = 0, End = 0;
-  };
-  llvm::SmallVector<MaskRange, 32> Masks(Bits.Masks.size());
-  const auto NumVisits = static_cast<uint32_t>(Visits.size());
-  uint32_t Total = NumVisits;
-  for (unsigned Index = 0; Index < Bits.Masks.size(); ++Index) {
-    if (int8_t Kind = Bits.SingleKind[Index]; Kind >= 0) {
-      Masks[Index] = {KindEnd[Kind], KindEnd[Kind + 1]};
-      continue;
-    }
-    uint32_t Size = NumVisits;
-    if (Index != Bits.AllKindsIndex) {
-      Size = 0;
-      for (KindMask B = Bits.Masks[Index] & Present; B; B &= B - 1) {
-        unsigned Kind = llvm::countTrailingZeros(B);
-        Size += KindEnd[Kind + 1] - KindEnd[Kind];
-      }
-    }
-    Masks[Index] = {Total, Total};
-    Total += Size;
-  }
-  llvm::SmallVector<uint32_t, 512> Selected(Total);
-  {
-    uint32_t Next[32];
-    std::copy(KindEnd, KindEnd + 32, Next);
-    uint32_t *const Sel = Selected.data();
-    MaskRange *const MaskData = Masks.data();
-    // AllKinds selects every visit: its list counts up, written apart from the others.
-    MaskRange &All = MaskData[Bits.AllKindsIndex];
-    std::iota(Sel + All.Begin, Sel + All.Begin + NumVisits, 0U);
-    All.End = All.Begin + NumVisits;
-    for (uint32_t N = 0; N < NumVisits; ++N) {
-      unsigned Kind = llvm::countTrailingZeros(VisitKinds[N]);
-      Sel[Next[Kind]++] = N;
-      for (uint8_t Index : Bits.MultiOfKind[Kind])
-        Sel[MaskData[Index].End++] = N;
-    }
+    if (V.Runs == ~uint64_t(0))
+      Ch.AnyCommand |= Bit;
+    else
+      for (uint64_t B = V.Runs; B; B &= B - 1)
+        Ch.OfCommand[llvm::countTrailingZeros(B)] |= Bit;
   }
 
   // Most configs ignore nothing and override no severity: then the per-rule and per-finding
@@ -494,39 +468,51 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   // Plain pointers (not the vectors, whose addresses escaped): they stay in registers across
   // the calls to the rules.
   const Visit *const VisitData = Visits.data();
-  const uint32_t *const SelectedData = Selected.data();
-  const MaskRange *const MaskData = Masks.data();
+  const VisitChunk *const ChunkData = Chunks.data();
+  const unsigned NumChunks = Chunks.size();
   for (unsigned W = 0; W < RW; ++W)
     for (uint64_t B = ToRun[W]; B; B &= B - 1) {
       const size_t K = W * 64 + llvm::countTrailingZeros(B);
       const CommandBits::RuleEntry &E = Bits.Rules[K];
       const RuleInfo &Info = Cat[K];
-      SlotRule Ru(E.Construct, Slot);
+      Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
       C.setRule(&Info);
       C.setRuleIndex(unsigned(K));
-      const KindMask Mask = EveryKind ? AllKinds : E.Kinds;
-      if (Mask & Present) {
-        const MaskRange &R = MaskData[EveryKind ? Bits.AllKindsIndex : E.MaskIndex];
+      if (const KindMask Mask = (EveryKind ? AllKinds : E.Kinds) & Present) {
+        const bool SeesRuns = Mask & kindBit(dockerfile::InstrKind::Run);
         // 0: the rule declares no commands and sees every RUN.
-        const uint64_t Commands = E.Commands;
-        // Its quiet bit in each visit's Quiet (none past the memo's rules).
-        const unsigned QWord = K < QuietRules ? unsigned(K / 64) : 0;
-        const uint64_t QBit = K < QuietRules ? uint64_t(1) << (K % 64) : 0;
-        for (const uint32_t *P = SelectedData + R.Begin, *End = SelectedData + R.End; P != End;
-             ++P) {
-          const Visit &V = VisitData[*P];
-          if ((Commands && !(V.Runs & Commands)) || (V.Quiet[QWord] & QBit))
-            continue;
-          C.setPosition(V.Stage, V.Wrapper);
-          if (V.Info)
-            C.setRun(V.I, V.Info, V.Facts);
-          Ru->check(*V.I, C);
+        const uint64_t Commands = SeesRuns ? E.Commands : 0;
+        const bool ByQuiet = SeesRuns && (AnyQuiet[E.QWord] & E.QBit);
+        for (unsigned Chunk = 0; Chunk < NumChunks; ++Chunk) {
+          const VisitChunk &Ch = ChunkData[Chunk];
+          uint64_t Sel = 0;
+          for (KindMask KB = Mask; KB; KB &= KB - 1)
+            Sel |= Ch.OfKind[llvm::countTrailingZeros(KB)];
+          if (Commands) {
+            uint64_t Pass = Ch.AnyCommand;
+            for (uint64_t CB = Commands; CB; CB &= CB - 1)
+              Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
+            Sel &= ~(Ch.Runs & ~Pass);
+          }
+          if (ByQuiet)
+            for (uint32_t N : QuietRuns)
+              if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
+                Sel &= ~(uint64_t(1) << (N % 64));
+          for (; Sel; Sel &= Sel - 1) {
+            const Visit &V = VisitData[Chunk * 64 + llvm::countTrailingZeros(Sel)];
+            C.setPosition(V.Stage, V.Wrapper);
+            if (V.Info)
+              C.setRun(V.I, V.Info, V.Facts);
+            Ru->check(*V.I, C);
+          }
         }
       }
       if (E.HasFinish) {
         C.setPosition(Cur, nullptr);
         Ru->finish(C);
       }
+      if (!E.Shared)
+        Ru->~Rule();
       if (size_t End = C.findingCount(); End != LastEnd) {
         Spans.push_back({End, &Info});
         LastEnd = End;
