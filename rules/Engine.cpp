@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <new>
 #include <optional>
+#include <type_traits>
 
 #include "rules/Registry.h"
 #include "rules/Rule.h"
@@ -114,6 +115,9 @@ struct CommandBits {
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
   std::vector<std::pair<std::string, uint64_t>> Prefixes;
+  /// The first bytes of Prefixes (bit B % 64 of word B / 64): a command whose basename starts
+  /// with none of them (nearly all) tries none.
+  uint64_t PrefixFirst[4] = {};
   /// The bits of the declared `*` (every named command): set for a script that runs one,
   /// not tried per command as a Prefixes entry.
   uint64_t AnyNameBits = 0;
@@ -171,8 +175,11 @@ const CommandBits &commandBits() {
           It = Bit.try_emplace(N, uint64_t(1) << Bit.size()).first;
           if (N == "*")
             B.AnyNameBits |= It->second;
-          else if (N.endswith("*"))
+          else if (N.endswith("*")) {
             B.Prefixes.emplace_back(N.drop_back().str(), It->second);
+            const auto First = static_cast<unsigned char>(N.front());
+            B.PrefixFirst[First / 64] |= uint64_t(1) << (First % 64);
+          }
         }
         Mask |= It->second;
       }
@@ -231,9 +238,11 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
     Mask |= B.bitOf(Base);
     if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
       Mask |= B.bitOf(Cmd.Spec->Name);
-    for (const auto &[Start, Bit] : B.Prefixes)
-      if (Base.startswith(Start))
-        Mask |= Bit;
+    if (const auto First = static_cast<unsigned char>(Base.empty() ? 0 : Base.front());
+        B.PrefixFirst[First / 64] >> (First % 64) & 1)
+      for (const auto &[Start, Bit] : B.Prefixes)
+        if (Base.startswith(Start))
+          Mask |= Bit;
   }
   if (Named)
     Mask |= B.AnyNameBits;
@@ -470,54 +479,63 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   const Visit *const VisitData = Visits.data();
   const VisitChunk *const ChunkData = Chunks.data();
   const unsigned NumChunks = Chunks.size();
-  for (unsigned W = 0; W < RW; ++W)
-    for (uint64_t B = ToRun[W]; B; B &= B - 1) {
-      const size_t K = W * 64 + llvm::countTrailingZeros(B);
-      const CommandBits::RuleEntry &E = Bits.Rules[K];
-      const RuleInfo &Info = Cat[K];
-      Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
-      C.setRule(&Info);
-      C.setRuleIndex(unsigned(K));
-      if (const KindMask Mask = (EveryKind ? AllKinds : E.Kinds) & Present) {
-        const bool SeesRuns = Mask & kindBit(dockerfile::InstrKind::Run);
-        // 0: the rule declares no commands and sees every RUN.
-        const uint64_t Commands = SeesRuns ? E.Commands : 0;
-        const bool ByQuiet = SeesRuns && (AnyQuiet[E.QWord] & E.QBit);
-        for (unsigned Chunk = 0; Chunk < NumChunks; ++Chunk) {
-          const VisitChunk &Ch = ChunkData[Chunk];
-          uint64_t Sel = 0;
-          for (KindMask KB = Mask; KB; KB &= KB - 1)
-            Sel |= Ch.OfKind[llvm::countTrailingZeros(KB)];
-          if (Commands) {
-            uint64_t Pass = Ch.AnyCommand;
-            for (uint64_t CB = Commands; CB; CB &= CB - 1)
-              Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
-            Sel &= ~(Ch.Runs & ~Pass);
-          }
-          if (ByQuiet)
-            for (uint32_t N : QuietRuns)
-              if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
-                Sel &= ~(uint64_t(1) << (N % 64));
-          for (; Sel; Sel &= Sel - 1) {
-            const Visit &V = VisitData[Chunk * 64 + llvm::countTrailingZeros(Sel)];
-            C.setPosition(V.Stage, V.Wrapper);
-            if (V.Info)
-              C.setRun(V.I, V.Info, V.Facts);
-            Ru->check(*V.I, C);
+  // Every rule in turn; made twice, for one chunk of visits (nearly every file: no loop over
+  // chunks) and for several.
+  auto RunRules = [&](auto OneChunk) {
+    for (unsigned W = 0; W < RW; ++W)
+      for (uint64_t B = ToRun[W]; B; B &= B - 1) {
+        const size_t K = W * 64 + llvm::countTrailingZeros(B);
+        const CommandBits::RuleEntry &E = Bits.Rules[K];
+        const RuleInfo &Info = Cat[K];
+        Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
+        C.setRule(&Info);
+        C.setRuleIndex(unsigned(K));
+        if (const KindMask Mask = (EveryKind ? AllKinds : E.Kinds) & Present) {
+          const bool SeesRuns = Mask & kindBit(dockerfile::InstrKind::Run);
+          // 0: the rule declares no commands and sees every RUN.
+          const uint64_t Commands = SeesRuns ? E.Commands : 0;
+          const bool ByQuiet = SeesRuns && (AnyQuiet[E.QWord] & E.QBit);
+          const unsigned Chunks = decltype(OneChunk)::value ? 1 : NumChunks;
+          for (unsigned Chunk = 0; Chunk < Chunks; ++Chunk) {
+            const VisitChunk &Ch = ChunkData[Chunk];
+            uint64_t Sel = 0;
+            for (KindMask KB = Mask; KB; KB &= KB - 1)
+              Sel |= Ch.OfKind[llvm::countTrailingZeros(KB)];
+            if (Commands) {
+              uint64_t Pass = Ch.AnyCommand;
+              for (uint64_t CB = Commands; CB; CB &= CB - 1)
+                Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
+              Sel &= ~(Ch.Runs & ~Pass);
+            }
+            if (ByQuiet)
+              for (uint32_t N : QuietRuns)
+                if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
+                  Sel &= ~(uint64_t(1) << (N % 64));
+            for (; Sel; Sel &= Sel - 1) {
+              const Visit &V = VisitData[Chunk * 64 + llvm::countTrailingZeros(Sel)];
+              C.setPosition(V.Stage, V.Wrapper);
+              if (V.Info)
+                C.setRun(V.I, V.Info, V.Facts);
+              Ru->check(*V.I, C);
+            }
           }
         }
+        if (E.HasFinish) {
+          C.setPosition(Cur, nullptr);
+          Ru->finish(C);
+        }
+        if (!E.Shared)
+          Ru->~Rule();
+        if (size_t End = C.findingCount(); End != LastEnd) {
+          Spans.push_back({End, &Info});
+          LastEnd = End;
+        }
       }
-      if (E.HasFinish) {
-        C.setPosition(Cur, nullptr);
-        Ru->finish(C);
-      }
-      if (!E.Shared)
-        Ru->~Rule();
-      if (size_t End = C.findingCount(); End != LastEnd) {
-        Spans.push_back({End, &Info});
-        LastEnd = End;
-      }
-    }
+  };
+  if (NumChunks == 1)
+    RunRules(std::true_type());
+  else
+    RunRules(std::false_type());
 
   if (Opts.ShellCheck && !Sup.shellIsPowerShell())
     for (Finding &F : runShellCheck(M))
