@@ -1,7 +1,6 @@
 //===- DL3012.cpp - Only the last HEALTHCHECK of a stage takes effect ----------------===//
-#include <map>
-
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace ballast::rules {
 namespace {
@@ -14,11 +13,16 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Healthcheck || C.inOnbuild() || !C.stage())
       return;
-    auto [It, First] = Seen.try_emplace(C.stage()->Index, &I);
-    if (First)
+    const unsigned Index = C.stage()->Index;
+    if (Index >= Seen.size())
+      Seen.resize(Index + 1, nullptr);
+    const Instruction *&Last = Seen[Index];
+    if (!Last) {
+      Last = &I;
       return;
-    const Instruction &Prev = *It->second;
-    It->second = &I;
+    }
+    const Instruction &Prev = *Last;
+    Last = &I;
     C.report(I.KeywordRange,
              "HEALTHCHECK is already set at line " + std::to_string(Prev.StartLine) +
                  " of this stage and only the last HEALTHCHECK takes effect; keep one")
@@ -26,7 +30,8 @@ public:
   }
 
 private:
-  std::map<unsigned, const Instruction *> Seen;
+  /// By stage index, the last one seen (null: none yet); a few stages, held in place.
+  llvm::SmallVector<const Instruction *, 8> Seen;
 };
 
 } // namespace
