@@ -481,6 +481,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   const unsigned NumChunks = Chunks.size();
   // Every rule in turn; made twice, for one chunk of visits (nearly every file: no loop over
   // chunks) and for several.
+  const KindMask EveryKindMask = EveryKind ? AllKinds : 0;
   auto RunRules = [&](auto OneChunk) {
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = ToRun[W]; B; B &= B - 1) {
@@ -490,32 +491,38 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
         C.setRule(&Info);
         C.setRuleIndex(unsigned(K));
-        if (const KindMask Mask = (EveryKind ? AllKinds : E.Kinds) & Present) {
+        if (const KindMask Mask = (E.Kinds | EveryKindMask) & Present) {
+          // Most rules see one kind (no loop over kinds) and no RUN (no filter).
+          const bool OneKind = !(Mask & (Mask - 1));
+          const unsigned FirstKind = llvm::countTrailingZeros(Mask);
           const bool SeesRuns = Mask & kindBit(dockerfile::InstrKind::Run);
-          // 0: the rule declares no commands and sees every RUN.
-          const uint64_t Commands = SeesRuns ? E.Commands : 0;
-          const bool ByQuiet = SeesRuns && (AnyQuiet[E.QWord] & E.QBit);
           const unsigned Chunks = decltype(OneChunk)::value ? 1 : NumChunks;
           for (unsigned Chunk = 0; Chunk < Chunks; ++Chunk) {
             const VisitChunk &Ch = ChunkData[Chunk];
-            uint64_t Sel = 0;
-            for (KindMask KB = Mask; KB; KB &= KB - 1)
-              Sel |= Ch.OfKind[llvm::countTrailingZeros(KB)];
-            if (Commands) {
-              uint64_t Pass = Ch.AnyCommand;
-              for (uint64_t CB = Commands; CB; CB &= CB - 1)
-                Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
-              Sel &= ~(Ch.Runs & ~Pass);
+            uint64_t Sel = Ch.OfKind[FirstKind];
+            if (!OneKind)
+              for (KindMask KB = Mask & (Mask - 1); KB; KB &= KB - 1)
+                Sel |= Ch.OfKind[llvm::countTrailingZeros(KB)];
+            if (SeesRuns) {
+              // 0: the rule declares no commands and sees every RUN.
+              if (const uint64_t Commands = E.Commands) {
+                uint64_t Pass = Ch.AnyCommand;
+                for (uint64_t CB = Commands; CB; CB &= CB - 1)
+                  Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
+                Sel &= ~(Ch.Runs & ~Pass);
+              }
+              if (AnyQuiet[E.QWord] & E.QBit)
+                for (uint32_t N : QuietRuns)
+                  if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
+                    Sel &= ~(uint64_t(1) << (N % 64));
             }
-            if (ByQuiet)
-              for (uint32_t N : QuietRuns)
-                if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
-                  Sel &= ~(uint64_t(1) << (N % 64));
             for (; Sel; Sel &= Sel - 1) {
               const Visit &V = VisitData[Chunk * 64 + llvm::countTrailingZeros(Sel)];
               C.setPosition(V.Stage, V.Wrapper);
-              if (V.Info)
-                C.setRun(V.I, V.Info, V.Facts);
+              // Every visit, not only a RUN with a script: another instruction's info is null
+              // (what Model::scriptInfo answers for it) and it has no facts, so the Context
+              // answers as it would from the Model, without a test here.
+              C.setRun(V.I, V.Info, V.Facts);
               Ru->check(*V.I, C);
             }
           }
