@@ -22,6 +22,7 @@
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Allocator.h"
 
@@ -98,14 +99,18 @@ struct Expansion {
 
 class UndefinedVar : public Rule {
 public:
+  // Provided, not defaulted: the engine's `new T()` would first zero the whole object, the
+  // scopes held in place among it.
+  UndefinedVar() {}
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Env, InstrKind::Label, InstrKind::Arg,
                    InstrKind::Add, InstrKind::Copy, InstrKind::Workdir, InstrKind::User,
                    InstrKind::StopSignal, InstrKind::Volume, InstrKind::Run);
   }
   void check(const Instruction &I, Context &C) override {
-    // ONBUILD triggers are expanded in the builds that use this image.
-    if (C.inOnbuild())
+    // ONBUILD triggers are expanded in the builds that use this image. Most RUNs have no flag,
+    // and only a RUN's --mount options are expanded: nothing to do for them.
+    if (C.inOnbuild() || (I.Kind == InstrKind::Run && I.Flags.empty()))
       return;
     if (!Loaded)
       load(C);
@@ -195,9 +200,6 @@ public:
         scan(C, S, {W.Text, W.Range});
       break;
     case InstrKind::Run:
-      // Most RUNs have no flag: no list of mounts is built for them.
-      if (I.Flags.empty())
-        break;
       for (const Flag *F : I.flags("mount"))
         for (llvm::StringRef Rest = F->Value; !Rest.empty();) {
           auto Split = Rest.split(',');
@@ -263,15 +265,21 @@ private:
     const Stage *St = C.stage();
     if (!St)
       return;
-    Scope S;
-    if (St->BaseStage >= 0 && unsigned(St->BaseStage) < Stages.size() &&
-        Stages[unsigned(St->BaseStage)]) {
-      S = *Stages[unsigned(St->BaseStage)];
-    } else {
-      S.Vars.setRef("PATH", DefaultPath);
-      S.Root = St;
+    const auto Base = unsigned(St->BaseStage);
+    const bool FromBase = St->BaseStage >= 0 && Base < Stages.size() && Stages[Base];
+    // Made in its slot (no scope moved into it). The slot is made first: that may move the
+    // other scopes, the base's among them.
+    if (St->Index >= Stages.size())
+      Stages.resize(St->Index + 1);
+    std::optional<Scope> &Slot = Stages[St->Index];
+    if (FromBase) {
+      if (Base != St->Index)
+        Slot = *Stages[Base];
+      return;
     }
-    scopeOf(St->Index) = std::move(S);
+    Slot.emplace();
+    Slot->Vars.setRef("PATH", DefaultPath);
+    Slot->Root = St;
   }
 
   /// The scope of stage Index; an empty one when the stage has not started.
@@ -378,8 +386,9 @@ private:
   /// The ENV being checked and its pair being expanded, or null.
   const Instruction *CurEnv = nullptr;
   const KeyValue *CurPair = nullptr;
-  /// By stage index; empty for a stage not reached yet.
-  std::vector<std::optional<Scope>> Stages;
+  /// By stage index; empty for a stage not reached yet. Most files have a few stages: held in
+  /// place, no block to allocate and free per file.
+  llvm::SmallVector<std::optional<Scope>, 4> Stages;
 };
 
 } // namespace
