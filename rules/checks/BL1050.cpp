@@ -5,6 +5,7 @@
 #include "dockerfile/DockerIgnore.h"
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace ballast::rules {
 namespace {
@@ -110,6 +111,9 @@ std::unique_ptr<FileOps> fileOps(const shell::Script &S) {
 
 class DeletedLater : public Rule {
 public:
+  // Provided, not defaulted: the engine's `new T()` would first zero the whole object, the
+  // lists held in place among it.
+  DeletedLater() {}
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Workdir, InstrKind::Copy, InstrKind::Add,
                    InstrKind::Run);
@@ -128,7 +132,7 @@ public:
       Files.clear();
       Copies.clear();
       Workdirs.clear();
-      Workdir = ""; // the base image's WORKDIR is unknown
+      Workdir.clear(); // the base image's WORKDIR is unknown
       WorkdirKept = false;
     }
     if (I.Kind == InstrKind::Workdir && !I.Args.empty()) {
@@ -241,8 +245,9 @@ private:
   std::string Workdir;
   /// Workdir is Workdirs.back().
   bool WorkdirKept = false;
-  std::vector<std::string> Workdirs;
-  std::vector<Copy> Copies;
+  /// (Held in place for the few of most stages: no block to allocate and free per file.)
+  llvm::SmallVector<std::string, 2> Workdirs;
+  llvm::SmallVector<Copy, 8> Copies;
   std::vector<Created> Files;
 };
 

@@ -46,6 +46,14 @@ public:
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Copy, InstrKind::Add, InstrKind::Run);
   }
+  /// A RUN matters only when it runs an installer installManifest knows (pipCommand's pip or
+  /// python* among them); the stage changes at its FROM, which is always seen, so a RUN without
+  /// one keeps no state.
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"npm",    "yarn",     "pnpm",   "pip", "python*",
+                                            "bundle", "composer", "poetry", "go"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;

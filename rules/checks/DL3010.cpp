@@ -67,6 +67,13 @@ public:
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Copy, InstrKind::Run);
   }
+  /// A RUN matters only when it runs tar or a decompressor (isPlainTarExtract, isDecompressor),
+  /// and it changes no state: the others are not called for.
+  llvm::ArrayRef<llvm::StringRef> commands() const override {
+    static const llvm::StringRef Names[] = {"tar",  "gunzip", "bunzip2", "unxz",  "unzstd",
+                                            "zcat", "gzcat",  "bzcat",   "xzcat", "zstdcat"};
+    return Names;
+  }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;
