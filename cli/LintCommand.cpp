@@ -313,6 +313,8 @@ int runLint(const std::vector<std::string> &Argv) {
     }
     Opts.Cache = &*Cache;
     Opts.Memo = &*Memo;
+    // Only the text and SARIF reports print notes.
+    Opts.Notes = Fmt == report::Format::Text || Fmt == report::Format::Sarif;
     if (Fix || Diff) {
       J.Fixed = rewriter::fixToFixPoint(
           J.In.Text, [&](const std::string &T) { return snapshot(J.Path, T, *J.Cfg, Opts); },

@@ -131,6 +131,8 @@ SourceRange Model::scriptToSource(const Instruction &I, SourceRange R) const {
 }
 
 ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
+  if (!Notes)
+    return *this;
   // Built in place: push_back of a braced Note made a temporary and moved its string a second
   // time. (Not emplace_back(R, LineCol{}, ...): clang 14 has no aggregate init from parens.)
   Note &N = finding().Notes.emplace_back();
@@ -140,6 +142,8 @@ ReportBuilder &ReportBuilder::note(SourceRange R, std::string Msg) {
 }
 
 ReportBuilder &ReportBuilder::reserveNotes(size_t N) {
+  if (!Notes)
+    return *this;
   std::vector<Note> &Notes = finding().Notes;
   Notes.reserve(Notes.size() + N);
   return *this;
@@ -166,7 +170,7 @@ ReportBuilder Context::report(SourceRange R, std::string Message) {
     F.RuleId = Cur->Id;
     F.Sev = Cur->DefaultSeverity;
   }
-  return ReportBuilder(Findings, Findings.size() - 1);
+  return ReportBuilder(Findings, Findings.size() - 1, Notes);
 }
 
 } // namespace ballast::rules

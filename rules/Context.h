@@ -137,10 +137,13 @@ public:
 private:
   friend class Context;
   /// The finding is (*Findings)[Index]: an index, as a later report may grow the vector.
-  ReportBuilder(std::vector<Finding> &Findings, size_t Index) : Findings(&Findings), Index(Index) {}
+  ReportBuilder(std::vector<Finding> &Findings, size_t Index, bool Notes)
+      : Findings(&Findings), Index(Index), Notes(Notes) {}
   Finding &finding() const { return (*Findings)[Index]; }
   std::vector<Finding> *Findings;
   size_t Index;
+  /// Notes are kept (Context::wantsNotes); otherwise note() drops them.
+  bool Notes;
 };
 
 /// The per-rule view of the file being linted.
@@ -172,6 +175,9 @@ public:
 
   /// Reports a finding of the running rule at R.
   ReportBuilder report(SourceRange R, std::string Message);
+  /// Whether findings keep their notes (LintOptions::Notes): a rule that makes many may skip
+  /// making them when not (ReportBuilder::note drops them anyway).
+  bool wantsNotes() const { return Notes; }
   /// Tells the engine that the running rule's check() reports nothing and keeps nothing for RUN
   /// I, in any file: a conclusion drawn from I's script alone. The files of the run whose RUNs
   /// share that script (RunCache::script) then skip the rule for them. Say it only when nothing
@@ -229,6 +235,8 @@ public:
   void setRuleIndex(unsigned K) { RuleIndex = K; }
   /// The run's memo, which keeps the scriptData of shared scripts (or null).
   void setMemo(ScriptMemo *M) { Memo = M; }
+  /// Whether findings keep their notes (LintOptions::Notes).
+  void setNotes(bool On) { Notes = On; }
   std::vector<Finding> takeFindings() { return std::move(Findings); }
   /// How many findings have been filed so far (the engine marks where each rule's begin).
   size_t findingCount() const { return Findings.size(); }
@@ -248,6 +256,7 @@ private:
   const Model::ScriptInfo *RunInfo = nullptr;
   ScriptFacts *RunFacts = nullptr;
   ScriptMemo *Memo = nullptr;
+  bool Notes = true;
   unsigned RuleIndex = 0;
   std::vector<Finding> Findings;
 };

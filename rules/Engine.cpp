@@ -307,6 +307,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   R.Source = DF.Source;
   R.ParseFailed = !DF.ok();
   Context C(M, Cfg);
+  C.setNotes(Opts.Notes);
   Suppressions Sup(DF, M.stages(), Cfg.DisableIgnorePragma);
   // The shell rules' question "does a pragma pick a non-POSIX shell" is answered by the
   // comments just read, not by a second scan of them.

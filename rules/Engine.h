@@ -37,6 +37,10 @@ struct LintOptions {
   /// What the rules learnt of the scripts Cache shares, for the files of the same run (null:
   /// every file asks every rule afresh). Set it only with Cache, for the same run.
   ScriptMemo *Memo = nullptr;
+  /// Keep the notes of findings ("`curl`: pin it" on every package of a list). A report format
+  /// that prints none (json, checkstyle, gitlab, github) turns this off, and the rules then make
+  /// none: a lint run of the corpus files some 3,500 of them.
+  bool Notes = true;
 };
 
 /// Lints Text as the Dockerfile named Path.

@@ -304,3 +304,33 @@ TEST(EngineTest, ARuleQuietForASharedScriptStaysPerFileWhereTheFileDecides) {
   EXPECT_NE(Alone[0], Alone[4]); // the mounts
   EXPECT_NE(Alone[1], Alone[4]); // pipefail
 }
+
+TEST(EngineTest, NotesAreKeptUnlessTheReportPrintsNone) {
+  // DL3008 notes every unpinned package after the first.
+  const std::string Text = "FROM debian:12\n"
+                           "RUN apt-get update && apt-get install -y --no-install-recommends "
+                           "curl git wget && rm -rf /var/lib/apt/lists/*\n";
+  auto Dl3008 = [](const LintResult &R) -> const Finding * {
+    for (const Finding &F : R.Findings)
+      if (F.RuleId == "DL3008")
+        return &F;
+    return nullptr;
+  };
+  LintOptions O;
+  O.ContextDir = "/nonexistent";
+  LintResult With = lintText("Dockerfile", Text, Config(), O);
+  O.Notes = false;
+  LintResult Without = lintText("Dockerfile", Text, Config(), O);
+  const Finding *A = Dl3008(With), *B = Dl3008(Without);
+  ASSERT_NE(A, nullptr);
+  ASSERT_NE(B, nullptr);
+  EXPECT_EQ(A->Notes.size(), 2u);
+  EXPECT_TRUE(B->Notes.empty());
+  // Everything else about the findings is the same.
+  ASSERT_EQ(With.Findings.size(), Without.Findings.size());
+  for (size_t I = 0; I < With.Findings.size(); ++I) {
+    EXPECT_EQ(With.Findings[I].RuleId, Without.Findings[I].RuleId);
+    EXPECT_EQ(With.Findings[I].Message, Without.Findings[I].Message);
+    EXPECT_EQ(With.Findings[I].Range.Begin, Without.Findings[I].Range.Begin);
+  }
+}

@@ -342,6 +342,8 @@ void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<sh
     return;
   ScriptRanges Ranges(C, I);
   ReportBuilder B = C.report(Ranges.map(Words.front().Range), std::move(Message));
+  if (!C.wantsNotes())
+    return;
   B.reserveNotes(Words.size() - 1);
   // Each note is "`" + word + Tail, made at its final size and filled by two copies (one
   // allocation and no append bookkeeping per note; packages lists have many).
