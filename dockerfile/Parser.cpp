@@ -1469,7 +1469,11 @@ Dockerfile parse(std::string Path, std::string Text) {
   llvm::StringRef T = SF->text();
   LineReader R(*SF);
   bool DirectivesDone = false;
-  // The comments an instruction starting here would have as PrevComments: DF.Comments from
+  // The comment lines, in order. Collected here and moved to DF.Comments at their final size:
+  // a push_back here is a few inline instructions where the vector's emplace_back was a call (a
+  // file has a comment every seven lines), and a file without comments allocates nothing.
+  llvm::SmallVector<Comment, 64> Comments;
+  // The comments an instruction starting here would have as PrevComments: Comments from
   // PendingBegin on (comment lines are recorded in order and only blank ones reset the list).
   size_t PendingBegin = 0;
   auto Err = [&](uint32_t Off, const llvm::Twine &Msg) {
@@ -1492,10 +1496,9 @@ Dockerfile parse(std::string Path, std::string Text) {
     else
       P = E;
     const auto Lead = uint32_t(L.size() - LT.size());
-    return DF.Comments
-        .emplace_back(Comment{
-            llvm::StringRef(P, size_t(E - P)), {Off + Lead, Off + uint32_t(L.size())}, LineNo})
-        .Text;
+    Comments.push_back(
+        Comment{llvm::StringRef(P, size_t(E - P)), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
+    return Comments.back().Text;
   };
   // processLine's directive half: looks for parser directives until the first other line.
   auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
@@ -1534,7 +1537,6 @@ Dockerfile parse(std::string Path, std::string Text) {
   // A guess from the size (half the files of the external corpus spend over 300 bytes on an
   // instruction) that spares most files the moves of a growing vector of instructions.
   DF.Instructions.reserve(T.size() / 128 + 16);
-  DF.Comments.reserve(T.size() / 256 + 8); // likewise: a Comment is small, its moves are not free
   // One parser for every instruction of the file (its part buffers are reused), made at the
   // first instruction: the directives before it may have changed the escape character.
   std::optional<LineParser> Instructions;
@@ -1553,7 +1555,7 @@ Dockerfile parse(std::string Path, std::string Text) {
       MaybeDirective(Tr, TrOff, LineNo);
     if (Tr.startswith("#")) {
       if (NoteComment(L, Tr, Off, LineNo).empty())
-        PendingBegin = DF.Comments.size();
+        PendingBegin = Comments.size();
       continue; // a comment line becomes empty, which ends nothing
     }
     uint32_t LineEnd = Off + uint32_t(L.size());
@@ -1562,7 +1564,7 @@ Dockerfile parse(std::string Path, std::string Text) {
     if (EndOfLine && Tr.empty())
       continue;
     Instruction &I = DF.Instructions.emplace_back();
-    size_t PendingEnd = DF.Comments.size();
+    size_t PendingEnd = Comments.size();
     I.StartLine = LineNo;
     uint32_t LineLen = uint32_t(EndOfLine ? Tr.size() : Cont);
     bool EmptyContinuation = false;
@@ -1602,10 +1604,10 @@ Dockerfile parse(std::string Path, std::string Text) {
     if (PendingEnd > PendingBegin) {
       llvm::StringRef *Prev = Parts.allocate<llvm::StringRef>(PendingEnd - PendingBegin);
       for (size_t K = PendingBegin; K < PendingEnd; ++K)
-        new (Prev + (K - PendingBegin)) llvm::StringRef(DF.Comments[K].Text);
+        new (Prev + (K - PendingBegin)) llvm::StringRef(Comments[K].Text);
       I.PrevComments = llvm::ArrayRef<llvm::StringRef>(Prev, PendingEnd - PendingBegin);
     }
-    PendingBegin = DF.Comments.size();
+    PendingBegin = Comments.size();
     // Heredocs: RUN, COPY and ADD in shell form (also inside ONBUILD).
     Instruction *Host = I.Child ? I.Child.get() : &I;
     bool CanHeredoc = (Host->Kind == InstrKind::Run || Host->Kind == InstrKind::Copy ||
@@ -1654,6 +1656,7 @@ Dockerfile parse(std::string Path, std::string Text) {
         I.Child->Range.End = LineEnd;
     }
   }
+  DF.Comments.assign(Comments.begin(), Comments.end());
   if (DF.Instructions.empty())
     Err(uint32_t(T.size()), "file with no instructions; a Dockerfile needs at least a FROM");
   return DF;
