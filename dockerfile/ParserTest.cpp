@@ -223,3 +223,34 @@ TEST(ParserTest, FlagWordsWithSpecialBytesAtEveryOffset) {
     EXPECT_EQ(I.Rest, "make") << K;
   }
 }
+
+TEST(ParserTest, ContinuationLinesOfEveryKindJoinTheSameFarFromTheEnd) {
+  // Lines with sixty-four bytes of text after their start take a loop of their own; the others
+  // (blank, comment, CRLF, sixteen blanks, escaped escape, trailing blanks) must join as they do
+  // near the end of the file, where every line takes the general path.
+  const std::string Long(70, 'x');
+  const std::string Lines = "RUN a \\\n"
+                            "  " +
+                            Long +
+                            " \\\n"
+                            "\tb \\\r\n"
+                            "                    c \\\n"
+                            "                    # sixteen blanks and a comment\n"
+                            "\n"
+                            "  d \\  \t\n"
+                            "\\\n"
+                            "  e \\\\\n";
+  const std::string Want = "RUN a   " + Long + " \tb                     c   d   e \\\\";
+  for (const std::string &Tail : {std::string(), std::string(200, '#') + "\n"}) {
+    Dockerfile DF = parse("Dockerfile", Lines + Tail + "USER nobody\n");
+    ASSERT_EQ(DF.Instructions.size(), 2u);
+    const Instruction &I = DF.Instructions[0];
+    EXPECT_EQ(I.Line, Want) << Tail.size();
+    EXPECT_EQ(I.EndLine, 9u) << Tail.size();
+    ASSERT_EQ(DF.Comments.size(), Tail.empty() ? 1u : 2u);
+    EXPECT_EQ(DF.Comments[0].Line, 5u);
+    EXPECT_EQ(DF.Warnings.size(), 1u); // the blank line
+    for (uint32_t P = 0; P < I.Line.size(); ++P)
+      ASSERT_EQ(DF.Source->text()[I.toSource(P)], I.Line[P]) << P;
+  }
+}
