@@ -254,3 +254,26 @@ TEST(ParserTest, ContinuationLinesOfEveryKindJoinTheSameFarFromTheEnd) {
       ASSERT_EQ(DF.Source->text()[I.toSource(P)], I.Line[P]) << P;
   }
 }
+
+TEST(ParserTest, JsonStringsWithSpecialBytesAtEveryOffset) {
+  // Plain bytes of a JSON string are skipped sixteen at a time; an escape, a non-ASCII byte or a
+  // control byte (which makes the array invalid, so the line is a shell form) ends that skip at
+  // any offset.
+  for (unsigned K = 0; K <= 40; ++K) {
+    std::string X(K, 'x');
+    Dockerfile DF =
+        parse("Dockerfile", "CMD [\"" + X + "\\u00e9" + X + "\", \"" + X + "\xC3\xA9\", \"" + X +
+                                "\"]\n"
+                                "CMD [\"" +
+                                X + "\t\"]\n");
+    ASSERT_EQ(DF.Instructions.size(), 2u) << K;
+    const Instruction &I = DF.Instructions[0];
+    ASSERT_TRUE(I.IsJson) << K;
+    ASSERT_EQ(I.Args.size(), 3u) << K;
+    EXPECT_EQ(I.Args[0].Text, X + "\xC3\xA9" + X) << K;
+    EXPECT_EQ(I.Args[1].Text, X + "\xC3\xA9") << K;
+    EXPECT_EQ(I.Args[2].Text, X) << K;
+    EXPECT_EQ(text(DF, I.Args[2].Range), "\"" + X + "\"") << K;
+    EXPECT_FALSE(DF.Instructions[1].IsJson) << K;
+  }
+}
