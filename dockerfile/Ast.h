@@ -162,13 +162,18 @@ public:
     return toSource(RestPos + B, RestPos + E);
   }
   /// The flag named Name ("from", "mount"...), case-insensitively; the last one wins like BuildKit.
-  const Flag *flag(llvm::StringRef Name) const;
+  const Flag *flag(llvm::StringRef Name) const {
+    // Inline for the instructions without flags, which the rules ask most (COPY without --from).
+    return Flags.empty() ? nullptr : flagIn(Name);
+  }
   /// All flags named Name (for repeatable ones such as --mount).
   llvm::SmallVector<const Flag *, 4> flags(llvm::StringRef Name) const;
   /// Whether this instruction (or an ONBUILD's child) is of kind K.
   bool is(InstrKind K) const { return Kind == K; }
 
 private:
+  /// flag() for an instruction with flags.
+  const Flag *flagIn(llvm::StringRef Name) const;
   /// toSource for an instruction of several lines (or none).
   uint32_t toSourceJoined(uint32_t LinePos) const;
   SourceRange toSourceJoined(uint32_t B, uint32_t E) const;

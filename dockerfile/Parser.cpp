@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Endian.h"
 
@@ -182,17 +183,19 @@ SourceRange Instruction::toSourceJoined(uint32_t B, uint32_t E) const {
   return {SB, mapIn(*S, E - 1) + 1};
 }
 
-/// StringRef::equals_insensitive without the out-of-line compare (flag names are short).
-static bool sameFlagName(llvm::StringRef A, llvm::StringRef B) {
+/// StringRef::equals_insensitive without the out-of-line compare (flag names are short), inline
+/// in the loops over an instruction's flags. Names are written in lower case nearly always, as
+/// the rules ask for them: equal bytes need no case mapping.
+static LLVM_ATTRIBUTE_ALWAYS_INLINE bool sameFlagName(llvm::StringRef A, llvm::StringRef B) {
   if (A.size() != B.size())
     return false;
   for (size_t I = 0; I < A.size(); ++I)
-    if (llvm::toLower(A[I]) != llvm::toLower(B[I]))
+    if (A[I] != B[I] && llvm::toLower(A[I]) != llvm::toLower(B[I]))
       return false;
   return true;
 }
 
-const Flag *Instruction::flag(llvm::StringRef Name) const {
+const Flag *Instruction::flagIn(llvm::StringRef Name) const {
   const Flag *Found = nullptr;
   for (const Flag &F : Flags)
     if (sameFlagName(F.Name, Name))

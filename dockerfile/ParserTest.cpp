@@ -277,3 +277,21 @@ TEST(ParserTest, JsonStringsWithSpecialBytesAtEveryOffset) {
     EXPECT_FALSE(DF.Instructions[1].IsJson) << K;
   }
 }
+
+TEST(ParserTest, FlagLookupIgnoresCaseAndTheLastWins) {
+  Dockerfile DF = parse("Dockerfile", "FROM a AS b\n"
+                                      "COPY --FROM=b --Chown=1 --from=c --link x /y\n"
+                                      "COPY x /y\n");
+  ASSERT_EQ(DF.Instructions.size(), 3u);
+  const Instruction &I = DF.Instructions[1];
+  ASSERT_NE(I.flag("from"), nullptr);
+  EXPECT_EQ(I.flag("from")->Value, "c");
+  ASSERT_NE(I.flag("chown"), nullptr);
+  EXPECT_EQ(I.flag("chown")->Value, "1");
+  EXPECT_EQ(I.flags("from").size(), 2u);
+  EXPECT_EQ(I.flag("fro"), nullptr);
+  EXPECT_EQ(I.flag("chmod"), nullptr);
+  ASSERT_NE(I.flag("link"), nullptr);
+  EXPECT_FALSE(I.flag("link")->HasValue);
+  EXPECT_EQ(DF.Instructions[2].flag("from"), nullptr);
+}
