@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "shell/Script.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Compiler.h"
+#include "llvm/Support/MemAlloc.h"
 
 namespace ballast::shell {
 namespace detail {
@@ -289,7 +291,8 @@ struct ShellScriptFinder {
   bool CSeen = false;
   bool SkipNext = false;
   bool OptionsDone = false;
-  bool Done = false;
+  /// No argument can be the script (until setName names a shell).
+  bool Done = true;
 
   /// Sets the command's basename (before the arguments are fed): a command that is no shell is
   /// done with at once, so that feed turns its arguments down on one test.
@@ -377,7 +380,8 @@ struct Context {
   bool InFunction = false;
 };
 
-/// Collects the cooked text of one word and the source offset of each cooked byte, as runs.
+/// Collects the cooked text of one word and, when asked for, the source offset of each cooked
+/// byte, as runs.
 ///
 /// Most words are copied byte for byte from the source (cooked byte I came from Start + I), and
 /// many quoted ones are one contiguous slice of it (`'abc'`, `"$HOME"`: cooked byte I came from
@@ -385,12 +389,16 @@ struct Context {
 /// the word's text is that slice of the source. The text is materialised the moment a byte does
 /// not continue the slice; the map is built then, or by finish() when the slice is not the word's
 /// whole source (quotes or a continuation were dropped).
+///
+/// Only the body of `sh -c` is parsed through its map, so the map is kept only for the
+/// arguments of a shell command (Map is null for every other word, and costs nothing).
 struct WordBuilder {
   /// The text once built. Inline room for most such words (options with quoted values such as
   /// `--opt="a b"` average some 190 bytes); a longer one grows on the heap.
   llvm::SmallString<256> Buf;
-  llvm::SmallVectorImpl<MapRun> &Map;
-  /// Cooked-text ranges [Begin, End) that are expansions this shell performs.
+  /// The map, or null when the caller does not need it.
+  llvm::SmallVectorImpl<MapRun> *Map;
+  /// Cooked-text ranges [Begin, End) that are expansions this shell performs (or null).
   llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions;
   /// The text being parsed.
   llvm::StringRef T;
@@ -410,7 +418,7 @@ struct WordBuilder {
 
   /// A constructor, not aggregate initialisation: `Buf{}` would value-initialise, zeroing all
   /// 256 inline bytes for every word read.
-  WordBuilder(llvm::SmallVectorImpl<MapRun> &Map,
+  WordBuilder(llvm::SmallVectorImpl<MapRun> *Map,
               llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions, llvm::StringRef T)
       : Map(Map), Expansions(Expansions), T(T) {}
 
@@ -428,10 +436,12 @@ struct WordBuilder {
       materialize();
     }
     Buf.push_back(C);
+    if (!Map)
+      return;
     if (First == Last)
       addRun(First, 1);
     else
-      Map.push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last), 1});
+      Map->push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last), 1});
   }
   /// The source bytes [From, To) of T, each cooked as itself.
   void putRun(size_t From, size_t To) {
@@ -443,7 +453,8 @@ struct WordBuilder {
       materialize();
     }
     Buf.append(T.begin() + From, T.begin() + To);
-    addRun(From, To - From);
+    if (Map)
+      addRun(From, To - From);
   }
   /// While Identity: the N source bytes from From are the next cooked bytes; true when they
   /// continue the slice (or start it: nothing was cooked yet), so the text is still a slice.
@@ -456,32 +467,34 @@ struct WordBuilder {
     return true;
   }
   /// Maps the next N cooked bytes to the source bytes from From on, extending the last run when
-  /// it ends right before From.
+  /// it ends right before From. Only with a map.
   void addRun(size_t From, size_t N) {
-    if (!Map.empty()) {
-      MapRun &Back = Map.back();
+    if (!Map->empty()) {
+      MapRun &Back = Map->back();
       if (Back.First == Back.Last && Back.First + Back.Count == From) {
         Back.Count += static_cast<uint32_t>(N);
         return;
       }
     }
-    Map.push_back(
+    Map->push_back(
         {static_cast<uint32_t>(From), static_cast<uint32_t>(From), static_cast<uint32_t>(N)});
   }
   /// Builds the text and the map for the bytes counted while they were a plain copy of the source.
   void materialize() {
     Identity = false;
-    Map.clear();
     Buf.assign(T.begin() + SliceBegin, T.begin() + SliceBegin + Len);
-    if (Len)
-      addRun(SliceBegin, Len);
+    if (Map) {
+      Map->clear();
+      if (Len)
+        addRun(SliceBegin, Len);
+    }
   }
   /// Completes the map when the cooked text is a slice other than the word's source
   /// T[Start, End) (`'abc'`, or a dropped line continuation), so the map is there whenever text
   /// and source differ.
   void finish(size_t End) {
-    if (Identity && (SliceBegin != Start || SliceBegin + Len != End)) {
-      Map.clear();
+    if (Map && Identity && (SliceBegin != Start || SliceBegin + Len != End)) {
+      Map->clear();
       if (Len)
         addRun(SliceBegin, Len);
     }
@@ -503,18 +516,65 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::ArrayRef<T> keepIn(AllocatorT &Alloc, llvm::A
   return llvm::ArrayRef<T>(P, V.size());
 }
 
+/// A stack of trivially copyable values that the simple commands being read share, innermost
+/// last: a command pushes above the values of the commands it is nested in and cuts the stack
+/// back when it ends. push() hands out the slot to fill, so that a plain word is written in place
+/// (a SmallVector's push_back copied each word from a local); the storage is kept from parse to
+/// parse.
+template <typename T> class ScratchStack {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+  ScratchStack() = default;
+  ScratchStack(const ScratchStack &) = delete;
+  ScratchStack &operator=(const ScratchStack &) = delete;
+  ~ScratchStack() { std::free(Data); }
+
+  size_t size() const { return Size; }
+  /// The new top slot, unset.
+  T &push() {
+    if (LLVM_UNLIKELY(Size == Capacity))
+      grow();
+    return Data[Size++];
+  }
+  /// Pushes a copy of V (which must not be in the stack: growing moves it).
+  void push(const T &V) { push() = V; }
+  /// Drops everything above the first N values.
+  void truncate(size_t N) { Size = N; }
+  void clear() { Size = 0; }
+  /// The values from index Base up.
+  llvm::ArrayRef<T> from(size_t Base) const { return llvm::ArrayRef<T>(Data + Base, Size - Base); }
+  T &operator[](size_t I) { return Data[I]; }
+
+private:
+  LLVM_ATTRIBUTE_NOINLINE void grow() {
+    size_t NewCapacity = std::max<size_t>(64, Capacity * 2);
+    T *New = static_cast<T *>(llvm::safe_malloc(NewCapacity * sizeof(T)));
+    if (Size)
+      std::memcpy(static_cast<void *>(New), Data, Size * sizeof(T));
+    std::free(Data);
+    Data = New;
+    Capacity = NewCapacity;
+  }
+
+  T *Data = nullptr;
+  size_t Size = 0;
+  size_t Capacity = 0;
+};
+
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
-/// index) as they are found, and a command's words pile up until it ends. One Scratch per thread is
-/// reused by every parse, so a parse grows no vector once the first few scripts have sized it; at
-/// the end each array is copied once, at its final size, into the Script's arena.
+/// index) as they are found, and a command's words, assignments and redirections pile up until it
+/// ends. One Scratch per thread is reused by every parse, so a parse grows no vector once the
+/// first few scripts have sized it; at the end each array is copied once, at its final size, into
+/// the Script's arena.
 struct Scratch {
   std::vector<Command> Commands;
   std::vector<Pipeline> Pipelines;
   std::vector<Construct> Constructs;
-  /// The words of the simple commands being read, innermost last: a command pushes its words
-  /// above those of the commands it is nested in and pops them when it ends.
-  /// (A SmallVector: its push_back is inlined where std::vector's is not.)
-  llvm::SmallVector<Word, 0> Words;
+  /// The words, assignments and redirections of the simple commands being read.
+  ScratchStack<Word> Words;
+  ScratchStack<Assignment> Assigns;
+  ScratchStack<Redirect> Redirs;
   /// The free part of the chunk of the Script's arena that keep() bumps through.
   char *KeepFree = nullptr;
   char *KeepEnd = nullptr;
@@ -524,6 +584,8 @@ struct Scratch {
     Pipelines.clear();
     Constructs.clear();
     Words.clear();
+    Assigns.clear();
+    Redirs.clear();
     KeepFree = KeepEnd = nullptr;
   }
 };
@@ -713,16 +775,23 @@ private:
   void parseFunctionBody(llvm::StringRef Name, size_t Begin);
   void parseFunctionKeyword(size_t Begin);
   size_t arithmeticEnd(size_t Open) const;
-  bool parseRedirect(llvm::SmallVectorImpl<Redirect> &Out);
+  /// Reads the redirection at Pos (the caller saw one starts there) into R.
+  void parseRedirect(Redirect &R);
+  /// Reads the next argument of a command that may be a shell with a `-c` script (its map and
+  /// expansions are kept for that), pushes it, and parses it as a script when it is one.
+  bool readShellArgument(ShellScriptFinder &Finder, unsigned Cmd, size_t ArgIndex,
+                         int &ShellScriptArg);
 
   // Words.
-  /// Reads the word at Pos into W (false when there is none); WordMap gets the source of each
-  /// cooked byte when the text differs from the source, Expansions the cooked ranges that are
-  /// expansions. Inline for the common word, a run of plain bytes ended by a meta character or
-  /// the end of the text: its cooked text is its source, with nothing to build.
-  bool readWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
+  /// Reads the word at Pos into W (false when there is none); WordMap (when given) gets the
+  /// source of each cooked byte when the text differs from the source, Expansions (when given)
+  /// the cooked ranges that are expansions. Inline for the common word, a run of plain bytes
+  /// ended by a meta character or the end of the text: its cooked text is its source, with
+  /// nothing to build.
+  bool readWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap = nullptr,
                 llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions = nullptr) {
-    WordMap.clear();
+    if (WordMap)
+      WordMap->clear();
     size_t Start = Pos;
     size_t PlainEnd = Start;
     if (!LooseWords && Start < T.size()) {
@@ -738,7 +807,7 @@ private:
     return readComplexWord(W, WordMap, Expansions, PlainEnd);
   }
   /// The rest of readWord, from the end of the plain bytes it has scanned.
-  bool readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
+  bool readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap,
                        llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
                        size_t PlainEnd);
   void readSingleQuoted(WordBuilder &B);
@@ -1174,7 +1243,7 @@ size_t Parser::parseCompoundRedirects(unsigned ConstructIndex, size_t End) {
       Keep();
       return End;
     }
-    parseRedirect(Rs);
+    parseRedirect(Rs.emplace_back());
     End = Pos;
   }
 }
@@ -1315,7 +1384,6 @@ void Parser::parseFor(size_t Begin) {
   Ctx.Construct = static_cast<int>(I);
   Pos += text(peekReserved()).size(); // for / select
   skipBlanks();
-  llvm::SmallVector<MapRun, 8> WordMap;
   if (peek() == '(' && peek(1) == '(') {
     size_t End = arithmeticEnd(Pos);
     if (End == llvm::StringRef::npos) {
@@ -1326,7 +1394,7 @@ void Parser::parseFor(size_t Begin) {
     }
   } else {
     Word Name;
-    if (!readWord(Name, WordMap)) {
+    if (!readWord(Name)) {
       problem(Begin, Pos, "for needs a variable name; add one");
     }
     skipLinebreaks();
@@ -1338,7 +1406,7 @@ void Parser::parseFor(size_t Begin) {
         if (eof() || C == ';' || C == '\n' || C == '#' || isMeta(C))
           break;
         Word W;
-        readWord(W, WordMap);
+        readWord(W);
       }
     }
   }
@@ -1382,9 +1450,8 @@ void Parser::parseCase(size_t Begin) {
   Ctx.Construct = static_cast<int>(I);
   Pos += 4; // case
   skipBlanks();
-  llvm::SmallVector<MapRun, 8> WordMap;
   Word Subject;
-  if (!readWord(Subject, WordMap))
+  if (!readWord(Subject))
     problem(Begin, Pos, "case needs a word to match; add one");
   if (!expectReserved(Reserved::In, Begin, "a case"))
     return endConstruct(I, Pos);
@@ -1418,7 +1485,7 @@ void Parser::parseCase(size_t Begin) {
       if (eof() || isMeta(C))
         break;
       Word W;
-      readWord(W, WordMap);
+      readWord(W);
     }
     if (!Closed) {
       problem(ItemBegin, std::max(Pos, ItemBegin + 1),
@@ -1458,9 +1525,8 @@ void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
 void Parser::parseFunctionKeyword(size_t Begin) {
   Pos += 8; // function
   skipBlanks();
-  llvm::SmallVector<MapRun, 8> WordMap;
   Word Name;
-  if (!readWord(Name, WordMap)) {
+  if (!readWord(Name)) {
     problem(Begin, Pos, "function needs a name; add one");
     return;
   }
@@ -1476,9 +1542,8 @@ void Parser::parseFunctionKeyword(size_t Begin) {
   parseFunctionBody(Name.Text, Begin);
 }
 
-bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
+void Parser::parseRedirect(Redirect &R) {
   size_t Begin = Pos;
-  Redirect R;
   if (isDigit(peek())) {
     int Fd = 0;
     while (isDigit(peek())) {
@@ -1526,13 +1591,13 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
     R.Kind = peek(2) == '>' ? RedirectKind::AppendOutErr : RedirectKind::OutErr;
     Pos += peek(2) == '>' ? 3 : 2;
   } else {
-    return false;
+    assert(false && "the caller saw a redirection here");
+    return;
   }
   skipBlanks();
-  llvm::SmallVector<MapRun, 8> WordMap;
   char N = peek();
   bool HasTarget = !eof() && (!isMeta(N) || ((N == '<' || N == '>') && peek(1) == '('));
-  if (!HasTarget || !readWord(R.Target, WordMap)) {
+  if (!HasTarget || !readWord(R.Target)) {
     problem(Begin, Pos, "redirection has no target; add a file name after it");
     R.Target.Range = range(Pos, Pos);
   }
@@ -1547,8 +1612,6 @@ bool Parser::parseRedirect(llvm::SmallVectorImpl<Redirect> &Out) {
     if (HasTarget)
       Pending.push_back({static_cast<unsigned>(R.HereDoc), R.Target.Text, D.StripTabs});
   }
-  Out.push_back(R);
-  return true;
 }
 
 Parser::CmdResult Parser::parseSimpleCommand() {
@@ -1558,18 +1621,22 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   // with `rep stos`, whose start-up costs more than the few vector moves of a copy.
   Work.Commands.push_back(BlankCommand);
   // Of the parser's state only the current command and the word mode change here (nested
-  // parses restore the context they change), and the words this command pushes.
+  // parses restore the context they change), and the stacks this command pushes on.
   struct CommandScope {
     Parser &P;
     int SavedCmd;
     bool SavedLoose;
     size_t WordBase;
+    size_t AssignBase;
+    size_t RedirBase;
     ~CommandScope() {
       P.CurCmd = SavedCmd;
       P.LooseWords = SavedLoose;
       P.Work.Words.truncate(WordBase);
+      P.Work.Assigns.truncate(AssignBase);
+      P.Work.Redirs.truncate(RedirBase);
     }
-  } Scope{*this, CurCmd, LooseWords, Work.Words.size()};
+  } Scope{*this, CurCmd, LooseWords, Work.Words.size(), Work.Assigns.size(), Work.Redirs.size()};
   CurCmd = static_cast<int>(Idx);
 
   size_t Begin = Pos;
@@ -1577,16 +1644,10 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   ShellScriptFinder Finder;
   llvm::StringRef NameBase; // basename of Args[0], once there is one
   bool DoubleBracket = false;
-  llvm::SmallVector<MapRun, 8> WordMap;
-  llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
-  // Collected here (the words on the shared stack, from Scope.WordBase), then copied once into
-  // the Script's arena.
-  llvm::SmallVectorImpl<Word> &Words = Work.Words;
-  auto Args = [&] { return llvm::makeArrayRef(Words).drop_front(Scope.WordBase); };
-  // The number of words in Args(), counted here: the word loop asks after every word.
+  // Collected on the shared stacks (from Scope's bases), then copied once into the Script's arena.
+  ScratchStack<Word> &Words = Work.Words;
+  // The number of words pushed, counted here: the word loop asks after every word.
   size_t NumArgs = 0;
-  llvm::SmallVector<Assignment, 2> Assigns;
-  llvm::SmallVector<Redirect, 2> Redirs;
   bool FunctionDef = false;
   int ShellScriptArg = -1;
 
@@ -1594,7 +1655,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     skipBlanks();
     if (eof())
       break;
-    char Ch = peek();
+    char Ch = T[Pos];
     // Most iterations start a plain word: the checks for everything else are skipped.
     if (DoubleBracket || !startsWord(Ch)) {
       if (DoubleBracket) {
@@ -1607,13 +1668,13 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         Word W;
         // `]]` ends the test even when `;`, `&&`... follow without a blank.
         LooseWords = !(Ch == ']' && peek(1) == ']' && (Pos + 2 >= T.size() || isMeta(T[Pos + 2])));
-        readWord(W, WordMap);
+        readWord(W);
         LooseWords = false;
         if (Pos == WB) { // only a stray character would get here
           ++Pos;
           continue;
         }
-        Words.push_back(W);
+        Words.push(W);
         ++NumArgs;
         End = Pos;
         if (W.Raw == "]]")
@@ -1630,8 +1691,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         break;
       if (Ch == '(') {
         // `name() body` defines a function.
-        if (Args().size() == 1 && Assigns.empty() && Redirs.empty() && !Args()[0].Quoted &&
-            !Args()[0].HasExpansion) {
+        if (NumArgs == 1 && Work.Assigns.size() == Scope.AssignBase &&
+            Work.Redirs.size() == Scope.RedirBase && !Words[Scope.WordBase].Quoted &&
+            !Words[Scope.WordBase].HasExpansion) {
           size_t Open = Pos++;
           skipBlanks();
           if (peek() == ')') {
@@ -1656,17 +1718,80 @@ Parser::CmdResult Parser::parseSimpleCommand() {
             I < T.size() && (T[I] == '<' || T[I] == '>') && !(I + 1 < T.size() && T[I + 1] == '(');
       }
       if (IsRedirect) {
-        parseRedirect(Redirs);
+        // Read into a local: a substitution in the target pushes (and pops) redirections of its
+        // own commands meanwhile, and may move the stack.
+        Redirect R;
+        parseRedirect(R);
+        Work.Redirs.push(R);
         End = Pos;
         continue;
       }
     }
+    // The arguments of a shell keep their maps: its `-c` script is parsed through them.
+    if (LLVM_UNLIKELY(!Finder.Done)) {
+      if (!readShellArgument(Finder, Idx, NumArgs, ShellScriptArg)) {
+        ++Pos; // cannot happen for a non-meta character; guarantees progress
+        continue;
+      }
+      ++NumArgs;
+      End = Pos;
+      continue;
+    }
+    // readWord, with the common word written in place: a run of plain bytes ended by a meta
+    // character or the end of the text, its cooked text its source (and no assignment: the
+    // general path below splits those).
+    assert(!LooseWords && "[[ ]] words are read above");
     size_t WordBegin = Pos;
+    size_t PlainEnd = runEndFrom<isPlain>(WordBegin);
+    if (PlainEnd > WordBegin && (PlainEnd == T.size() || isMeta(T[PlainEnd])) &&
+        (NumArgs != 0 ||
+         !assignmentPrefix(llvm::StringRef(T.data() + WordBegin, PlainEnd - WordBegin)))) {
+      Word &W = Words.push();
+      // (Both ends are inside the text: no clipping.)
+      W.Raw = W.Text = llvm::StringRef(T.data() + WordBegin, PlainEnd - WordBegin);
+      W.Range = range(WordBegin, PlainEnd);
+      W.Quoted = W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
+      Pos = End = PlainEnd;
+      if (++NumArgs == 1) {
+        // (`[[` is no plain word.)
+        NameBase = basenameOf(W.Text);
+        Finder.setName(NameBase);
+        if (!Finder.Done)
+          continue;
+      }
+      // The plain words that follow, separated by blanks, are read right here, by a loop that
+      // looks for nothing else (most arguments are such words, and no `[[` or shell script can
+      // be among them). Anything else goes back to the loop above, from the blanks on.
+      const char *D = T.data();
+      for (;;) {
+        size_t B = Pos;
+        while (isBlank(D[B]))
+          ++B;
+        B = std::min(B, T.size()); // (D[B] is in the text or the byte after it)
+        unsigned char C = static_cast<unsigned char>(D[B]);
+        if (B == Pos || B == T.size() ||
+            (Classes.Of[C] & (PlainByte | WordStartByte)) != (PlainByte | WordStartByte)) {
+          Pos = B;
+          break;
+        }
+        size_t E = std::min(static_cast<size_t>(runEnd<isPlain>(D + B + 1) - D), T.size());
+        if (E < T.size() && !isMeta(D[E])) {
+          Pos = B;
+          break;
+        }
+        Word &V = Words.push();
+        V.Raw = V.Text = llvm::StringRef(D + B, E - B);
+        V.Range = range(B, E);
+        V.Quoted = V.HasExpansion = V.HasSubstitution = V.HasGlob = false;
+        ++NumArgs;
+        Pos = End = E;
+      }
+      continue;
+    }
     // Read into a local, pushed once it is known to be an argument: a substitution in the word
     // pushes (and pops) the words of its own commands meanwhile.
     Word W;
-    Expansions.clear();
-    if (!readWord(W, WordMap, &Expansions)) {
+    if (!readComplexWord(W, nullptr, nullptr, PlainEnd)) {
       ++Pos; // cannot happen for a non-meta character; guarantees progress
       continue;
     }
@@ -1703,41 +1828,23 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         A.Range = range(WordBegin, Pos);
         End = Pos;
       }
-      Assigns.push_back(A);
+      Work.Assigns.push(A);
       continue;
     }
-    Words.push_back(W);
+    Words.push(W);
     if (++NumArgs == 1) {
       if (W.Raw == "[[")
         DoubleBracket = true;
       NameBase = basenameOf(W.Text);
       Finder.setName(NameBase);
-      continue;
-    }
-    if (Finder.feed(W)) {
-      ShellScriptArg = static_cast<int>(NumArgs - 1);
-      Context Sub = Ctx;
-      Sub.Parent = static_cast<int>(Idx);
-      Sub.Shell = static_cast<int>(Idx);
-      ++Sub.ShellDepth;
-      Sub.SubstitutionDepth = 0;
-      Sub.Depth = 0;
-      Sub.InSubshell = false;
-      Sub.InFunction = false;
-      if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size()) {
-        parseNestedScript(W.Text, static_cast<uint32_t>(WordBegin), {}, Expansions, Sub);
-      } else {
-        llvm::SmallVector<MapEntry, 64> Full;
-        expandRuns(WordMap, Full);
-        uint32_t After = Full.empty() ? static_cast<uint32_t>(WordBegin) : Full.back().Last + 1;
-        Full.push_back({After, After});
-        parseNestedScript(W.Text, 0, Full, Expansions, Sub);
-      }
     }
   }
 
+  llvm::ArrayRef<Word> Args = Words.from(Scope.WordBase);
+  llvm::ArrayRef<Assignment> Assigns = Work.Assigns.from(Scope.AssignBase);
+  llvm::ArrayRef<Redirect> Redirs = Work.Redirs.from(Scope.RedirBase);
   if (FunctionDef) {
-    llvm::StringRef Name = Args()[0].Text;
+    llvm::StringRef Name = Args[0].Text;
     if (Work.Commands.size() == Idx + 1)
       Work.Commands.pop_back();
     else
@@ -1748,7 +1855,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     return Result;
   }
 
-  if (Args().empty() && Assigns.empty() && Redirs.empty()) {
+  if (Args.empty() && Assigns.empty() && Redirs.empty()) {
     if (Work.Commands.size() == Idx + 1)
       Work.Commands.pop_back();
     return Result;
@@ -1767,7 +1874,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   C.InFunction = Ctx.InFunction;
   C.ShellScriptArg = ShellScriptArg;
   C.Range = range(Begin, End);
-  C.Args = keep(Args());
+  C.Args = keep(Args);
   C.Assignments = keepArray<Assignment>(Assigns);
   C.Redirects = keepArray<Redirect>(Redirs);
   if (!C.Args.empty()) {
@@ -1781,6 +1888,39 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   Result.Simple = static_cast<int>(Idx);
   Result.End = End;
   return Result;
+}
+
+bool Parser::readShellArgument(ShellScriptFinder &Finder, unsigned Cmd, size_t ArgIndex,
+                               int &ShellScriptArg) {
+  size_t WordBegin = Pos;
+  llvm::SmallVector<MapRun, 8> WordMap;
+  llvm::SmallVector<std::pair<uint32_t, uint32_t>, 4> Expansions;
+  // Read into a local, as parseSimpleCommand does.
+  Word W;
+  if (!readWord(W, &WordMap, &Expansions))
+    return false;
+  Work.Words.push(W);
+  if (!Finder.feed(W))
+    return true;
+  ShellScriptArg = static_cast<int>(ArgIndex);
+  Context Sub = Ctx;
+  Sub.Parent = static_cast<int>(Cmd);
+  Sub.Shell = static_cast<int>(Cmd);
+  ++Sub.ShellDepth;
+  Sub.SubstitutionDepth = 0;
+  Sub.Depth = 0;
+  Sub.InSubshell = false;
+  Sub.InFunction = false;
+  if (W.Text.data() == W.Raw.data() && W.Text.size() == W.Raw.size()) {
+    parseNestedScript(W.Text, static_cast<uint32_t>(WordBegin), {}, Expansions, Sub);
+  } else {
+    llvm::SmallVector<MapEntry, 64> Full;
+    expandRuns(WordMap, Full);
+    uint32_t After = Full.empty() ? static_cast<uint32_t>(WordBegin) : Full.back().Last + 1;
+    Full.push_back({After, After});
+    parseNestedScript(W.Text, 0, Full, Expansions, Sub);
+  }
+  return true;
 }
 
 //===-- Words ----------------------------------------------------------------===//
@@ -1803,7 +1943,7 @@ bool Parser::copyOpaque(WordBuilder &B) {
   return false;
 }
 
-bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> &WordMap,
+bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap,
                              llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
                              size_t PlainEnd) {
   size_t Start = Pos;
