@@ -189,10 +189,16 @@ template <> const char *runEnd<isQuotedOrdinary>(const char *P) {
 #endif
 
 /// The length of `NAME=` / `NAME+=` at the start of an unquoted raw word (a slice of a parser's
-/// text, so followed by the Sentinel), or 0.
-size_t assignmentPrefix(llvm::StringRef Raw) {
+/// text, so followed by the Sentinel and readable for a block from anywhere in it), or 0. Every
+/// command's first word asks: most are shorter than 16 bytes and have no `=`, which one block
+/// test tells (where the name's run was a call and a loop).
+LLVM_ATTRIBUTE_ALWAYS_INLINE size_t assignmentPrefix(llvm::StringRef Raw) {
   if (Raw.empty() || !isNameStart(Raw[0]))
     return 0;
+#if defined(__SSE2__)
+  if (Raw.size() < 16 && !(Block::mask(Block(Raw.data()).is('=')) & ((1U << Raw.size()) - 1)))
+    return 0;
+#endif
   size_t I = std::min<size_t>(runEnd<isNameChar>(Raw.data() + 1) - Raw.data(), Raw.size());
   if (I < Raw.size() && Raw[I] == '=')
     return I + 1;
@@ -246,7 +252,7 @@ enum class ShellKind : uint8_t { None, Sh, Su };
 /// text: a slice of a parser's text or a saved copy, padded either way (see ReadAhead), or empty.
 /// Most names have no `/` and are shorter than 16 bytes: one block test turns them down, where a
 /// call to memchr cost more than the test.
-llvm::StringRef basenameOf(llvm::StringRef Name) {
+LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::StringRef basenameOf(llvm::StringRef Name) {
 #if defined(__SSE2__)
   if (Name.empty())
     return Name;
@@ -361,11 +367,21 @@ struct MapRun {
   uint32_t Count;
 };
 
-/// The per-byte map Runs stand for, appended to Out.
+/// The per-byte map Runs stand for, appended to Out: sized once (a `sh -c` body is often
+/// thousands of bytes, and growing the map by doubling copied it again and again), then written
+/// without a capacity test per byte.
 static void expandRuns(llvm::ArrayRef<MapRun> Runs, llvm::SmallVectorImpl<MapEntry> &Out) {
+  size_t Total = 0;
+  for (const MapRun &R : Runs)
+    Total += R.Count;
+  size_t Old = Out.size();
+  // One more for the entry the caller appends after the body.
+  Out.reserve(Old + Total + 1);
+  Out.resize_for_overwrite(Old + Total);
+  MapEntry *P = Out.data() + Old;
   for (const MapRun &R : Runs)
     for (uint32_t K = 0; K < R.Count; ++K)
-      Out.push_back({R.First + K, R.Last + K});
+      *P++ = {R.First + K, R.Last + K};
 }
 
 /// Where the parser is: copied into each command and construct it starts.
