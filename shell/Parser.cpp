@@ -459,15 +459,23 @@ struct WordBuilder {
     else
       Map->push_back({static_cast<uint32_t>(First), static_cast<uint32_t>(Last), 1});
   }
-  /// The source bytes [From, To) of T, each cooked as itself.
-  void putRun(size_t From, size_t To) {
+  /// The source bytes [From, To) of T, each cooked as itself. Inline for a run that continues
+  /// the slice (nearly all do: quotes are dropped around them, nothing else).
+  LLVM_ATTRIBUTE_ALWAYS_INLINE void putRun(size_t From, size_t To) {
     if (From >= To)
       return;
-    if (Identity) {
-      if (extendSlice(From, To - From))
-        return;
-      materialize();
+    if (Identity && (Len == 0 || From == SliceBegin + Len)) {
+      if (Len == 0)
+        SliceBegin = From;
+      Len += To - From;
+      return;
     }
+    appendRun(From, To);
+  }
+  /// The rest of putRun: the text is (or now becomes) built.
+  LLVM_ATTRIBUTE_NOINLINE void appendRun(size_t From, size_t To) {
+    if (Identity)
+      materialize();
     Buf.append(T.begin() + From, T.begin() + To);
     if (Map)
       addRun(From, To - From);
@@ -2132,7 +2140,7 @@ void Parser::readAnsiC(WordBuilder &B) {
 }
 
 void Parser::readDollar(WordBuilder &B, bool InDoubleQuotes) {
-  if (copyOpaque(B))
+  if (!Opaque.empty() && copyOpaque(B))
     return;
   size_t Dollar = Pos;
   size_t CookedBegin = B.size();
@@ -2200,6 +2208,14 @@ void Parser::parseSubstitutionBody(size_t Open) {
 
 void Parser::scanBraceParameter(size_t Dollar) {
   Pos = Dollar + 2;
+  // Most are `${NAME}`: its name's run and the brace.
+  if (Pos < T.size() && isNameStart(T[Pos])) {
+    size_t E = runEndFrom<isNameChar>(Pos + 1);
+    if (E < T.size() && T[E] == '}') {
+      Pos = E + 1;
+      return;
+    }
+  }
   int Depth = 1;
   while (Pos < T.size()) {
     char C = T[Pos];
@@ -2236,7 +2252,7 @@ void Parser::scanBraceParameter(size_t Dollar) {
 }
 
 void Parser::readBacktick(WordBuilder &B, bool InDoubleQuotes) {
-  if (copyOpaque(B))
+  if (!Opaque.empty() && copyOpaque(B))
     return;
   size_t Open = Pos++;
   size_t CookedBegin = B.size();
