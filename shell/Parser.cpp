@@ -769,12 +769,30 @@ private:
   Reserved peekReserved() const {
     if (Pos != ReservedAt) {
       ReservedAt = Pos;
-      ReservedKind = scanReserved();
+      // Most words are turned down by their first byte, here.
+      ReservedKind =
+          Pos < T.size() && (Classes.Of[static_cast<unsigned char>(T[Pos])] & ReservedStartByte)
+              ? scanReserved()
+              : Reserved::None;
     }
     return ReservedKind;
   }
   Reserved scanReserved() const;
-  bool atListTerminator() const;
+  /// At `)`, `;;`, `;&` or a reserved word that closes a list. Inline for the first byte, which
+  /// turns down most commands.
+  bool atListTerminator() const {
+    switch (peek()) {
+    case ')':
+    case ';':
+    case 't':
+    case 'e':
+    case 'f':
+    case 'd':
+    case '}': return atListTerminatorFrom();
+    default: return false;
+    }
+  }
+  bool atListTerminatorFrom() const;
   void skipUnexpected();
 
   // Grammar.
@@ -784,6 +802,13 @@ private:
   // parseCommand two).
   LLVM_ATTRIBUTE_ALWAYS_INLINE int parseAndOr();
   LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parsePipeline();
+  /// The commands of a pipeline, from where its first one (E, R) is followed by `|`: out of
+  /// line, as few pipelines have more than one.
+  struct PipelineElement {
+    unsigned First, Last;
+  };
+  LLVM_ATTRIBUTE_NOINLINE CmdResult parsePipelineRest(size_t Begin, bool Negated, PipelineElement E,
+                                                      CmdResult R);
   LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parseCommand();
   CmdResult parseSimpleCommand();
   unsigned beginConstruct(ConstructKind K, size_t Begin);
@@ -1006,7 +1031,7 @@ Reserved Parser::scanReserved() const {
   }
 }
 
-bool Parser::atListTerminator() const {
+bool Parser::atListTerminatorFrom() const {
   // By first byte: `)`, `;;`/`;&`, or a word that may be a closing reserved word.
   switch (peek()) {
   case ')': return true;
@@ -1143,32 +1168,43 @@ Parser::CmdResult Parser::parsePipeline() {
     ++Pos;
     skipBlanks();
   }
-  struct Element {
-    unsigned First, Last;
-  };
-  llvm::SmallVector<Element, 4> Elements;
-  CmdResult Last;
+  unsigned First = static_cast<unsigned>(Work.Commands.size());
+  CmdResult R = parseCommand();
+  if (!R.Parsed) {
+    if (Negated)
+      problem(Begin, Begin + 1, "expected a command after '|' or '!'; add one or remove it");
+    return R;
+  }
+  PipelineElement E{First, static_cast<unsigned>(Work.Commands.size())};
+  skipBlanks();
+  // Most pipelines are a single command.
+  if (LLVM_LIKELY(!(peek() == '|' && peek(1) != '|')))
+    return R;
+  return parsePipelineRest(Begin, Negated, E, R);
+}
+
+Parser::CmdResult Parser::parsePipelineRest(size_t Begin, bool Negated, PipelineElement E,
+                                            CmdResult R) {
+  llvm::SmallVector<PipelineElement, 4> Elements;
+  Elements.push_back(E);
+  CmdResult Last = R;
+  // At a `|` after the element R.
   for (;;) {
+    if (R.Simple >= 0)
+      Work.Commands[R.Simple].After = Connector::Pipe;
+    Pos += peek(1) == '&' ? 2 : 1;
+    skipLinebreaks();
     unsigned First = static_cast<unsigned>(Work.Commands.size());
-    CmdResult R = parseCommand();
+    R = parseCommand();
     if (!R.Parsed) {
-      if (!Elements.empty() || Negated) {
-        size_t At = Elements.empty() ? Begin : Pos;
-        problem(At, At + 1, "expected a command after '|' or '!'; add one or remove it");
-      }
+      problem(Pos, Pos + 1, "expected a command after '|' or '!'; add one or remove it");
       break;
     }
     Elements.push_back({First, static_cast<unsigned>(Work.Commands.size())});
     Last = R;
     skipBlanks();
-    if (peek() == '|' && peek(1) != '|') {
-      if (R.Simple >= 0)
-        Work.Commands[R.Simple].After = Connector::Pipe;
-      Pos += peek(1) == '&' ? 2 : 1;
-      skipLinebreaks();
-      continue;
-    }
-    break;
+    if (!(peek() == '|' && peek(1) != '|'))
+      break;
   }
   if (Elements.size() >= 2) {
     int Index = static_cast<int>(Work.Pipelines.size());
