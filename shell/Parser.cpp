@@ -592,7 +592,7 @@ private:
 /// first few scripts have sized it; at the end each array is copied once, at its final size, into
 /// the Script's arena.
 struct Scratch {
-  std::vector<Command> Commands;
+  ScratchStack<Command> Commands;
   std::vector<Pipeline> Pipelines;
   std::vector<Construct> Constructs;
   /// The words, assignments and redirections of the simple commands being read.
@@ -1677,9 +1677,9 @@ void Parser::parseRedirect(Redirect &R) {
 Parser::CmdResult Parser::parseSimpleCommand() {
   CmdResult Result;
   unsigned Idx = static_cast<unsigned>(Work.Commands.size());
-  // A copy of a blank Command rather than emplace_back(): GCC zeroes a value-initialised one
-  // with `rep stos`, whose start-up costs more than the few vector moves of a copy.
-  Work.Commands.push_back(BlankCommand);
+  // Its place, unset: the command is built there when it ends (and its place kept blank, or
+  // dropped, when it turns out to be none).
+  Work.Commands.push();
   // Of the parser's state only the current command and the word mode change here (nested
   // parses restore the context they change), and the stacks this command pushes on.
   struct CommandScope {
@@ -1905,10 +1905,12 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   llvm::ArrayRef<Redirect> Redirs = Work.Redirs.from(Scope.RedirBase);
   if (FunctionDef) {
     llvm::StringRef Name = Args[0].Text;
-    if (Work.Commands.size() == Idx + 1)
-      Work.Commands.pop_back();
-    else
+    if (Work.Commands.size() == Idx + 1) {
+      Work.Commands.truncate(Idx);
+    } else {
+      Work.Commands[Idx] = BlankCommand;
       Work.Commands[Idx].Range = range(Begin, End);
+    }
     parseFunctionBody(Name, Begin);
     Result.Parsed = true;
     Result.End = Pos;
@@ -1917,14 +1919,23 @@ Parser::CmdResult Parser::parseSimpleCommand() {
 
   if (Args.empty() && Assigns.empty() && Redirs.empty()) {
     if (Work.Commands.size() == Idx + 1)
-      Work.Commands.pop_back();
+      Work.Commands.truncate(Idx);
+    else
+      Work.Commands[Idx] = BlankCommand;
     return Result;
   }
   if (DoubleBracket && eof())
     problem(Begin, Pos, "'[[' is not closed; add ']]'");
-  // Filled in place (emplace_back gave the defaults): the vector may have grown meanwhile, but
-  // not since; Ctx is as it was when the command started (nested parses restore it).
-  Command &C = Work.Commands[Idx];
+  // What takes a call first, then the command built in its place (the stack may have grown
+  // meanwhile, but not since) in one go: the defaults, most overwritten right away (with no call
+  // in between, the compiler drops those stores). Ctx is as it was when the command started
+  // (nested parses restore it).
+  llvm::ArrayRef<Word> KeptArgs = keep(Args);
+  ArenaArray<Assignment> KeptAssigns = keepArray<Assignment>(Assigns);
+  ArenaArray<Redirect> KeptRedirs = keepArray<Redirect>(Redirs);
+  const ToolSpec *Spec = KeptArgs.empty() ? nullptr : findToolSpec(NameBase);
+  SourceRange Range = range(Begin, End);
+  Command &C = *new (&Work.Commands[Idx]) Command;
   C.Parent = Ctx.Parent;
   C.Shell = Ctx.Shell;
   C.Depth = Ctx.Depth;
@@ -1933,16 +1944,16 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   C.InSubshell = Ctx.InSubshell;
   C.InFunction = Ctx.InFunction;
   C.ShellScriptArg = ShellScriptArg;
-  C.Range = range(Begin, End);
-  C.Args = keep(Args);
-  C.Assignments = keepArray<Assignment>(Assigns);
-  C.Redirects = keepArray<Redirect>(Redirs);
-  if (!C.Args.empty()) {
-    C.Name = C.Args[0].Text;
+  C.Range = Range;
+  C.Args = KeptArgs;
+  C.Assignments = KeptAssigns;
+  C.Redirects = KeptRedirs;
+  if (!KeptArgs.empty()) {
+    C.Name = KeptArgs[0].Text;
     C.BaseOf = C.Name.data();
     C.BaseOfSize = static_cast<uint32_t>(C.Name.size());
     C.BaseOffset = static_cast<uint32_t>(NameBase.data() - C.Name.data());
-    C.Spec = findToolSpec(NameBase);
+    C.Spec = Spec;
   }
   Result.Parsed = true;
   Result.Simple = static_cast<int>(Idx);
@@ -2355,7 +2366,7 @@ Script Script::parse(llvm::StringRef Text) {
   unsigned Nesting = 0;
   detail::Parser P(S, Work, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
-  S.Commands = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Commands));
+  S.Commands = detail::keepIn(S.Alloc, Work.Commands.from(0));
   S.Pipelines = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Pipelines));
   S.Constructs = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Constructs));
   return S;
