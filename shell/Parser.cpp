@@ -586,13 +586,62 @@ private:
   size_t Capacity = 0;
 };
 
+/// Script::commands() while they are parsed: a stack as ScratchStack, but in the Script's arena,
+/// so that the array is handed over in place when the parse ends (copying it cost a memcpy of
+/// about a kilobyte a script). It starts with room for the commands a text of its size usually
+/// has; when that is not enough it moves to twice the room (leaving the old room unused).
+class CommandStack {
+public:
+  using Arena = llvm::BumpPtrAllocatorImpl<SlabAllocator, SlabAllocator::SlabSize>;
+
+  /// Starts an empty stack with room for Room commands in A.
+  void reset(Arena &A, size_t Room) {
+    Alloc = &A;
+    Data = A.Allocate<Command>(Room);
+    Size = 0;
+    Capacity = Room;
+  }
+  void clear() {
+    Alloc = nullptr;
+    Data = nullptr;
+    Size = Capacity = 0;
+  }
+  size_t size() const { return Size; }
+  /// The new top slot, unset.
+  Command &push() {
+    if (LLVM_UNLIKELY(Size == Capacity))
+      grow();
+    return Data[Size++];
+  }
+  void truncate(size_t N) { Size = N; }
+  Command &operator[](size_t I) { return Data[I]; }
+  llvm::ArrayRef<Command> from(size_t Base) const {
+    return llvm::ArrayRef<Command>(Data + Base, Size - Base);
+  }
+
+private:
+  LLVM_ATTRIBUTE_NOINLINE void grow() {
+    size_t NewCapacity = std::max<size_t>(16, Capacity * 2);
+    Command *New = Alloc->Allocate<Command>(NewCapacity);
+    if (Size)
+      std::memcpy(static_cast<void *>(New), Data, Size * sizeof(Command));
+    Data = New;
+    Capacity = NewCapacity;
+  }
+
+  Arena *Alloc = nullptr;
+  Command *Data = nullptr;
+  size_t Size = 0;
+  size_t Capacity = 0;
+};
+
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
 /// index) as they are found, and a command's words, assignments and redirections pile up until it
 /// ends. One Scratch per thread is reused by every parse, so a parse grows no vector once the
 /// first few scripts have sized it; at the end each array is copied once, at its final size, into
 /// the Script's arena.
 struct Scratch {
-  ScratchStack<Command> Commands;
+  CommandStack Commands;
   std::vector<Pipeline> Pipelines;
   std::vector<Construct> Constructs;
   /// The words, assignments and redirections of the simple commands being read.
@@ -855,6 +904,12 @@ private:
     }
     return readComplexWord(W, WordMap, Expansions, PlainEnd);
   }
+  /// The word at Pos (a quote) when it is one quoted string with nothing to cook inside: `'...'`,
+  /// or `"..."` without `$`, a backquote or a backslash, ended by a meta character or the end of
+  /// the text. Reads it into W as readComplexWord would, and returns true; false (having read
+  /// nothing) for any other word. Most quoted words are such strings, and their text is the
+  /// slice inside the quotes: no builder to set up.
+  bool readQuotedString(Word &W);
   /// The rest of readWord, from the end of the plain bytes it has scanned.
   bool readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap,
                        llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
@@ -938,7 +993,20 @@ void Parser::newKeepChunk(size_t Bytes) {
 llvm::StringRef Parser::save(llvm::StringRef Str) {
   if (Str.empty())
     return {};
-  return padded(S.Alloc, Str); // the text may be parsed as a nested script
+  // Padded, as the text may be parsed as a nested script. A short one is bumped through keep()'s
+  // chunk (rounded up, so that the chunk stays aligned for the arrays kept there): most cooked
+  // words are short, and a call into the arena for each cost several times the bump.
+  size_t Bytes = (Str.size() + ReadAhead + KeepAlign - 1) & ~(KeepAlign - 1);
+  if (Bytes > 256)
+    return padded(S.Alloc, Str);
+  if (Bytes > static_cast<size_t>(Work.KeepEnd - Work.KeepFree))
+    newKeepChunk(Bytes);
+  char *P = Work.KeepFree;
+  Work.KeepFree += Bytes;
+  std::memcpy(P, Str.data(), Str.size());
+  std::memset(P + Str.size(), 0, ReadAhead);
+  P[Str.size()] = Sentinel;
+  return llvm::StringRef(P, Str.size());
 }
 
 //===-- Characters -----------------------------------------------------------===//
@@ -1851,7 +1919,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     // Read into a local, pushed once it is known to be an argument: a substitution in the word
     // pushes (and pops) the words of its own commands meanwhile.
     Word W;
-    if (!readComplexWord(W, nullptr, nullptr, PlainEnd)) {
+    if (!(PlainEnd == WordBegin && (Ch == '"' || Ch == '\'') && readQuotedString(W)) &&
+        !readComplexWord(W, nullptr, nullptr, PlainEnd)) {
       ++Pos; // cannot happen for a non-meta character; guarantees progress
       continue;
     }
@@ -2012,6 +2081,32 @@ bool Parser::copyOpaque(WordBuilder &B) {
     }
   }
   return false;
+}
+
+bool Parser::readQuotedString(Word &W) {
+  size_t Start = Pos;
+  size_t Close;
+  if (T[Start] == '\'') {
+    Close = T.find('\'', Start + 1);
+    if (Close == llvm::StringRef::npos)
+      return false;
+  } else {
+    Close = runEndFrom<isQuotedOrdinary>(Start + 1);
+    if (Close == T.size() || T[Close] != '"')
+      return false;
+  }
+  size_t End = Close + 1;
+  if (End < T.size() && !isMeta(T[End]))
+    return false;
+  W.Raw = llvm::StringRef(T.data() + Start, End - Start);
+  // No text is an empty StringRef, as readComplexWord gives.
+  W.Text = Close > Start + 1 ? llvm::StringRef(T.data() + Start + 1, Close - Start - 1)
+                             : llvm::StringRef();
+  W.Range = range(Start, End);
+  W.Quoted = true;
+  W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
+  Pos = End;
+  return true;
 }
 
 bool Parser::readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap,
@@ -2363,10 +2458,14 @@ Script Script::parse(llvm::StringRef Text) {
   // Reused by every parse on this thread (a parse never starts another one).
   thread_local detail::Scratch Work;
   Work.clear();
+  // Room for a command every 64 bytes, which few scripts outgrow.
+  Work.Commands.reset(S.Alloc, 8 + Text.size() / 64);
   unsigned Nesting = 0;
   detail::Parser P(S, Work, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
-  S.Commands = detail::keepIn(S.Alloc, Work.Commands.from(0));
+  // The commands are in the arena already.
+  S.Commands = Work.Commands.from(0);
+  Work.Commands.clear();
   S.Pipelines = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Pipelines));
   S.Constructs = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Constructs));
   return S;
