@@ -635,6 +635,77 @@ private:
   size_t Capacity = 0;
 };
 
+/// The words of the simple commands being read, as ScratchStack, but in the Script's arena: a
+/// command with no unfinished command's words below its own (most) keeps its words right where
+/// they are, and the stack goes on above them; a command nested in another one's words copies
+/// its own out, as every command did (a memcpy a command). Indices are counted from the start
+/// of the parse and stay valid when the stack moves to a larger block (which leaves the words
+/// kept in the old one where they are).
+class WordStack {
+public:
+  using Arena = llvm::BumpPtrAllocatorImpl<SlabAllocator, SlabAllocator::SlabSize>;
+
+  /// Starts an empty stack with room for Room words in A.
+  void reset(Arena &A, size_t Room) {
+    Alloc = &A;
+    Data = A.Allocate<Word>(Room);
+    Offset = Bottom = Size = 0;
+    Capacity = Room;
+  }
+  void clear() {
+    Alloc = nullptr;
+    Data = nullptr;
+    Offset = Bottom = Size = Capacity = 0;
+  }
+  size_t size() const { return Size; }
+  /// The new top slot, unset.
+  Word &push() {
+    if (LLVM_UNLIKELY(Size - Offset == Capacity))
+      grow();
+    return Data[Size++ - Offset];
+  }
+  /// Pushes a copy of V (which must not be in the stack: growing moves it).
+  void push(const Word &V) { push() = V; }
+  /// Drops the words above the first N (never the kept ones).
+  void truncate(size_t N) { Size = std::max(N, Bottom); }
+  /// The words a command that started with the stack at Base pushed: from Base, or from where
+  /// the words kept since end (a command nested in its first word keeps its own).
+  llvm::ArrayRef<Word> from(size_t Base) const {
+    size_t B = std::max(Base, Bottom);
+    return llvm::ArrayRef<Word>(Data + (B - Offset), Size - B);
+  }
+  /// Keeps the words from(Base) where they are when nothing below them is unfinished; false
+  /// (keeping nothing) otherwise.
+  bool keepTop(size_t Base) {
+    if (Base > Bottom)
+      return false;
+    Bottom = Size;
+    return true;
+  }
+
+private:
+  LLVM_ATTRIBUTE_NOINLINE void grow() {
+    // The words above the kept ones move; the kept ones stay.
+    size_t Live = Size - Bottom;
+    size_t NewCapacity = std::max<size_t>(64, Live * 2);
+    Word *New = Alloc->Allocate<Word>(NewCapacity);
+    if (Live)
+      std::memcpy(static_cast<void *>(New), Data + (Bottom - Offset), Live * sizeof(Word));
+    Data = New;
+    Offset = Bottom;
+    Capacity = NewCapacity;
+  }
+
+  Arena *Alloc = nullptr;
+  /// Word I (counted from the start of the parse) is at Data[I - Offset].
+  Word *Data = nullptr;
+  size_t Offset = 0;
+  /// The words below are kept (commands' arguments).
+  size_t Bottom = 0;
+  size_t Size = 0;
+  size_t Capacity = 0;
+};
+
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
 /// index) as they are found, and a command's words, assignments and redirections pile up until it
 /// ends. One Scratch per thread is reused by every parse, so a parse grows no vector once the
@@ -645,7 +716,7 @@ struct Scratch {
   std::vector<Pipeline> Pipelines;
   std::vector<Construct> Constructs;
   /// The words, assignments and redirections of the simple commands being read.
-  ScratchStack<Word> Words;
+  WordStack Words;
   ScratchStack<Assignment> Assigns;
   ScratchStack<Redirect> Redirs;
   /// The free part of the chunk of the Script's arena that keep() bumps through.
@@ -1773,7 +1844,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   llvm::StringRef NameBase; // basename of Args[0], once there is one
   bool DoubleBracket = false;
   // Collected on the shared stacks (from Scope's bases), then copied once into the Script's arena.
-  ScratchStack<Word> &Words = Work.Words;
+  WordStack &Words = Work.Words;
   // The number of words pushed, counted here: the word loop asks after every word.
   size_t NumArgs = 0;
   bool FunctionDef = false;
@@ -1820,8 +1891,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       if (Ch == '(') {
         // `name() body` defines a function.
         if (NumArgs == 1 && Work.Assigns.size() == Scope.AssignBase &&
-            Work.Redirs.size() == Scope.RedirBase && !Words[Scope.WordBase].Quoted &&
-            !Words[Scope.WordBase].HasExpansion) {
+            Work.Redirs.size() == Scope.RedirBase && !Words.from(Scope.WordBase)[0].Quoted &&
+            !Words.from(Scope.WordBase)[0].HasExpansion) {
           size_t Open = Pos++;
           skipBlanks();
           if (peek() == ')') {
@@ -1999,7 +2070,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   // meanwhile, but not since) in one go: the defaults, most overwritten right away (with no call
   // in between, the compiler drops those stores). Ctx is as it was when the command started
   // (nested parses restore it).
-  llvm::ArrayRef<Word> KeptArgs = keep(Args);
+  llvm::ArrayRef<Word> KeptArgs = Args.empty()                    ? llvm::ArrayRef<Word>()
+                                  : Words.keepTop(Scope.WordBase) ? Args
+                                                                  : keep(Args);
   ArenaArray<Assignment> KeptAssigns = keepArray<Assignment>(Assigns);
   ArenaArray<Redirect> KeptRedirs = keepArray<Redirect>(Redirs);
   const ToolSpec *Spec = KeptArgs.empty() ? nullptr : findToolSpec(NameBase);
@@ -2458,14 +2531,16 @@ Script Script::parse(llvm::StringRef Text) {
   // Reused by every parse on this thread (a parse never starts another one).
   thread_local detail::Scratch Work;
   Work.clear();
-  // Room for a command every 64 bytes, which few scripts outgrow.
+  // Room for a command every 64 bytes and a word every 10, which few scripts outgrow.
   Work.Commands.reset(S.Alloc, 8 + Text.size() / 64);
+  Work.Words.reset(S.Alloc, 16 + Text.size() / 10);
   unsigned Nesting = 0;
   detail::Parser P(S, Work, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
   // The commands are in the arena already.
   S.Commands = Work.Commands.from(0);
   Work.Commands.clear();
+  Work.Words.clear();
   S.Pipelines = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Pipelines));
   S.Constructs = detail::keepIn(S.Alloc, llvm::makeArrayRef(Work.Constructs));
   return S;

@@ -720,6 +720,46 @@ TEST(ScriptTest, DroppedScriptsSlabGoesToTheNextOne) {
   }).join();
 }
 
+TEST(ScriptTest, WordsOfNestedCommandsStayApart) {
+  // A command keeps its words where the parser pushed them unless it is nested in another
+  // command's words; nested in a first word (nothing pushed below it yet), it keeps them too.
+  Script S = Script::parse("$(a b) c d; x $(e f) g; FOO=$(h) i j; k `l m` n; $(o $(p q) r) s");
+  EXPECT_THAT(argvs(S), ElementsAre("$(a b) c d", "a b", "x $(e f) g", "e f", "i j", "h",
+                                    "k `l m` n", "l m", "$(o $(p q) r) s", "o $(p q) r", "p q"));
+  ASSERT_EQ(S.commands()[4].Assignments.size(), 1u);
+  EXPECT_EQ(S.commands()[4].Assignments[0].Value.Text, "$(h)");
+}
+
+TEST(ScriptTest, ManyWordsAndCommandsOutgrowTheirFirstRoom) {
+  std::string Input = "x $(y z)";
+  std::string Expected = "x $(y z)";
+  for (int I = 0; I < 300; ++I) {
+    Input += " w";
+    Expected += " w";
+  }
+  for (int I = 0; I < 40; ++I)
+    Input += ";a";
+  Script S = Script::parse(Input);
+  ASSERT_EQ(S.commands().size(), 42u);
+  EXPECT_EQ(argvs(S)[0], Expected);
+  EXPECT_EQ(argvs(S)[1], "y z");
+  EXPECT_EQ(argvs(S)[41], "a");
+}
+
+TEST(ScriptTest, ScriptsOutliveTheirSlabsChunkAndGoOnAnyThread) {
+  // Slabs are carved from chunks of several; a chunk is freed with its last slab, on whichever
+  // thread that goes (the ASan run reports a leak or a bad free otherwise).
+  std::vector<Script> Scripts;
+  for (int I = 0; I < 40; ++I)
+    Scripts.push_back(Script::parse("echo " + std::to_string(I)));
+  std::vector<Script> Half(std::make_move_iterator(Scripts.begin() + 20),
+                           std::make_move_iterator(Scripts.end()));
+  Scripts.erase(Scripts.begin() + 20, Scripts.end());
+  std::thread([&Half] { Half.clear(); }).join();
+  for (int I = 0; I < 20; ++I)
+    EXPECT_THAT(argvs(Scripts[I]), ElementsAre("echo " + std::to_string(I)));
+}
+
 TEST(ScriptTest, CommandsNamedMatchesBasename) {
   Script S = Script::parse("/usr/bin/apt-get update && apt-get install x && apt install y");
   EXPECT_EQ(S.commandsNamed("apt-get").size(), 2u);
