@@ -568,7 +568,6 @@ public:
   void clear() { Size = 0; }
   /// The values from index Base up.
   llvm::ArrayRef<T> from(size_t Base) const { return llvm::ArrayRef<T>(Data + Base, Size - Base); }
-  T &operator[](size_t I) { return Data[I]; }
 
 private:
   LLVM_ATTRIBUTE_NOINLINE void grow() {
@@ -709,8 +708,8 @@ private:
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
 /// index) as they are found, and a command's words, assignments and redirections pile up until it
 /// ends. One Scratch per thread is reused by every parse, so a parse grows no vector once the
-/// first few scripts have sized it; at the end each array is copied once, at its final size, into
-/// the Script's arena.
+/// first few scripts have sized it; at the end the pipelines and constructs are copied once, at
+/// their final size, into the Script's arena (the commands and words are there already).
 struct Scratch {
   CommandStack Commands;
   std::vector<Pipeline> Pipelines;
@@ -975,12 +974,13 @@ private:
     }
     return readComplexWord(W, WordMap, Expansions, PlainEnd);
   }
-  /// The word at Pos (a quote) when it is one quoted string with nothing to cook inside: `'...'`,
-  /// or `"..."` without `$`, a backquote or a backslash, ended by a meta character or the end of
-  /// the text. Reads it into W as readComplexWord would, and returns true; false (having read
-  /// nothing) for any other word. Most quoted words are such strings, and their text is the
-  /// slice inside the quotes: no builder to set up.
-  bool readQuotedString(Word &W);
+  /// The word at Pos (which starts with no plain byte) when it is one of the few shapes most
+  /// such words have, each ended by a meta character or the end of the text: a quoted string
+  /// with nothing to cook inside (`'...'`, or `"..."` without `$`, a backquote or a backslash),
+  /// `"$NAME"`, `$NAME` or `${NAME}` and plain bytes, or a lone `[` or `]` (of a test). Reads it
+  /// into W as readComplexWord would, and returns true; false (having read nothing) for any other
+  /// word. Their text is a slice of the source: no builder to set up.
+  bool readSimpleWord(Word &W);
   /// The rest of readWord, from the end of the plain bytes it has scanned.
   bool readComplexWord(Word &W, llvm::SmallVectorImpl<MapRun> *WordMap,
                        llvm::SmallVectorImpl<std::pair<uint32_t, uint32_t>> *Expansions,
@@ -1990,7 +1990,7 @@ Parser::CmdResult Parser::parseSimpleCommand() {
     // Read into a local, pushed once it is known to be an argument: a substitution in the word
     // pushes (and pops) the words of its own commands meanwhile.
     Word W;
-    if (!(PlainEnd == WordBegin && (Ch == '"' || Ch == '\'') && readQuotedString(W)) &&
+    if (!(PlainEnd == WordBegin && readSimpleWord(W)) &&
         !readComplexWord(W, nullptr, nullptr, PlainEnd)) {
       ++Pos; // cannot happen for a non-meta character; guarantees progress
       continue;
@@ -2156,28 +2156,70 @@ bool Parser::copyOpaque(WordBuilder &B) {
   return false;
 }
 
-bool Parser::readQuotedString(Word &W) {
+bool Parser::readSimpleWord(Word &W) {
   size_t Start = Pos;
-  size_t Close;
-  if (T[Start] == '\'') {
-    Close = T.find('\'', Start + 1);
-    if (Close == llvm::StringRef::npos)
+  // The text is T[TextBegin, TextEnd), the word ends at End.
+  size_t TextBegin = Start;
+  size_t TextEnd;
+  size_t End;
+  bool Quoted = false;
+  bool Expansion = false;
+  switch (T[Start]) {
+  case '\'':
+    TextBegin = Start + 1;
+    TextEnd = T.find('\'', TextBegin);
+    if (TextEnd == llvm::StringRef::npos)
       return false;
-  } else {
-    Close = runEndFrom<isQuotedOrdinary>(Start + 1);
-    if (Close == T.size() || T[Close] != '"')
+    End = TextEnd + 1;
+    Quoted = true;
+    break;
+  case '"':
+    TextBegin = Start + 1;
+    if (TextBegin < T.size() && T[TextBegin] == '$') {
+      // `"$NAME"` (and no opaque range, which would be copied as it is).
+      if (!Opaque.empty() || TextBegin + 1 >= T.size() || !isNameStart(T[TextBegin + 1]))
+        return false;
+      TextEnd = runEndFrom<isNameChar>(TextBegin + 2);
+      Expansion = true;
+    } else {
+      TextEnd = runEndFrom<isQuotedOrdinary>(TextBegin);
+    }
+    if (TextEnd == T.size() || T[TextEnd] != '"')
       return false;
+    End = TextEnd + 1;
+    Quoted = true;
+    break;
+  case '$':
+    // `$NAME` or `${NAME}`, and plain bytes after it (`$DIR/bin`).
+    if (!Opaque.empty() || Start + 1 >= T.size())
+      return false;
+    if (isNameStart(T[Start + 1])) {
+      End = runEndFrom<isNameChar>(Start + 2);
+    } else if (T[Start + 1] == '{' && Start + 2 < T.size() && isNameStart(T[Start + 2])) {
+      End = runEndFrom<isNameChar>(Start + 3);
+      if (End == T.size() || T[End] != '}')
+        return false;
+      ++End;
+    } else {
+      return false;
+    }
+    TextEnd = End = runEndFrom<isPlain>(End);
+    Expansion = true;
+    break;
+  case '[':
+  case ']': TextEnd = End = Start + 1; break;
+  default: return false;
   }
-  size_t End = Close + 1;
   if (End < T.size() && !isMeta(T[End]))
     return false;
   W.Raw = llvm::StringRef(T.data() + Start, End - Start);
   // No text is an empty StringRef, as readComplexWord gives.
-  W.Text = Close > Start + 1 ? llvm::StringRef(T.data() + Start + 1, Close - Start - 1)
-                             : llvm::StringRef();
+  W.Text = TextEnd > TextBegin ? llvm::StringRef(T.data() + TextBegin, TextEnd - TextBegin)
+                               : llvm::StringRef();
   W.Range = range(Start, End);
-  W.Quoted = true;
-  W.HasExpansion = W.HasSubstitution = W.HasGlob = false;
+  W.Quoted = Quoted;
+  W.HasExpansion = Expansion;
+  W.HasSubstitution = W.HasGlob = false;
   Pos = End;
   return true;
 }

@@ -720,6 +720,40 @@ TEST(ScriptTest, DroppedScriptsSlabGoesToTheNextOne) {
   }).join();
 }
 
+TEST(ScriptTest, CommonQuotedAndExpandedWordShapes) {
+  // Each shape is read without a word builder; the result must be what the builder makes.
+  Script S = Script::parse(
+      "echo \"$HOME\" $USER '' \"\" [ x ] 'a b' \"c d\" \"$X\"y $Y/z ${Z}.d ${Z:-d} $Z");
+  ASSERT_EQ(S.commands().size(), 1u);
+  llvm::ArrayRef<Word> A = S.commands()[0].Args;
+  ASSERT_EQ(A.size(), 15u);
+  auto Check = [&](size_t I, llvm::StringRef Text, llvm::StringRef Raw, bool Quoted,
+                   bool Expansion) {
+    SCOPED_TRACE(I);
+    EXPECT_EQ(A[I].Text, Text);
+    EXPECT_EQ(llvm::StringRef(A[I].Raw), Raw);
+    EXPECT_EQ(slice(S, A[I].Range), Raw.str());
+    EXPECT_EQ(A[I].Quoted, Quoted);
+    EXPECT_EQ(A[I].HasExpansion, Expansion);
+    EXPECT_FALSE(A[I].HasSubstitution);
+    EXPECT_FALSE(A[I].HasGlob);
+  };
+  Check(1, "$HOME", "\"$HOME\"", true, true);
+  Check(2, "$USER", "$USER", false, true);
+  Check(3, "", "''", true, false);
+  Check(4, "", "\"\"", true, false);
+  Check(5, "[", "[", false, false);
+  Check(6, "x", "x", false, false);
+  Check(7, "]", "]", false, false);
+  Check(8, "a b", "'a b'", true, false);
+  Check(9, "c d", "\"c d\"", true, false);
+  Check(10, "$Xy", "\"$X\"y", true, true);
+  Check(11, "$Y/z", "$Y/z", false, true);
+  Check(12, "${Z}.d", "${Z}.d", false, true);
+  Check(13, "${Z:-d}", "${Z:-d}", false, true);
+  Check(14, "$Z", "$Z", false, true);
+}
+
 TEST(ScriptTest, WordsOfNestedCommandsStayApart) {
   // A command keeps its words where the parser pushed them unless it is nested in another
   // command's words; nested in a first word (nothing pushed below it yet), it keeps them too.
