@@ -784,6 +784,7 @@ TEST(ScriptTest, ScriptsOutliveTheirSlabsChunkAndGoOnAnyThread) {
   // Slabs are carved from chunks of several; a chunk is freed with its last slab, on whichever
   // thread that goes (the ASan run reports a leak or a bad free otherwise).
   std::vector<Script> Scripts;
+  Scripts.reserve(40);
   for (int I = 0; I < 40; ++I)
     Scripts.push_back(Script::parse("echo " + std::to_string(I)));
   std::vector<Script> Half(std::make_move_iterator(Scripts.begin() + 20),
