@@ -1,6 +1,6 @@
 //===- DL3000.cpp - Use absolute WORKDIR ----------------------------------===//
+#include "rules/PerStage.h"
 #include "rules/Rule.h"
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -29,8 +29,6 @@ public:
     if (P.size() >= 2 && (P.front() == '"' || P.front() == '\'') && P.back() == P.front())
       P = P.drop_front().drop_back();
     if (isAbsoluteOrVariable(P)) {
-      if (S.Index >= Absolute.size())
-        Absolute.resize(S.Index + 1, false);
       Absolute[S.Index] = true;
       return;
     }
@@ -48,14 +46,14 @@ private:
   bool hasAbsolute(const Context &C, const Stage &S) const {
     const Stage *Cur = &S;
     for (unsigned Guard = 0; Cur && Guard <= C.stages().Stages.size(); ++Guard) {
-      if (Cur->Index < Absolute.size() && Absolute[Cur->Index])
+      if (Absolute.get(Cur->Index))
         return true;
       Cur = Cur->BaseStage >= 0 ? &C.stages().Stages[Cur->BaseStage] : nullptr;
     }
     return false;
   }
-  /// By stage index: an absolute WORKDIR was set (false past the end); held in place.
-  llvm::SmallVector<bool, 8> Absolute;
+  /// Whether each stage set an absolute WORKDIR.
+  PerStage<bool> Absolute;
 };
 
 } // namespace

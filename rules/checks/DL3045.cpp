@@ -1,6 +1,6 @@
 //===- DL3045.cpp - COPY to a relative destination without WORKDIR --------===//
+#include "rules/PerStage.h"
 #include "rules/Rule.h"
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -32,18 +32,17 @@ public:
     unsigned Idx = C.stage()->Index;
     if (I.Kind == InstrKind::From) {
       int Base = C.stage()->BaseStage;
-      // `FROM scratch` starts in `/`. (The base's value is read before the slot is made: that
-      // may move the others.)
-      const bool Set = Base >= 0 ? workdir(unsigned(Base)) : C.stage()->isScratch();
-      workdir(Idx) = Set;
+      // `FROM scratch` starts in `/`.
+      const bool Set = Base >= 0 ? Workdir.get(unsigned(Base)) : C.stage()->isScratch();
+      Workdir[Idx] = Set;
       return;
     }
     if (I.Kind == InstrKind::Workdir) {
-      workdir(Idx) = true;
+      Workdir[Idx] = true;
       return;
     }
     if ((I.Kind != InstrKind::Copy && I.Kind != InstrKind::Add) || I.Args.size() < 2 ||
-        workdir(Idx))
+        Workdir.get(Idx))
       return;
     const Word &Dest = I.Args.back();
     llvm::StringRef D = unquote(Dest.Text);
@@ -56,14 +55,8 @@ public:
   }
 
 private:
-  /// Whether stage Index (or a stage it is built FROM) set WORKDIR; false until set.
-  bool &workdir(unsigned Index) {
-    if (Index >= Workdir.size())
-      Workdir.resize(Index + 1, false);
-    return Workdir[Index];
-  }
-  /// By stage index: a few stages, held in place (no node per stage, as a map made).
-  llvm::SmallVector<bool, 8> Workdir;
+  /// Whether each stage (or a stage it is built FROM) set WORKDIR.
+  PerStage<bool> Workdir;
 };
 
 } // namespace

@@ -1,6 +1,8 @@
 //===- DL4003.cpp - Only the last CMD of a stage takes effect ----------------===//
+#include <utility>
+
+#include "rules/PerStage.h"
 #include "rules/Rule.h"
-#include "llvm/ADT/SmallVector.h"
 
 namespace ballast::rules {
 namespace {
@@ -13,24 +15,18 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::Cmd || C.inOnbuild() || !C.stage())
       return;
-    const unsigned Index = C.stage()->Index;
-    if (Index >= Seen.size())
-      Seen.resize(Index + 1, nullptr);
-    const Instruction *&Last = Seen[Index];
-    if (!Last) {
-      Last = &I;
+    const Instruction *Last = std::exchange(Seen[C.stage()->Index], &I);
+    if (!Last)
       return;
-    }
     const Instruction &Prev = *Last;
-    Last = &I;
     C.report(I.KeywordRange, "CMD is already set at line " + std::to_string(Prev.StartLine) +
                                  " of this stage and only the last CMD takes effect; keep one")
         .note(Prev.KeywordRange, "overridden CMD");
   }
 
 private:
-  /// By stage index, the last one seen (null: none yet); a few stages, held in place.
-  llvm::SmallVector<const Instruction *, 8> Seen;
+  /// The last one seen in each stage (null: none yet).
+  PerStage<const Instruction *> Seen;
 };
 
 } // namespace
