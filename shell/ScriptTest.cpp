@@ -780,9 +780,9 @@ TEST(ScriptTest, ManyWordsAndCommandsOutgrowTheirFirstRoom) {
   EXPECT_EQ(argvs(S)[41], "a");
 }
 
-TEST(ScriptTest, ScriptsOutliveTheirSlabsChunkAndGoOnAnyThread) {
-  // Slabs are carved from chunks of several; a chunk is freed with its last slab, on whichever
-  // thread that goes (the ASan run reports a leak or a bad free otherwise).
+TEST(ScriptTest, ScriptsGoOnAnyThread) {
+  // A Script's slabs are freed (or kept for reuse) by whichever thread frees the Script (the
+  // ASan run reports a leak or a bad free otherwise).
   std::vector<Script> Scripts;
   Scripts.reserve(40);
   for (int I = 0; I < 40; ++I)
