@@ -585,69 +585,24 @@ private:
   size_t Capacity = 0;
 };
 
-/// Script::commands() while they are parsed: a stack as ScratchStack, but in the Script's arena,
-/// so that the array is handed over in place when the parse ends (copying it cost a memcpy of
-/// about a kilobyte a script). It starts with room for the commands a text of its size usually
-/// has; when that is not enough it moves to twice the room (leaving the old room unused).
-class CommandStack {
+/// A stack as ScratchStack, but in the Script's arena, for the arrays a parse hands over in place
+/// when it ends (copying them cost a memcpy of about a kilobyte a script): Script::commands()
+/// and the commands' words. It starts with the room a text of its size usually needs; when that
+/// is not enough it moves what is live to a block of twice the room (leaving the old block
+/// where it is). Indices are counted from the start of the parse and stay valid across moves.
+///
+/// The words use keepTop(): a command with no unfinished command's words below its own (most)
+/// keeps its words right where they are, and the stack goes on above them; a command nested in
+/// another one's words copies its own out (a memcpy a command). The commands keep nothing that
+/// way: they are handed over whole, from(0).
+template <typename T, size_t MinRoom> class ArenaStack {
 public:
   using Arena = llvm::BumpPtrAllocatorImpl<SlabAllocator, SlabAllocator::SlabSize>;
 
-  /// Starts an empty stack with room for Room commands in A.
+  /// Starts an empty stack with room for Room values in A.
   void reset(Arena &A, size_t Room) {
     Alloc = &A;
-    Data = A.Allocate<Command>(Room);
-    Size = 0;
-    Capacity = Room;
-  }
-  void clear() {
-    Alloc = nullptr;
-    Data = nullptr;
-    Size = Capacity = 0;
-  }
-  size_t size() const { return Size; }
-  /// The new top slot, unset.
-  Command &push() {
-    if (LLVM_UNLIKELY(Size == Capacity))
-      grow();
-    return Data[Size++];
-  }
-  void truncate(size_t N) { Size = N; }
-  Command &operator[](size_t I) { return Data[I]; }
-  llvm::ArrayRef<Command> from(size_t Base) const {
-    return llvm::ArrayRef<Command>(Data + Base, Size - Base);
-  }
-
-private:
-  LLVM_ATTRIBUTE_NOINLINE void grow() {
-    size_t NewCapacity = std::max<size_t>(16, Capacity * 2);
-    Command *New = Alloc->Allocate<Command>(NewCapacity);
-    if (Size)
-      std::memcpy(static_cast<void *>(New), Data, Size * sizeof(Command));
-    Data = New;
-    Capacity = NewCapacity;
-  }
-
-  Arena *Alloc = nullptr;
-  Command *Data = nullptr;
-  size_t Size = 0;
-  size_t Capacity = 0;
-};
-
-/// The words of the simple commands being read, as ScratchStack, but in the Script's arena: a
-/// command with no unfinished command's words below its own (most) keeps its words right where
-/// they are, and the stack goes on above them; a command nested in another one's words copies
-/// its own out, as every command did (a memcpy a command). Indices are counted from the start
-/// of the parse and stay valid when the stack moves to a larger block (which leaves the words
-/// kept in the old one where they are).
-class WordStack {
-public:
-  using Arena = llvm::BumpPtrAllocatorImpl<SlabAllocator, SlabAllocator::SlabSize>;
-
-  /// Starts an empty stack with room for Room words in A.
-  void reset(Arena &A, size_t Room) {
-    Alloc = &A;
-    Data = A.Allocate<Word>(Room);
+    Data = A.Allocate<T>(Room);
     Offset = Bottom = Size = 0;
     Capacity = Room;
   }
@@ -658,22 +613,24 @@ public:
   }
   size_t size() const { return Size; }
   /// The new top slot, unset.
-  Word &push() {
+  T &push() {
     if (LLVM_UNLIKELY(Size - Offset == Capacity))
       grow();
     return Data[Size++ - Offset];
   }
   /// Pushes a copy of V (which must not be in the stack: growing moves it).
-  void push(const Word &V) { push() = V; }
-  /// Drops the words above the first N (never the kept ones).
+  void push(const T &V) { push() = V; }
+  /// Drops the values above the first N (never the kept ones).
   void truncate(size_t N) { Size = std::max(N, Bottom); }
-  /// The words a command that started with the stack at Base pushed: from Base, or from where
-  /// the words kept since end (a command nested in its first word keeps its own).
-  llvm::ArrayRef<Word> from(size_t Base) const {
+  /// Value I (not a kept one, unless nothing was kept).
+  T &operator[](size_t I) { return Data[I - Offset]; }
+  /// The values pushed since the stack was at Base: from Base, or from where the values kept
+  /// since end (a command nested in its first word keeps its own).
+  llvm::ArrayRef<T> from(size_t Base) const {
     size_t B = std::max(Base, Bottom);
-    return llvm::ArrayRef<Word>(Data + (B - Offset), Size - B);
+    return llvm::ArrayRef<T>(Data + (B - Offset), Size - B);
   }
-  /// Keeps the words from(Base) where they are when nothing below them is unfinished; false
+  /// Keeps the values from(Base) where they are when nothing below them is unfinished; false
   /// (keeping nothing) otherwise.
   bool keepTop(size_t Base) {
     if (Base > Bottom)
@@ -684,26 +641,28 @@ public:
 
 private:
   LLVM_ATTRIBUTE_NOINLINE void grow() {
-    // The words above the kept ones move; the kept ones stay.
+    // The values above the kept ones move; the kept ones stay.
     size_t Live = Size - Bottom;
-    size_t NewCapacity = std::max<size_t>(64, Live * 2);
-    Word *New = Alloc->Allocate<Word>(NewCapacity);
+    size_t NewCapacity = std::max<size_t>(MinRoom, Live * 2);
+    T *New = Alloc->template Allocate<T>(NewCapacity);
     if (Live)
-      std::memcpy(static_cast<void *>(New), Data + (Bottom - Offset), Live * sizeof(Word));
+      std::memcpy(static_cast<void *>(New), Data + (Bottom - Offset), Live * sizeof(T));
     Data = New;
     Offset = Bottom;
     Capacity = NewCapacity;
   }
 
   Arena *Alloc = nullptr;
-  /// Word I (counted from the start of the parse) is at Data[I - Offset].
-  Word *Data = nullptr;
+  /// Value I (counted from the start of the parse) is at Data[I - Offset].
+  T *Data = nullptr;
   size_t Offset = 0;
-  /// The words below are kept (commands' arguments).
+  /// The values below are kept (commands' arguments).
   size_t Bottom = 0;
   size_t Size = 0;
   size_t Capacity = 0;
 };
+using CommandStack = ArenaStack<Command, 16>;
+using WordStack = ArenaStack<Word, 64>;
 
 /// The arrays a parse grows: commands, pipelines and constructs are appended (and patched by
 /// index) as they are found, and a command's words, assignments and redirections pile up until it
