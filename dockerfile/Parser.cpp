@@ -307,10 +307,9 @@ public:
   explicit PartArena(llvm::BumpPtrAllocator &Arena) : Arena(Arena) {}
   /// A copy of A (trivially copyable, of an alignment of at most eight bytes).
   template <typename T> llvm::ArrayRef<T> copy(llvm::ArrayRef<T> A) {
-    static_assert(alignof(T) <= Align && std::is_trivially_copyable_v<T>);
     if (A.empty())
       return {};
-    T *P = reinterpret_cast<T *>(take((A.size() * sizeof(T) + Align - 1) & ~(Align - 1)));
+    T *P = allocate<T>(A.size());
     std::uninitialized_copy(A.begin(), A.end(), P);
     return llvm::ArrayRef<T>(P, A.size());
   }
