@@ -57,9 +57,13 @@ bool isPlainTarExtract(const shell::Command &Cmd) {
   return true;
 }
 
+/// tar, then the decompressors: the commands a RUN this rule looks at runs (commands()).
+const llvm::StringRef Tools[] = {"tar",  "gunzip", "bunzip2", "unxz",  "unzstd",
+                                 "zcat", "gzcat",  "bzcat",   "xzcat", "zstdcat"};
+
 bool isDecompressor(const shell::Command &Cmd) {
-  return Cmd.isAnyOf(
-      {"gunzip", "bunzip2", "unxz", "unzstd", "zcat", "gzcat", "bzcat", "xzcat", "zstdcat"});
+  return llvm::any_of(llvm::makeArrayRef(Tools).drop_front(),
+                      [&](llvm::StringRef N) { return Cmd.is(N); });
 }
 
 class CopyThenExtract : public Rule {
@@ -69,11 +73,7 @@ public:
   }
   /// A RUN matters only when it runs tar or a decompressor (isPlainTarExtract, isDecompressor),
   /// and it changes no state: the others are not called for.
-  llvm::ArrayRef<llvm::StringRef> commands() const override {
-    static const llvm::StringRef Names[] = {"tar",  "gunzip", "bunzip2", "unxz",  "unzstd",
-                                            "zcat", "gzcat",  "bzcat",   "xzcat", "zstdcat"};
-    return Names;
-  }
+  llvm::ArrayRef<llvm::StringRef> commands() const override { return Tools; }
   void check(const Instruction &I, Context &C) override {
     if (C.inOnbuild() || !C.stage())
       return;
