@@ -1214,7 +1214,10 @@ std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, llvm::BumpPtrAllocato
   if (!Rest.consume_front("<<"))
     return std::nullopt;
   Heredoc H;
-  H.FileDescriptor = D ? unsigned(std::stoul(W.take_front(D).str())) : 0;
+  // BuildKit reads the digits with strconv.ParseUint and refuses what does not fit; a number
+  // that does not fit our descriptor leaves the word a plain word (never an exception).
+  if (D && W.take_front(D).getAsInteger(10, H.FileDescriptor))
+    return std::nullopt;
   H.Chomp = Rest.consume_front("-");
   if (Rest.empty() || Rest.contains('<'))
     return std::nullopt;

@@ -91,6 +91,20 @@ TEST(ParserTest, HeredocsSeveralPerLine) {
   EXPECT_EQ(DF.Instructions[3].Kind, InstrKind::User);
 }
 
+TEST(ParserTest, HeredocDescriptorsThatDoNotFitAreNotHeredocs) {
+  // A fuzzer found `99999999999999999999<<X` threw std::out_of_range from the descriptor.
+  Dockerfile DF = parse("Dockerfile", "FROM busybox\n"
+                                      "RUN cat 3<<A 99999999999999999999<<X\n"
+                                      "a\n"
+                                      "A\n");
+  ASSERT_TRUE(DF.ok()) << DF.Errors[0].format();
+  const Instruction &Run = DF.Instructions[1];
+  ASSERT_EQ(Run.Heredocs.size(), 1u);
+  EXPECT_EQ(Run.Heredocs[0].Name, "A");
+  EXPECT_EQ(Run.Heredocs[0].FileDescriptor, 3u);
+  EXPECT_EQ(Run.Heredocs[0].Content, "a\n");
+}
+
 TEST(ParserTest, UnterminatedHeredocIsAnErrorWithLocation) {
   Dockerfile DF = parse("Dockerfile", "FROM busybox\nRUN <<EOF\necho hi\n");
   ASSERT_EQ(DF.Errors.size(), 1u);
