@@ -1,0 +1,4 @@
+FROM busybox
+COP . /app
+FROBNICATE --fast x
+RUN true
