@@ -76,81 +76,6 @@ std::string goDuration(int64_t D) {
   return Neg ? "-" + Out : Out;
 }
 
-llvm::Expected<int64_t> parseGoDuration(llvm::StringRef Orig) {
-  auto Invalid = [&] { return makeError("time: invalid duration " + dockerfile::goQuote(Orig)); };
-  llvm::StringRef S = Orig;
-  bool Neg = false;
-  if (!S.empty() && (S[0] == '-' || S[0] == '+')) {
-    Neg = S[0] == '-';
-    S = S.drop_front();
-  }
-  if (S == "0")
-    return 0;
-  if (S.empty())
-    return Invalid();
-  unsigned __int128 Total = 0;
-  while (!S.empty()) {
-    if (!(S[0] == '.' || llvm::isDigit(S[0])))
-      return Invalid();
-    uint64_t V = 0;
-    size_t Pre = 0;
-    while (Pre < S.size() && llvm::isDigit(S[Pre])) {
-      if (V > (UINT64_MAX - 9) / 10)
-        return Invalid();
-      V = V * 10 + unsigned(S[Pre] - '0');
-      ++Pre;
-    }
-    S = S.drop_front(Pre);
-    uint64_t F = 0, Scale = 1;
-    bool PostDigits = false;
-    if (!S.empty() && S[0] == '.') {
-      S = S.drop_front();
-      size_t Post = 0;
-      while (Post < S.size() && llvm::isDigit(S[Post])) {
-        if (Scale < 1000000000000000000ull) {
-          F = F * 10 + unsigned(S[Post] - '0');
-          Scale *= 10;
-        }
-        ++Post;
-      }
-      PostDigits = Post > 0;
-      S = S.drop_front(Post);
-    }
-    if (Pre == 0 && !PostDigits)
-      return Invalid();
-    size_t UnitLen = 0;
-    while (UnitLen < S.size() && S[UnitLen] != '.' && !llvm::isDigit(S[UnitLen]))
-      ++UnitLen;
-    if (UnitLen == 0)
-      return makeError("time: missing unit in duration " + dockerfile::goQuote(Orig));
-    llvm::StringRef Unit = S.take_front(UnitLen);
-    S = S.drop_front(UnitLen);
-    uint64_t Mult;
-    if (Unit == "ns")
-      Mult = 1;
-    else if (Unit == "us" || Unit == "\xC2\xB5s" || Unit == "\xCE\xBCs")
-      Mult = 1000;
-    else if (Unit == "ms")
-      Mult = 1000000;
-    else if (Unit == "s")
-      Mult = 1000000000ull;
-    else if (Unit == "m")
-      Mult = 60ull * 1000000000ull;
-    else if (Unit == "h")
-      Mult = 3600ull * 1000000000ull;
-    else
-      return makeError("time: unknown unit " + dockerfile::goQuote(Unit) + " in duration " +
-                       dockerfile::goQuote(Orig));
-    unsigned __int128 Part = (unsigned __int128)V * Mult;
-    if (F)
-      Part += (unsigned __int128)((long double)F * (long double)Mult / (long double)Scale);
-    Total += Part;
-    if (Total > (unsigned __int128)INT64_MAX + (Neg ? 1 : 0))
-      return Invalid();
-  }
-  return Neg ? -int64_t(Total - 1) - 1 : int64_t(Total);
-}
-
 namespace {
 /// moby/sys/signal's SignalMap for Linux.
 const std::pair<const char *, int> SignalTable[] = {
@@ -363,17 +288,6 @@ private:
     return std::move(R->Text);
   }
 
-  llvm::Error checkFlags(const Instruction &I, std::initializer_list<llvm::StringRef> Allowed) {
-    for (const dockerfile::Flag &F : I.Flags) {
-      bool Ok = false;
-      for (llvm::StringRef A : Allowed)
-        Ok = Ok || llvm::StringRef(F.Name).equals_insensitive(A);
-      if (!Ok)
-        return errorAt(I, "unknown flag: " + F.Name);
-    }
-    return llvm::Error::success();
-  }
-
   int findStage(llvm::StringRef NameOrIndex) const {
     unsigned Idx;
     if (!NameOrIndex.getAsInteger(10, Idx))
@@ -431,10 +345,10 @@ llvm::Error Planner::setupStages() {
       StagePlan S;
       S.Index = unsigned(Plan.Stages.size());
       S.From = &I;
-      if (I.Args.size() >= 3 && llvm::StringRef(I.Args[1].Text).equals_insensitive("as"))
+      if (auto P = dockerfile::checkInstruction(I))
+        return errorAt(I, P->Message);
+      if (I.Args.size() == 3)
         S.Name = llvm::StringRef(I.Args[2].Text).lower();
-      else if (I.Args.size() != 1)
-        return errorAt(I, "FROM requires either one or three arguments");
       Plan.Stages.push_back(std::move(S));
       StageInstrs.emplace_back();
       continue;
@@ -489,8 +403,6 @@ llvm::Error Planner::setupStages() {
   // buildDispatchStates: base names and platforms with the global args.
   for (StagePlan &S : Plan.Stages) {
     const Instruction &I = *S.From;
-    if (auto E = checkFlags(I, {"platform"}))
-      return E;
     auto Base = expand(I, I.Args[0].Text, GlobalArgs);
     if (!Base)
       return Base.takeError();
@@ -746,23 +658,22 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     S.Steps.push_back(std::move(Out));
   };
   oci::ContainerConfig &C = St.Image.Config;
-  auto NoFlags = [&]() { return checkFlags(I, {}); };
+  // What BuildKit refuses before it dispatches (flags, argument counts, forms): the same
+  // checks and words as `ballast lint`'s DL1000.
+  if (auto P = dockerfile::checkInstruction(I))
+    return errorAt(I, P->Message);
 
   switch (I.Kind) {
   case InstrKind::From: return errorAt(I, "FROM inside a stage; this is a bug in the planner");
   case InstrKind::Unknown:
     return errorAt(I, "unknown instruction: " + llvm::StringRef(I.Keyword).upper());
   case InstrKind::Maintainer: {
-    if (auto E = NoFlags())
-      return E;
     St.Image.Author = std::string(I.Rest);
     history(St, Out, "MAINTAINER " + std::string(I.Rest), false, false);
     break;
   }
   case InstrKind::Env:
   case InstrKind::Label: {
-    if (auto E = NoFlags())
-      return E;
     bool IsEnv = I.Kind == InstrKind::Env;
     if (I.Pairs.empty())
       return errorAt(I, IsEnv ? "ENV requires at least one argument"
@@ -800,16 +711,10 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::Arg:
-    if (auto E = NoFlags())
-      return E;
     if (auto E = dispatchArg(S, St, I, Out))
       return E;
     break;
   case InstrKind::Expose: {
-    if (auto E = NoFlags())
-      return E;
-    if (I.Args.empty())
-      return errorAt(I, "EXPOSE requires at least one argument");
     std::vector<std::string> Ports;
     for (const dockerfile::Word &W : I.Args) {
       auto Ws = dockerfile::expandWords(W.Text, St.Env, DF.Escape);
@@ -830,10 +735,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::User: {
-    if (auto E = NoFlags())
-      return E;
-    if (I.Args.empty())
-      return errorAt(I, "USER requires exactly one argument");
     auto U = expand(I, I.Args[0].Text, St.Env);
     if (!U)
       return U.takeError();
@@ -842,10 +743,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::Workdir: {
-    if (auto E = NoFlags())
-      return E;
-    if (I.Args.empty())
-      return errorAt(I, "WORKDIR requires exactly one argument");
     auto W = expand(I, I.Args[0].Text, St.Env);
     if (!W)
       return W.takeError();
@@ -858,10 +755,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::Volume: {
-    if (auto E = NoFlags())
-      return E;
-    if (I.Args.empty())
-      return errorAt(I, "VOLUME requires at least one argument");
     std::vector<std::string> Vols;
     for (const dockerfile::Word &W : I.Args) {
       auto V = expand(I, W.Text, St.Env);
@@ -879,10 +772,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::StopSignal: {
-    if (auto E = NoFlags())
-      return E;
-    if (I.Args.empty())
-      return errorAt(I, "STOPSIGNAL requires exactly one argument");
     auto Sig = expand(I, I.Args[0].Text, St.Env);
     if (!Sig)
       return Sig.takeError();
@@ -898,12 +787,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
       return E;
     break;
   case InstrKind::Shell: {
-    if (auto E = NoFlags())
-      return E;
-    if (!I.IsJson)
-      return errorAt(I, "SHELL requires the arguments to be in JSON form");
-    if (I.Args.empty())
-      return errorAt(I, "SHELL requires at least one argument");
     std::vector<std::string> Sh;
     for (const dockerfile::Word &W : I.Args)
       Sh.push_back(W.Text);
@@ -913,8 +796,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
   }
   case InstrKind::Cmd:
   case InstrKind::Entrypoint: {
-    if (auto E = NoFlags())
-      return E;
     bool Prepend;
     std::vector<std::string> Args = commandLine(I, Prepend);
     if (Prepend)
@@ -933,34 +814,18 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
     break;
   }
   case InstrKind::Onbuild: {
-    if (auto E = NoFlags())
-      return E;
-    if (!I.Child)
-      return errorAt(I, "ONBUILD requires at least one argument");
-    llvm::StringRef Kw = I.Child->Keyword;
-    if (Kw == "onbuild")
-      return errorAt(I, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-    if (Kw == "from" || Kw == "maintainer")
-      return errorAt(I, llvm::StringRef(Kw).upper() + " isn't allowed as an ONBUILD trigger");
     C.OnBuild.push_back(std::string(I.Rest));
     break;
   }
   case InstrKind::Run:
-    if (auto E = checkFlags(I, {"mount", "network", "security", "device"}))
-      return E;
     if (auto E = dispatchRun(S, St, I, Out))
       return E;
     break;
   case InstrKind::Copy:
-    if (auto E = checkFlags(I, {"from", "chown", "chmod", "link", "parents", "exclude"}))
-      return E;
     if (auto E = dispatchCopy(S, St, I, Out))
       return E;
     break;
   case InstrKind::Add:
-    if (auto E = checkFlags(
-            I, {"chown", "chmod", "link", "keep-git-dir", "checksum", "exclude", "unpack"}))
-      return E;
     if (auto E = dispatchCopy(S, St, I, Out))
       return E;
     break;
@@ -970,8 +835,6 @@ llvm::Error Planner::dispatch(StagePlan &S, StageState &St, const Instruction &I
 }
 
 llvm::Error Planner::dispatchArg(StagePlan &S, StageState &St, const Instruction &I, Step &Out) {
-  if (I.Args.empty())
-    return errorAt(I, "ARG requires at least one argument");
   std::vector<std::string> Commit;
   for (const dockerfile::Word &W : I.Args) {
     auto [KeyRef, DefRef] = llvm::StringRef(W.Text).split('=');
@@ -1004,62 +867,37 @@ llvm::Error Planner::dispatchArg(StagePlan &S, StageState &St, const Instruction
 }
 
 llvm::Error Planner::dispatchHealthcheck(StageState &St, const Instruction &I, Step &Out) {
-  if (I.Args.empty())
-    return errorAt(I, "HEALTHCHECK requires at least one argument");
+  // checkInstruction has refused bad types, flags and durations: what is left is read.
   std::string Type = llvm::StringRef(I.Args[0].Text).upper();
   oci::HealthConfig H;
   if (Type == "NONE") {
-    if (I.Args.size() != 1)
-      return errorAt(I, "HEALTHCHECK NONE takes no arguments");
-    if (auto E = checkFlags(I, {}))
-      return E;
     H.Test = {"NONE"};
   } else {
-    if (auto E =
-            checkFlags(I, {"interval", "timeout", "start-period", "start-interval", "retries"}))
-      return E;
-    if (Type != "CMD")
-      return errorAt(I, "Unknown type \"" + Type + "\" in HEALTHCHECK (try CMD)");
     std::vector<std::string> Cmd;
     for (size_t K = 1; K < I.Args.size(); ++K)
       Cmd.push_back(I.Args[K].Text);
     if (!I.IsJson && !Cmd.empty())
       Cmd = {llvm::join(Cmd, " ")};
-    if (Cmd.empty())
-      return errorAt(I, "missing command after HEALTHCHECK CMD");
     H.Test = {I.IsJson ? "CMD" : "CMD-SHELL"};
     H.Test.insert(H.Test.end(), Cmd.begin(), Cmd.end());
-    // parseOptInterval: empty or zero is 0 (inherit); negative or under 1ms is an error.
-    auto Interval = [&](llvm::StringRef Name, int64_t &Dst) -> llvm::Error {
+    // parseOptInterval: empty or zero is 0 (inherit).
+    auto Interval = [&](llvm::StringRef Name, int64_t &Dst) {
       const dockerfile::Flag *F = I.flag(Name);
       if (!F || F->Value.empty())
-        return llvm::Error::success();
-      auto D = parseGoDuration(F->Value);
-      if (!D)
-        return located(I, D.takeError());
-      if (*D < 0)
-        return errorAt(I, "Interval \"" + Name + "\" cannot be negative");
-      if (*D > 0 && *D < 1000000)
-        return errorAt(I, "Interval \"" + Name + "\" cannot be less than 1ms");
-      Dst = *D;
-      return llvm::Error::success();
+        return;
+      if (auto D = parseGoDuration(F->Value))
+        Dst = *D;
+      else
+        llvm::consumeError(D.takeError());
     };
-    if (auto E = Interval("interval", H.Interval))
-      return E;
-    if (auto E = Interval("timeout", H.Timeout))
-      return E;
-    if (auto E = Interval("start-period", H.StartPeriod))
-      return E;
-    if (auto E = Interval("start-interval", H.StartInterval))
-      return E;
+    Interval("interval", H.Interval);
+    Interval("timeout", H.Timeout);
+    Interval("start-period", H.StartPeriod);
+    Interval("start-interval", H.StartInterval);
     if (const dockerfile::Flag *F = I.flag("retries"); F && !F->Value.empty()) {
-      int64_t R;
-      if (llvm::StringRef(F->Value).getAsInteger(10, R) || R > INT32_MAX || R < INT32_MIN)
-        return errorAt(I, "strconv.ParseInt: parsing " + dockerfile::goQuote(F->Value) +
-                              ": invalid syntax");
-      if (R < 0)
-        return errorAt(I, "--retries cannot be negative (" + std::to_string(R) + ")");
-      H.Retries = int(R);
+      int64_t R = 0;
+      if (!llvm::StringRef(F->Value).getAsInteger(10, R))
+        H.Retries = int(R);
     }
   }
   St.Image.Config.Healthcheck = H;
@@ -1076,8 +914,6 @@ llvm::Error Planner::dispatchHealthcheck(StageState &St, const Instruction &I, S
 llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction &I, Step &Out) {
   bool Prepend;
   std::vector<std::string> Args = commandLine(I, Prepend);
-  if (Args.empty())
-    return errorAt(I, "RUN requires at least one argument");
   RunSpec R;
   if (!I.Heredocs.empty() && Prepend) {
     auto Single = heredocMarker(llvm::StringRef(Args[0]).trim());
@@ -1246,9 +1082,6 @@ llvm::Error Planner::dispatchCopy(StagePlan &S, StageState &St, const Instructio
   CopySpec Cp;
   Cp.IsAdd = I.Kind == InstrKind::Add;
   llvm::StringRef Name = Cp.IsAdd ? "ADD" : "COPY";
-  if (I.Args.size() < 2)
-    return errorAt(I, Name + " requires at least two arguments, but only one was provided. "
-                             "Destination could not be determined");
   auto Exp = [&](llvm::StringRef W) { return expand(I, W, St.Env); };
   auto Flag = [&](llvm::StringRef N, std::string &Dst) -> llvm::Error {
     if (const dockerfile::Flag *F = I.flag(N)) {

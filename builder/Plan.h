@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dockerfile/Ast.h"
+#include "dockerfile/Check.h"
 #include "oci/Manifest.h"
 #include "oci/Platform.h"
 
@@ -157,8 +158,8 @@ extern const char *const DefaultPathEnv;
 
 /// Go's time.Duration.String ("1m30s", "500ms", "0s").
 std::string goDuration(int64_t Nanos);
-/// Go's time.ParseDuration; the error reads like Go's (`time: invalid duration "x"`).
-llvm::Expected<int64_t> parseGoDuration(llvm::StringRef S);
+/// Go's time.ParseDuration (HEALTHCHECK's flags are checked with it before planning).
+using dockerfile::parseGoDuration;
 /// moby/sys/signal.ParseSignal: a number or a name with or without SIG; returns the number.
 llvm::Expected<int> parseSignal(llvm::StringRef S);
 /// nat.ParsePortSpec as BuildKit uses it for EXPOSE: "80" -> {"80/tcp"}, ranges expanded.

@@ -934,35 +934,6 @@ private:
     Errors.push_back({SF.path().str(), SF.lineCol(Off), {Off, Off}, Msg.str()});
   }
 
-  /// BuildKit keeps an unknown instruction in its AST and refuses it when it turns the AST into
-  /// instructions ("unknown instruction: COP"). So here: the instruction is kept (the lint goes
-  /// on, a rewrite keeps the line as written) and reported on its keyword, with the keyword
-  /// meant when one is at most two edits away (BuildKit's suggestion distance).
-  void unknownInstruction(const Instruction &I) {
-    llvm::StringRef Written = SF.slice(I.KeywordRange);
-    llvm::StringRef Best;
-    unsigned BestDistance = 3;
-    for (std::string_view K : Keywords) {
-      if (K.empty())
-        continue;
-      unsigned D = I.Keyword.edit_distance(llvm::StringRef(K.data(), K.size()),
-                                           /*AllowReplacements=*/true, BestDistance);
-      if (D < BestDistance) {
-        BestDistance = D;
-        Best = llvm::StringRef(K.data(), K.size());
-      }
-    }
-    std::string Msg = ("unknown instruction: " + Written).str();
-    if (!Best.empty())
-      Msg += "; did you mean " + Best.upper() + "?";
-    else
-      Msg += "; an instruction is one of ADD, ARG, CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, "
-             "HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, RUN, SHELL, STOPSIGNAL, USER, VOLUME, "
-             "WORKDIR";
-    Errors.push_back(
-        {SF.path().str(), SF.lineCol(I.KeywordRange.Begin), I.KeywordRange, std::move(Msg)});
-  }
-
   static Word restWord(const Instruction &I, const WordSpan &W) {
     return {W.Text, I.restToSource(W.Begin, W.End)};
   }
@@ -1208,10 +1179,7 @@ private:
       I.Child = std::move(C);
       break;
     }
-    case InstrKind::Unknown:
-      if (!I.Keyword.empty())
-        unknownInstruction(I);
-      break;
+    case InstrKind::Unknown: break; // kept as BuildKit's parser does; see Check.h
     }
   }
 };

@@ -151,20 +151,13 @@ TEST(ParserTest, OnbuildWrapsAnInstructionWithRanges) {
   EXPECT_EQ(dump(DF), "(from \"a\")\n(onbuild (run [\"--network=none\"] \"make\"))\n");
 }
 
-TEST(ParserTest, UnknownInstructionIsKeptAndReportedNotFatal) {
-  Dockerfile DF = parse("Dockerfile", "FROM a\nFROBNICATE x\nCOP . /\nRUN y\n");
-  ASSERT_EQ(DF.Instructions.size(), 4u);
+TEST(ParserTest, UnknownInstructionIsKeptNotFatal) {
+  // BuildKit's parser keeps it; the next step refuses it (CheckTest).
+  Dockerfile DF = parse("Dockerfile", "FROM a\nFROBNICATE x\nRUN y\n");
+  EXPECT_TRUE(DF.ok());
   EXPECT_EQ(DF.Instructions[1].Kind, InstrKind::Unknown);
   EXPECT_EQ(DF.Instructions[1].Keyword, "frobnicate");
-  EXPECT_EQ(DF.Instructions[2].Kind, InstrKind::Unknown);
-  EXPECT_EQ(DF.Instructions[3].Kind, InstrKind::Run);
-  ASSERT_EQ(DF.Errors.size(), 2u);
-  EXPECT_EQ(DF.Errors[0].format(), "Dockerfile:2:1: unknown instruction: FROBNICATE; an "
-                                   "instruction is one of ADD, ARG, CMD, COPY, ENTRYPOINT, ENV, "
-                                   "EXPOSE, FROM, HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, RUN, "
-                                   "SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR");
-  EXPECT_EQ(DF.Errors[0].Range.End - DF.Errors[0].Range.Begin, 10u);
-  EXPECT_EQ(DF.Errors[1].format(), "Dockerfile:3:1: unknown instruction: COP; did you mean COPY?");
+  EXPECT_EQ(dump(DF), "(from \"a\")\n(frobnicate \"\")\n(run \"y\")\n");
 }
 
 #include "dockerfile/Stages.h"

@@ -6,7 +6,9 @@
 #include <new>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
+#include "dockerfile/Check.h"
 #include "rules/Registry.h"
 #include "rules/Rule.h"
 #include "rules/ScriptMemo.h"
@@ -305,7 +307,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   const dockerfile::Dockerfile &DF = M.file();
   LintResult R;
   R.Source = DF.Source;
-  R.ParseFailed = !DF.ok();
+  // What BuildKit's parser refuses, then what it refuses when it reads the instructions
+  // (dockerfile/Check.h): either makes the file one `docker build` rejects.
+  std::vector<Diagnostic> Refused = dockerfile::checkInstructions(DF);
+  R.ParseFailed = !DF.ok() || !Refused.empty();
   Context C(M, Cfg);
   C.setNotes(Opts.Notes);
   Suppressions Sup(DF, M.stages(), Cfg.DisableIgnorePragma);
@@ -314,15 +319,16 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   if (std::optional<bool> NonPosix = Sup.nonPosixShellPragma())
     M.nonPosixPragmaMemo() = *NonPosix;
 
-  for (const Diagnostic &E : DF.Errors) {
-    Finding F;
-    F.File = Path;
-    F.Range = E.Range;
-    F.RuleId = "DL1000";
-    F.Sev = Severity::Error;
-    F.Message = E.Message;
-    C.add(std::move(F));
-  }
+  for (const std::vector<Diagnostic> *Errors : {&DF.Errors, &std::as_const(Refused)})
+    for (const Diagnostic &E : *Errors) {
+      Finding F;
+      F.File = Path;
+      F.Range = E.Range;
+      F.RuleId = "DL1000";
+      F.Sev = Severity::Error;
+      F.Message = E.Message;
+      C.add(std::move(F));
+    }
 
   // Every check() call in file order, ONBUILD children after their wrapper; each rule walks
   // only the visits of the kinds it declares (Rule::kinds), in this order. A visit holds all
