@@ -56,20 +56,36 @@ const FlagSpec LintFlags[] = {
     {"help", 'h', false, "show this help"},
 };
 
+/// Whether a file met in a folder is a Dockerfile: Dockerfile, Containerfile, NAME.Dockerfile,
+/// Dockerfile.NAME and Dockerfile-NAME (and the same of Containerfile), the word capitalised or
+/// all lower-case as `docker build` and Podman users write it. A name whose extension says it is
+/// something else is not one: a document, a source file or a script about Dockerfiles
+/// (Dockerfile.md, dockerfile-parser.js, dockerfile.py), data, a template that needs rendering
+/// first, or BuildKit's per-Dockerfile ignore file (Dockerfile.dockerignore). The pre-commit hook
+/// (.pre-commit-hooks.yaml) matches the same names: tests/PreCommitTest.cpp holds them in step.
 bool isDockerfileName(llvm::StringRef N) {
-  if (N.endswith(".dockerignore"))
-    return false;
-  std::string L = N.lower();
-  llvm::StringRef S(L);
-  // Dockerfile, Dockerfile.dev, Dockerfile-prod, api.Dockerfile, prod_Dockerfile, Containerfile...
-  for (llvm::StringRef Base : {"dockerfile", "containerfile"})
-    for (size_t At = S.find(Base); At != llvm::StringRef::npos; At = S.find(Base, At + 1)) {
-      bool StartOk = At == 0 || llvm::StringRef("._-").contains(S[At - 1]);
-      size_t End = At + Base.size();
-      bool EndOk = End == S.size() || llvm::StringRef("._-").contains(S[End]);
-      if (StartOk && EndOk)
-        return true;
-    }
+  size_t Dot = N.rfind('.');
+  if (Dot != llvm::StringRef::npos) {
+    std::string Ext = N.substr(Dot + 1).lower();
+    static const llvm::StringRef NotDockerfiles[] = {
+        "dockerignore", "md",   "markdown", "rst",  "adoc", "txt",   "go",     "js",   "mjs",
+        "cjs",          "ts",   "jsx",      "tsx",  "py",   "pyc",   "rb",     "rs",   "java",
+        "kt",           "c",    "cc",       "cpp",  "h",    "hpp",   "cs",     "php",  "pl",
+        "sh",           "bash", "zsh",      "ps1",  "bat",  "json",  "yaml",   "yml",  "toml",
+        "ini",          "xml",  "html",     "css",  "j2",   "jinja", "jinja2", "tmpl", "tpl",
+        "template",     "erb",  "patch",    "diff", "rej",  "swp"};
+    if (llvm::is_contained(NotDockerfiles, Ext))
+      return false;
+  }
+  for (llvm::StringRef Word : {"Dockerfile", "dockerfile", "Containerfile", "containerfile"}) {
+    // Dockerfile, Dockerfile.NAME, Dockerfile-NAME
+    if (N.startswith(Word) &&
+        (N.size() == Word.size() || N[Word.size()] == '.' || N[Word.size()] == '-'))
+      return true;
+    // NAME.Dockerfile
+    if (N.size() > Word.size() + 1 && N.endswith(Word) && N[N.size() - Word.size() - 1] == '.')
+      return true;
+  }
   return false;
 }
 
@@ -146,8 +162,9 @@ int runLint(const std::vector<std::string> &Argv) {
   }
   if (A->flag("help")) {
     llvm::outs() << "usage: ballast lint [OPTIONS] PATH...\n\nLint Dockerfiles. A folder is "
-                    "searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.*;\n"
-                    "'-' reads standard input.\n\noptions:\n"
+                    "searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and\n"
+                    "Dockerfile-* (not Dockerfile.md, .dockerignore, ...); '-' reads standard "
+                    "input.\n\noptions:\n"
                  << flagHelp(LintFlags)
                  << "\nexit status: 0 no finding at or above the threshold, 1 findings, 2 usage "
                     "or input errors\n";
