@@ -1,7 +1,9 @@
 //===- CheckstyleWriter.cpp -----------------------------------------------===//
 #include "report/CheckstyleWriter.h"
 
+#include "report/ReportUtil.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace ballast::report {
@@ -20,10 +22,19 @@ llvm::StringRef checkstyleSeverity(Severity S) {
 
 } // namespace
 
-std::string xmlEscape(llvm::StringRef Text) {
+std::string xmlEscape(llvm::StringRef Raw) {
+  // The report says it is UTF-8: a Latin-1 byte copied from a Dockerfile would make it invalid
+  // XML that checkstyle consumers reject whole.
+  std::string Valid;
+  llvm::StringRef Text = Raw;
+  if (llvm::any_of(Raw, [](char C) { return static_cast<unsigned char>(C) >= 0x80; })) {
+    Valid = toValidUtf8(Raw);
+    Text = Valid;
+  }
   std::string Out;
   Out.reserve(Text.size());
-  for (char C : Text) {
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
     switch (C) {
     case '&': Out += "&amp;"; break;
     case '<': Out += "&lt;"; break;
@@ -34,10 +45,17 @@ std::string xmlEscape(llvm::StringRef Text) {
     case '\n': Out += "&#10;"; break;
     case '\r': Out += "&#13;"; break;
     default:
-      if (static_cast<unsigned char>(C) < 0x20)
-        Out += "\xEF\xBF\xBD"; // U+FFFD: XML 1.0 has no way to write other control characters
-      else
+      // XML 1.0 has no way to write the other control characters, nor U+FFFE and U+FFFF (EF BF BE
+      // and EF BF BF in valid UTF-8): U+FFFD stands in for them.
+      if (static_cast<unsigned char>(C) < 0x20) {
+        Out += "\xEF\xBF\xBD";
+      } else if (C == '\xEF' && Text.substr(I + 1, 1) == "\xBF" &&
+                 (Text.substr(I + 2, 1) == "\xBE" || Text.substr(I + 2, 1) == "\xBF")) {
+        Out += "\xEF\xBF\xBD";
+        I += 2;
+      } else {
         Out += C;
+      }
     }
   }
   return Out;

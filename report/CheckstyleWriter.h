@@ -8,7 +8,8 @@
 namespace ballast::report {
 
 /// Escapes Text for an XML attribute value in double quotes: `& < > " '`, tab, newline and
-/// carriage return become references; other characters XML 1.0 forbids become U+FFFD.
+/// carriage return become references; invalid UTF-8 (toValidUtf8) and the other characters XML
+/// 1.0 forbids (control characters, U+FFFE, U+FFFF) become U+FFFD.
 std::string xmlEscape(llvm::StringRef Text);
 
 /// Writes `<checkstyle version="4.3">` with one `<file name>` per file (in order of first

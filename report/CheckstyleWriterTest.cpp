@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "report/ReportTestData.h"
+#include "report/ReportUtil.h"
 
 namespace ballast::report {
 namespace {
@@ -55,6 +56,25 @@ TEST(CheckstyleWriterTest, XmlEscape) {
   EXPECT_EQ(xmlEscape("a<b>&\"c'\td\r\n"), "a&lt;b&gt;&amp;&quot;c&apos;&#9;d&#13;&#10;");
   EXPECT_EQ(xmlEscape(std::string("x\x01y\x1bz", 5)), "x\xEF\xBF\xBDy\xEF\xBF\xBDz");
   EXPECT_EQ(xmlEscape("caf\xC3\xA9 %"), "caf\xC3\xA9 %");
+}
+
+TEST(CheckstyleWriterTest, ALatin1DockerfileStillGivesValidUtf8Xml) {
+  // `RUN apt-get install -y --no-install-recommends caf\xe9` from a Latin-1 file.
+  EXPECT_EQ(xmlEscape("pin versions: caf\xE9"), "pin versions: caf\xEF\xBF\xBD");
+  EXPECT_EQ(xmlEscape("caf\xE9<"), "caf\xEF\xBF\xBD&lt;");
+  // U+FFFE and U+FFFF are valid UTF-8 that XML 1.0 forbids; U+FFFD and U+10FFFF are allowed.
+  EXPECT_EQ(xmlEscape("a\xEF\xBF\xBE"
+                      "b\xEF\xBF\xBF"
+                      "c"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c");
+  EXPECT_EQ(xmlEscape("\xEF\xBF\xBD\xF4\x8F\xBF\xBF"), "\xEF\xBF\xBD\xF4\x8F\xBF\xBF");
+  testdata::Fixture Fx;
+  Fx.Findings[0].Message = "caf\xE9";
+  std::string Out = Fx.render(Format::Checkstyle);
+  EXPECT_NE(Out.find("message=\"caf\xEF\xBF\xBD\""), std::string::npos) << Out;
+  EXPECT_EQ(toValidUtf8(Out), Out);
 }
 
 } // namespace

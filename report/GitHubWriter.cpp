@@ -2,6 +2,7 @@
 #include "report/GitHubWriter.h"
 
 #include "report/ReportUtil.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::report {
 namespace {
@@ -20,6 +21,13 @@ llvm::StringRef commandFor(Severity S) {
 } // namespace
 
 std::string gitHubEscapeData(llvm::StringRef Text) {
+  // The runner reads the commands as UTF-8: a Latin-1 byte from a Dockerfile is made U+FFFD here,
+  // as in the other formats, rather than left to whatever the runner makes of it.
+  std::string Valid;
+  if (llvm::any_of(Text, [](char C) { return static_cast<unsigned char>(C) >= 0x80; })) {
+    Valid = toValidUtf8(Text);
+    Text = Valid;
+  }
   std::string Out;
   for (char C : Text) {
     switch (C) {

@@ -7,7 +7,8 @@
 
 namespace ballast::report {
 
-/// Escapes a workflow command's message: `%`, CR and LF (as actions/toolkit's escapeData).
+/// Escapes a workflow command's message: `%`, CR and LF (as actions/toolkit's escapeData);
+/// invalid UTF-8 becomes U+FFFD (toValidUtf8).
 std::string gitHubEscapeData(llvm::StringRef Text);
 
 /// Escapes a workflow command's property value: as gitHubEscapeData plus `:` and `,`.

@@ -24,6 +24,9 @@ TEST(GitHubWriterTest, Golden) {
 TEST(GitHubWriterTest, Escaping) {
   EXPECT_EQ(gitHubEscapeData("100%\r\na: b, c"), "100%25%0D%0Aa: b, c");
   EXPECT_EQ(gitHubEscapeProperty("100%\r\na: b, c"), "100%25%0D%0Aa%3A b%2C c");
+  // A Latin-1 byte from the Dockerfile is not passed on as invalid UTF-8.
+  EXPECT_EQ(gitHubEscapeData("caf\xE9 100%"), "caf\xEF\xBF\xBD 100%25");
+  EXPECT_EQ(gitHubEscapeProperty("caf\xC3\xA9:"), "caf\xC3\xA9%3A");
 }
 
 TEST(GitHubWriterTest, PropertiesAreEscapedAndPathsRelativeToBaseDir) {

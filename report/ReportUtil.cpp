@@ -147,6 +147,39 @@ std::vector<uint16_t> utf16Units(llvm::StringRef Text) {
 
 } // namespace
 
+std::string toValidUtf8(llvm::StringRef Text) {
+  std::string Out;
+  Out.reserve(Text.size());
+  const auto *P = reinterpret_cast<const unsigned char *>(Text.data());
+  const unsigned char *E = P + Text.size();
+  while (P < E) {
+    unsigned char C = *P;
+    if (C < 0x80) {
+      Out += char(C);
+      ++P;
+      continue;
+    }
+    // The well-formed sequences (Unicode table 3-7): the lead byte gives the length and the range
+    // of the second byte; later bytes are 80..BF.
+    unsigned Len = C >= 0xC2 && C <= 0xDF   ? 2
+                   : C >= 0xE0 && C <= 0xEF ? 3
+                   : C >= 0xF0 && C <= 0xF4 ? 4
+                                            : 0;
+    unsigned char Lo = C == 0xE0 ? 0xA0 : C == 0xF0 ? 0x90 : 0x80;
+    unsigned char Hi = C == 0xED ? 0x9F : C == 0xF4 ? 0x8F : 0xBF;
+    unsigned N = 1; // bytes of the sequence seen to be right so far
+    while (Len != 0 && N < Len && P + N < E && P[N] >= (N == 1 ? Lo : 0x80) &&
+           P[N] <= (N == 1 ? Hi : 0xBF))
+      ++N;
+    if (Len != 0 && N == Len)
+      Out.append(reinterpret_cast<const char *>(P), Len);
+    else
+      Out += "\xEF\xBF\xBD";
+    P += N;
+  }
+  return Out;
+}
+
 std::vector<std::string> gitHubLineHashes(llvm::StringRef Text) {
   constexpr unsigned BlockSize = 100;
   constexpr uint64_t Mod = 37;

@@ -78,6 +78,12 @@ std::string displayPath(llvm::StringRef File, llvm::StringRef BaseDir);
 /// Percent-encodes a path for use in a URI (keeps unreserved characters and '/').
 std::string uriEncodePath(llvm::StringRef Path);
 
+/// Text with each ill-formed UTF-8 sequence (a stray byte, a truncated or overlong sequence, a
+/// surrogate, a code point past U+10FFFF) replaced by one U+FFFD per maximal subpart, as Unicode
+/// recommends and as nlohmann's `replace` handler does for the JSON reports: a Latin-1 `café`
+/// reads `caf\uFFFD` in every format. Valid text comes back unchanged.
+std::string toValidUtf8(llvm::StringRef Text);
+
 /// Converts a 1-based byte column on Line into a 1-based UTF-16 column when the source is known.
 unsigned utf16Column(const SourceFile *SF, unsigned Line, unsigned ByteColumn);
 

@@ -2,6 +2,7 @@
 #include "report/ReportWriter.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "report/ReportTestData.h"
 #include "report/ReportUtil.h"
@@ -99,6 +100,33 @@ TEST(ReportUtilTest, UriEncodePath) {
   EXPECT_EQ(uriEncodePath("a/b-c_d.e~f"), "a/b-c_d.e~f");
   EXPECT_EQ(uriEncodePath("my dir/%#?:x"), "my%20dir/%25%23%3F%3Ax");
   EXPECT_EQ(uriEncodePath("caf\xC3\xA9"), "caf%C3%A9");
+}
+
+TEST(ReportUtilTest, ToValidUtf8ReplacesLikeTheJsonReport) {
+  // One U+FFFD per maximal ill-formed subpart, the same as nlohmann's replace handler (the JSON
+  // reports) on each case: stray, truncated, overlong, surrogate and too-large sequences.
+  const char *const Cases[] = {"caf\xE9",
+                               "caf\xE9s",
+                               "\x80\x80"
+                               "a",
+                               "\xE2\x82",
+                               "\xE2\x82z\xE2\x82\xAC",
+                               "\xC0\xAF",
+                               "\xE0\x80\xAF",
+                               "\xED\xA0\x80",
+                               "\xF4\x90\x80\x80",
+                               "\xF0\x9F\x98\x80!",
+                               "\xF0\x9F\x98",
+                               "\xFF\xFE",
+                               "ok caf\xC3\xA9",
+                               "\xEF\xBF\xBF"};
+  for (llvm::StringRef S : Cases) {
+    std::string J =
+        nlohmann::json(S.str()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    EXPECT_EQ(toValidUtf8(S), J.substr(1, J.size() - 2)) << S.str();
+  }
+  EXPECT_EQ(toValidUtf8("caf\xE9"), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(toValidUtf8("plain"), "plain");
 }
 
 TEST(ReportUtilTest, Utf16Column) {
