@@ -425,6 +425,7 @@ int runLint(const std::vector<std::string> &Argv) {
   if (llvm::any_of(Jobs, [](const FileJob &J) { return J.In.Errno == EISDIR; })) {
     std::vector<FileJob> Given = std::move(Jobs);
     Jobs.clear();
+    std::vector<std::string> Empty; // the folders given that hold no Dockerfile
     for (FileJob &J : Given) {
       if (J.Path == "-" || J.In.Errno != EISDIR) {
         Jobs.push_back(std::move(J));
@@ -433,11 +434,22 @@ int runLint(const std::vector<std::string> &Argv) {
       std::vector<std::string> Found;
       if (llvm::Error E = collectFolder(J.Path, Found))
         return Usage(llvm::toString(std::move(E)));
+      if (Found.empty())
+        Empty.push_back(J.Path);
       for (std::string &F : Found) {
         Jobs.emplace_back();
         Jobs.back().Path = std::move(F);
       }
     }
+    // A run that lints nothing is a mistake (a wrong folder, a typo) that exit 0 would hide, as
+    // eslint errs on a pattern that matches nothing; a folder without Dockerfiles among others
+    // that have some (`ballast lint services/*`) is only worth a warning.
+    for (const std::string &D : Empty)
+      llvm::errs() << "ballast lint: " << (Jobs.empty() ? "" : "warning: ") << D
+                   << ": no Dockerfile found in this folder (looked for Dockerfile, "
+                      "Containerfile, *.Dockerfile, Dockerfile.* and Dockerfile-*)\n";
+    if (Jobs.empty())
+      return ExitUsage;
     ReadAndLint(Jobs);
   }
   // An unusable config comes first, then a ShellCheck that is required but missing.

@@ -145,9 +145,20 @@ TEST_F(CliTest, FilesFoldersAndStdinOfOneRunAreReportedInTheOrderGiven) {
       Files.push_back(F["file"]);
   EXPECT_EQ(Files, (std::vector<std::string>{"b.Dockerfile", "-", "svc/Containerfile",
                                              "svc/Dockerfile", "a.Dockerfile"}));
-  // A folder without Dockerfiles lints nothing; a missing path is still a usage error.
+  // A run that finds no Dockerfile is a usage error that names the folder; a folder without
+  // Dockerfiles beside paths that gave some is a warning. A missing path is a usage error.
   fs::create_directories(Dir / "empty");
-  EXPECT_EQ(lint("empty", Out), 0) << Out;
+  spit(Dir / "empty" / "README.md", "FROM debian\n");
+  EXPECT_EQ(lint("empty", Out), 2) << Out;
+  EXPECT_EQ(Out, "ballast lint: empty: no Dockerfile found in this folder (looked for Dockerfile, "
+                 "Containerfile, *.Dockerfile, Dockerfile.* and Dockerfile-*)\n");
+  EXPECT_EQ(lint("empty empty/", Out), 2) << Out;
+  EXPECT_THAT(Out, HasSubstr("ballast lint: empty/: no Dockerfile found"));
+  EXPECT_EQ(lint("--no-fail empty svc", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("ballast lint: warning: empty: no Dockerfile found in this folder"));
+  EXPECT_THAT(Out, HasSubstr("svc/Dockerfile:1:6: warning[DL3006]"));
+  EXPECT_EQ(lint("--no-fail empty a.Dockerfile", Out), 0) << Out;
+  EXPECT_THAT(Out, HasSubstr("warning: empty: no Dockerfile found"));
   EXPECT_EQ(lint("a.Dockerfile svc missing.Dockerfile", Out), 2);
   EXPECT_THAT(Out, HasSubstr("missing.Dockerfile: No such file or directory"));
   EXPECT_THAT(Out, Not(HasSubstr("DL3006")));
