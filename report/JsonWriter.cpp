@@ -372,7 +372,7 @@ size_t findingRoom(const Finding &F) {
   // The keys, indentation and punctuation take under 200 bytes; each number at most 20.
   size_t N = 512 + stringRoom(F.Message.size());
   if (F.FixIt) {
-    N += 128 + stringRoom(F.FixIt->Title.size());
+    N += 160 + stringRoom(F.FixIt->Title.size());
     for (const TextEdit &E : F.FixIt->Edits)
       N += 384 + stringRoom(E.Replacement.size());
   }
@@ -381,12 +381,13 @@ size_t findingRoom(const Finding &F) {
 
 /// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
 /// RuleLinesOf(Id) gives the `"rule"` and `"aliases"` lines of rule Id as JsonPieces made them
-/// (null for a rule the catalogue does not know), SourceOf(F) F's file's source or null.
+/// (null for a rule the catalogue does not know), UnsafeFix(Id) whether rule Id's fixes are
+/// unsafe, SourceOf(F) F's file's source or null.
 /// OneFile: the caller knows the findings are all of one file, so no file name is compared.
 /// Report: the report's number (recurringString).
-template <typename RuleLinesFn, typename SourceFn>
+template <typename RuleLinesFn, typename UnsafeFixFn, typename SourceFn>
 void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn RuleLinesOf,
-                    SourceFn SourceOf, bool OneFile, uint64_t Report) {
+                    UnsafeFixFn UnsafeFix, SourceFn SourceOf, bool OneFile, uint64_t Report) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const FilePath *LastFile = nullptr;
@@ -431,6 +432,10 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn R
     if (F.FixIt) {
       O = lit(O, ",\n      \"fix\": {\n        \"title\": ");
       O = recurringString(O, F.FixIt->Title, Report);
+      // Only an unsafe fix says so: `--fix` applies it only with --unsafe-fixes. A safe fix's
+      // object is as it always was.
+      if (UnsafeFix(llvm::StringRef(F.RuleId)))
+        O = lit(O, ",\n        \"unsafe\": true");
       O = lit(O, ",\n        \"edits\": ");
       const SourceFile *SF = SourceOf(F);
       const std::vector<TextEdit> &Edits = F.FixIt->Edits;
@@ -478,6 +483,7 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts) {
   const JsonPieces Index(Rules);
   auto RuleLinesOf = [&Index](llvm::StringRef Id) { return Index.ruleLines(Id); };
+  auto UnsafeFix = [&Index](llvm::StringRef Id) { return Index.unsafeFix(Id); };
   auto SourceOf = [&Opts](const Finding &F) { return sourceFor(Opts, F.File); };
   // A large report (a CI run over a whole repository) is formatted in two halves at once; the
   // halves are joined in order, so the bytes are the same as from one pass.
@@ -486,10 +492,11 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
   Buffer Second(Tail.size() * 600 + 4096);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread(
-        [&] { appendFindings(Second, Tail, RuleLinesOf, SourceOf, false, Index.reportId()); });
+    Worker = std::thread([&] {
+      appendFindings(Second, Tail, RuleLinesOf, UnsafeFix, SourceOf, false, Index.reportId());
+    });
   Buffer First(Head.size() * 600 + 4096);
-  appendFindings(First, Head, RuleLinesOf, SourceOf, false, Index.reportId());
+  appendFindings(First, Head, RuleLinesOf, UnsafeFix, SourceOf, false, Index.reportId());
   if (Worker.joinable())
     Worker.join();
   JsonPieces::write(OS, {First.text(), Second.text()});
@@ -575,6 +582,11 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::StringRef JsonPieces::ruleLines(llvm::StringR
   return S ? llvm::StringRef(Lines.data() + S->Begin, S->End - S->Begin) : llvm::StringRef();
 }
 
+bool JsonPieces::unsafeFix(llvm::StringRef Id) const {
+  const Slot *S = find(Id);
+  return S && S->Rule->Fixes == FixSafety::Unsafe;
+}
+
 const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {
   static const std::vector<std::string> None;
   const Slot *S = find(Id);
@@ -600,7 +612,8 @@ void JsonPieces::append(JsonPiece &Into, llvm::ArrayRef<Finding> Findings, const
   }
   appendFindings(
       Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
-      [SF](const Finding &) { return SF; }, OneFile, Id);
+      [this](llvm::StringRef Id) { return unsafeFix(Id); }, [SF](const Finding &) { return SF; },
+      OneFile, Id);
   Into = Out.take();
 }
 

@@ -11,9 +11,11 @@
 namespace ballast::report {
 
 /// Writes `{"findings": [{"file", "line", "column", "end_line", "end_column", "rule", "aliases",
-/// "severity", "message", "fix"?}]}` with keys in that order. A fix is `{"title", "edits":
-/// [{"offset", "length", "replacement", "line", "column", "end_line", "end_column"}]}`; the
-/// line/column keys of an edit appear only when the file is in Opts.Sources.
+/// "severity", "message", "fix"?}]}` with keys in that order. A fix is `{"title", "unsafe"?,
+/// "edits": [{"offset", "length", "replacement", "line", "column", "end_line", "end_column"}]}`;
+/// `"unsafe": true` marks the fix of a rule whose fixes may change what the build makes (`lint
+/// --fix` applies it only with --unsafe-fixes; a safe fix has no such key); the line/column keys
+/// of an edit appear only when the file is in Opts.Sources.
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts);
 
@@ -66,6 +68,8 @@ public:
   /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a
   /// null StringRef for an id the catalogue does not know.
   llvm::StringRef ruleLines(llvm::StringRef Id) const;
+  /// Whether the fixes of rule Id are unsafe (applied by `--fix` only with --unsafe-fixes).
+  bool unsafeFix(llvm::StringRef Id) const;
   /// This report's number, unique in the process (never 0): what each thread remembers of
   /// the strings it escaped for a report is used for that report only.
   uint64_t reportId() const { return Id; }

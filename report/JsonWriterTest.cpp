@@ -78,6 +78,7 @@ TEST(JsonWriterTest, Golden) {
       "message": "multiple consecutive RUN instructions: merge them, if you can",
       "fix": {
         "title": "merge RUN instructions",
+        "unsafe": true,
         "edits": [
           {
             "offset": 29,

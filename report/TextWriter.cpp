@@ -1,6 +1,8 @@
 //===- TextWriter.cpp -----------------------------------------------------===//
 #include "report/TextWriter.h"
 
+#include <optional>
+
 #include "report/ReportUtil.h"
 
 namespace ballast::report {
@@ -65,6 +67,7 @@ void writeSnippet(llvm::raw_ostream &OS, const SourceFile &SF, LineCol From, Lin
 
 void writeText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts) {
+  std::optional<RuleTable> Table; // made at the first fix
   for (const Finding &F : Findings) {
     writeLocation(OS, F.File, F.Begin, Opts.Color);
     OS << ' ';
@@ -74,8 +77,12 @@ void writeText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
     else
       OS << Sev;
     OS << '[' << F.RuleId << "]: " << F.Message;
-    if (F.FixIt)
-      OS << " [fixable]";
+    if (F.FixIt) {
+      if (!Table)
+        Table.emplace(Rules);
+      OS << (Table->lookup(F.RuleId).Fixes == FixSafety::Unsafe ? " [fixable with --unsafe-fixes]"
+                                                                : " [fixable]");
+    }
     OS << '\n';
     const SourceFile *SF = Opts.Snippets ? sourceFor(Opts, F.File) : nullptr;
     if (SF)

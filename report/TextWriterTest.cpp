@@ -18,7 +18,7 @@ TEST(TextWriterTest, OneLinePerFindingAndNote) {
             "Dockerfile:1:1: note: the stage starts here\n"
             "Dockerfile:4:10: info[SC2086]: double quote to prevent globbing and word splitting\n"
             "other/Dockerfile:3:1: style[DL3059]: multiple consecutive RUN instructions: merge "
-            "them, if you can [fixable]\n");
+            "them, if you can [fixable with --unsafe-fixes]\n");
 }
 
 TEST(TextWriterTest, SnippetsMarkTheRangeUnderTheSourceLine) {
@@ -41,7 +41,7 @@ TEST(TextWriterTest, SnippetsMarkTheRangeUnderTheSourceLine) {
             "RUN echo $HOME > /tmp/a\n"
             "         ^~~~~\n"
             "other/Dockerfile:3:1: style[DL3059]: multiple consecutive RUN instructions: merge "
-            "them, if you can [fixable]\n");
+            "them, if you can [fixable with --unsafe-fixes]\n");
 }
 
 TEST(TextWriterTest, SnippetOfMultiLineRangeStopsAtEndOfFirstLineAndKeepsTabs) {
@@ -78,7 +78,7 @@ TEST(TextWriterTest, ColorMakesLocationBoldAndSeverityColoured) {
             "RUN echo $HOME > /tmp/a\n"
             "\x1b[1;32m         ^~~~~\x1b[0m\n"
             "\x1b[1mother/Dockerfile:3:1:\x1b[0m \x1b[1;90mstyle\x1b[0m[DL3059]: multiple "
-            "consecutive RUN instructions: merge them, if you can [fixable]\n");
+            "consecutive RUN instructions: merge them, if you can [fixable with --unsafe-fixes]\n");
   Fx.Findings = {Fx.Findings[0]};
   Fx.Findings[0].Sev = Severity::Error;
   Fx.Opts.Snippets = false;
