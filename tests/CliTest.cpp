@@ -279,14 +279,24 @@ TEST_F(CliTest, FixAppliesSafeFixesAtomicallyAndDiffShowsThem) {
   spit(Dir / "Dockerfile", Orig);
   std::string Out;
   lint("--diff Dockerfile", Out);
-  EXPECT_THAT(Out, HasSubstr("-MAINTAINER Jane <j@x.org>\n"));
-  EXPECT_THAT(Out, HasSubstr("+LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"));
+  EXPECT_THAT(Out, HasSubstr("+RUN apk add --no-cache  curl=8.5.0-r0\n"));
+  // DL4000's fix changes the image config (its author field): unsafe, not applied by --fix.
+  EXPECT_THAT(Out, Not(HasSubstr("-MAINTAINER")));
   EXPECT_EQ(slurp(Dir / "Dockerfile"), Orig) << "--diff must not write";
   lint("--fix Dockerfile", Out);
   std::string Fixed = slurp(Dir / "Dockerfile");
-  EXPECT_EQ(Fixed, "FROM busybox:1.36\n# keep this comment\n"
-                   "LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"
+  EXPECT_EQ(Fixed, "FROM busybox:1.36\n# keep this comment\nMAINTAINER Jane <j@x.org>\n"
                    "RUN apk add --no-cache  curl=8.5.0-r0\nUSER 65534\n");
+  EXPECT_THAT(Out, HasSubstr("Dockerfile:3:1: error[DL4000]: MAINTAINER is deprecated; use "
+                             "`LABEL org.opencontainers.image.authors=\"...\"` instead "
+                             "[fixable with --unsafe-fixes]"));
   lint("--fix Dockerfile", Out);
   EXPECT_EQ(slurp(Dir / "Dockerfile"), Fixed) << "a second --fix changes nothing";
+  lint("--diff --unsafe-fixes Dockerfile", Out);
+  EXPECT_THAT(Out, HasSubstr("-MAINTAINER Jane <j@x.org>\n"));
+  EXPECT_THAT(Out, HasSubstr("+LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"));
+  lint("--fix --unsafe-fixes Dockerfile", Out);
+  EXPECT_EQ(slurp(Dir / "Dockerfile"), "FROM busybox:1.36\n# keep this comment\n"
+                                       "LABEL org.opencontainers.image.authors=\"Jane <j@x.org>\"\n"
+                                       "RUN apk add --no-cache  curl=8.5.0-r0\nUSER 65534\n");
 }

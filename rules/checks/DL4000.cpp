@@ -51,7 +51,9 @@ RuleInfo infoDL4000() {
   R.DefaultSeverity = Severity::Error;
   R.Cat = Category::Maintainability;
   R.Title = "MAINTAINER is deprecated";
-  R.Fixes = FixSafety::Safe;
+  // Unsafe: the image config changes (its `author` field is emptied, a label is added), and a fix
+  // never changes what the build makes unless asked with --unsafe-fixes.
+  R.Fixes = FixSafety::Unsafe;
   R.FixReshapes = true;
   return R;
 }
