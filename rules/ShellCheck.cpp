@@ -49,15 +49,27 @@ std::vector<Finding> runShellCheck(const Model &M) {
   std::vector<Finding> Out;
   // Group scripts by dialect (one shellcheck run per dialect in the file, usually one).
   std::map<std::string, std::pair<std::string, std::vector<Piece>>> ByDialect;
+  // The dialect of the stage so far, and of each stage at its end: a stage built FROM another
+  // runs its RUNs with the SHELL that one left, as it inherits its WORKDIR and USER.
   std::string Dialect = "sh";
+  std::vector<std::string> StageDialect(M.stages().Stages.size(), "sh");
+  int Cur = -1;
   std::set<std::string> Names; // ENV/ARG names seen so far, exported to quiet SC2154
   for (const Instruction &I : M.file().Instructions) {
     if (I.Kind == InstrKind::From) {
+      const dockerfile::Stage *St = M.stages().stageOf(&I);
+      Cur = St ? int(St->Index) : -1;
       Dialect = "sh";
+      if (St && St->BaseStage >= 0 && size_t(St->BaseStage) < StageDialect.size())
+        Dialect = StageDialect[St->BaseStage];
+      if (Cur >= 0 && size_t(Cur) < StageDialect.size())
+        StageDialect[Cur] = Dialect;
       continue;
     }
     if (I.Kind == InstrKind::Shell && I.IsJson && !I.Args.empty()) {
       Dialect = dialectOf(I.Args[0].Text);
+      if (Cur >= 0 && size_t(Cur) < StageDialect.size())
+        StageDialect[Cur] = Dialect;
       continue;
     }
     if (I.Kind == InstrKind::Env)
