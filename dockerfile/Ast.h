@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/Errors.h"
+#include "support/SlabRecycler.h"
 #include "support/SourceFile.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -194,6 +195,10 @@ struct Comment {
   unsigned Line = 0;
 };
 
+/// The arena of a Dockerfile. Its slabs come from the thread's recycled ones: one holds what
+/// nearly every file puts there, and the file linted before on the thread freed it.
+using TextArena = llvm::BumpPtrAllocatorImpl<SlabRecycler, SlabRecycler::SlabSize>;
+
 /// A parsed Dockerfile. Parsing always yields one; problems are in Errors.
 class Dockerfile {
 public:
@@ -208,7 +213,7 @@ public:
   /// arrays of words, flags, pairs and heredocs, decoded words, PrevComments arrays. One slab
   /// serves most files, where a string and a vector per instruction cost an allocation each.
   /// Moving the Dockerfile keeps every view valid.
-  llvm::BumpPtrAllocator Arena;
+  TextArena Arena;
 
   /// The value of a directive, if present.
   std::optional<llvm::StringRef> directive(llvm::StringRef Name) const;

@@ -304,7 +304,7 @@ struct SpannedWord {
 /// line and pays alignment and slab checks (about forty instructions) for each of them.
 class PartArena {
 public:
-  explicit PartArena(llvm::BumpPtrAllocator &Arena) : Arena(Arena) {}
+  explicit PartArena(TextArena &Arena) : Arena(Arena) {}
   /// A copy of A (trivially copyable, of an alignment of at most eight bytes).
   template <typename T> llvm::ArrayRef<T> copy(llvm::ArrayRef<T> A) {
     if (A.empty())
@@ -323,7 +323,7 @@ private:
   static constexpr size_t Align = 8;
   /// A chunk holds the parts of a few dozen instructions; a file's last one wastes its rest.
   static constexpr size_t ChunkSize = 1024;
-  llvm::BumpPtrAllocator &Arena;
+  TextArena &Arena;
   char *Cur = nullptr, *End = nullptr;
 
   char *take(size_t Bytes) {
@@ -580,7 +580,7 @@ void splitWhitespace(llvm::StringRef Rest, WordSpans &Out, int Max = -1) {
 /// A minimal JSON reader for arrays of strings that keeps element positions.
 class JsonArrayReader {
 public:
-  JsonArrayReader(llvm::StringRef S, llvm::BumpPtrAllocator &Arena) : S(S), Arena(Arena) {}
+  JsonArrayReader(llvm::StringRef S, TextArena &Arena) : S(S), Arena(Arena) {}
   enum Result { Ok, NotStrings, Invalid };
 
   Result read(llvm::SmallVectorImpl<SpannedWord> &Out) {
@@ -612,7 +612,7 @@ public:
 
 private:
   llvm::StringRef S;
-  llvm::BumpPtrAllocator &Arena; ///< holds the decoded strings
+  TextArena &Arena; ///< holds the decoded strings
   size_t P = 0;
 
   Result finish() {
@@ -845,8 +845,8 @@ private:
 /// Parses one logical line into an Instruction (split_command.go + the dispatch table).
 class LineParser {
 public:
-  LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors,
-             llvm::BumpPtrAllocator &Arena, PartArena &Parts)
+  LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors, TextArena &Arena,
+             PartArena &Parts)
       : SF(SF), Escape(Escape), Errors(Errors), Arena(Arena), Parts(Parts) {}
 
   /// Fills I from I.Line (whose Segments are set); Base is where the instruction text starts.
@@ -866,7 +866,7 @@ private:
   const SourceFile &SF;
   char Escape;
   std::vector<Diagnostic> &Errors;
-  llvm::BumpPtrAllocator &Arena;
+  TextArena &Arena;
   PartArena &Parts;
   // The instruction's parts while it is parsed (one of these serves a whole file).
   llvm::SmallVector<Word, 8> Args;
@@ -1206,7 +1206,7 @@ bool matchDirective(llvm::StringRef L, std::string &Key, std::string &Value) {
 }
 
 /// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the name with quotes removed (in Arena).
-std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, llvm::BumpPtrAllocator &Arena) {
+std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, TextArena &Arena) {
   size_t D = 0;
   while (D < W.size() && llvm::isDigit(W[D]))
     ++D;
@@ -1258,8 +1258,8 @@ std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, llvm::BumpPtrAllocato
 }
 
 /// The heredoc markers on a logical line: shell words with raw quotes, like heredocsFromLine.
-std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>>
-heredocsFromLine(llvm::StringRef L, llvm::BumpPtrAllocator &Arena) {
+std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> heredocsFromLine(llvm::StringRef L,
+                                                                                TextArena &Arena) {
   std::vector<std::pair<Heredoc, std::pair<uint32_t, uint32_t>>> Out;
   size_t I = 0;
   while (I < L.size()) {
