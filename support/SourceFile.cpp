@@ -12,12 +12,17 @@ namespace ballast {
 SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(std::move(T)) {
   // One line per 16 bytes covers 95% of the external corpus (a median line is 32 bytes), so most
   // files fill the table without regrowing it and none reserves much more than a quarter of its
-  // size. The table is left uninitialized: only the lines found are written.
-  size_t Cap = Text.size() / 16 + 2;
+  // size, plus the room a block of 128 bytes asks for before it is read (without it, every file
+  // under 2 KB grew its table at its first block). The table is left uninitialized: only the
+  // lines found are written.
+  size_t Cap = Text.size() / 16 + 2 + 128;
   LineStarts = std::make_unique_for_overwrite<uint32_t[]>(Cap);
   // The table is written through a raw cursor (a push_back checks the capacity for every line);
   // it grows only when a block could overflow it.
   uint32_t *Out = LineStarts.get(), *OutEnd = Out + Cap;
+  // Past it, a block of 128 bytes could overflow the table (a pointer compare per block, where
+  // the room left was a subtraction and a shift). Cap is at least 130 and only grows.
+  uint32_t *Full = OutEnd - 128;
   auto Grow = [&](size_t Need) {
     size_t Used = size_t(Out - LineStarts.get());
     Cap = std::max(Cap * 2, Used + Need);
@@ -26,37 +31,50 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
     LineStarts = std::move(Bigger);
     Out = LineStarts.get() + Used;
     OutEnd = LineStarts.get() + Cap;
+    Full = OutEnd - 128;
   };
   *Out++ = 0;
   const char *B = Text.data(), *E = B + Text.size();
   const char *Q = B;
 #if defined(__SSE2__)
-  // Sixty-four bytes at a time (a median line is 32 bytes): four compares give the block's
-  // newlines as a bit mask, so a line costs a few instructions where a memchr call per line cost
-  // dozens, and the block's own work (the loop, the capacity check) is paid once per two lines.
-  // Then one block of thirty-two if it fits; the last byte is left to the loop below (a newline
-  // there starts no line).
+  // A block's newlines as a bit mask (four compares of sixteen bytes for sixty-four), so a line
+  // costs a few instructions where a memchr call per line cost dozens. The loop takes two blocks
+  // at a time (a median line is 32 bytes): its own work (the bound and capacity tests, the
+  // block's offset) is paid once per four lines or so. Then one block of sixty-four and one of
+  // thirty-two if they fit; the last byte is left to the loop below (a newline there starts no
+  // line).
   const __m128i Nl = _mm_set1_epi8('\n');
   auto NewlinesAt = [&](const char *P) {
     __m128i V = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
     return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(V, Nl))));
   };
-  for (; E - Q > 64; Q += 64) {
-    if (OutEnd - Out < 64)
-      Grow(64);
-    uint64_t Mask = NewlinesAt(Q) | NewlinesAt(Q + 16) << 16 | NewlinesAt(Q + 32) << 32 |
-                    NewlinesAt(Q + 48) << 48;
-    const auto At = static_cast<uint32_t>(Q - B) + 1;
+  auto Block64 = [&](const char *P) {
+    return NewlinesAt(P) | NewlinesAt(P + 16) << 16 | NewlinesAt(P + 32) << 32 |
+           NewlinesAt(P + 48) << 48;
+  };
+  // Writes the line starts a mask's bits give, the bits being offsets from At - 1.
+  auto Emit = [&](uint64_t Mask, uint32_t At) {
     for (; Mask; Mask &= Mask - 1)
       *Out++ = At + static_cast<uint32_t>(__builtin_ctzll(Mask));
+  };
+  for (; E - Q > 128; Q += 128) {
+    if (Out > Full)
+      Grow(128);
+    uint64_t Lo = Block64(Q), Hi = Block64(Q + 64);
+    const auto At = static_cast<uint32_t>(Q - B) + 1;
+    Emit(Lo, At);
+    Emit(Hi, At + 64);
+  }
+  if (E - Q > 64) {
+    if (OutEnd - Out < 64)
+      Grow(64);
+    Emit(Block64(Q), static_cast<uint32_t>(Q - B) + 1);
+    Q += 64;
   }
   if (E - Q > 32) {
     if (OutEnd - Out < 32)
       Grow(32);
-    uint64_t Mask = NewlinesAt(Q) | NewlinesAt(Q + 16) << 16;
-    const auto At = static_cast<uint32_t>(Q - B) + 1;
-    for (; Mask; Mask &= Mask - 1)
-      *Out++ = At + static_cast<uint32_t>(__builtin_ctzll(Mask));
+    Emit(NewlinesAt(Q) | NewlinesAt(Q + 16) << 16, static_cast<uint32_t>(Q - B) + 1);
     Q += 32;
   }
 #endif

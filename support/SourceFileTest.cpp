@@ -23,10 +23,11 @@ TEST(SourceFileTest, DiagnosticFormatHasCaret) {
 }
 
 TEST(SourceFileTest, LineStartsOfEveryShapeOfText) {
-  // Texts of every length up to 200 bytes, from all newlines (more lines than the table is first
-  // sized for) to none, with and without a final newline: each line start must be found once.
-  for (unsigned Len = 0; Len <= 200; ++Len)
-    for (unsigned Every : {1u, 2u, 3u, 17u, 1000u}) {
+  // Texts of every length up to 400 bytes (blocks of 128, 64 and 32 bytes and the rest), from all
+  // newlines (more lines than the table is first sized for) to none, with and without a final
+  // newline: each line start must be found once.
+  for (unsigned Len = 0; Len <= 400; ++Len)
+    for (unsigned Every : {1u, 2u, 3u, 17u, 63u, 64u, 65u, 129u, 1000u}) {
       std::string T;
       for (unsigned I = 0; I < Len; ++I)
         T += (I % Every == Every - 1 || Every == 1) ? '\n' : 'x';
