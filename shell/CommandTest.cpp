@@ -305,6 +305,28 @@ TEST(ToolSpecTest, Lookup) {
     EXPECT_EQ(findToolSpec(N), nullptr) << N.str();
 }
 
+TEST(ToolSpecTest, LookupCommandGivesSpecAndShell) {
+  // One lookup answers both questions the parser asks of a command name.
+  for (llvm::StringRef N : {"sh", "ash", "zsh", "ksh", "bash", "dash", "mksh"}) {
+    EXPECT_EQ(lookupCommand(N).Shell, 1) << N.str();
+    EXPECT_EQ(lookupCommand(N).Spec, nullptr) << N.str();
+  }
+  for (llvm::StringRef N : {"su", "runuser"}) {
+    EXPECT_EQ(lookupCommand(N).Shell, 2) << N.str();
+    EXPECT_EQ(lookupCommand(N).Spec, nullptr) << N.str();
+  }
+  // A shell is named exactly; a version suffix finds no spec for it either.
+  for (llvm::StringRef N : {"bash5", "sh2.7", "s", "shx", "runusr", "", "3"}) {
+    EXPECT_EQ(lookupCommand(N).Shell, 0) << N.str();
+    EXPECT_EQ(lookupCommand(N).Spec, nullptr) << N.str();
+  }
+  for (const ToolSpec &S : allToolSpecs()) {
+    EXPECT_EQ(lookupCommand(S.Name).Spec, &S) << S.Name.str();
+    EXPECT_EQ(lookupCommand(S.Name).Shell, 0) << S.Name.str();
+    EXPECT_EQ(lookupCommand(S.Name.str() + "3").Spec, &S) << S.Name.str();
+  }
+}
+
 TEST(ShellOptionsTest, ForEachShellOption) {
   Script S = Script::parse("set -euxo pipefail +v -- -e");
   std::vector<std::string> Seen;

@@ -246,7 +246,8 @@ template <size_t K> bool tokenIs(const char *P, size_t Avail, const char (&W)[K]
   return Avail >= N && std::memcmp(P, W, N) == 0 && (Avail == N || isMeta(P[N]));
 }
 
-enum class ShellKind : uint8_t { None, Sh, Su };
+/// As CommandLookup::Shell counts them.
+enum class ShellKind : uint8_t { None = 0, Sh = 1, Su = 2 };
 
 /// The part of a command name after its last `/` (as Command::basename()). Name is a word's
 /// text: a slice of a parser's text or a saved copy, padded either way (see ReadAhead), or empty.
@@ -268,42 +269,20 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::StringRef basenameOf(llvm::StringRef Name) {
   return Name.substr(Name.rfind('/') + 1);
 }
 
-/// The kind of shell a command's basename names.
-ShellKind shellKind(llvm::StringRef Base) {
-  // By last byte first: every shell name ends in 'h', 'u' or 'r', and few other command names
-  // do, so most are turned down by tests that go the same way each time (a switch on the
-  // length, which varies from command to command, was a mispredicted branch every few names).
-  char Last = Base.empty() ? '\0' : Base.back();
-  if (Last == 'h') {
-    switch (Base.size()) {
-    case 2: return Base == "sh" ? ShellKind::Sh : ShellKind::None;
-    case 3:
-      return Base == "ash" || Base == "zsh" || Base == "ksh" ? ShellKind::Sh : ShellKind::None;
-    case 4:
-      return Base == "bash" || Base == "dash" || Base == "mksh" ? ShellKind::Sh : ShellKind::None;
-    default: return ShellKind::None;
-    }
-  }
-  if (Last == 'u')
-    return Base == "su" ? ShellKind::Su : ShellKind::None;
-  if (Last == 'r')
-    return Base == "runuser" ? ShellKind::Su : ShellKind::None;
-  return ShellKind::None;
-}
-
 /// Finds the body of `sh [options] -c BODY` / `su ... -c BODY` while a command's words arrive.
 struct ShellScriptFinder {
   ShellKind Kind = ShellKind::None;
   bool CSeen = false;
   bool SkipNext = false;
   bool OptionsDone = false;
-  /// No argument can be the script (until setName names a shell).
+  /// No argument can be the script (until setKind names a shell).
   bool Done = true;
 
-  /// Sets the command's basename (before the arguments are fed): a command that is no shell is
-  /// done with at once, so that feed turns its arguments down on one test.
-  void setName(llvm::StringRef Base) {
-    Kind = shellKind(Base);
+  /// Sets the kind of shell the command's basename names (CommandLookup::Shell), before the
+  /// arguments are fed: a command that is no shell is done with at once, so that feed turns its
+  /// arguments down on one test.
+  void setKind(uint8_t Shell) {
+    Kind = static_cast<ShellKind>(Shell);
     Done = Kind == ShellKind::None;
   }
 
@@ -1801,6 +1780,8 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   size_t End = Pos;
   ShellScriptFinder Finder;
   llvm::StringRef NameBase; // basename of Args[0], once there is one
+  // Its spec and shell kind are looked up at once, when Args[0] is read.
+  const ToolSpec *Spec = nullptr;
   bool DoubleBracket = false;
   // Collected on the shared stacks (from Scope's bases), then copied once into the Script's arena.
   WordStack &Words = Work.Words;
@@ -1913,7 +1894,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       if (++NumArgs == 1) {
         // (`[[` is no plain word.)
         NameBase = basenameOf(W.Text);
-        Finder.setName(NameBase);
+        CommandLookup L = lookupCommand(NameBase);
+        Spec = L.Spec;
+        Finder.setKind(L.Shell);
         if (!Finder.Done)
           continue;
       }
@@ -1995,7 +1978,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       if (W.Raw == "[[")
         DoubleBracket = true;
       NameBase = basenameOf(W.Text);
-      Finder.setName(NameBase);
+      CommandLookup L = lookupCommand(NameBase);
+      Spec = L.Spec;
+      Finder.setKind(L.Shell);
     }
   }
 
@@ -2034,7 +2019,6 @@ Parser::CmdResult Parser::parseSimpleCommand() {
                                                                   : keep(Args);
   ArenaArray<Assignment> KeptAssigns = keepArray<Assignment>(Assigns);
   ArenaArray<Redirect> KeptRedirs = keepArray<Redirect>(Redirs);
-  const ToolSpec *Spec = KeptArgs.empty() ? nullptr : findToolSpec(NameBase);
   SourceRange Range = range(Begin, End);
   Command &C = *new (&Work.Commands[Idx]) Command;
   C.Parent = Ctx.Parent;

@@ -278,7 +278,7 @@ constexpr ToolSpec Specs[] = {
      .LongWithValue = ZypperLong},
 };
 
-/// The slot of a name in SlotTable: a hash of its length, first and last bytes (with the specs
+/// The slot of a name in SlotTable: a hash of its length, first and last bytes (with the names
 /// of today each lands in a slot of its own).
 unsigned slotOf(llvm::StringRef Name) {
   return (static_cast<unsigned>(Name.size()) + 5 * static_cast<unsigned char>(Name.front()) +
@@ -304,33 +304,53 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE uint64_t keyOf(const char *P, size_t N) {
   return B(0) | B(N / 2) << 8 | B(N - 1) << 16;
 }
 
-/// The longest spec name keyOf can take.
+/// The longest name keyOf can take.
 constexpr size_t MaxNameSize = 8;
 
-/// The specs by slotOf their name, with linear probing (built on first use). Every command of
-/// every RUN is looked up, and most are no tool at all: an empty slot, or a slot whose spec has
+/// The shells whose `-c` argument is a script, with their kind (see CommandLookup::Shell). They
+/// have no spec.
+struct ShellName {
+  llvm::StringLiteral Name;
+  uint8_t Kind;
+};
+constexpr ShellName Shells[] = {{"sh", 1},   {"ash", 1},  {"zsh", 1}, {"ksh", 1},    {"bash", 1},
+                                {"dash", 1}, {"mksh", 1}, {"su", 2},  {"runuser", 2}};
+
+/// The spec and shell names by slotOf, with linear probing, built when the program starts (a
+/// function's static cost a guard test on every lookup; no lookup runs before main). Every command
+/// of every RUN is looked up, and most are no tool at all: an empty slot, or a slot whose name has
 /// another length, turns a name down at once (the lengths fill one cache line).
 struct SlotTable {
-  /// The length of the name of the slot's spec; 0 for an empty slot.
+  /// The length of the slot's name; 0 for an empty slot.
   uint8_t Size[64] = {};
-  /// The slot's spec: an index into Specs.
-  uint8_t Index[64] = {};
-  /// keyOf the name of the slot's spec.
+  /// The slot's shell kind (0 for a spec).
+  uint8_t Shell[64] = {};
+  /// keyOf the slot's name.
   uint64_t Key[64] = {};
+  /// The slot's spec, or null for a shell.
+  const ToolSpec *Spec[64] = {};
+
   /// Out of line: inlined into lookup, it would make every call save and restore registers.
   LLVM_ATTRIBUTE_NOINLINE SlotTable() {
-    static_assert(std::size(Specs) < 48, "keep the table at most three quarters full");
-    for (size_t I = 0; I < std::size(Specs); ++I) {
-      llvm::StringRef Name = Specs[I].Name;
-      unsigned H = slotOf(Name);
-      // The first spec of a name wins.
-      while (Size[H] && Specs[Index[H]].Name != Name)
-        H = (H + 1) & 63;
-      if (!Size[H]) {
-        Size[H] = static_cast<uint8_t>(Name.size());
-        Index[H] = static_cast<uint8_t>(I);
-        Key[H] = keyOf(Name.data(), Name.size());
-      }
+    static_assert(std::size(Specs) + std::size(Shells) < 48,
+                  "keep the table at most three quarters full");
+    for (const ToolSpec &S : Specs)
+      add(S.Name, &S, 0);
+    for (const ShellName &S : Shells)
+      add(S.Name, nullptr, S.Kind);
+  }
+
+private:
+  void add(llvm::StringRef Name, const ToolSpec *S, uint8_t Kind) {
+    unsigned H = slotOf(Name);
+    // The first spec of a name wins.
+    while (Size[H] && !(Spec[H] && Spec[H]->Name == Name))
+      H = (H + 1) & 63;
+    if (!Size[H]) {
+      Size[H] = static_cast<uint8_t>(Name.size());
+      Shell[H] = Kind;
+      Key[H] = keyOf(Name.data(), Name.size());
+      Spec[H] = S;
     }
   }
 };
@@ -339,17 +359,27 @@ constexpr bool namesFit() {
   for (const ToolSpec &S : Specs)
     if (S.Name.size() == 0 || S.Name.size() > MaxNameSize)
       return false;
+  for (const ShellName &S : Shells)
+    if (S.Name.size() == 0 || S.Name.size() > MaxNameSize)
+      return false;
   return true;
 }
-static_assert(namesFit(), "every spec name must be one to MaxNameSize bytes (see keyOf)");
+static_assert(namesFit(), "every spec and shell name must be one to MaxNameSize bytes (keyOf)");
 
-/// Inline: every command name is looked up, most of them once and in vain.
-LLVM_ATTRIBUTE_ALWAYS_INLINE const ToolSpec *lookup(llvm::StringRef Name) {
-  static const SlotTable Table;
+const SlotTable Table;
+
+/// The slot of Name, or -1. Inline: every command name is looked up, most of them once and in
+/// vain.
+LLVM_ATTRIBUTE_ALWAYS_INLINE int slotFor(llvm::StringRef Name) {
   for (unsigned H = slotOf(Name); Table.Size[H]; H = (H + 1) & 63)
     if (Table.Size[H] == Name.size() && Table.Key[H] == keyOf(Name.data(), Name.size()))
-      return &Specs[Table.Index[H]];
-  return nullptr;
+      return static_cast<int>(H);
+  return -1;
+}
+
+LLVM_ATTRIBUTE_ALWAYS_INLINE const ToolSpec *lookup(llvm::StringRef Name) {
+  int H = slotFor(Name);
+  return H < 0 ? nullptr : Table.Spec[H];
 }
 
 /// The spec of a name with a version suffix ("pip3", "pip3.11", "gem2.7") by its stem. Out of
@@ -364,16 +394,20 @@ LLVM_ATTRIBUTE_NOINLINE const ToolSpec *lookupStem(llvm::StringRef Basename) {
 
 } // namespace
 
-const ToolSpec *findToolSpec(llvm::StringRef Basename) {
+const ToolSpec *findToolSpec(llvm::StringRef Basename) { return lookupCommand(Basename).Spec; }
+
+CommandLookup lookupCommand(llvm::StringRef Basename) {
   if (Basename.empty())
-    return nullptr;
-  if (const ToolSpec *S = lookup(Basename))
-    return S;
+    return {};
+  int H = slotFor(Basename);
+  if (H >= 0 && Table.Spec[H])
+    return {Table.Spec[H], 0};
+  uint8_t Shell = H >= 0 ? Table.Shell[H] : 0;
   // "pip3", "pip3.11", "gem2.7": drop a version suffix and try again.
   char Last = Basename.back();
   if (!llvm::isDigit(Last) && Last != '.')
-    return nullptr;
-  return lookupStem(Basename);
+    return {nullptr, Shell};
+  return {lookupStem(Basename), Shell};
 }
 
 llvm::ArrayRef<ToolSpec> allToolSpecs() { return Specs; }

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <cstdint>
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -38,6 +40,18 @@ struct ToolSpec {
 /// The spec of a tool by its basename; version suffixes are ignored ("pip3.11" finds "pip").
 /// Returns null for tools without a spec.
 const ToolSpec *findToolSpec(llvm::StringRef Basename);
+
+/// What the shell parser needs to know of a command's basename, found by one lookup.
+struct CommandLookup {
+  /// As findToolSpec gives.
+  const ToolSpec *Spec = nullptr;
+  /// 0 for no shell; 1 for sh, bash and the like (`sh -c SCRIPT`); 2 for su and runuser
+  /// (`su user -c SCRIPT`). By the exact name: "bash5" is none.
+  uint8_t Shell = 0;
+};
+/// The spec of a command's basename and whether it is a shell that runs a `-c` script, in one
+/// lookup (the parser asks both of every command).
+CommandLookup lookupCommand(llvm::StringRef Basename);
 
 /// Every known spec, for tests and documentation.
 llvm::ArrayRef<ToolSpec> allToolSpecs();
