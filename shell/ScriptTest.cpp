@@ -1,6 +1,7 @@
 //===- ScriptTest.cpp - Shell parser: constructs, ranges, recovery ----------===//
 #include "shell/Script.h"
 
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -718,6 +719,28 @@ TEST(ScriptTest, DroppedScriptsSlabGoesToTheNextOne) {
     for (int I = 0; I < 20; ++I)
       EXPECT_THAT(argvs(Script::parse("cd /x && make")), ElementsAre("cd /x", "make"));
   }).join();
+}
+
+TEST(ScriptTest, SlabsFreedBeyondAThreadsCacheGoToAnyThread) {
+  // A run's Scripts are parsed on some threads and freed together on another: the slabs its
+  // cache cannot keep go to a pool the next Scripts take theirs from, on any thread.
+  std::vector<Script> Made;
+  Made.reserve(40);
+  std::set<const char *> Texts;
+  for (int I = 0; I < 40; ++I) {
+    Made.push_back(Script::parse("echo " + std::to_string(I)));
+    Texts.insert(Made.back().text().data());
+  }
+  std::thread([Dropped = std::move(Made)]() mutable { Dropped.clear(); }).join();
+  int Reused = 0;
+  std::thread([&] {
+    for (int I = 0; I < 20; ++I) {
+      Script S = Script::parse("cd /x && make");
+      EXPECT_THAT(argvs(S), ElementsAre("cd /x", "make"));
+      Reused += Texts.count(S.text().data()) ? 1 : 0;
+    }
+  }).join();
+  EXPECT_GT(Reused, 0);
 }
 
 TEST(ScriptTest, CommonQuotedAndExpandedWordShapes) {
