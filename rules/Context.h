@@ -146,24 +146,44 @@ private:
   bool Notes;
 };
 
+/// Where the rules are in the file: the instruction check() is called for and what the engine
+/// knows of it. The engine keeps one per check() call, made before the rules run, and points the
+/// Context at each in turn: one store a call, not one per field.
+struct Position {
+  /// The instruction being checked; null in finish().
+  const dockerfile::Instruction *I = nullptr;
+  /// Its stage (null for global ARGs).
+  const dockerfile::Stage *Stage = nullptr;
+  /// The ONBUILD wrapping I, or null.
+  const dockerfile::Instruction *Wrapper = nullptr;
+  /// For a RUN: M.scriptInfo(*I) (null for exec form); null for the others.
+  const Model::ScriptInfo *Info = nullptr;
+  /// For a RUN whose script is shared through the run's memo: what the run's rules learnt of
+  /// it; null otherwise.
+  ScriptFacts *Facts = nullptr;
+};
+
 /// The per-rule view of the file being linted.
 class Context {
 public:
   Context(const Model &M, const Config &Cfg) : M(M), Cfg(Cfg) {}
+  // (At may point at OwnAt.)
+  Context(const Context &) = delete;
+  Context &operator=(const Context &) = delete;
   const Model &model() const { return M; }
   const dockerfile::Dockerfile &file() const { return M.file(); }
   const dockerfile::StageGraph &stages() const { return M.stages(); }
   const Config &config() const { return Cfg; }
   /// The stage of the instruction being checked (nullptr for global ARGs).
-  const dockerfile::Stage *stage() const { return CurStage; }
+  const dockerfile::Stage *stage() const { return At->Stage; }
   /// True while check() is called for the instruction inside an ONBUILD.
-  bool inOnbuild() const { return InOnbuild; }
+  bool inOnbuild() const { return At->Wrapper != nullptr; }
   /// The ONBUILD instruction wrapping the current one, when inOnbuild().
-  const dockerfile::Instruction *onbuild() const { return Onbuild; }
+  const dockerfile::Instruction *onbuild() const { return At->Wrapper; }
   /// Model::scriptInfo, answered without a look-up for the RUN being checked (the shell rules
   /// ask it of that RUN several times each).
   const Model::ScriptInfo *scriptInfo(const dockerfile::Instruction &I) const {
-    return &I == RunI ? RunInfo : M.scriptInfo(I);
+    return &I == At->I ? At->Info : M.scriptInfo(I);
   }
   const shell::Script *script(const dockerfile::Instruction &I) const {
     const Model::ScriptInfo *Info = scriptInfo(I);
@@ -184,52 +204,46 @@ public:
   /// the file decides (SHELL, stage, ONBUILD, mounts, earlier instructions, the rule's state)
   /// could have made check() report or remember something for this script.
   void scriptQuiet(const dockerfile::Instruction &I) {
-    if (&I == RunI && RunFacts)
-      RunFacts->setQuiet(RuleIndex);
+    if (ScriptFacts *F = factsOf(I))
+      F->setQuiet(RuleIndex);
   }
   /// Whether RUN I's script is shared by the files of the run (its facts are kept).
-  bool scriptShared(const dockerfile::Instruction &I) const { return &I == RunI && RunFacts; }
+  bool scriptShared(const dockerfile::Instruction &I) const { return factsOf(I); }
   /// The fact kept in Slot for RUN I's script (setScriptFact): 0 until one is kept, and always
   /// for a script that is not shared. Like scriptQuiet, a fact is drawn from the script alone.
   uint64_t scriptFact(const dockerfile::Instruction &I, FactSlot Slot) const {
-    return &I == RunI && RunFacts ? RunFacts->Slots[unsigned(Slot)].load(std::memory_order_acquire)
-                                  : 0;
+    const ScriptFacts *F = factsOf(I);
+    return F ? F->Slots[unsigned(Slot)].load(std::memory_order_acquire) : 0;
   }
   /// Keeps V (not 0) as the fact of Slot for RUN I's script, when it is shared.
   void setScriptFact(const dockerfile::Instruction &I, FactSlot Slot, uint64_t V) {
-    if (&I == RunI && RunFacts)
-      RunFacts->Slots[unsigned(Slot)].store(V, std::memory_order_release);
+    if (ScriptFacts *F = factsOf(I))
+      F->Slots[unsigned(Slot)].store(V, std::memory_order_release);
   }
   /// What Make() derives from RUN I's script alone: made once per shared script and run (the
   /// memo keeps it), or made into Own for a script of this file only.
   template <typename T, typename MakeT>
   const T &scriptData(const dockerfile::Instruction &I, DataSlot Slot, std::unique_ptr<T> &Own,
                       MakeT Make) {
-    if (&I == RunI && RunFacts)
-      if (const MemoData *Kept = RunFacts->Data[unsigned(Slot)].load(std::memory_order_acquire))
+    ScriptFacts *F = factsOf(I);
+    if (F)
+      if (const MemoData *Kept = F->Data[unsigned(Slot)].load(std::memory_order_acquire))
         return static_cast<const T &>(*Kept);
     std::unique_ptr<T> D = Make();
-    if (&I == RunI && RunFacts && Memo)
-      return static_cast<const T &>(*Memo->keep(*RunFacts, Slot, std::move(D)));
+    if (F && Memo)
+      return static_cast<const T &>(*Memo->keep(*F, Slot, std::move(D)));
     Own = std::move(D);
     return *Own;
   }
 
   // Engine side.
   void setRule(const RuleInfo *Info) { Cur = Info; }
+  /// Points the Context at P, which stays in place until the next call.
+  void setPosition(const Position *P) { At = P; }
+  /// Stage S and ONBUILD Wrapper, with no instruction (finish()).
   void setPosition(const dockerfile::Stage *S, const dockerfile::Instruction *Wrapper) {
-    CurStage = S;
-    InOnbuild = Wrapper != nullptr;
-    Onbuild = Wrapper;
-  }
-  /// The RUN about to be checked and its M.scriptInfo(*I) (kept until the next call: an
-  /// instruction's info does not change).
-  /// Facts: what the run's rules learnt of its script when it is shared (null otherwise).
-  void setRun(const dockerfile::Instruction *I, const Model::ScriptInfo *Info,
-              ScriptFacts *Facts = nullptr) {
-    RunI = I;
-    RunInfo = Info;
-    RunFacts = Facts;
+    OwnAt = Position{nullptr, S, Wrapper, nullptr, nullptr};
+    At = &OwnAt;
   }
   /// The running rule's index in allRuleDefs() (its bit in ScriptFacts::Quiet).
   void setRuleIndex(unsigned K) { RuleIndex = K; }
@@ -245,16 +259,17 @@ public:
 private:
   /// A default finding at the end of Findings.
   Finding &newFinding();
+  /// The facts of RUN I's script when I is the RUN being checked and its script is shared.
+  ScriptFacts *factsOf(const dockerfile::Instruction &I) const {
+    return &I == At->I ? At->Facts : nullptr;
+  }
 
   const Model &M;
   const Config &Cfg;
   const RuleInfo *Cur = nullptr;
-  const dockerfile::Stage *CurStage = nullptr;
-  bool InOnbuild = false;
-  const dockerfile::Instruction *Onbuild = nullptr;
-  const dockerfile::Instruction *RunI = nullptr;
-  const Model::ScriptInfo *RunInfo = nullptr;
-  ScriptFacts *RunFacts = nullptr;
+  /// The position of the rules (the engine's, or OwnAt).
+  const Position *At = &OwnAt;
+  Position OwnAt;
   ScriptMemo *Memo = nullptr;
   bool Notes = true;
   unsigned RuleIndex = 0;

@@ -253,16 +253,8 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
 
 /// One check() call of a file's rules: an instruction in file order (ONBUILD children after
 /// their wrapper), with all the engine asks of it while the rules run, side by side (one cache
-/// line).
-struct Visit {
-  const dockerfile::Instruction *I;
-  const dockerfile::Stage *Stage;
-  /// The ONBUILD wrapping I, or null.
-  const dockerfile::Instruction *Wrapper;
-  /// For a RUN: its script info (null for exec form) and, when the run's memo shares it, the
-  /// script's facts.
-  const Model::ScriptInfo *Info;
-  ScriptFacts *Facts;
+/// line). The Context is pointed at its Position for the call.
+struct Visit : Position {
   /// For a RUN: the declared commands it runs (CommandBits); ~0 for the others.
   uint64_t Runs;
   /// For a RUN: the rules quiet for its script as the file starts (ScriptFacts::Quiet).
@@ -349,9 +341,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     for (const dockerfile::Instruction &I : DF.Instructions) {
       if (I.Kind == dockerfile::InstrKind::From && NextStage < Stages.size())
         Cur = &Stages[NextStage++];
-      Visits.push_back({&I, Cur, nullptr, nullptr, nullptr, ~uint64_t(0), {}});
+      Visits.push_back({{&I, Cur, nullptr, nullptr, nullptr}, ~uint64_t(0), {}});
       if (I.Kind == dockerfile::InstrKind::Onbuild && I.Child)
-        Visits.push_back({I.Child.get(), Cur, &I, nullptr, nullptr, ~uint64_t(0), {}});
+        Visits.push_back({{I.Child.get(), Cur, &I, nullptr, nullptr}, ~uint64_t(0), {}});
     }
   }
   // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
@@ -525,11 +517,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
             }
             for (; Sel; Sel &= Sel - 1) {
               const Visit &V = VisitData[Chunk * 64 + llvm::countTrailingZeros(Sel)];
-              C.setPosition(V.Stage, V.Wrapper);
               // Every visit, not only a RUN with a script: another instruction's info is null
               // (what Model::scriptInfo answers for it) and it has no facts, so the Context
               // answers as it would from the Model, without a test here.
-              C.setRun(V.I, V.Info, V.Facts);
+              C.setPosition(&V);
               Ru->check(*V.I, C);
             }
           }
