@@ -47,7 +47,9 @@ public:
   /// without them.
   virtual llvm::ArrayRef<llvm::StringRef> commands() const { return {}; }
   /// Called for every instruction in file order (for ONBUILD, with the wrapped instruction).
-  virtual void check(const dockerfile::Instruction &I, Context &C) {}
+  /// Pure: with an inline empty default, the compiler tested every call against it first. A
+  /// rule with only finish() (kinds() 0) overrides it empty.
+  virtual void check(const dockerfile::Instruction &I, Context &C) = 0;
   /// Called once after the last instruction.
   virtual void finish(Context &C) {}
 };
@@ -60,8 +62,11 @@ struct RulePlacer {
   /// The type (or a base between it and Rule) declares finish(): without it, a rule that sees
   /// no instruction of a file cannot report, and the engine does not make it.
   bool HasFinish;
+  /// A rule is default-initialized (`new T`, not `new T()`, which zeroes the whole object
+  /// first, a rule's large in-place buffers included): every scalar member of a rule needs an
+  /// initializer.
   template <typename T> static RulePlacer of() {
-    return {[](void *Mem) -> Rule * { return new (Mem) T(); }, uint32_t(sizeof(T)),
+    return {[](void *Mem) -> Rule * { return new (Mem) T; }, uint32_t(sizeof(T)),
             uint32_t(alignof(T)), !std::is_same_v<decltype(&T::finish), void (Rule::*)(Context &)>};
   }
 };

@@ -111,9 +111,6 @@ std::unique_ptr<FileOps> fileOps(const shell::Script &S) {
 
 class DeletedLater : public Rule {
 public:
-  // Provided, not defaulted: the engine's `new T()` would first zero the whole object, the
-  // lists held in place among it.
-  DeletedLater() {}
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Workdir, InstrKind::Copy, InstrKind::Add,
                    InstrKind::Run);

@@ -71,6 +71,7 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE Casing casingOf(llvm::StringRef S) {
 class InconsistentCasing : public Rule {
 public:
   KindMask kinds() const override { return 0; }
+  void check(const Instruction &, Context &) override {}
   void finish(Context &C) override {
     const SourceFile &SF = *C.file().Source;
     // The counted instructions: from the first FROM on, known keywords. Walked twice (count,

@@ -18,6 +18,7 @@ public:
   // The instructions are walked in finish(), not visited one check() call each: the question is
   // per top-level instruction and needs no position, and most files have no parser warning.
   KindMask kinds() const override { return 0; }
+  void check(const Instruction &, Context &) override {}
   void finish(Context &C) override {
     if (C.file().Warnings.empty())
       return;

@@ -99,9 +99,6 @@ struct Expansion {
 
 class UndefinedVar : public Rule {
 public:
-  // Provided, not defaulted: the engine's `new T()` would first zero the whole object, the
-  // scopes held in place among it.
-  UndefinedVar() {}
   KindMask kinds() const override {
     return kindsOf(InstrKind::From, InstrKind::Env, InstrKind::Label, InstrKind::Arg,
                    InstrKind::Add, InstrKind::Copy, InstrKind::Workdir, InstrKind::User,

@@ -12,6 +12,7 @@ namespace {
 class ParseErrors : public Rule {
 public:
   KindMask kinds() const override { return 0; }
+  void check(const dockerfile::Instruction &, Context &) override {}
 };
 
 } // namespace

@@ -25,6 +25,7 @@ bool isIgnorePragma(llvm::StringRef Text) {
 class InlineIgnorePragma : public Rule {
 public:
   KindMask kinds() const override { return 0; }
+  void check(const Instruction &, Context &) override {}
   void finish(Context &C) override {
     for (const Comment &Cm : C.file().Comments)
       if (isIgnorePragma(Cm.Text))

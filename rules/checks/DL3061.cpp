@@ -11,6 +11,7 @@ public:
   // The top-level instructions up to the first FROM are walked in finish(), not visited one
   // check() call each: the walk stops at once in most files.
   KindMask kinds() const override { return 0; }
+  void check(const Instruction &, Context &) override {}
   void finish(Context &C) override {
     for (const Instruction &I : C.file().Instructions) {
       if (I.Kind == InstrKind::From)
