@@ -59,12 +59,21 @@ bool validPathComponent(llvm::StringRef S) {
   return true;
 }
 
-/// remoteName: pathComponent ("/" pathComponent)*
-bool validRemoteName(llvm::StringRef S) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  S.split(Parts, '/');
-  return llvm::all_of(Parts, validPathComponent);
+/// Whether F holds for each Sep-separated part of S (empty ones included), walked in place:
+/// no list of the parts (BL4006 asks this of every FROM image with an ARG in it).
+template <typename FnT> bool allParts(llvm::StringRef S, char Sep, FnT F) {
+  for (;;) {
+    const size_t At = S.find(Sep);
+    if (!F(S.take_front(At)))
+      return false;
+    if (At == llvm::StringRef::npos)
+      return true;
+    S = S.drop_front(At + 1);
+  }
 }
+
+/// remoteName: pathComponent ("/" pathComponent)*
+bool validRemoteName(llvm::StringRef S) { return allParts(S, '/', validPathComponent); }
 
 /// domainNameComponent: [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]
 bool validDomainComponent(llvm::StringRef S) {
@@ -101,9 +110,7 @@ bool validDomain(llvm::StringRef S) {
       if (Port.empty())
         return false;
     }
-    llvm::SmallVector<llvm::StringRef, 4> Parts;
-    Host.split(Parts, '.');
-    if (!llvm::all_of(Parts, validDomainComponent))
+    if (!allParts(Host, '.', validDomainComponent))
       return false;
   }
   return llvm::all_of(Port, llvm::isDigit);

@@ -1,6 +1,8 @@
 //===- Context.cpp --------------------------------------------------------===//
 #include "rules/Context.h"
 
+#include <cassert>
+
 #include "rules/Queries.h"
 #include "rules/RunCache.h"
 
@@ -109,9 +111,37 @@ llvm::vfs::FileSystem &Model::fileSystem() const {
 const Model::GlobalArgs &Model::globalArgs() const {
   if (!Globals) {
     Globals = std::make_unique<GlobalArgs>();
-    Globals->Scope = globalArgScope(DF, Graph, &Globals->Declared);
+    Globals->Scope = globalArgScope(DF, Graph);
   }
   return *Globals;
+}
+
+const std::set<std::string> &Model::globalArgNames() const {
+  globalArgs();
+  if (!Globals->Declared) {
+    // The names globalArgScope would have collected.
+    std::set<std::string> &Names = Globals->Declared.emplace();
+    for (const Instruction *I : Graph.GlobalArgs)
+      for (const dockerfile::Word &W : I->Args)
+        Names.insert(llvm::StringRef(W.Text).split('=').first.str());
+  }
+  return *Globals->Declared;
+}
+
+const Model::ImageExpansion &Model::imageExpansion(const dockerfile::Word &Image) const {
+  for (const ImageExpansion &E : ImageExpansions)
+    if (E.Image == &Image)
+      return E;
+  // Each top-level FROM starts a stage: one slot per stage is enough.
+  if (ImageExpansions.capacity() == 0)
+    ImageExpansions.reserve(Graph.Stages.size());
+  assert(ImageExpansions.size() < ImageExpansions.capacity() && "not a top-level FROM's image");
+  ImageExpansion &E = ImageExpansions.emplace_back();
+  E.Image = &Image;
+  dockerfile::ExpandOptions Opts;
+  Opts.Escape = DF.Escape;
+  E.Ok = dockerfile::expandWordInto(Image.Text, globalArgs().Scope, Opts, E.Text, &E.Unset);
+  return E;
 }
 
 const shell::Script *Model::script(const Instruction &I) const {

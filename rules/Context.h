@@ -82,13 +82,28 @@ public:
   /// RUN of a stage is run by the default POSIX shell, and isPosixRun walks no stage chain.
   bool hasShellInstruction() const { return HasShell; }
   /// What rules/Queries.cpp globalArgScope gives: the variables FROM lines see, and every
-  /// global ARG name.
+  /// global ARG name (Declared: filled only by globalArgNames(), which few files ask for).
   struct GlobalArgs {
     dockerfile::VarScope Scope;
-    std::set<std::string> Declared;
+    std::optional<std::set<std::string>> Declared;
   };
   /// The file's GlobalArgs, computed on first use and shared by every rule that asks.
   const GlobalArgs &globalArgs() const;
+  /// Every global ARG name (globalArgs().Declared), made on first use.
+  const std::set<std::string> &globalArgNames() const;
+  /// A FROM's image word expanded with the global ARG defaults (globalArgs().Scope), as BL4006
+  /// and BL4010 both ask of the same word.
+  struct ImageExpansion {
+    const dockerfile::Word *Image = nullptr;
+    /// It expands (else Text holds part of the expansion).
+    bool Ok = false;
+    std::string Text;
+    /// The names it refers to that are not set.
+    llvm::SmallVector<std::string, 2> Unset;
+  };
+  /// The expansion of Image, the first word of a top-level FROM; made on first use, once per
+  /// word. It stays in place while the Model lives.
+  const ImageExpansion &imageExpansion(const dockerfile::Word &Image) const;
   /// Whether S is a script this Model parsed itself (it dies with the Model), not one shared
   /// through the RunCache.
   bool ownsScript(const shell::Script *S) const {
@@ -117,6 +132,8 @@ private:
   bool HasShell = false;
   mutable std::optional<bool> NonPosixPragma;
   mutable std::unique_ptr<GlobalArgs> Globals;
+  /// By image word, in the order first asked; reserved for one per stage (never moved).
+  mutable std::vector<ImageExpansion> ImageExpansions;
 };
 
 class Context;

@@ -334,3 +334,20 @@ TEST(EngineTest, NotesAreKeptUnlessTheReportPrintsNone) {
     EXPECT_EQ(With.Findings[I].Range.Begin, Without.Findings[I].Range.Begin);
   }
 }
+
+TEST(EngineTest, FromImageExpansionIsSharedByBL4006AndBL4010) {
+  // Both rules read one expansion of each FROM image through the Model; each still reports
+  // its own finding, per image, and the --platform flag is expanded apart.
+  LintResult R = lint("ARG BASE=Ubuntu\n"
+                      "ARG TAG\n"
+                      "FROM ${BASE}:${TAG}${MISSING}\n"
+                      "FROM --platform=$BUILDPLATFORM$NOPE alpine:3 AS b\n"
+                      "FROM ${BASE}:x AS c\n");
+  std::vector<std::string> V;
+  for (const Finding &F : R.Findings)
+    if (F.RuleId == "BL4006" || F.RuleId == "BL4010")
+      V.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line) + ":" +
+                  std::to_string(F.Begin.Column));
+  EXPECT_EQ(V,
+            (std::vector<std::string>{"BL4006@3:6", "BL4010@3:20", "BL4010@4:31", "BL4006@5:6"}));
+}

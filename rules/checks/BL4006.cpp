@@ -68,21 +68,16 @@ public:
     const Word &Image = I.Args[0];
     if (isLiteralWord(Image.Text, C.file().Escape))
       return; // no ARG involved; a bad literal reference is a build error, not this check
-    if (!Loaded) {
-      Defaults = &C.model().globalArgs().Scope;
-      Loaded = true;
-    }
-    // The text alone first: the names referenced are wanted only for a finding, which is rare,
-    // and collecting them costs a copy of every name.
-    ExpandOptions Opts;
-    Opts.Escape = C.file().Escape;
-    Expanded.clear();
-    if (!expandWordInto(Image.Text, *Defaults, Opts, Expanded))
+    // (Expanded once for BL4010 too.)
+    const Model::ImageExpansion &E = C.model().imageExpansion(Image);
+    if (!E.Ok)
       return;
-    std::string Why = referenceProblem(Expanded);
+    std::string Why = referenceProblem(E.Text);
     if (Why.empty())
       return;
-    auto R = expandWord(Image.Text, *Defaults, Opts);
+    ExpandOptions Opts;
+    Opts.Escape = C.file().Escape;
+    auto R = expandWord(Image.Text, C.model().globalArgs().Scope, Opts);
     if (!R) {
       llvm::consumeError(R.takeError());
       return;
@@ -92,12 +87,6 @@ public:
                               "; give `ARG " + Arg +
                               "` a default that makes a valid image reference");
   }
-
-private:
-  const VarScope *Defaults = nullptr;
-  bool Loaded = false;
-  /// The expansion of the image being checked (reused: its capacity stays).
-  std::string Expanded;
 };
 
 } // namespace

@@ -18,7 +18,11 @@ public:
   void check(const Instruction &I, Context &C) override {
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.empty())
       return;
-    checkWord(C, I.Args[0].Text, I.Args[0].Range);
+    const Word &Image = I.Args[0];
+    // (The image is expanded once for BL4006 too.)
+    if (!isLiteralWord(Image.Text, C.file().Escape))
+      if (const Model::ImageExpansion &E = C.model().imageExpansion(Image); E.Ok)
+        reportUnset(C, E.Unset, Image.Range);
     if (const Flag *F = I.flag("platform"))
       if (F->HasValue)
         checkWord(C, F->Value, F->Range);
@@ -37,6 +41,11 @@ private:
     Unset.clear();
     if (!expandWordInto(Text, *Globals, Opts, Expanded, &Unset))
       return;
+    reportUnset(C, Unset, Range);
+  }
+
+  /// Reports the names of Unset that are no global ARG, found in the word at Range.
+  void reportUnset(Context &C, llvm::ArrayRef<std::string> Unset, SourceRange Range) {
     for (const std::string &Name : Unset) {
       const std::vector<std::string> &Known = known(C);
       if (llvm::is_contained(Known, Name))
@@ -53,11 +62,11 @@ private:
   /// The global ARGs, then the predefined ones not redeclared; made when first needed.
   const std::vector<std::string> &known(Context &C) {
     if (!Loaded) {
-      const Model::GlobalArgs &G = C.model().globalArgs();
-      for (const std::string &D : G.Declared)
+      const std::set<std::string> &Declared = C.model().globalArgNames();
+      for (const std::string &D : Declared)
         Known.push_back(D);
-      for (const auto &[Name, Value] : G.Scope.entries())
-        if (!G.Declared.count(Name.str()))
+      for (const auto &[Name, Value] : C.model().globalArgs().Scope.entries())
+        if (!Declared.count(Name.str()))
           Known.push_back(Name.str());
       Loaded = true;
     }

@@ -336,7 +336,7 @@ private:
     // `GOPATH` is two edits from `PATH` and comes from the golang image.
     bool Typo = !Suggest.empty() && isOneSlip(Name, Suggest);
     bool Predefined = llvm::is_contained(predefinedArgNames(), Name);
-    bool Global = globals(C).Declared.count(Name) && !Predefined;
+    bool Global = C.model().globalArgNames().count(Name) && !Predefined;
     // The base image's ENV is known when it has none but PATH.
     bool EnvKnown = S.Root && (S.Root->isScratch() || envIsOnlyPath(S.Root->ResolvedImage));
     bool Known = EnvKnown || isSpecialParameter(Name) || Predefined || inFile(C, Name) || Typo;
