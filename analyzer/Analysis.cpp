@@ -374,7 +374,7 @@ private:
         {"pnpm store",
          "^((root|home/[^/]+)/(\\.local/share/pnpm/store|\\.pnpm-store)|"
          "\\.pnpm-store)/",
-         "", "pnpm store prune, or a cache mount"},
+         "BL1006", "a cache mount on the store, or rm -rf it in the same RUN"},
         {"gem cache",
          "^(usr/local/bundle/cache|(usr/local/)?(lib|share)/(ruby/)?gems/[^/]+/cache|"
          "var/lib/gems/[^/]+/cache|(root|home/[^/]+)/\\.gem)/",
