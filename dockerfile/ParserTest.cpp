@@ -183,6 +183,20 @@ TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
   EXPECT_EQ(O.Stages[0].ResolvedImage, "ubuntu:24.04");
 }
 
+TEST(StagesTest, OtherUnsetArgsExpandAsBuildKitExpandsThem) {
+  // Only the platform ARGs the builder sets stay as written; an ARG without a value takes its
+  // `:-` default or expands to nothing, as in `docker build`.
+  Dockerfile DF = parse("Dockerfile", "ARG T\nARG U\n"
+                                      "FROM ubuntu:${T:-latest}\n"
+                                      "FROM ubuntu:$U\n"
+                                      "FROM img-${TARGETARCH}:${T:-1}\n");
+  StageGraph G = StageGraph::build(DF);
+  ASSERT_EQ(G.Stages.size(), 3u);
+  EXPECT_EQ(G.Stages[0].ResolvedImage, "ubuntu:latest");
+  EXPECT_EQ(G.Stages[1].ResolvedImage, "ubuntu:");
+  EXPECT_EQ(G.Stages[2].ResolvedImage, "img-${TARGETARCH}:${T:-1}");
+}
+
 TEST(ParserTest, NameValWordsWithSpecialBytesAtEveryOffset) {
   // The plain bytes of a word are skipped sixteen at a time: a quote, a non-ASCII byte, a
   // control byte or a space must end the run wherever it falls in a block.

@@ -22,6 +22,15 @@ bool sameAsLowerName(llvm::StringRef Text, llvm::StringRef Lower) {
   return true;
 }
 
+/// The platform ARGs BuildKit sets itself (TARGETOS, BUILDPLATFORM...): unknown to a linter,
+/// so a FROM that uses one is kept as written.
+bool isBuilderPlatformArg(llvm::StringRef Name) {
+  if (!Name.consume_front("TARGET") && !Name.consume_front("BUILD"))
+    return false;
+  return Name == "PLATFORM" || Name == "OS" || Name == "ARCH" || Name == "VARIANT" ||
+         Name == "OSVERSION";
+}
+
 /// The global ARG defaults (with BuildArgs overriding them), expanded in order.
 VarScope globalScope(llvm::ArrayRef<const Instruction *> GlobalArgs, char Escape,
                      const std::map<std::string, std::string> &BuildArgs) {
@@ -101,6 +110,12 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         Opts.Escape = DF.Escape;
         Opts.SkipUnset = true;
         auto R = expandWord(Image, *Globals, Opts);
+        // Other unset names expand as BuildKit expands them (to nothing, or to the default
+        // of `${T:-latest}`), so the rules judge the image the build would pull.
+        if (R && !R->Unset.empty() && llvm::none_of(R->Unset, isBuilderPlatformArg)) {
+          Opts.SkipUnset = false;
+          R = expandWord(Image, *Globals, Opts);
+        }
         if (R && llvm::StringRef(R->Text) == Image) {
           S.ResolvedImage = S.Image;
         } else if (R) {
