@@ -26,12 +26,50 @@ static bool matchesAny(const std::set<std::string> &S, llvm::StringRef Id,
   return false;
 }
 
+/// Path absolute and without `.` or `..` segments: `..` is resolved through the file system
+/// (a folder reached through a link has the link's parent as `..`), lexically where that fails.
+static void normalizePath(llvm::SmallVectorImpl<char> &Path) {
+  llvm::sys::fs::make_absolute(Path);
+  llvm::StringRef P(Path.data(), Path.size());
+  if (P.contains("/..")) {
+    llvm::SmallString<256> Real;
+    if (!llvm::sys::fs::real_path(P, Real)) {
+      Path.assign(Real.begin(), Real.end());
+      return;
+    }
+  }
+  if (P.contains("/."))
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+}
+
+bool Config::pathMatches(llvm::StringRef Glob, llvm::StringRef File) const {
+  llvm::StringRef Given = File;
+  while (Given.consume_front("./"))
+    ;
+  if (globMatch(Glob, Given))
+    return true;
+  if (Path.empty())
+    return false;
+  // The folders are normalized, not the names in them (a linked Dockerfile stays itself).
+  llvm::SmallString<256> Dir(Path), Abs(File);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir);
+  normalizePath(Dir);
+  llvm::sys::fs::make_absolute(Abs);
+  std::string Name = llvm::sys::path::filename(Abs).str();
+  llvm::sys::path::remove_filename(Abs);
+  normalizePath(Abs);
+  llvm::sys::path::append(Abs, Name);
+  llvm::StringRef Rel(Abs);
+  return Rel.consume_front(Dir) && Rel.consume_front("/") && globMatch(Glob, Rel);
+}
+
 bool Config::isIgnored(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,
                        llvm::StringRef File) const {
   if (matchesAny(Ignored, Id, Aliases))
     return true;
   for (const PathOverride &P : PerPath)
-    if (globMatch(P.Glob, File) && matchesAny(P.Ignored, Id, Aliases))
+    if (matchesAny(P.Ignored, Id, Aliases) && pathMatches(P.Glob, File))
       return true;
   return false;
 }
@@ -55,7 +93,7 @@ Severity Config::severityFor(llvm::StringRef Id, llvm::ArrayRef<std::string> Ali
   };
   Look(Severities);
   for (const PathOverride &P : PerPath)
-    if (globMatch(P.Glob, File))
+    if (!P.Severities.empty() && pathMatches(P.Glob, File))
       Look(P.Severities);
   return S;
 }
@@ -232,17 +270,14 @@ const ConfigFinder::Nearest &ConfigFinder::nearest(llvm::StringRef Dir) {
     return "";
   };
   Here.Ballast = FirstOf({".ballast.yaml", ".ballast.yml"});
-  // A .ballast.yaml here hides everything above; otherwise this folder's .hadolint.yaml, or
-  // else the nearest ones above (asked of the parent, which other folders share).
+  // The nearest config wins, as with eslint or ruff: a .ballast.yaml here, else a
+  // .hadolint.yaml here (a project that still keeps hadolint's config is not overruled by a
+  // .ballast.yaml further up), else the parent's answer (which other folders share).
   if (Here.Ballast.empty()) {
     Here.Hadolint = FirstOf({".hadolint.yaml", ".hadolint.yml"});
     llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
-    if (!Parent.empty() && Parent != Dir) {
-      const Nearest &Up = nearest(Parent);
-      Here.Ballast = Up.Ballast;
-      if (Here.Hadolint.empty())
-        Here.Hadolint = Up.Hadolint;
-    }
+    if (Here.Hadolint.empty() && !Parent.empty() && Parent != Dir)
+      Here = nearest(Parent);
   }
   return Folders.emplace(Dir.str(), std::move(Here)).first->second;
 }
@@ -251,6 +286,7 @@ llvm::Expected<Config> ConfigFinder::find(llvm::StringRef FilePath) {
   llvm::SmallString<256> Dir(FilePath);
   llvm::sys::fs::make_absolute(Dir);
   llvm::sys::path::remove_filename(Dir);
+  normalizePath(Dir); // `../y/Dockerfile` is looked up from y's parent, not from `y/..`
   const Nearest &N = nearest(Dir);
   if (!N.Ballast.empty())
     return loadConfig(N.Ballast);

@@ -36,6 +36,10 @@ struct Config {
   std::vector<PathOverride> PerPath;
   std::vector<Diagnostic> Warnings; ///< forgiving: bad values warn and fall back
 
+  /// Whether File matches a `per-path` glob: globs are relative to the config's folder (the
+  /// file's path from there, however it was named on the command line), or match the path as
+  /// given.
+  bool pathMatches(llvm::StringRef Glob, llvm::StringRef File) const;
   /// Whether rule Id (or one of its Aliases) is ignored for File.
   bool isIgnored(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,
                  llvm::StringRef File) const;

@@ -216,6 +216,38 @@ TEST_F(CliTest, OneLintOfManyFoldersGivesEachItsNearestConfig) {
                                                      {"x/two/deep/Dockerfile", "error"}}));
 }
 
+TEST_F(CliTest, ConfigOfAPathThroughDotDotIsItsFoldersAndPerPathGlobsAreFromTheConfig) {
+  fs::create_directories(Dir / "p" / "x");
+  fs::create_directories(Dir / "p" / "y");
+  fs::create_directories(Dir / "q" / "sub" / "deep");
+  spit(Dir / "p" / "x" / ".ballast.yaml", "ignored: [DL3006]\n");
+  spit(Dir / "p" / "y" / ".hadolint.yaml", "ignored: [DL3007]\n");
+  for (const char *D : {"p/x", "p/y", "q/sub/deep"})
+    spit(Dir / D / "Dockerfile", "FROM busybox\nUSER 65534\n");
+  std::string Out;
+  // From x, `../y` is y: y's .hadolint.yaml applies, not x's .ballast.yaml.
+  run("cd " + (Dir / "p" / "x").string() + " && " + exe() +
+          " lint --shellcheck=never --no-fail ../y/Dockerfile",
+      Out, true);
+  EXPECT_THAT(Out, HasSubstr("DL3006")) << Out;
+  // The nearest config wins: y's .hadolint.yaml over a .ballast.yaml above it.
+  spit(Dir / "p" / ".ballast.yaml", "ignored: [DL3007]\noverride:\n  error: [DL3006]\n");
+  run("cd " + (Dir / "p" / "x").string() + " && " + exe() +
+          " lint --shellcheck=never --no-fail ../y/Dockerfile",
+      Out, true);
+  EXPECT_THAT(Out, HasSubstr("warning[DL3006]")) << Out;
+  // A per-path glob is relative to its config's folder, however the file is named.
+  spit(Dir / "q" / ".ballast.yaml", "per-path:\n  \"sub/deep/**\":\n    ignored: [DL3006]\n");
+  for (const std::string &Cmd :
+       {"cd " + (Dir / "q").string() + " && " + exe() + " lint ./sub/deep/Dockerfile",
+        "cd " + (Dir / "q").string() + " && " + exe() + " lint sub/deep/Dockerfile",
+        exe() + " lint " + (Dir / "q" / "sub" / "deep" / "Dockerfile").string(),
+        "cd " + (Dir / "q" / "sub" / "deep").string() + " && " + exe() + " lint Dockerfile"}) {
+    EXPECT_EQ(run(Cmd + " --shellcheck=never --no-fail", Out, true), 0) << Cmd << Out;
+    EXPECT_THAT(Out, Not(HasSubstr("DL3006"))) << Cmd;
+  }
+}
+
 TEST_F(CliTest, DumpAstPrintsBuildKitsDump) {
   spit(Dir / "Dockerfile", "FROM a AS b\nONBUILD RUN x\n");
   std::string Out;
