@@ -1,5 +1,7 @@
 //===- BL1053.cpp - Whole context copied without a fitting .dockerignore --===//
+#include <cstdint>
 #include <filesystem>
+#include <iterator>
 
 #include "rules/BuildContext.h"
 #include "rules/Queries.h"
@@ -12,6 +14,69 @@ namespace {
 
 using namespace dockerfile;
 namespace fs = std::filesystem;
+
+/// Local build output and tool caches that never belong in an image, by the folder's name at
+/// the top of the context; a marker (one of `|`-separated paths) must be in the context too
+/// where the name alone is ambiguous (`build` is Gradle's output only beside build.gradle).
+/// `dist` is left out on purpose: Dockerfiles often copy a prebuilt dist in.
+struct BuildOutput {
+  llvm::StringLiteral Name, Marker, What;
+};
+constexpr BuildOutput Outputs[] = {
+    {".venv", ".venv/pyvenv.cfg", "a Python virtualenv"},
+    {"venv", "venv/pyvenv.cfg", "a Python virtualenv"},
+    {"__pycache__", "", "Python bytecode"},
+    {".pytest_cache", "", "pytest's cache"},
+    {".mypy_cache", "", "mypy's cache"},
+    {".tox", "", "tox's environments"},
+    {"target", "Cargo.toml", "Cargo's build output"},
+    {".gradle", "", "Gradle's cache"},
+    {"build", "build.gradle|build.gradle.kts", "Gradle's build output"},
+    {".next", "", "Next.js build output"},
+    {"coverage", "", "test coverage reports"},
+};
+
+/// The Outputs present in the context and not excluded by its ignore file (the same bounded,
+/// run-cached walk as BL2004's), as "`.venv` (a Python virtualenv)" items. Every file linted
+/// with a whole-context copy replays the walk, so an entry costs a few length compares here.
+std::vector<std::string> buildOutputsCopied(const BuildContextView &V, Context &C) {
+  static constexpr llvm::StringLiteral Markers[] = {
+      ".venv/pyvenv.cfg", "venv/pyvenv.cfg", "Cargo.toml", "build.gradle", "build.gradle.kts"};
+  static_assert(std::size(Outputs) <= 32 && std::size(Markers) <= 32);
+  uint32_t Dirs = 0, Marks = 0;
+  walkContext(
+      V, C.model().contextDir(), 3, 5000,
+      [&](llvm::StringRef Rel, bool IsDir) {
+        // Every name and marker starts with one of these: most entries stop at one compare.
+        const char F = Rel.empty() ? 0 : Rel[0];
+        if (F != '.' && F != 'v' && F != '_' && F != 't' && F != 'b' && F != 'c' && F != 'C')
+          return;
+        if (IsDir) {
+          for (size_t K = 0; K < std::size(Outputs); ++K)
+            if (Rel == Outputs[K].Name)
+              Dirs |= 1u << K;
+        } else {
+          for (size_t K = 0; K < std::size(Markers); ++K)
+            if (Rel == Markers[K])
+              Marks |= 1u << K;
+        }
+      },
+      C.model().runCache());
+  std::vector<std::string> Found;
+  for (size_t K = 0; K < std::size(Outputs); ++K) {
+    const BuildOutput &O = Outputs[K];
+    if (!(Dirs & (1u << K)))
+      continue;
+    llvm::SmallVector<llvm::StringRef, 2> Need;
+    O.Marker.split(Need, '|', -1, /*KeepEmpty=*/false);
+    bool Marked = Need.empty();
+    for (size_t M = 0; M < std::size(Markers); ++M)
+      Marked = Marked || ((Marks & (1u << M)) && llvm::is_contained(Need, Markers[M]));
+    if (Marked)
+      Found.push_back("`" + O.Name.str() + "` (" + O.What.str() + ")");
+  }
+  return Found;
+}
 
 class ContextNotIgnored : public Rule {
 public:
@@ -37,27 +102,38 @@ public:
     bool HasGit = FS.exists(Git);
     llvm::ErrorOr<llvm::vfs::Status> NM = FS.status(NodeModules);
     bool HasNodeModules = NM && NM->isDirectory();
+    std::vector<std::string> Outputs = buildOutputsCopied(V, C);
+    auto List = [](llvm::ArrayRef<std::string> Items) {
+      std::string L;
+      for (size_t K = 0; K < Items.size(); ++K)
+        L += (K == 0 ? "" : K + 1 == Items.size() ? " and " : ", ") + Items[K];
+      return L;
+    };
     if (!V.IgnorePath) {
-      std::string Extra;
+      std::vector<std::string> Items = {"`.git`"};
       if (HasNodeModules)
-        Extra = " and `node_modules`";
+        Items.push_back("`node_modules`");
+      Items.insert(Items.end(), Outputs.begin(), Outputs.end());
       C.report(Src->Range, "the build context has no .dockerignore, so `" +
                                llvm::StringRef(I.Keyword).upper() + " " + Src->Text +
                                "` sends and copies everything in it; add a .dockerignore that "
-                               "excludes at least `.git`" +
-                               Extra + " and local build output");
+                               "excludes at least " +
+                               List(Items) + (Outputs.empty() ? " and local build output" : ""));
       return;
     }
-    std::string Missing;
+    std::vector<std::string> Items;
     if (HasGit && !V.Ignore.matches(".git"))
-      Missing = "`.git`";
+      Items.push_back("`.git`");
     if (HasNodeModules && !V.Ignore.matches("node_modules"))
-      Missing += std::string(Missing.empty() ? "" : " and ") + "`node_modules`";
-    if (Missing.empty())
+      Items.push_back("`node_modules`");
+    Items.insert(Items.end(), Outputs.begin(), Outputs.end());
+    if (Items.empty())
       return;
+    std::string Missing = List(Items);
     C.report(Src->Range, "`" + llvm::StringRef(I.Keyword).upper() + " " + Src->Text + "` copies " +
                              Missing + " because " + fs::path(*V.IgnorePath).filename().string() +
-                             " does not exclude it; add it to the ignore file");
+                             " does not exclude " + (Items.size() == 1 ? "it" : "them") + "; add " +
+                             (Items.size() == 1 ? "it" : "them") + " to the ignore file");
   }
 
 private:
@@ -71,7 +147,8 @@ RuleInfo infoBL1053() {
   R.Id = "BL1053";
   R.DefaultSeverity = Severity::Info;
   R.Cat = Category::Size;
-  R.Title = "whole build context copied without a .dockerignore excluding .git or node_modules";
+  R.Title = "whole build context copied without a .dockerignore excluding .git, node_modules or "
+            "build output";
   return R;
 }
 
