@@ -914,6 +914,8 @@ llvm::Error Planner::dispatchHealthcheck(StageState &St, const Instruction &I, S
 llvm::Error Planner::dispatchRun(StagePlan &S, StageState &St, const Instruction &I, Step &Out) {
   bool Prepend;
   std::vector<std::string> Args = commandLine(I, Prepend);
+  if (Args.empty()) // BuildKit reads it, then has nothing to run
+    return errorAt(I, "RUN requires at least one argument");
   RunSpec R;
   if (!I.Heredocs.empty() && Prepend) {
     auto Single = heredocMarker(llvm::StringRef(Args[0]).trim());

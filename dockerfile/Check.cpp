@@ -84,10 +84,10 @@ struct Checker {
       return whole("HEALTHCHECK requires at least one argument",
                    "write `HEALTHCHECK CMD <command>` or `HEALTHCHECK NONE`");
     std::string Type = llvm::StringRef(I.Args[0].Text).upper();
-    if (Type == "NONE") {
+    if (Type == "NONE") { // its flags are never read
       if (I.Args.size() != 1)
         return whole("HEALTHCHECK NONE takes no arguments");
-      return flags({});
+      return std::nullopt;
     }
     if (auto P = flags(allowedFlags(InstrKind::Healthcheck)))
       return P;
@@ -111,7 +111,9 @@ struct Checker {
     }
     if (const Flag *F = I.flag("retries"); F && !F->Value.empty()) {
       int64_t R;
-      if (llvm::StringRef(F->Value).getAsInteger(10, R) || R > INT32_MAX || R < INT32_MIN)
+      llvm::StringRef V = F->Value;
+      const bool Plus = V.consume_front("+"); // Go's ParseInt takes either sign
+      if (V.getAsInteger(10, R) || (Plus && R < 0) || R > INT32_MAX || R < INT32_MIN)
         return at(F->Range, "strconv.ParseInt: parsing " + goQuote(F->Value) + ": invalid syntax",
                   "write a whole number, e.g. --retries=3");
       if (R < 0)
@@ -125,8 +127,10 @@ struct Checker {
       return I.Keyword.empty() ? std::nullopt : unknown();
     if (I.Kind == InstrKind::Healthcheck)
       return healthcheck();
-    if (auto P = flags(allowedFlags(I.Kind)))
-      return P;
+    // ARG and STOPSIGNAL never have their flags read by BuildKit, so none is refused there.
+    if (I.Kind != InstrKind::Arg && I.Kind != InstrKind::StopSignal)
+      if (auto P = flags(allowedFlags(I.Kind)))
+        return P;
     auto AtLeastOne = [&](const char *Example) -> std::optional<InstructionProblem> {
       if (!I.Args.empty())
         return std::nullopt;
@@ -155,7 +159,6 @@ struct Checker {
                        "Destination could not be determined",
                    "name the destination last, e.g. `" + upper(I.Keyword) + " " +
                        (I.Args.empty() ? std::string("app.py") : I.Args[0].Text.str()) + " /app/`");
-    case InstrKind::Run: return AtLeastOne("RUN <command>");
     case InstrKind::Arg: return AtLeastOne("ARG <name>[=<default>]");
     case InstrKind::Expose: return AtLeastOne("EXPOSE <port>[/<protocol>]");
     case InstrKind::Volume: return AtLeastOne("VOLUME <path>");
@@ -190,11 +193,10 @@ bool plainlyFine(const Instruction &I) {
   constexpr auto Bit = [](InstrKind K) { return 1u << unsigned(K); };
   const unsigned K = Bit(I.Kind);
   if (K & (Bit(InstrKind::Cmd) | Bit(InstrKind::Entrypoint) | Bit(InstrKind::Env) |
-           Bit(InstrKind::Label) | Bit(InstrKind::Maintainer)))
+           Bit(InstrKind::Label) | Bit(InstrKind::Maintainer) | Bit(InstrKind::Run)))
     return true; // no argument count of theirs is refused here
-  if (K &
-      (Bit(InstrKind::Run) | Bit(InstrKind::Arg) | Bit(InstrKind::Expose) | Bit(InstrKind::Volume) |
-       Bit(InstrKind::User) | Bit(InstrKind::Workdir) | Bit(InstrKind::StopSignal)))
+  if (K & (Bit(InstrKind::Arg) | Bit(InstrKind::Expose) | Bit(InstrKind::Volume) |
+           Bit(InstrKind::User) | Bit(InstrKind::Workdir) | Bit(InstrKind::StopSignal)))
     return !I.Args.empty();
   if (K & (Bit(InstrKind::Copy) | Bit(InstrKind::Add)))
     return I.Args.size() >= 2;
@@ -222,9 +224,6 @@ std::vector<Diagnostic> checkInstructions(const Dockerfile &DF) {
   for (const Instruction &I : DF.Instructions) {
     if (auto P = checkInstruction(I))
       Add(*P);
-    else if (I.Child)
-      if (auto C = checkInstruction(*I.Child))
-        Add(*C);
   }
   return Out;
 }

@@ -30,12 +30,14 @@ struct InstructionProblem {
 };
 
 /// The first problem BuildKit would find in I, in the order BuildKit checks (flags first),
-/// or nothing. ONBUILD's trigger is checked as ONBUILD allows it; its own problems surface
-/// when it is triggered (see checkInstructions).
+/// or nothing. Only what BuildKit's instructions.Parse refuses: flags it never reads (ARG,
+/// STOPSIGNAL, HEALTHCHECK NONE) and a RUN without a command are let be, and an ONBUILD's
+/// trigger is checked only as ONBUILD allows it (its own problems surface when an image built
+/// on this one triggers it, so they are not refused here).
 std::optional<InstructionProblem> checkInstruction(const Instruction &I);
 
-/// The problems of every instruction of DF and of every ONBUILD trigger, in file order, as
-/// diagnostics `message; hint` at the problem's place.
+/// The problems of every instruction of DF, in file order, as diagnostics `message; hint` at
+/// the problem's place.
 std::vector<Diagnostic> checkInstructions(const Dockerfile &DF);
 
 /// Go's time.ParseDuration in nanoseconds; the error reads like Go's

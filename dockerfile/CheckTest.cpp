@@ -35,12 +35,23 @@ TEST(CheckTest, ValidInstructionsHaveNoProblem) {
 }
 
 TEST(CheckTest, UnknownInstructionsNameTheKeywordMeant) {
-  EXPECT_EQ(problems("FROM a\nCOP . /app\nFROBNICATE x\nONBUILD RUNN make\n"),
+  EXPECT_EQ(problems("FROM a\nCOP . /app\nFROBNICATE x\n"),
             "Dockerfile:2:1: unknown instruction: COP; did you mean COPY?\n"
             "Dockerfile:3:1: unknown instruction: FROBNICATE; an instruction is one of ADD, ARG, "
             "CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, "
-            "RUN, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR\n"
-            "Dockerfile:4:9: unknown instruction: RUNN; did you mean RUN?\n");
+            "RUN, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR\n");
+}
+
+TEST(CheckTest, WhatBuildKitLetsBeIsNotRefused) {
+  // ONBUILD triggers are read when an image built on this one runs them; flags BuildKit never
+  // reads; a RUN without a command; a retry count with a plus sign.
+  EXPECT_EQ(problems("FROM a\nONBUILD RUNN make\nONBUILD COPY x\nONBUILD COPY --foo a b\n"
+                     "STOPSIGNAL --x SIGTERM\nARG --required V\nHEALTHCHECK --interval=5s NONE\n"
+                     "RUN --network=none\nHEALTHCHECK --retries=+3 CMD true\n"),
+            "");
+  EXPECT_EQ(problems("FROM a\nHEALTHCHECK --retries=+-3 CMD true\n"),
+            "Dockerfile:2:13: strconv.ParseInt: parsing \"+-3\": invalid syntax; write a whole "
+            "number, e.g. --retries=3\n");
 }
 
 TEST(CheckTest, ArgumentCountsAsBuildKitChecksThem) {
