@@ -183,18 +183,20 @@ TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
   EXPECT_EQ(O.Stages[0].ResolvedImage, "ubuntu:24.04");
 }
 
-TEST(StagesTest, OtherUnsetArgsExpandAsBuildKitExpandsThem) {
-  // Only the platform ARGs the builder sets stay as written; an ARG without a value takes its
-  // `:-` default or expands to nothing, as in `docker build`.
+TEST(StagesTest, UnsetArgsWithADefaultTakeIt) {
+  // An unset ARG with a default takes it, as in `docker build`; one without a default (it asks
+  // for --build-arg) and the platform ARGs the builder sets stay as written.
   Dockerfile DF = parse("Dockerfile", "ARG T\nARG U\n"
                                       "FROM ubuntu:${T:-latest}\n"
                                       "FROM ubuntu:$U\n"
-                                      "FROM img-${TARGETARCH}:${T:-1}\n");
+                                      "FROM img-${TARGETARCH}:${T:-1}\n"
+                                      "FROM ${T-reg}/app:${T}\n");
   StageGraph G = StageGraph::build(DF);
-  ASSERT_EQ(G.Stages.size(), 3u);
+  ASSERT_EQ(G.Stages.size(), 4u);
   EXPECT_EQ(G.Stages[0].ResolvedImage, "ubuntu:latest");
-  EXPECT_EQ(G.Stages[1].ResolvedImage, "ubuntu:");
+  EXPECT_EQ(G.Stages[1].ResolvedImage, "ubuntu:$U");
   EXPECT_EQ(G.Stages[2].ResolvedImage, "img-${TARGETARCH}:${T:-1}");
+  EXPECT_EQ(G.Stages[3].ResolvedImage, "${T-reg}/app:${T}");
 }
 
 TEST(ParserTest, NameValWordsWithSpecialBytesAtEveryOffset) {

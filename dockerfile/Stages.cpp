@@ -31,6 +31,24 @@ bool isBuilderPlatformArg(llvm::StringRef Name) {
          Name == "OSVERSION";
 }
 
+/// Whether every use of Name in Word gives a default when Name is unset (`${Name:-w}`,
+/// `${Name-w}`).
+bool hasDefaultFor(llvm::StringRef Word, llvm::StringRef Name) {
+  bool Any = false;
+  for (size_t P = Word.find('$'); P != llvm::StringRef::npos; P = Word.find('$', P + 1)) {
+    llvm::StringRef Rest = Word.drop_front(P + 1);
+    bool Braced = Rest.consume_front("{");
+    if (!Rest.consume_front(Name))
+      continue;
+    if (!Rest.empty() && (llvm::isAlnum(Rest[0]) || Rest[0] == '_'))
+      continue; // a longer name
+    if (!Braced || !(Rest.startswith(":-") || Rest.startswith("-")))
+      return false;
+    Any = true;
+  }
+  return Any;
+}
+
 /// The global ARG defaults (with BuildArgs overriding them), expanded in order.
 VarScope globalScope(llvm::ArrayRef<const Instruction *> GlobalArgs, char Escape,
                      const std::map<std::string, std::string> &BuildArgs) {
@@ -110,9 +128,12 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         Opts.Escape = DF.Escape;
         Opts.SkipUnset = true;
         auto R = expandWord(Image, *Globals, Opts);
-        // Other unset names expand as BuildKit expands them (to nothing, or to the default
-        // of `${T:-latest}`), so the rules judge the image the build would pull.
-        if (R && !R->Unset.empty() && llvm::none_of(R->Unset, isBuilderPlatformArg)) {
+        // An unset name with a default (`${T:-latest}`) gives the default, as in BuildKit, so
+        // the rules judge the image the build would pull. Without one it stays as written: an
+        // ARG without a value asks for --build-arg, and "ubuntu:" is not what will be pulled.
+        if (R && !R->Unset.empty() && llvm::all_of(R->Unset, [&](const std::string &N) {
+              return !isBuilderPlatformArg(N) && hasDefaultFor(Image, N);
+            })) {
           Opts.SkipUnset = false;
           R = expandWord(Image, *Globals, Opts);
         }
