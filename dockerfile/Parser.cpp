@@ -1214,8 +1214,9 @@ std::optional<Heredoc> parseHeredocWord(llvm::StringRef W, TextArena &Arena) {
   if (!Rest.consume_front("<<"))
     return std::nullopt;
   Heredoc H;
-  // BuildKit reads the digits with strconv.ParseUint and refuses what does not fit; a number
-  // that does not fit our descriptor leaves the word a plain word (never an exception).
+  // BuildKit ignores a strconv.ParseUint failure here and keeps the heredoc; a number too big
+  // for our descriptor leaves the word a plain word instead (never an exception: a fuzzer found
+  // std::stoul's).
   if (D && W.take_front(D).getAsInteger(10, H.FileDescriptor))
     return std::nullopt;
   H.Chomp = Rest.consume_front("-");
