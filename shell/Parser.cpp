@@ -576,7 +576,7 @@ private:
 /// way: they are handed over whole, from(0).
 template <typename T, size_t MinRoom> class ArenaStack {
 public:
-  using Arena = llvm::BumpPtrAllocatorImpl<SlabAllocator, SlabAllocator::SlabSize>;
+  using Arena = llvm::BumpPtrAllocatorImpl<SlabRecycler, SlabRecycler::SlabSize>;
 
   /// Starts an empty stack with room for Room values in A.
   void reset(Arena &A, size_t Room) {

@@ -1,57 +1,11 @@
 //===- Script.cpp - Script-level queries ------------------------------------===//
 #include "shell/Script.h"
 
-#include <atomic>
-#include <cstddef>
-#include <mutex>
-
 #include "llvm/Support/Compiler.h"
 
 namespace ballast::shell {
 
 namespace {
-
-/// The slabs freed on this thread, for its next Scripts. Trivially destructible, so that it stays
-/// usable while the thread's other objects are destroyed (a Script may go after SlabCacheCloser).
-struct SlabCache {
-  static constexpr unsigned Capacity = 8;
-  void *Slabs[Capacity];
-  unsigned Count;
-  /// The thread is ending: slabs are freed, not kept.
-  bool Closed;
-};
-thread_local SlabCache Cache;
-
-/// Frees the slabs the thread kept when it ends.
-struct SlabCacheCloser {
-  ~SlabCacheCloser() {
-    while (Cache.Count)
-      llvm::deallocate_buffer(Cache.Slabs[--Cache.Count], detail::SlabAllocator::SlabSize,
-                              alignof(std::max_align_t));
-    Cache.Closed = true;
-  }
-};
-thread_local SlabCacheCloser Closer;
-
-/// The slabs freed beyond what the freeing thread's cache keeps, for the next Scripts parsed on
-/// any thread. A run's Scripts are parsed on the worker threads and live until the run is done,
-/// then go together on one thread, whose cache keeps eight: without the pool nearly every slab of
-/// the next run was malloced again (some 470 instructions, and 100 more to free it), where a
-/// lock and an unlock cost a tenth of that. Trivially destructible, as SlabCache; the slabs it
-/// keeps at exit are still reachable. Bounded: a run's Scripts hold some 600 slabs.
-struct SlabPool {
-  static constexpr unsigned Capacity = 1024;
-  std::mutex Lock;
-  /// Count, readable without the lock: the first run finds the pool empty on every slab.
-  std::atomic<unsigned> Count{0};
-  void *Slabs[Capacity] = {};
-};
-SlabPool Pool;
-
-/// A slab of the kept size and alignment (BumpPtrAllocator asks for max_align_t).
-bool keepable(size_t Size, size_t Alignment) {
-  return Size == detail::SlabAllocator::SlabSize && Alignment <= alignof(std::max_align_t);
-}
 
 /// The `set -o` name of a single-letter shell option.
 llvm::StringRef letterOption(char L) {
@@ -77,43 +31,6 @@ llvm::StringRef letterOption(char L) {
 }
 
 } // namespace
-
-void *detail::SlabAllocator::Allocate(size_t Size, size_t Alignment) {
-  if (keepable(Size, Alignment)) {
-    if (Cache.Count)
-      return Cache.Slabs[--Cache.Count];
-    if (Pool.Count.load(std::memory_order_relaxed)) {
-      std::lock_guard<std::mutex> Guard(Pool.Lock);
-      unsigned N = Pool.Count.load(std::memory_order_relaxed);
-      if (N) {
-        Pool.Count.store(N - 1, std::memory_order_relaxed);
-        return Pool.Slabs[N - 1];
-      }
-    }
-  }
-  return llvm::allocate_buffer(Size, Alignment);
-}
-
-void detail::SlabAllocator::Deallocate(const void *Ptr, size_t Size, size_t Alignment) {
-  if (keepable(Size, Alignment) && !Cache.Closed && Cache.Count < SlabCache::Capacity) {
-    (void)&Closer; // constructs it on this thread, so that the slabs are freed when it ends
-    // Stale pointers into the slab are caught by ASan until it is handed out again.
-    __asan_poison_memory_region(Ptr, Size);
-    Cache.Slabs[Cache.Count++] = const_cast<void *>(Ptr);
-    return;
-  }
-  if (keepable(Size, Alignment)) {
-    std::lock_guard<std::mutex> Guard(Pool.Lock);
-    unsigned N = Pool.Count.load(std::memory_order_relaxed);
-    if (N < SlabPool::Capacity) {
-      __asan_poison_memory_region(Ptr, Size);
-      Pool.Slabs[N] = const_cast<void *>(Ptr);
-      Pool.Count.store(N + 1, std::memory_order_relaxed);
-      return;
-    }
-  }
-  llvm::deallocate_buffer(const_cast<void *>(Ptr), Size, Alignment);
-}
 
 void forEachShellOption(llvm::ArrayRef<Word> Args,
                         llvm::function_ref<void(llvm::StringRef, bool)> F) {

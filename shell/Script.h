@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "shell/Command.h"
+#include "support/SlabRecycler.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Allocator.h"
 
@@ -20,20 +21,6 @@ namespace ballast::shell {
 
 namespace detail {
 class Parser;
-
-/// The allocator under a Script's arena: it keeps a few freed slabs per thread and hands them to
-/// the next Scripts parsed there. A RUN's Script lives while its file is linted, so without them
-/// nearly every parse would malloc a slab and free one (some 330 instructions with mimalloc).
-class SlabAllocator : public llvm::AllocatorBase<SlabAllocator> {
-public:
-  /// The size of the slabs kept (other sizes go straight to malloc and free).
-  static constexpr size_t SlabSize = 16384;
-
-  LLVM_ATTRIBUTE_RETURNS_NONNULL void *Allocate(size_t Size, size_t Alignment);
-  using AllocatorBase<SlabAllocator>::Allocate;
-  void Deallocate(const void *Ptr, size_t Size, size_t Alignment);
-  using AllocatorBase<SlabAllocator>::Deallocate;
-};
 } // namespace detail
 
 /// A pipeline of two or more commands (`a | b | c`).
@@ -160,7 +147,7 @@ private:
   /// and in them (held by value: moving a Script keeps its slabs where they are). Slabs of
   /// 16 KiB: a script's arena holds some eight times its text, and one such slab holds the whole
   /// arena of nine scripts in ten (with 4 KiB slabs a script took 1.6 of them).
-  llvm::BumpPtrAllocatorImpl<detail::SlabAllocator, detail::SlabAllocator::SlabSize> Alloc;
+  llvm::BumpPtrAllocatorImpl<SlabRecycler, SlabRecycler::SlabSize> Alloc;
   llvm::StringRef Text;
   llvm::ArrayRef<Command> Commands;
   llvm::ArrayRef<Pipeline> Pipelines;

@@ -1,6 +1,11 @@
 //===- SlabRecycler.cpp ---------------------------------------------------===//
 #include "support/SlabRecycler.h"
 
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/MemAlloc.h"
 
 namespace ballast {
@@ -29,6 +34,21 @@ struct SlabCacheCloser {
 };
 thread_local SlabCacheCloser Closer;
 
+/// The slabs freed beyond what the freeing thread's cache keeps, for the next arenas made on any
+/// thread. A run's shell Scripts are parsed on the worker threads and live until the run is
+/// done, then go together on one thread, whose cache keeps eight: without the pool nearly every
+/// slab of the next run was malloced again (some 470 instructions, and 100 more to free it), where
+/// a lock and an unlock cost a tenth of that. Trivially destructible, as SlabCache; the slabs it
+/// keeps at exit are still reachable. Bounded: a run's Scripts hold some 600 slabs.
+struct SlabPool {
+  static constexpr unsigned Capacity = 1024;
+  std::mutex Lock;
+  /// Count, readable without the lock: the first run finds the pool empty on every slab.
+  std::atomic<unsigned> Count{0};
+  void *Slabs[Capacity] = {};
+};
+SlabPool Pool;
+
 /// A slab of the kept size and alignment (BumpPtrAllocator asks for max_align_t).
 bool keepable(size_t Size, size_t Alignment) {
   return Size == SlabRecycler::SlabSize && Alignment <= alignof(std::max_align_t);
@@ -37,8 +57,18 @@ bool keepable(size_t Size, size_t Alignment) {
 } // namespace
 
 void *SlabRecycler::Allocate(size_t Size, size_t Alignment) {
-  if (keepable(Size, Alignment) && Cache.Count)
-    return Cache.Slabs[--Cache.Count];
+  if (keepable(Size, Alignment)) {
+    if (Cache.Count)
+      return Cache.Slabs[--Cache.Count];
+    if (Pool.Count.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> Guard(Pool.Lock);
+      unsigned N = Pool.Count.load(std::memory_order_relaxed);
+      if (N) {
+        Pool.Count.store(N - 1, std::memory_order_relaxed);
+        return Pool.Slabs[N - 1];
+      }
+    }
+  }
   return llvm::allocate_buffer(Size, Alignment);
 }
 
@@ -49,6 +79,16 @@ void SlabRecycler::Deallocate(const void *Ptr, size_t Size, size_t Alignment) {
     __asan_poison_memory_region(Ptr, Size);
     Cache.Slabs[Cache.Count++] = const_cast<void *>(Ptr);
     return;
+  }
+  if (keepable(Size, Alignment)) {
+    std::lock_guard<std::mutex> Guard(Pool.Lock);
+    unsigned N = Pool.Count.load(std::memory_order_relaxed);
+    if (N < SlabPool::Capacity) {
+      __asan_poison_memory_region(Ptr, Size);
+      Pool.Slabs[N] = const_cast<void *>(Ptr);
+      Pool.Count.store(N + 1, std::memory_order_relaxed);
+      return;
+    }
   }
   llvm::deallocate_buffer(const_cast<void *>(Ptr), Size, Alignment);
 }
