@@ -42,26 +42,29 @@ static void normalizePath(llvm::SmallVectorImpl<char> &Path) {
     llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
 }
 
+/// The folder of the file at Path, absolute and normalized (the file's own name is kept out of
+/// it, so a linked file is not followed).
+static llvm::SmallString<256> normalizedFolder(llvm::StringRef Path) {
+  llvm::SmallString<256> Dir(Path);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir);
+  normalizePath(Dir);
+  return Dir;
+}
+
 bool Config::pathMatches(llvm::StringRef Glob, llvm::StringRef File) const {
   llvm::StringRef Given = File;
   while (Given.consume_front("./"))
     ;
   if (globMatch(Glob, Given))
     return true;
-  if (Path.empty())
+  if (Folder.empty())
     return false;
   // The folders are normalized, not the names in them (a linked Dockerfile stays itself).
-  llvm::SmallString<256> Dir(Path), Abs(File);
-  llvm::sys::fs::make_absolute(Dir);
-  llvm::sys::path::remove_filename(Dir);
-  normalizePath(Dir);
-  llvm::sys::fs::make_absolute(Abs);
-  std::string Name = llvm::sys::path::filename(Abs).str();
-  llvm::sys::path::remove_filename(Abs);
-  normalizePath(Abs);
-  llvm::sys::path::append(Abs, Name);
+  llvm::SmallString<256> Abs = normalizedFolder(File);
+  llvm::sys::path::append(Abs, llvm::sys::path::filename(File));
   llvm::StringRef Rel(Abs);
-  return Rel.consume_front(Dir) && Rel.consume_front("/") && globMatch(Glob, Rel);
+  return Rel.consume_front(Folder) && Rel.consume_front("/") && globMatch(Glob, Rel);
 }
 
 bool Config::isIgnored(llvm::StringRef Id, llvm::ArrayRef<std::string> Aliases,
@@ -166,6 +169,8 @@ void readOverrides(const YAML::Node &N, std::map<std::string, Severity> &Out, Co
 llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef Path) {
   Config C;
   C.Path = Path.str();
+  if (!Path.empty())
+    C.Folder = normalizedFolder(Path).str().str();
   try {
     YAML::Node Root = YAML::Load(Text.str());
     if (Root.IsNull())
@@ -283,10 +288,8 @@ const ConfigFinder::Nearest &ConfigFinder::nearest(llvm::StringRef Dir) {
 }
 
 llvm::Expected<Config> ConfigFinder::find(llvm::StringRef FilePath) {
-  llvm::SmallString<256> Dir(FilePath);
-  llvm::sys::fs::make_absolute(Dir);
-  llvm::sys::path::remove_filename(Dir);
-  normalizePath(Dir); // `../y/Dockerfile` is looked up from y's parent, not from `y/..`
+  // `../y/Dockerfile` is looked up from y's parent, not from `y/..`.
+  llvm::SmallString<256> Dir = normalizedFolder(FilePath);
   const Nearest &N = nearest(Dir);
   if (!N.Ballast.empty())
     return loadConfig(N.Ballast);

@@ -22,7 +22,10 @@ struct PathOverride {
 
 /// Lint settings. The keys are hadolint's (so an existing .hadolint.yaml works) plus our own.
 struct Config {
-  std::string Path;                           ///< where it was read from ("" for defaults)
+  std::string Path; ///< where it was read from ("" for defaults)
+  /// Path's folder, absolute and normalized once when read: what `per-path` globs are relative
+  /// to ("" for defaults).
+  std::string Folder;
   std::set<std::string> Ignored;              ///< rule IDs or aliases
   std::map<std::string, Severity> Severities; ///< `override:` per rule ID or alias
   std::vector<std::string> TrustedRegistries; ///< empty: every registry is trusted
