@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <memory>
@@ -21,15 +22,46 @@
 #include <unistd.h>
 
 #include "support/AtomicFile.h"
+#include "support/UniqueFd.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/ErrorHandling.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace ballast {
 
 namespace {
+
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI &&                                              \
+    !defined(__cpp_lib_string_resize_and_overwrite)
+/// libstdc++'s private std::string::_M_set_length, as support/AtomicFile.cpp reaches it.
+void setLength(std::string &S, size_t N);
+template <void (std::string::*SetLength)(size_t)> struct SetLengthOf {
+  friend void setLength(std::string &S, size_t N) { (S.*SetLength)(N); }
+};
+template struct SetLengthOf<&std::string::_M_set_length>;
+#endif
+
+/// S resized to N bytes left unwritten, for pread() to fill (as in support/AtomicFile.cpp:
+/// resize() would zero-fill every file's buffer first).
+void resizeForOverwrite(std::string &S, size_t N) {
+#if defined(__cpp_lib_string_resize_and_overwrite)
+  S.resize_and_overwrite(N, [](char *, size_t Size) { return Size; });
+#elif defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+  if (N > S.size()) {
+    S.reserve(N);
+    setLength(S, N);
+  } else {
+    S.resize(N);
+  }
+#else
+  S.resize(N);
+#endif
+}
 
 /// Files per batch; each takes three submissions (open, read, close) and one direct descriptor
 /// slot of the ring's file table.
@@ -175,15 +207,95 @@ Ring *threadRing() {
   return R.get();
 }
 
+/// Reads the file Fd as readFileAt reads it (Regular: known to be a regular file, so that a
+/// short read is its end). The slow path of readListedFile: the same loop, on a descriptor open
+/// already (a FIFO must not be opened twice).
+llvm::Expected<std::string> readOpenFile(int Fd, bool Regular, size_t Size, llvm::StringRef Path,
+                                         int *Errno) {
+  auto Fail = [&](int Err) {
+    if (Errno)
+      *Errno = Err;
+    return errnoError(Path + ": cannot read", Err);
+  };
+  std::string Text;
+  resizeForOverwrite(Text, Regular ? Size + 1 : size_t(64) << 10);
+  size_t Len = 0;
+  while (true) {
+    if (Len == Text.size())
+      resizeForOverwrite(Text, Text.size() * 2);
+    ssize_t N = ::read(Fd, Text.data() + Len, Text.size() - Len);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0)
+      return Fail(errno);
+    if (N == 0)
+      break;
+    Len += size_t(N);
+    if (Regular && Len < Text.size())
+      break;
+  }
+  Text.resize(Len);
+  return Text;
+}
+
+/// Reads Name in DirFd, which the folder's listing calls a regular file: open, pread, close,
+/// with no fstat() for its type or size. The text is read straight into a string of
+/// FirstRead bytes (no file of ../shared/corpus-external reaches it; a larger one is read on
+/// into a string that doubles) to its first short read, as readFileAt reads a regular file
+/// (one that grew is read on). pread also checks the listing: a pipe or a FIFO (the name was
+/// replaced since) refuses it, and is then read to its end by read().
+llvm::Expected<std::string> readListedFile(int DirFd, const char *Name, llvm::StringRef Path,
+                                           int *Errno) {
+  auto Fail = [&](int Err) {
+    if (Errno)
+      *Errno = Err;
+    return errnoError(Path + ": cannot read", Err);
+  };
+  UniqueFd Fd(::openat(DirFd, Name, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!Fd)
+    return Fail(errno);
+  // One byte less than a power of two: with its terminator the string is one 16 KiB block.
+  constexpr size_t FirstRead = (size_t(16) << 10) - 1;
+  std::string Text;
+  resizeForOverwrite(Text, FirstRead);
+  size_t Len = 0;
+  while (true) {
+    ssize_t N = ::pread(Fd.F, Text.data() + Len, Text.size() - Len, off_t(Len));
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0) {
+      if (errno != ESPIPE || Len != 0)
+        return Fail(errno); // EISDIR for a folder, as readFileAt's fstat would tell
+      struct stat St;
+      if (::fstat(Fd.F, &St) != 0)
+        return Fail(errno);
+      return readOpenFile(Fd.F, S_ISREG(St.st_mode), size_t(St.st_size), Path, Errno);
+    }
+    Len += size_t(N);
+    // A short read of a regular file is its end.
+    if (N == 0 || Len < Text.size())
+      break;
+    resizeForOverwrite(Text, Text.size() * 2 + 1);
+  }
+  Text.resize(Len);
+  return Text;
+}
+
 void readOne(const std::string &Path, ReadResult &Out, FolderDescriptors *Folders) {
   auto Read = [&]() -> llvm::Expected<std::string> {
     // "name" is read as it is; "dir/name" relative to dir ("/" for "/name"); a path that ends
     // in '/' names a folder and is left to the plain path.
     size_t Slash = Path.rfind('/');
-    if (Folders && Slash != std::string::npos && Slash + 1 < Path.size())
-      if (int DirFd = Folders->get(llvm::StringRef(Path).take_front(Slash == 0 ? 1 : Slash));
+    if (Folders && Slash != std::string::npos && Slash + 1 < Path.size()) {
+      const char *Name = Path.c_str() + Slash + 1;
+      FolderDescriptors::Entry Kind;
+      if (int DirFd = Folders->get(llvm::StringRef(Path).take_front(Slash == 0 ? 1 : Slash),
+                                   llvm::StringRef(Name, Path.size() - Slash - 1), &Kind);
           DirFd >= 0)
-        return readFileAt(DirFd, Path.c_str() + Slash + 1, Path, &Out.Errno);
+        return Kind == FolderDescriptors::Entry::Regular
+                   ? readListedFile(DirFd, Name, Path, &Out.Errno)
+                   : readFileAt(DirFd, Name, Path, &Out.Errno);
+    }
     return readFileOrStdin(Path, &Out.Errno);
   };
   llvm::Expected<std::string> Text = Read();
@@ -272,24 +384,117 @@ void readBatch(Ring &R, size_t First, size_t N,
 
 FolderDescriptors::~FolderDescriptors() {
   for (const auto &E : Fds)
-    if (E.second >= 0)
-      ::close(E.second);
+    if (E.second.Fd >= 0)
+      ::close(E.second.Fd);
 }
 
-int FolderDescriptors::get(llvm::StringRef Dir) {
+bool FolderDescriptors::list(Folder &F) {
+  alignas(8) char Buf[32 << 10];
+  // The names found so far, before the table is sized for them (kept by the thread, so that a
+  // listing allocates only what it keeps).
+  thread_local std::vector<Folder::Slot> Items;
+  Items.clear();
+  for (unsigned Call = 0; Call < MaxListingCalls;) {
+    ssize_t N = ::getdents64(F.Fd, Buf, sizeof(Buf));
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0) {
+      if (N < 0)
+        break;
+      // Complete: the table gets twice as many slots as names (at least 16).
+      size_t Size = 16;
+      while (Size < 2 * Items.size())
+        Size *= 2;
+      F.Table.resize(Size);
+      for (const Folder::Slot &I : Items) {
+        size_t At = I.Hash & (Size - 1);
+        while (F.Table[At].Kind != Entry::Unknown)
+          At = (At + 1) & (Size - 1);
+        F.Table[At] = I;
+      }
+      return true;
+    }
+    ++Call;
+    // A record takes at least 24 bytes, and holds its name and more.
+    F.Names.reserve(F.Names.size() + size_t(N));
+    Items.reserve(Items.size() + size_t(N) / 24);
+    for (ssize_t At = 0; At < N;) {
+      const auto *D = reinterpret_cast<const dirent64 *>(Buf + At);
+      At += D->d_reclen;
+      llvm::StringRef Name(D->d_name);
+      if (Name == "." || Name == ".." || Name.size() > UINT16_MAX)
+        continue;
+      Folder::Slot I;
+      I.Hash = XXH3_64bits(Name.data(), Name.size());
+      I.Offset = static_cast<uint32_t>(F.Names.size());
+      I.Length = static_cast<uint16_t>(Name.size());
+      I.Kind = D->d_type == DT_REG ? Entry::Regular : Entry::Other;
+      F.Names.append(Name.data(), Name.size());
+      Items.push_back(I);
+    }
+  }
+  F.Names.clear();
+  return false;
+}
+
+const FolderDescriptors::FolderEntry *FolderDescriptors::find(llvm::StringRef Dir, bool Open) {
   // The files of a folder mostly come one after another: the folder asked last is answered
   // without the lock or the StringMap's hash of the whole path (about 400 instructions a file).
-  if (const llvm::StringMapEntry<int> *L = Last.load(std::memory_order_acquire);
-      L && L->getKey() == Dir)
-    return L->second;
+  if (const FolderEntry *L = Last.load(std::memory_order_acquire); L && L->getKey() == Dir)
+    return L;
   std::lock_guard<std::mutex> Lock(Mu);
-  auto [It, New] = Fds.try_emplace(Dir, -1);
+  if (!Open) {
+    auto It = Fds.find(Dir);
+    return It == Fds.end() ? nullptr : &*It;
+  }
+  auto [It, New] = Fds.try_emplace(Dir);
   if (New) {
+    // Opened for reading, so that the descriptor both lists the folder and opens its files; a
+    // folder that may be searched but not read is opened O_PATH (and not listed).
     llvm::SmallString<256> Z(Dir);
-    It->second = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    Folder &F = It->second;
+    F.Fd = ::open(Z.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (F.Fd >= 0)
+      F.Listed = list(F);
+    else if (errno == EACCES)
+      F.Fd = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   }
   Last.store(&*It, std::memory_order_release);
-  return It->second;
+  return &*It;
+}
+
+FolderDescriptors::Entry FolderDescriptors::lookup(const Folder &F, llvm::StringRef Name) {
+  // "." and ".." are left out of a listing, and "" names the folder itself.
+  if (!F.Listed || Name.empty() || Name == "." || Name == "..")
+    return Entry::Unknown;
+  uint64_t Hash = XXH3_64bits(Name.data(), Name.size());
+  size_t Mask = F.Table.size() - 1;
+  for (size_t At = Hash & Mask;; At = (At + 1) & Mask) {
+    const Folder::Slot &S = F.Table[At];
+    if (S.Kind == Entry::Unknown)
+      return Entry::Missing;
+    if (S.Hash == Hash && llvm::StringRef(F.Names.data() + S.Offset, S.Length) == Name)
+      return S.Kind;
+  }
+}
+
+int FolderDescriptors::get(llvm::StringRef Dir, llvm::StringRef Name, Entry *Kind) {
+  const FolderEntry *E = find(Dir, /*Open=*/true);
+  if (Kind)
+    *Kind = lookup(E->second, Name);
+  return E->second.Fd;
+}
+
+FolderDescriptors::Entry FolderDescriptors::entry(llvm::StringRef Dir, llvm::StringRef Name) {
+  const FolderEntry *E = find(Dir, /*Open=*/false);
+  return E ? lookup(E->second, Name) : Entry::Unknown;
+}
+
+FolderDescriptors::Entry FolderDescriptors::entryOfPath(llvm::StringRef Path) {
+  size_t Slash = Path.rfind('/');
+  if (Slash == llvm::StringRef::npos || Slash + 1 == Path.size())
+    return Entry::Unknown;
+  return entry(Path.take_front(Slash == 0 ? 1 : Slash), Path.drop_front(Slash + 1));
 }
 
 bool readFilesBatches() { return threadRing() != nullptr; }

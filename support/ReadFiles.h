@@ -15,8 +15,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -31,26 +33,72 @@ struct ReadResult {
   int Errno = 0;     ///< why reading failed (EISDIR: the path is a folder)
 };
 
-/// The folders one run reads files from, each opened once (O_PATH) and shared by the run's
-/// threads, so that a file is opened relative to its folder: the kernel walks one path
-/// component instead of every one of the path. On ../shared/corpus-external (438 files, five
-/// components each) the path walks were about 3% of a whole lint's CPU. A run sees a folder as
-/// it was when it was first opened (like rules::RunCache's answers).
+/// The folders one run reads files from, each opened once and shared by the run's threads, so
+/// that a file is opened relative to its folder: the kernel walks one path component instead of
+/// every one of the path. On ../shared/corpus-external (438 files, five components each) the
+/// path walks were about 3% of a whole lint's CPU.
+///
+/// A folder is also listed once, when it is opened (two getdents64 calls for a small one), and
+/// the listing answers the other questions a run asks about its names: which of them are
+/// regular files (read without an fstat, see readFiles) and which are missing (config files,
+/// `.dockerignore`s, `.git`: rules::ConfigFinder and rules::RunCache ask here before they ask
+/// the file system). A run sees a folder as it was when it was first opened (like
+/// rules::RunCache's answers); nothing is kept from one run to the next.
 class FolderDescriptors {
 public:
+  /// What a folder's listing says of one name in it.
+  enum class Entry : unsigned char {
+    Unknown, ///< the folder was not opened, or could not be listed (too large, unreadable)
+    Missing, ///< no such name in the folder
+    Regular, ///< a regular file (d_type DT_REG)
+    Other,   ///< anything else: a folder, a link, a device, a FIFO, a type the file system hides
+  };
+
   FolderDescriptors() = default;
   FolderDescriptors(const FolderDescriptors &) = delete;
   FolderDescriptors &operator=(const FolderDescriptors &) = delete;
   ~FolderDescriptors();
-  /// The descriptor of Dir, opened on first use; -1 when it cannot be opened (the caller opens
-  /// the file by its whole path then, and gets the error that path gives).
-  int get(llvm::StringRef Dir);
+  /// The descriptor of Dir, opened (and listed) on first use; -1 when it cannot be opened (the
+  /// caller opens the file by its whole path then, and gets the error that path gives). With
+  /// Name, *Kind is what the listing says of Name.
+  int get(llvm::StringRef Dir, llvm::StringRef Name = {}, Entry *Kind = nullptr);
+  /// What the listing of Dir says of Name, for a folder get() opened already (Unknown for any
+  /// other: this never opens one).
+  Entry entry(llvm::StringRef Dir, llvm::StringRef Name);
+  /// entry() for a path "DIR/NAME".
+  Entry entryOfPath(llvm::StringRef Path);
+
+  /// A listing stops being kept past this many getdents64 calls of 32 KiB (a thousand names or
+  /// more): its names are asked of the file system one by one then.
+  static constexpr unsigned MaxListingCalls = 4;
 
 private:
+  struct Folder {
+    int Fd = -1;
+    bool Listed = false;
+    /// The listing: its names back to back, and an open-addressing table of them (a power of
+    /// two of slots, at most half full; an empty slot's Kind is Unknown). Written once, before
+    /// the folder is published. Hashed with XXH3: a StringMap's byte-at-a-time hash made the
+    /// listings of the corpus cost about 0.4 M instructions a run.
+    std::string Names;
+    struct Slot {
+      uint64_t Hash = 0;
+      uint32_t Offset = 0;
+      uint16_t Length = 0;
+      Entry Kind = Entry::Unknown;
+    };
+    std::vector<Slot> Table;
+  };
+  using FolderEntry = llvm::StringMapEntry<Folder>;
+  /// The folder Dir, opened and listed when Open and not known yet; null when not known.
+  const FolderEntry *find(llvm::StringRef Dir, bool Open);
+  static bool list(Folder &F);
+  static Entry lookup(const Folder &F, llvm::StringRef Name);
+
   std::mutex Mu;
-  llvm::StringMap<int> Fds;
+  llvm::StringMap<Folder> Fds;
   /// The entry of Fds asked for last (entries stay in place until the destructor).
-  std::atomic<const llvm::StringMapEntry<int> *> Last{nullptr};
+  std::atomic<const FolderEntry *> Last{nullptr};
 };
 
 /// Reads each of Paths into the same index of Out (Out.size() == Paths.size()), as
@@ -59,7 +107,10 @@ private:
 /// a file that grew while it was read and every error go through readFileOrStdin. Without
 /// io_uring (batching off, a kernel before 5.19, io_uring_disabled, a seccomp profile that
 /// refuses it) every file does.
-/// With Folders, a file read one at a time is opened relative to its folder's descriptor.
+/// With Folders, a file read one at a time is opened relative to its folder's descriptor, and
+/// one its folder's listing calls a regular file is read without an fstat() (open, pread,
+/// close): its first short read is its end, as for any regular file. Should it have become
+/// something else since (a pipe or FIFO refuses pread), it is read as readFileOrStdin reads it.
 void readFiles(llvm::ArrayRef<std::string> Paths, llvm::MutableArrayRef<ReadResult> Out,
                FolderDescriptors *Folders = nullptr);
 /// The same for N files that live elsewhere: file K is Path(K), its result goes to Out(K).

@@ -167,6 +167,96 @@ TEST_P(ReadFilesTest, FilesOpenedRelativeToTheirFolderReadAsTheirWholePathsDo) {
   EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
 }
 
+TEST_P(ReadFilesTest, AFolderIsListedOnceAndItsListingAnswersForItsNames) {
+  using Entry = FolderDescriptors::Entry;
+  fs::create_directory(Dir / "sub");
+  std::string A = write("a", "FROM scratch\n");
+  fs::create_symlink("a", Dir / "link");
+  fs::path Fifo = Dir / "fifo";
+  ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
+  FolderDescriptors Folders;
+  // Not opened yet: nothing is known, and entry() does not open it.
+  EXPECT_EQ(Folders.entry(Dir.string(), "a"), Entry::Unknown);
+  Entry Kind = Entry::Unknown;
+  ASSERT_GE(Folders.get(Dir.string(), "a", &Kind), 0);
+  EXPECT_EQ(Kind, Entry::Regular);
+  EXPECT_EQ(Folders.entry(Dir.string(), "a"), Entry::Regular);
+  EXPECT_EQ(Folders.entry(Dir.string(), "sub"), Entry::Other);
+  EXPECT_EQ(Folders.entry(Dir.string(), "link"), Entry::Other); // a link is asked of the system
+  EXPECT_EQ(Folders.entry(Dir.string(), "fifo"), Entry::Other);
+  EXPECT_EQ(Folders.entry(Dir.string(), ".dockerignore"), Entry::Missing);
+  EXPECT_EQ(Folders.entry(Dir.string(), "."), Entry::Unknown);
+  EXPECT_EQ(Folders.entry(Dir.string(), ".."), Entry::Unknown);
+  EXPECT_EQ(Folders.entryOfPath((Dir / ".git").string()), Entry::Missing);
+  EXPECT_EQ(Folders.entryOfPath((Dir / "sub" / "x").string()), Entry::Unknown);
+  // A run sees the folder as it was listed: a name made since is not in the listing.
+  write("late", "FROM late\n");
+  EXPECT_EQ(Folders.entry(Dir.string(), "late"), Entry::Missing);
+  // ... but reading it still goes to the file system (a name not listed as regular is read as
+  // readFileOrStdin reads it).
+  std::vector<std::string> Paths = {A, (Dir / "late").string(), (Dir / "link").string()};
+  std::vector<ReadResult> Got(Paths.size());
+  readFiles(Paths, Got, &Folders);
+  EXPECT_EQ(Got[0].Text, "FROM scratch\n");
+  EXPECT_EQ(Got[1].Text, "FROM late\n");
+  EXPECT_EQ(Got[2].Text, "FROM scratch\n");
+}
+
+TEST_P(ReadFilesTest, AListedFileReadWithoutFstatIsReadWhole) {
+  // Sizes around the first read of a listed file (16 KiB less one byte) and far past it.
+  std::vector<std::string> Paths;
+  for (size_t Size : {size_t(0), size_t(1), size_t(16383), size_t(16384), size_t(16385),
+                      size_t(40000), size_t(300000)}) {
+    std::string Text(Size, 'x');
+    for (size_t B = 0; B < Size; ++B)
+      Text[B] = static_cast<char>('a' + (B * 13 + Size) % 26);
+    Paths.push_back(write("s" + std::to_string(Size), Text));
+  }
+  FolderDescriptors Folders;
+  std::vector<ReadResult> Got(Paths.size());
+  readFiles(Paths, Got, &Folders);
+  for (size_t K = 0; K < Paths.size(); ++K) {
+    ReadResult Want = expected(Paths[K]);
+    EXPECT_EQ(Got[K].Text, Want.Text) << Paths[K];
+    EXPECT_TRUE(Got[K].Error.empty()) << Paths[K];
+  }
+}
+
+TEST_P(ReadFilesTest, AListedFileThatBecameAFifoIsReadToItsEnd) {
+  // Listed as a regular file, then replaced by a FIFO: pread refuses it, and it is read to its
+  // end as a pipe, not to its first short read.
+  std::string P = write("df", "FROM scratch\n");
+  FolderDescriptors Folders;
+  FolderDescriptors::Entry Kind;
+  ASSERT_GE(Folders.get(Dir.string(), "df", &Kind), 0);
+  ASSERT_EQ(Kind, FolderDescriptors::Entry::Regular);
+  fs::remove(P);
+  ASSERT_EQ(::mkfifo(P.c_str(), 0600), 0);
+  std::thread Writer([&] {
+    std::ofstream Out(P, std::ios::binary);
+    for (int I = 0; I < 200; ++I)
+      Out << "RUN echo " << I << "\n" << std::flush;
+  });
+  std::vector<std::string> Paths = {P};
+  std::vector<ReadResult> Got(1);
+  readFiles(Paths, Got, &Folders);
+  Writer.join();
+  std::string Want;
+  for (int I = 0; I < 200; ++I)
+    Want += "RUN echo " + std::to_string(I) + "\n";
+  EXPECT_EQ(Got[0].Text, Want);
+  // And one that became a folder fails as a folder does.
+  std::string Q = write("gone", "FROM scratch\n");
+  FolderDescriptors Again;
+  ASSERT_GE(Again.get(Dir.string(), "gone", &Kind), 0);
+  fs::remove(Q);
+  fs::create_directory(Q);
+  std::vector<std::string> QPaths = {Q};
+  readFiles(QPaths, Got, &Again);
+  EXPECT_EQ(Got[0].Errno, EISDIR);
+  EXPECT_EQ(Got[0].Error, expected(Q).Error);
+}
+
 INSTANTIATE_TEST_SUITE_P(OneByOneAndBatched, ReadFilesTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool> &I) {
                            return I.param ? "IoUring" : "OneByOne";
