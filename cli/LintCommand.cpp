@@ -245,7 +245,10 @@ int runLint(const std::vector<std::string> &Argv) {
   // The folder last looked up and its config (entries of ByDir are never removed): the files
   // of a folder mostly come one after the other, and then neither lock nor search is needed.
   std::atomic<const FolderConfig::value_type *> LastFolder{nullptr};
-  rules::ConfigFinder Finder;
+  // The folders files are read from, each opened and listed once a run (support/ReadFiles.h):
+  // the listings also answer the config and build-context lookups of those folders.
+  FolderDescriptors Folders;
+  rules::ConfigFinder Finder(&Folders);
   auto FindConfig = [&](FileJob &J) {
     if (Explicit) {
       J.Cfg = &*Explicit;
@@ -366,7 +369,6 @@ int runLint(const std::vector<std::string> &Argv) {
   // replaced by the Dockerfiles in it, so a run of files costs no stat() per path. Standard
   // input is read first, in order (a second `-` gets what the first left). The rest is read a
   // few files a task (support/ReadFiles.h).
-  FolderDescriptors Folders;
   auto ReadAndLint = [&](std::vector<FileJob> &Js) {
     for (FileJob &J : Js)
       if (J.Path == "-" && !J.Read) {

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "support/AtomicFile.h"
+#include "support/ReadFiles.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -260,16 +261,22 @@ const ConfigFinder::Nearest &ConfigFinder::nearest(llvm::StringRef Dir) {
     return Known->second;
   Nearest Here;
   // Dir is absolute, so Dir + "/" + Name is what llvm::sys::path::append makes of it (at a
-  // twentieth of the cost), and access() is what llvm::sys::fs::exists asks.
+  // twentieth of the cost), and access() is what llvm::sys::fs::exists asks. A folder whose
+  // files the run read was listed then: the listing answers a name it lacks (the usual case,
+  // four names a folder) or holds as a regular file; access() the rest (a link may dangle).
   std::string P(Dir);
   if (P.empty() || P.back() != '/')
     P += '/';
   size_t Base = P.size();
   auto FirstOf = [&](std::initializer_list<const char *> Names) -> std::string {
     for (const char *Name : Names) {
+      FolderDescriptors::Entry E =
+          Listings ? Listings->entry(Dir, Name) : FolderDescriptors::Entry::Unknown;
+      if (E == FolderDescriptors::Entry::Missing)
+        continue;
       P.resize(Base);
       P += Name;
-      if (::access(P.c_str(), F_OK) == 0)
+      if (E == FolderDescriptors::Entry::Regular || ::access(P.c_str(), F_OK) == 0)
         return P;
     }
     return "";

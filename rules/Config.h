@@ -11,6 +11,10 @@
 #include "support/Finding.h"
 #include "llvm/Support/Error.h"
 
+namespace ballast {
+class FolderDescriptors;
+} // namespace ballast
+
 namespace ballast::rules {
 
 /// Settings that apply to files whose path matches Glob (`per-path:` in .ballast.yaml).
@@ -64,6 +68,9 @@ llvm::Expected<Config> findConfigFor(llvm::StringRef FilePath);
 /// the first folder above it that is already known.
 class ConfigFinder {
 public:
+  /// With Listings, a folder the run opened already (support/ReadFiles.h) is asked of its
+  /// listing: a name it lacks costs no system call, nor does one it holds as a regular file.
+  explicit ConfigFinder(FolderDescriptors *Listings = nullptr) : Listings(Listings) {}
   llvm::Expected<Config> find(llvm::StringRef FilePath);
 
 private:
@@ -75,6 +82,7 @@ private:
   /// asked about once a run, and a folder's search stops at the first folder already known.
   const Nearest &nearest(llvm::StringRef Dir);
   std::map<std::string, Nearest, std::less<>> Folders;
+  FolderDescriptors *Listings;
 };
 
 /// Go-style glob match of a slash-separated path (`*` stays within a segment, `**` spans).
