@@ -308,7 +308,7 @@ int runLint(const std::vector<std::string> &Argv) {
   };
   std::string ContextDir = A->get("context").value_or("");
   // Files of one folder share the answers about their build context.
-  std::optional<rules::RunCache> Cache(std::in_place);
+  std::optional<rules::RunCache> Cache(std::in_place, &Folders);
   // And what the rules learnt of the scripts the files share.
   std::optional<rules::ScriptMemo> Memo(std::in_place);
   // A JSON report is formatted file by file in the lint tasks, then joined in order.

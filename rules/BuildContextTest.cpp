@@ -8,6 +8,7 @@
 #include "rules/Config.h"
 #include "rules/Engine.h"
 #include "rules/RunCache.h"
+#include "support/ReadFiles.h"
 
 using namespace ballast;
 using namespace ballast::rules;
@@ -136,5 +137,44 @@ TEST(BuildContextTest, ACachedWalkIsMadeOnceAndReplayed) {
   std::vector<std::string> Fresh;
   walkContext(V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { Fresh.push_back(P.str()); });
   EXPECT_EQ(Fresh.size(), 3u); // without the cache the new file is seen
+  fs::remove_all(D);
+}
+
+TEST(BuildContextTest, AFolderListingAnswersTheMissingNamesAndFindsTheIgnoreFile) {
+  // With the run's listings, a name the context folder lacks costs no stat(), and the findings
+  // are those of a plain run: b has its own ignore file, and c sees the folder's .dockerignore
+  // made after a's run (each run lists the folder afresh).
+  fs::path D = freshDir("listing");
+  fs::create_directories(D / "node_modules");
+  std::ofstream(D / "b.Dockerfile.dockerignore") << ".git\n";
+  const std::string Text = "FROM node:20-slim\nCOPY . .\n";
+  unsigned Listed = 0;
+  auto Run = [&](const char *Name) {
+    FolderDescriptors Folders;
+    EXPECT_GE(Folders.get(D.string()), 0);
+    RunCache Cache(&Folders);
+    LintOptions Plain, Cached;
+    Cached.Cache = &Cache;
+    std::string Path = (D / Name).string();
+    for (llvm::StringRef Id : {"BL1053", "BL2004", "BL4013"})
+      EXPECT_EQ(findings(lintText(Path, Text, Config(), Plain), Id),
+                findings(lintText(Path, Text, Config(), Cached), Id))
+          << Name << " " << Id.str();
+    Listed = Cache.statusListed();
+    return findings(lintText(Path, Text, Config(), Cached), "BL1053");
+  };
+  std::vector<std::string> A = Run("a.Dockerfile");
+  ASSERT_EQ(A.size(), 1U);
+  EXPECT_NE(A[0].find("no .dockerignore"), std::string::npos) << A[0];
+  // a.Dockerfile.dockerignore, .dockerignore and .git are not in the folder.
+  EXPECT_GE(Listed, 3U);
+  std::vector<std::string> B = Run("b.Dockerfile");
+  ASSERT_EQ(B.size(), 1U);
+  EXPECT_NE(B[0].find("b.Dockerfile.dockerignore does not exclude it"), std::string::npos) << B[0];
+  std::ofstream(D / ".dockerignore") << ".git\n";
+  std::vector<std::string> C = Run("c.Dockerfile");
+  ASSERT_EQ(C.size(), 1U);
+  EXPECT_NE(C[0].find(".dockerignore does not exclude it"), std::string::npos) << C[0];
+  EXPECT_EQ(C[0].find("c.Dockerfile.dockerignore"), std::string::npos) << C[0];
   fs::remove_all(D);
 }

@@ -2,9 +2,11 @@
 #include "rules/RunCache.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "shell/Script.h"
+#include "support/ReadFiles.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -14,7 +16,8 @@ namespace ballast::rules {
 /// A ProxyFileSystem over the real one whose status() answers are kept per path.
 class RunCache::StatusCachingFS : public llvm::vfs::ProxyFileSystem {
 public:
-  StatusCachingFS() : ProxyFileSystem(llvm::vfs::getRealFileSystem()) {}
+  explicit StatusCachingFS(FolderDescriptors *Listings)
+      : ProxyFileSystem(llvm::vfs::getRealFileSystem()), Listings(Listings) {}
 
   llvm::ErrorOr<llvm::vfs::Status> status(const llvm::Twine &Path) override {
     llvm::SmallString<256> Key;
@@ -24,6 +27,15 @@ public:
       auto It = Known.find(P);
       if (It != Known.end())
         return It->second;
+    }
+    // The error stat() gives, as llvm::sys::fs::status words it.
+    if (Listings && Listings->entryOfPath(P) == FolderDescriptors::Entry::Missing) {
+      std::lock_guard<std::mutex> Lock(Mu);
+      ++Listed;
+      return Known
+          .try_emplace(
+              P, llvm::ErrorOr<llvm::vfs::Status>(std::error_code(ENOENT, std::generic_category())))
+          .first->second;
     }
     llvm::ErrorOr<llvm::vfs::Status> S = ProxyFileSystem::status(P);
     std::lock_guard<std::mutex> Lock(Mu);
@@ -35,15 +47,21 @@ public:
     std::lock_guard<std::mutex> Lock(Mu);
     return Lookups;
   }
+  unsigned listed() const {
+    std::lock_guard<std::mutex> Lock(Mu);
+    return Listed;
+  }
 
 private:
+  FolderDescriptors *Listings;
   mutable std::mutex Mu;
   llvm::StringMap<llvm::ErrorOr<llvm::vfs::Status>> Known;
-  unsigned Lookups = 0;
+  unsigned Lookups = 0, Listed = 0;
 };
 
-RunCache::RunCache()
-    : FS(new StatusCachingFS()), ScriptMemo(std::getenv("BALLAST_NO_SCRIPT_MEMO") == nullptr) {}
+RunCache::RunCache(FolderDescriptors *Listings)
+    : FS(new StatusCachingFS(Listings)),
+      ScriptMemo(std::getenv("BALLAST_NO_SCRIPT_MEMO") == nullptr) {}
 
 RunCache::~RunCache() = default;
 
@@ -62,6 +80,8 @@ const WalkEntries &RunCache::walk(const std::string &Key,
 }
 
 unsigned RunCache::statusLookups() const { return FS->lookups(); }
+
+unsigned RunCache::statusListed() const { return FS->listed(); }
 
 namespace {
 

@@ -27,6 +27,10 @@
 #include "llvm/ADT/TinyPtrVector.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
+namespace ballast {
+class FolderDescriptors;
+} // namespace ballast
+
 namespace ballast::shell {
 class Script;
 } // namespace ballast::shell
@@ -38,7 +42,10 @@ using WalkEntries = std::vector<std::pair<std::string, bool>>;
 
 class RunCache {
 public:
-  RunCache();
+  /// With Listings, a status() question about a name in a folder the run opened already
+  /// (support/ReadFiles.h) that its listing lacks is answered "no such file" with no system
+  /// call (the `.dockerignore`s, `.git` and `node_modules` most folders lack).
+  explicit RunCache(FolderDescriptors *Listings = nullptr);
   ~RunCache();
   RunCache(const RunCache &) = delete;
   RunCache &operator=(const RunCache &) = delete;
@@ -52,6 +59,8 @@ public:
 
   /// How many status() questions reached the real file system (for tests).
   unsigned statusLookups() const;
+  /// How many status() questions a folder's listing answered (for tests).
+  unsigned statusListed() const;
 
   /// The parsed script of Text: parsed by the first file that asks, shared by every later one
   /// (it lives as long as the RunCache). Null when the memo is full or switched off
