@@ -1,4 +1,6 @@
 //===- Main.cpp - The ballast command table -------------------------------===//
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -51,20 +53,57 @@ static void usage(llvm::raw_ostream &OS) {
   OS << "\nrun 'ballast COMMAND --help' for a command's options\n";
 }
 
-int main(int argc, char **argv) {
+// Under AddressSanitizer the process exits the usual way, so that LeakSanitizer still checks it.
+#if defined(__SANITIZE_ADDRESS__)
+#define BALLAST_FULL_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BALLAST_FULL_EXIT 1
+#endif
+#endif
+
+/// Ends the process with a command's exit status once its output is written. The process
+/// leaves without running static destructors or letting its worker threads return (as lld
+/// does): a thread's return hands every page of its malloc heap back, one by one, and on a
+/// lint of a few hundred files that was an eighth of the whole process's instructions (about
+/// 7.4 of 60 M), after the report was written. Nothing is lost: commands close their files,
+/// join their threads and reap their children before they return, and standard output and
+/// standard error are flushed here. A report that could not be written (a full disk, a closed
+/// pipe) is an error, exit status 2, where the stream's destructor used to abort with "LLVM
+/// ERROR".
+[[noreturn]] static void finish(int Code) {
+  llvm::raw_fd_ostream &Out = llvm::outs();
+  Out.flush();
+  if (Out.has_error()) {
+    std::error_code EC = Out.error();
+    Out.clear_error();
+    llvm::errs() << "ballast: cannot write to standard output: " << EC.message() << "\n";
+    Code = ExitUsage;
+  }
+  llvm::errs().flush();
+  llvm::errs().clear_error();
+  std::fflush(nullptr);
+#ifdef BALLAST_FULL_EXIT
+  std::exit(Code);
+#else
+  std::_Exit(Code);
+#endif
+}
+
+static int runMain(int Argc, char **Argv) {
   tuneAllocator();
-  if (argc < 2) {
+  if (Argc < 2) {
     usage(llvm::errs());
     return ExitUsage;
   }
-  std::string Name = argv[1];
+  std::string Name = Argv[1];
   if (Name == "-h" || Name == "--help" || Name == "help") {
     usage(llvm::outs());
     return ExitOk;
   }
   if (Name == "--version" || Name == "-v")
     Name = "version";
-  std::vector<std::string> Rest(argv + 2, argv + argc);
+  std::vector<std::string> Rest(Argv + 2, Argv + Argc);
   for (const Command &C : Commands)
     if (Name == C.Name)
       return C.Run(Rest);
@@ -77,3 +116,5 @@ int main(int argc, char **argv) {
   llvm::errs() << "\nrun 'ballast --help' for the list\n";
   return ExitUsage;
 }
+
+int main(int argc, char **argv) { finish(runMain(argc, argv)); }

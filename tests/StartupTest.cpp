@@ -97,3 +97,27 @@ TEST(StartupTest, LintInEveryFormatLoadsNoneOfThem) {
     EXPECT_THAT(Out, Not(HasSubstr(Lib))) << "--version";
   fs::remove_all(Dir);
 }
+
+// main() ends the process with _Exit once the command's output is flushed (cli/Main.cpp): the
+// exit status, the output and a failed write must come out as they did with a full exit.
+TEST(StartupTest, TheProcessEndsWithTheCommandsStatusAndAllItsOutput) {
+  fs::path Dir = tempDir("ballast-exit");
+  spit(Dir / "Dockerfile", "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n");
+  std::string Out;
+  // Findings: exit status 1, and the whole report, which ends with the last finding's line.
+  EXPECT_EQ(run("cd " + Dir.string() + " && " BALLAST_EXE " lint --no-color Dockerfile", Out), 1);
+  EXPECT_THAT(Out, HasSubstr("DL3008"));
+  EXPECT_EQ(Out.back(), '\n');
+  // Output through a pipe larger than its buffer (the rules table) arrives whole.
+  EXPECT_EQ(run(BALLAST_EXE " rules | tail -n 1", Out), 0);
+  EXPECT_THAT(Out, Not(HasSubstr("ballast:")));
+  std::string Table;
+  EXPECT_EQ(run(BALLAST_EXE " rules", Table), 0);
+  EXPECT_GT(Table.size(), 4096U);
+  EXPECT_EQ(Table.substr(Table.rfind('\n', Table.size() - 2) + 1), Out);
+  // Standard output that cannot be written: a message and exit status 2, not an abort.
+  EXPECT_EQ(run(BALLAST_EXE " rules 2>&1 >/dev/full", Out), 2);
+  EXPECT_THAT(Out, HasSubstr("ballast: cannot write to standard output: No space left on device"));
+  EXPECT_THAT(Out, Not(HasSubstr("LLVM ERROR")));
+  fs::remove_all(Dir);
+}
