@@ -1,6 +1,7 @@
 //===- LintBench.cpp - `ballast lint` timed inside one process ------------===//
 //
 // usage: ballast_lint_bench RUNS LINT-ARGS...
+//        ballast_lint_bench --blocks LINT-ARGS...
 //        ballast_lint_bench --engine RUNS FILE...
 //
 // Calls the same entry point as `ballast lint LINT-ARGS...` RUNS times in this process and prints
@@ -8,6 +9,11 @@
 // does all the work of the command (collect paths, read the files, find configs, lint in parallel,
 // write the report); only process start-up (exec, dynamic loading, static initialisation) is
 // left out. bench/lint uses it for the in-process side of the comparison with dockerfile-utils.
+//
+// With --blocks, the process stays up and runs as many runs as each line of standard input
+// asks for, printing one JSON line per block (best, first and last exit status), and the peak RSS
+// at the end of input: bench/lint alternates such blocks with blocks of the peer's passes, so that
+// both sides are sampled across the same stretch of time on a machine whose speed drifts.
 //
 // With --engine, the files are read once and each run lints the texts in memory on both cores
 // (rules::lintText with the default config, no ShellCheck) and keeps the findings in memory:
@@ -80,8 +86,45 @@ int engine(int Runs, const std::vector<std::string> &Paths) {
 
 } // namespace
 
+/// --blocks LINT-ARGS...: a block of runs for each count read from standard input.
+int blocks(const std::vector<std::string> &Args) {
+  char Line[64];
+  bool FirstRun = true;
+  int Exit = 0;
+  while (std::fgets(Line, sizeof Line, stdin)) {
+    int Runs = std::atoi(Line);
+    if (Runs < 1) {
+      std::fprintf(stderr, "ballast_lint_bench: a block's count must be positive, not '%s'\n",
+                   Line);
+      return 2;
+    }
+    double First = 0, Best = 1e300;
+    for (int R = 0; R < Runs; ++R) {
+      auto T0 = std::chrono::steady_clock::now();
+      Exit = ballast::cli::runLint(Args);
+      double Ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
+      if (R == 0)
+        First = Ms;
+      Best = std::min(Best, Ms);
+      if (Exit == ballast::cli::ExitUsage) {
+        std::fprintf(stderr, "ballast_lint_bench: `ballast lint` failed (exit status 2)\n");
+        return 1;
+      }
+    }
+    std::printf("{\"runs\": %d, \"first_ms\": %.3f, \"best_ms\": %.3f, \"cold\": %s}\n", Runs,
+                First, Best, FirstRun ? "true" : "false");
+    std::fflush(stdout);
+    FirstRun = false;
+  }
+  printResult(0, 0, 0, Exit, -1);
+  return 0;
+}
+
 int main(int Argc, char **Argv) {
   ballast::cli::tuneAllocator();
+  if (Argc >= 3 && std::string(Argv[1]) == "--blocks")
+    return blocks(std::vector<std::string>(Argv + 2, Argv + Argc));
   if (Argc >= 4 && std::string(Argv[1]) == "--engine") {
     int Runs = std::atoi(Argv[2]);
     if (Runs < 1) {
@@ -93,7 +136,8 @@ int main(int Argc, char **Argv) {
   }
   if (Argc < 3) {
     std::fprintf(stderr, "usage: ballast_lint_bench RUNS LINT-ARGS... | ballast_lint_bench "
-                         "--engine RUNS FILE...; RUNS is a count such as 20\n");
+                         "--blocks LINT-ARGS... | ballast_lint_bench --engine RUNS FILE...; RUNS "
+                         "is a count such as 20\n");
     return 2;
   }
   int Runs = std::atoi(Argv[1]);
