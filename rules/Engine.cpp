@@ -556,9 +556,12 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   std::string LastId; // a copy: the finding it came from may be moved below
   const RuleInfo *Info = nullptr;
   const RuleSpan *Span = Spans.begin();
+  // One copy of the path for every finding: FilePath(Path) compares it with the thread's last
+  // path each time, a copy only counts a reference.
+  const FilePath File(Path);
   for (size_t Index = 0; Index < R.Findings.size(); ++Index) {
     Finding &F = R.Findings[Index];
-    F.File = Path;
+    F.File = File;
     F.locate(*DF.Source);
     while (Span != Spans.end() && Index >= Span->End)
       ++Span;
