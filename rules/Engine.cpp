@@ -509,13 +509,15 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
               // 0: the rule declares no commands and sees every RUN.
               if (const uint64_t Commands = E.Commands) {
                 uint64_t Pass = Ch.AnyCommand;
-                for (uint64_t CB = Commands; CB; CB &= CB - 1)
+                // A command none of the file's RUNs runs passes none of them.
+                for (uint64_t CB = Commands & FileCommands; CB; CB &= CB - 1)
                   Pass |= Ch.OfCommand[llvm::countTrailingZeros(CB)];
                 Sel &= ~(Ch.Runs & ~Pass);
               }
               if (AnyQuiet[E.QWord] & E.QBit)
                 for (uint32_t N : QuietRuns)
-                  if (N / 64 == Chunk && (VisitData[N].Quiet[E.QWord] & E.QBit))
+                  if ((decltype(OneChunk)::value || N / 64 == Chunk) &&
+                      (VisitData[N].Quiet[E.QWord] & E.QBit))
                     Sel &= ~(uint64_t(1) << (N % 64));
             }
             for (; Sel; Sel &= Sel - 1) {
@@ -556,6 +558,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   // The rules run one after another, so a file's findings come in runs of one rule ID: the
   // catalogue entry is known for the rules' (Spans) and looked up once per run for the others
   // (parse errors before them, shellcheck's after).
+  static const RuleInfo *const ParseErrors = findRule("DL1000");
   std::string LastId; // a copy: the finding it came from may be moved below
   const RuleInfo *Info = nullptr;
   const RuleSpan *Span = Spans.begin();
@@ -576,7 +579,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       LastId = F.RuleId;
     }
     if (Info) {
-      if (F.RuleId != "DL1000" && Sup.suppressed(*Info, F.Begin.Line)) {
+      // A parse error (filed under DL1000, whose rule reports nothing) is never suppressed; the
+      // ID is compared only for its catalogue entry, not for every finding.
+      if (!(Info == ParseErrors && F.RuleId == "DL1000") && Sup.suppressed(*Info, F.Begin.Line)) {
         ++R.Suppressed;
         continue;
       }
