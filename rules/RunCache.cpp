@@ -2,8 +2,10 @@
 #include "rules/RunCache.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "shell/Script.h"
 #include "support/ReadFiles.h"
@@ -61,7 +63,8 @@ private:
 
 RunCache::RunCache(FolderDescriptors *Listings)
     : FS(new StatusCachingFS(Listings)),
-      ScriptMemo(std::getenv("BALLAST_NO_SCRIPT_MEMO") == nullptr) {}
+      ScriptMemo(std::getenv("BALLAST_NO_SCRIPT_MEMO") == nullptr),
+      ScriptSlots(ScriptMemo ? new ScriptSlot[ScriptSlotCount] : nullptr) {}
 
 RunCache::~RunCache() = default;
 
@@ -85,57 +88,86 @@ unsigned RunCache::statusListed() const { return FS->listed(); }
 
 namespace {
 
-/// The key a script is filed under: XXH3 of a text of up to 2 * Edge bytes, else of its length
-/// and its first and last Edge bytes. script() compares the whole text before it shares a
-/// script, so the key only has to spread texts, not tell them apart; RUN bodies that differ
+/// The key a script is filed under: a hash of its length and its first and last Edge bytes
+/// (all of a text of up to 2 * Edge bytes). script() compares the whole text before it shares
+/// a script, so the key only has to spread texts, not tell them apart; RUN bodies that differ
 /// nearly always differ in length or at an end (in ../shared/corpus-external, at most two of
 /// some 510 distinct texts share a key). Hashing every byte of every RUN cost 0.85 M
-/// instructions a lint of that corpus, half of what looking scripts up costs besides parsing.
+/// instructions a lint of that corpus; XXH3 of the two edges cost about 130 instructions a
+/// look-up, a multiply per word about 60 (shorter texts, few, still take XXH3).
 uint64_t scriptKey(llvm::StringRef Text) {
   constexpr size_t Edge = 64;
-  if (Text.size() <= 2 * Edge)
-    return XXH3_64bits(Text.data(), Text.size());
-  uint64_t Tail = XXH3_64bits_withSeed(Text.data() + Text.size() - Edge, Edge, Text.size());
-  return XXH3_64bits_withSeed(Text.data(), Edge, Tail);
+  const size_t N = Text.size();
+  if (N < Edge)
+    return XXH3_64bits(Text.data(), N);
+  const char *Head = Text.data(), *Tail = Text.data() + N - Edge;
+  // Two lanes, each word xored in, rotated (so that its high bits reach the low ones) and
+  // multiplied.
+  uint64_t A = N * 0x9E3779B97F4A7C15ULL, B = ~N;
+  for (size_t I = 0; I < Edge; I += 16) {
+    uint64_t W[4];
+    std::memcpy(&W[0], Head + I, 16);
+    std::memcpy(&W[2], Tail + I, 16);
+    A = std::rotl(A ^ W[0], 27) * 0xC2B2AE3D27D4EB4FULL;
+    B = std::rotl(B ^ W[1], 31) * 0x165667B19E3779F9ULL;
+    A = std::rotl(A ^ W[2], 27) * 0xC2B2AE3D27D4EB4FULL;
+    B = std::rotl(B ^ W[3], 31) * 0x165667B19E3779F9ULL;
+  }
+  uint64_t H = (A ^ std::rotl(B, 32)) * 0x9E3779B97F4A7C15ULL;
+  return H ^ (H >> 29);
 }
 
 } // namespace
 
+const shell::Script *RunCache::findScript(uint64_t Key, llvm::StringRef Text, size_t &Same,
+                                          size_t &Free) const {
+  Same = 0;
+  for (size_t I = Key >> (64 - ScriptSlotBits);; I = (I + 1) & (ScriptSlotCount - 1)) {
+    const ScriptSlot &Slot = ScriptSlots[I];
+    const shell::Script *S = Slot.Script.load(std::memory_order_acquire);
+    if (!S) {
+      Free = I;
+      return nullptr;
+    }
+    if (Slot.Key != Key)
+      continue;
+    if (S->text() == Text)
+      return S;
+    ++Same;
+  }
+}
+
 const shell::Script *RunCache::script(llvm::StringRef Text) {
   if (!ScriptMemo)
     return nullptr;
-  uint64_t Key = scriptKey(Text);
-  // Also sets Crowded when the key holds MaxSameKey other texts already.
-  bool Crowded = false;
-  auto Find = [&]() -> const shell::Script * {
-    auto It = ScriptsByKey.find(Key);
-    if (It == ScriptsByKey.end())
-      return nullptr;
-    for (const shell::Script *S : It->second)
-      if (S->text() == Text)
-        return S;
-    Crowded = It->second.size() >= MaxSameKey;
-    return nullptr;
-  };
+  const uint64_t Key = scriptKey(Text);
+  size_t Same = 0, Free = 0;
+  if (const shell::Script *S = findScript(Key, Text, Same, Free))
+    return S;
   {
     std::lock_guard<std::mutex> Lock(ScriptMu);
-    if (const shell::Script *S = Find())
+    if (const shell::Script *S = findScript(Key, Text, Same, Free)) // added meanwhile
       return S;
     // A crowded key (texts made to share their edges) would make every look-up compare many
     // texts: past MaxSameKey, the caller parses its own.
-    if (ScriptBytes >= MaxScriptBytes || Crowded)
+    if (ScriptBytes >= MaxScriptBytes || Same >= MaxSameKey)
       return nullptr;
   }
   // Parsed outside the lock: the other thread goes on meanwhile. Should it parse the same text
   // at the same time, the first to come back is kept and the other's copy dropped.
   auto New = std::make_unique<shell::Script>(shell::Script::parse(Text));
   std::lock_guard<std::mutex> Lock(ScriptMu);
-  if (const shell::Script *S = Find())
+  if (const shell::Script *S = findScript(Key, Text, Same, Free))
     return S;
   // A script's arena is about eight times its text, in slabs of 16 KiB.
   ScriptBytes += std::max<size_t>(size_t(16) << 10, Text.size() * 8);
-  ScriptsByKey[Key].push_back(New.get());
   Scripts.push_back(std::move(New));
+  // Every thread may pass the budget test above at once: past half the table (which the
+  // budget alone never fills), a script is kept but not filed.
+  if (Scripts.size() <= ScriptSlotCount / 2) {
+    ScriptSlots[Free].Key = Key;
+    ScriptSlots[Free].Script.store(Scripts.back().get(), std::memory_order_release);
+  }
   return Scripts.back().get();
 }
 

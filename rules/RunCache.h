@@ -15,16 +15,16 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/TinyPtrVector.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 namespace ballast {
@@ -81,11 +81,28 @@ private:
   std::mutex WalkMu;
   llvm::StringMap<std::unique_ptr<WalkEntries>> Walks;
 
+  /// A memo slot: a script and the key of its text (scriptKey in RunCache.cpp: a hash of its
+  /// length and edges). Key is written before Script is published and never changes after.
+  struct ScriptSlot {
+    uint64_t Key = 0;
+    std::atomic<const shell::Script *> Script{nullptr};
+  };
+  /// The slot of Text's script, or null; Same counts the other texts of Key met on the way
+  /// and Free is the first empty slot (where Text's script would go). Needs no lock.
+  const shell::Script *findScript(uint64_t Key, llvm::StringRef Text, size_t &Same,
+                                  size_t &Free) const;
+
+  /// Taken to add a script (a look-up takes none).
   mutable std::mutex ScriptMu;
   bool ScriptMemo;
-  /// The key of a text (scriptKey in RunCache.cpp: a hash of its length and edges) -> the
-  /// scripts filed under it, compared by their whole text.
-  llvm::DenseMap<uint64_t, llvm::TinyPtrVector<const shell::Script *>> ScriptsByKey;
+  /// The scripts by key, open-addressed (linear probing) in a table that never moves: a
+  /// look-up, nearly every call (a run has three RUNs of a text it parsed for one it parses),
+  /// needs neither the lock nor a hash map. The memo's byte budget keeps it at most half full.
+  static constexpr unsigned ScriptSlotBits = 11;
+  static constexpr size_t ScriptSlotCount = size_t(1) << ScriptSlotBits;
+  static_assert(MaxScriptBytes / (size_t(16) << 10) <= ScriptSlotCount / 2,
+                "a script takes at least 16 KiB of the budget (RunCache::script)");
+  std::unique_ptr<ScriptSlot[]> ScriptSlots;
   std::vector<std::unique_ptr<shell::Script>> Scripts;
   size_t ScriptBytes = 0;
 };
