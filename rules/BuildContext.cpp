@@ -16,29 +16,68 @@ namespace ballast::rules {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Whether C's context folder exists, and the ignore file that applies (Found, when Known and
+/// there is one).
+struct IgnoreLookup {
+  bool Known = false;
+  std::optional<std::string> Found;
+};
+
+IgnoreLookup lookUpIgnoreFile(llvm::vfs::FileSystem &FS, llvm::StringRef Ctx,
+                              llvm::StringRef Path) {
+  IgnoreLookup L;
+  llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Ctx);
+  if (!St || !St->isDirectory())
+    return L;
+  L.Known = true;
+  std::string DfPath = Path.str();
+  // A bare file name (as tests pass it) lives in the context folder.
+  if (!DfPath.empty() && DfPath != "-" && !fs::path(DfPath).has_parent_path())
+    DfPath = (fs::path(Ctx.str()) / DfPath).string();
+  auto Found = dockerfile::findIgnoreFile(FS, Ctx, DfPath);
+  if (!Found)
+    llvm::consumeError(Found.takeError());
+  else if (*Found)
+    L.Found = std::move(**Found);
+  return L;
+}
+
+} // namespace
+
 BuildContextView loadBuildContext(const Context &C) {
   BuildContextView V;
   llvm::StringRef Ctx = C.model().contextDir();
   llvm::vfs::FileSystem &FS = C.model().fileSystem();
   if (Ctx.empty())
     return V;
-  llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Ctx);
-  if (!St || !St->isDirectory())
-    return V;
-  V.Known = true;
-  std::string DfPath = C.file().Source->path().str();
-  // A bare file name (as tests pass it) lives in the context folder.
-  if (!DfPath.empty() && DfPath != "-" && !fs::path(DfPath).has_parent_path())
-    DfPath = (fs::path(Ctx.str()) / DfPath).string();
-  auto Found = dockerfile::findIgnoreFile(FS, Ctx, DfPath);
-  if (!Found) {
-    llvm::consumeError(Found.takeError());
-    return V;
+  llvm::StringRef Path = C.file().Source->path();
+  IgnoreLookup L;
+  if (RunCache *Cache = C.model().runCache()) {
+    // Kept as a walk's entries under a key no walk has (a walk's starts with its folder):
+    // none when the folder is unknown, else one, the ignore file's path and whether there is
+    // one.
+    std::string Key;
+    Key.reserve(9 + Ctx.size() + Path.size());
+    Key.append("\0ignore\0", 8).append(Ctx.data(), Ctx.size()).append(1, '\0');
+    Key.append(Path.data(), Path.size());
+    const WalkEntries &E = Cache->walk(Key, [&](WalkEntries &Out) {
+      IgnoreLookup Now = lookUpIgnoreFile(FS, Ctx, Path);
+      if (Now.Known)
+        Out.emplace_back(Now.Found.value_or(""), Now.Found.has_value());
+    });
+    L.Known = !E.empty();
+    if (L.Known && E.front().second)
+      L.Found = E.front().first;
+  } else {
+    L = lookUpIgnoreFile(FS, Ctx, Path);
   }
-  if (!*Found)
+  V.Known = L.Known;
+  if (!L.Found)
     return V;
-  V.IgnorePath = **Found;
-  auto DI = dockerfile::DockerIgnore::load(FS, **Found);
+  V.IgnorePath = std::move(L.Found);
+  auto DI = dockerfile::DockerIgnore::load(FS, *V.IgnorePath);
   if (!DI) {
     llvm::consumeError(DI.takeError());
     return V;
@@ -99,6 +138,25 @@ void walkDir(const BuildContextView &V, std::string &Abs, std::string &Rel, unsi
   }
 }
 
+/// The walk depends on the folder, the ignore file and the bounds.
+std::string walkKey(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
+                    unsigned MaxEntries) {
+  return ContextDir.str() + '\0' + V.IgnorePath.value_or("") + '\0' + std::to_string(MaxDepth) +
+         '\0' + std::to_string(MaxEntries);
+}
+
+/// The walk of ContextDir (a known context), made once per run for Key.
+const WalkEntries &walkEntries(const BuildContextView &V, llvm::StringRef ContextDir,
+                               unsigned MaxDepth, const std::string &Key, RunCache &Cache,
+                               unsigned MaxEntries) {
+  return Cache.walk(Key, [&](WalkEntries &Out) {
+    unsigned Left = MaxEntries;
+    std::string Abs = ContextDir.str(), Rel;
+    walkDir(V, Abs, Rel, 0, MaxDepth, Left,
+            [&](llvm::StringRef Rel, bool IsDir) { Out.emplace_back(Rel.str(), IsDir); });
+  });
+}
+
 } // namespace
 
 void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
@@ -106,23 +164,38 @@ void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned
                  RunCache *Cache) {
   if (!V.Known)
     return;
-  auto Walk = [&](llvm::function_ref<void(llvm::StringRef, bool)> G) {
+  if (!Cache) {
     unsigned Left = MaxEntries;
     std::string Abs = ContextDir.str(), Rel;
-    walkDir(V, Abs, Rel, 0, MaxDepth, Left, G);
-  };
-  if (!Cache) {
-    Walk(F);
+    walkDir(V, Abs, Rel, 0, MaxDepth, Left, F);
     return;
   }
-  // The walk depends on the folder, the ignore file and the bounds.
-  std::string Key = ContextDir.str() + '\0' + V.IgnorePath.value_or("") + '\0' +
-                    std::to_string(MaxDepth) + '\0' + std::to_string(MaxEntries);
-  const WalkEntries &Entries = Cache->walk(Key, [&](WalkEntries &Out) {
-    Walk([&](llvm::StringRef Rel, bool IsDir) { Out.emplace_back(Rel.str(), IsDir); });
-  });
+  const WalkEntries &Entries = walkEntries(
+      V, ContextDir, MaxDepth, walkKey(V, ContextDir, MaxDepth, MaxEntries), *Cache, MaxEntries);
   for (const auto &[Rel, IsDir] : Entries)
     F(Rel, IsDir);
+}
+
+const WalkEntries &
+gatherFromContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
+                  unsigned MaxEntries, llvm::StringRef Tag,
+                  llvm::function_ref<void(llvm::StringRef, bool, WalkEntries &)> Gather,
+                  RunCache *Cache, WalkEntries &Scratch) {
+  Scratch.clear();
+  if (!V.Known || !Cache) {
+    walkContext(V, ContextDir, MaxDepth, MaxEntries,
+                [&](llvm::StringRef Rel, bool IsDir) { Gather(Rel, IsDir, Scratch); });
+    return Scratch;
+  }
+  std::string Key = walkKey(V, ContextDir, MaxDepth, MaxEntries);
+  const WalkEntries &Entries = walkEntries(V, ContextDir, MaxDepth, Key, *Cache, MaxEntries);
+  // (Not inside the walk's callback: RunCache::walk holds its lock while it runs.) The walk's
+  // key has four parts; one with a fifth is no walk.
+  Key.append(1, '\0').append(Tag.data(), Tag.size());
+  return Cache->walk(Key, [&](WalkEntries &Out) {
+    for (const auto &[Rel, IsDir] : Entries)
+      Gather(Rel, IsDir, Out);
+  });
 }
 
 } // namespace ballast::rules

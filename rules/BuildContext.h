@@ -12,6 +12,7 @@
 #include "dockerfile/Ast.h"
 #include "dockerfile/DockerIgnore.h"
 #include "rules/Context.h"
+#include "rules/RunCache.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace ballast::rules {
@@ -27,6 +28,8 @@ struct BuildContextView {
 };
 
 /// Finds and loads the .dockerignore (or `<Dockerfile>.dockerignore`) of C's build context.
+/// With the run's RunCache, where it is (or that there is none) is looked up once per file:
+/// BL1053 and BL2004 both ask.
 BuildContextView loadBuildContext(const Context &C);
 
 /// Whether a COPY/ADD source word sends the whole context (`.`, `./`, `./.`).
@@ -39,5 +42,15 @@ bool isWholeContextSource(llvm::StringRef Src);
 void walkContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
                  unsigned MaxEntries, llvm::function_ref<void(llvm::StringRef, bool)> F,
                  RunCache *Cache = nullptr);
+
+/// What Gather picks out of the entries walkContext hands out (it appends what it keeps to its
+/// third argument). With a Cache, that is done once per run for the walk and Tag, and every
+/// later caller gets the kept list: the files of a folder that copy the whole context would
+/// each replay the walk to find the same few entries. Without one, the list is made in Scratch.
+const WalkEntries &
+gatherFromContext(const BuildContextView &V, llvm::StringRef ContextDir, unsigned MaxDepth,
+                  unsigned MaxEntries, llvm::StringRef Tag,
+                  llvm::function_ref<void(llvm::StringRef, bool, WalkEntries &)> Gather,
+                  RunCache *Cache, WalkEntries &Scratch);
 
 } // namespace ballast::rules

@@ -29,6 +29,31 @@ TEST(CacheQueriesTest, PathCoversTheFolderItsContentAndParents) {
   EXPECT_FALSE(pathCovers("lists", "/var/lib/apt/lists"));
 }
 
+TEST(CacheQueriesTest, PathCoversSkipsEmptyAndDotSegments) {
+  EXPECT_TRUE(pathCovers("//var/./lib//apt/.", "/var/lib/apt/lists"));
+  EXPECT_TRUE(pathCovers("/var/lib/apt/lists/*", "/var//lib/./apt/lists/"));
+  EXPECT_TRUE(pathCovers(" /var/lib/apt ", "/var/lib/apt"));
+  EXPECT_TRUE(pathCovers("/*/lib", "/var/lib/apt"));
+  EXPECT_FALSE(pathCovers("/var/lib/apt/lists", "/var/lib/apt"));
+  EXPECT_FALSE(pathCovers("/var/lib/ap", "/var/lib/apt"));
+  EXPECT_FALSE(pathCovers("/var/lib/apt", "/var/lib/ap"));
+  EXPECT_FALSE(pathCovers("/var/lib/../apt", "/var/lib/apt"));
+  EXPECT_FALSE(pathCovers("/", ""));
+  EXPECT_TRUE(pathCovers("/", "/var"));
+}
+
+TEST(CacheQueriesTest, MountOptionsAreSlicesOfTheFlag) {
+  llvm::StringRef M = "type=cache, target = /var/cache/apt ,sharing=locked,,ro";
+  EXPECT_EQ(mountOption(M, "type"), "cache");
+  EXPECT_EQ(mountOption(M, "TARGET"), "/var/cache/apt");
+  EXPECT_EQ(mountOption(M, "sharing"), "locked");
+  EXPECT_EQ(mountOption(M, "ro"), "");
+  EXPECT_EQ(mountOption(M, "dst"), "");
+  EXPECT_EQ(mountOption("", "type"), "");
+  EXPECT_EQ(mountOption("type=a,type=b", "type"), "a");
+  EXPECT_EQ(mountOption("target=/a=b", "target"), "/a=b");
+}
+
 TEST(CacheQueriesTest, HomeSpellingsAreTheSame) {
   for (const char *W :
        {"~/.npm", "$HOME/.npm", "${HOME}/.npm", "/root/.npm", "/home/node/.npm", "/root"})

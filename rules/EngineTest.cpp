@@ -351,3 +351,39 @@ TEST(EngineTest, FromImageExpansionIsSharedByBL4006AndBL4010) {
   EXPECT_EQ(V,
             (std::vector<std::string>{"BL4006@3:6", "BL4010@3:20", "BL4010@4:31", "BL4006@5:6"}));
 }
+
+namespace {
+
+/// The lines rule Id reports in Text.
+std::vector<unsigned> linesOf(llvm::StringRef Id, const std::string &Text) {
+  std::vector<unsigned> V;
+  for (const Finding &F : lint(Text).Findings)
+    if (F.RuleId == Id)
+      V.push_back(F.Begin.Line);
+  return V;
+}
+
+} // namespace
+
+TEST(EngineTest, RootlessBaseImagesInAnyCaseSetAUser) {
+  for (const char *Image : {"gcr.io/distroless/static:nonroot", "x/NonRoot-app:1", "a/rootless",
+                            "CGR.dev/chainguard/static", "Chainguard/go", "docker:ROOTLESS"})
+    EXPECT_TRUE(linesOf("BL2005", std::string("FROM ") + Image + "\n").empty()) << Image;
+  for (const char *Image : {"debian:12", "non/root", "x/rootles", "rootcause:1", "no-nroot"})
+    EXPECT_EQ(linesOf("BL2005", std::string("FROM ") + Image + "\n"), std::vector<unsigned>{1})
+        << Image;
+  EXPECT_TRUE(linesOf("BL2005", "FROM debian AS a\nUSER 1\nFROM a\nRUN x\n").empty());
+  EXPECT_EQ(linesOf("BL2005", "FROM debian AS a\nUSER 1\nFROM debian\n"), std::vector<unsigned>{3});
+}
+
+TEST(EngineTest, ConsecutiveRunsCountCommandsOfTheRunsNextToEachOther) {
+  // The second RUN chains three commands: neither pair is reported; the third and fourth are.
+  EXPECT_EQ(linesOf("DL3059", "FROM a\nRUN x\nRUN a && b && c\nRUN y\nENV A=1\nRUN z\nRUN w\n"),
+            std::vector<unsigned>{7});
+  EXPECT_EQ(linesOf("DL3059", "FROM a\nRUN a && b && c\nRUN y\nRUN z\n"), std::vector<unsigned>{4});
+  // Flags in another order are the same flags; other flags are not.
+  EXPECT_EQ(linesOf("DL3059", "FROM a\nRUN --network=none --mount=type=cache,target=/c x\n"
+                              "RUN --mount=type=cache,target=/c --network=none y\n"
+                              "RUN --network=host z\nRUN w\n"),
+            std::vector<unsigned>{3});
+}

@@ -38,15 +38,29 @@ ImageRef splitImageRef(llvm::StringRef Ref) {
   return R;
 }
 
-std::string mountOption(llvm::StringRef MountValue, llvm::StringRef Key) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  MountValue.split(Parts, ',');
-  for (llvm::StringRef P : Parts) {
-    auto [K, V] = P.split('=');
-    if (K.trim().equals_insensitive(Key))
-      return V.trim().str();
+namespace {
+
+/// S.trim(), without its calls when S has no white space at either end (StringRef::trim builds
+/// a table of the white space characters on every call).
+llvm::StringRef trimmed(llvm::StringRef S) {
+  if (S.empty() || (!llvm::isSpace(S.front()) && !llvm::isSpace(S.back())))
+    return S;
+  return S.trim();
+}
+
+} // namespace
+
+llvm::StringRef mountOption(llvm::StringRef MountValue, llvm::StringRef Key) {
+  // The comma-separated parts one at a time, in place (no list of them, no copy of the value).
+  for (size_t Pos = 0;;) {
+    size_t Comma = MountValue.find(',', Pos);
+    auto [K, V] = MountValue.slice(Pos, Comma).split('=');
+    if (trimmed(K).equals_insensitive(Key))
+      return trimmed(V);
+    if (Comma == llvm::StringRef::npos)
+      return "";
+    Pos = Comma + 1;
   }
-  return "";
 }
 
 bool layersReachTarget(const dockerfile::StageGraph &G, const dockerfile::Stage &S) {
@@ -119,27 +133,34 @@ llvm::StringRef normalizeHome(llvm::StringRef P, llvm::SmallVectorImpl<char> &Bu
   return llvm::StringRef(Buf.data(), Buf.size());
 }
 
-/// The non-empty segments of a normalised path, `.` dropped, one at a time.
-class Segments {
-public:
-  explicit Segments(llvm::StringRef P) : Rest(P) {}
-  /// The next segment, or false when none is left.
-  bool next(llvm::StringRef &Seg) {
-    while (!Rest.empty()) {
-      size_t Slash = Rest.find('/');
-      llvm::StringRef S = Rest.take_front(Slash);
-      Rest = Slash == llvm::StringRef::npos ? llvm::StringRef() : Rest.drop_front(Slash + 1);
-      if (!S.empty() && S != ".") {
-        Seg = S;
-        return true;
-      }
-    }
-    return false;
+/// The next non-empty segment of a normalised path that is not `.`, from P on (P is moved past
+/// it); false when none is left. A byte loop: segments are a few bytes, and a memchr call per
+/// segment cost more than the scan (pathCovers walks two paths for each question).
+inline bool nextSegment(const char *&P, const char *End, llvm::StringRef &Seg) {
+  while (P != End) {
+    while (P != End && *P == '/')
+      ++P;
+    const char *Begin = P;
+    while (P != End && *P != '/')
+      ++P;
+    size_t N = size_t(P - Begin);
+    if (N == 0 || (N == 1 && *Begin == '.'))
+      continue;
+    Seg = llvm::StringRef(Begin, N);
+    return true;
   }
+  return false;
+}
 
-private:
-  llvm::StringRef Rest;
-};
+/// A == B, compared in place (segments are short: no memcmp call).
+inline bool sameSegment(llvm::StringRef A, llvm::StringRef B) {
+  if (A.size() != B.size())
+    return false;
+  for (size_t K = 0; K < A.size(); ++K)
+    if (A[K] != B[K])
+      return false;
+  return true;
+}
 
 } // namespace
 
@@ -190,25 +211,26 @@ bool pathCovers(llvm::StringRef Written, llvm::StringRef Dir) {
   if ((WR.front() != '/' && WR.front() != '~') || D.empty() || WR.front() != D.front())
     return false;
   // Each segment of WR must match the one of D at its place (D may have more).
-  Segments WS(WR), DS(D);
+  const char *WP = WR.begin(), *DP = D.begin();
   llvm::StringRef WSeg, DSeg;
-  while (WS.next(WSeg))
-    if (!DS.next(DSeg) || (WSeg != DSeg && WSeg != "*"))
+  while (nextSegment(WP, WR.end(), WSeg))
+    if (!nextSegment(DP, D.end(), DSeg) ||
+        (!sameSegment(WSeg, DSeg) && !(WSeg.size() == 1 && WSeg[0] == '*')))
       return false;
   return true;
 }
 
 bool hasCacheMount(const dockerfile::Instruction &I, llvm::ArrayRef<llvm::StringRef> Dirs) {
   for (const dockerfile::Flag *F : I.flags("mount")) {
-    std::string Type = mountOption(F->Value, "type");
+    llvm::StringRef Type = mountOption(F->Value, "type");
     if (Type != "cache" && Type != "tmpfs")
       continue;
-    std::string Target = mountOption(F->Value, "target");
+    llvm::StringRef Target = mountOption(F->Value, "target");
     if (Target.empty())
       Target = mountOption(F->Value, "dst");
     if (Target.empty())
       Target = mountOption(F->Value, "destination");
-    if (Target.empty() || Target.find('*') != std::string::npos)
+    if (Target.empty() || Target.contains('*'))
       continue;
     for (llvm::StringRef D : Dirs)
       if (pathCovers(Target, D))

@@ -39,8 +39,9 @@ inline bool containsText(llvm::StringRef S, llvm::StringRef Needle) {
              .find(std::string_view(Needle.data(), Needle.size())) != std::string_view::npos;
 }
 
-/// The (key, value) of a `--mount` flag option such as `type=cache`; "" when absent.
-std::string mountOption(llvm::StringRef MountValue, llvm::StringRef Key);
+/// The value of a `--mount` flag option such as `type=cache` (a slice of MountValue, trimmed);
+/// "" when absent.
+llvm::StringRef mountOption(llvm::StringRef MountValue, llvm::StringRef Key);
 
 // Shared by the package-manager and cache rules (DL30xx, BL10xx).
 

@@ -44,8 +44,8 @@ public:
     if (!S || !leftoversReachImage(C))
       return;
     for (const dockerfile::Flag *F : I.flags("mount")) {
-      std::string Type = mountOption(F->Value, "type");
-      std::string Target = mountOption(F->Value, "target");
+      llvm::StringRef Type = mountOption(F->Value, "type");
+      llvm::StringRef Target = mountOption(F->Value, "target");
       if (Target.empty())
         Target = mountOption(F->Value, "dst");
       if ((Type == "cache" || Type == "tmpfs") && isGemCachePath(Target))

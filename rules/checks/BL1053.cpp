@@ -43,25 +43,39 @@ std::vector<std::string> buildOutputsCopied(const BuildContextView &V, Context &
   static constexpr llvm::StringLiteral Markers[] = {
       ".venv/pyvenv.cfg", "venv/pyvenv.cfg", "Cargo.toml", "build.gradle", "build.gradle.kts"};
   static_assert(std::size(Outputs) <= 32 && std::size(Markers) <= 32);
-  uint32_t Dirs = 0, Marks = 0;
-  walkContext(
-      V, C.model().contextDir(), 3, 5000,
-      [&](llvm::StringRef Rel, bool IsDir) {
+  // The entries that are an output folder or a marker: picked out once per run for a context,
+  // however many of its files copy all of it.
+  WalkEntries Scratch;
+  const WalkEntries &Picked = gatherFromContext(
+      V, C.model().contextDir(), 3, 5000, "BL1053",
+      [](llvm::StringRef Rel, bool IsDir, WalkEntries &Out) {
         // Every name and marker starts with one of these: most entries stop at one compare.
         const char F = Rel.empty() ? 0 : Rel[0];
         if (F != '.' && F != 'v' && F != '_' && F != 't' && F != 'b' && F != 'c' && F != 'C')
           return;
-        if (IsDir) {
-          for (size_t K = 0; K < std::size(Outputs); ++K)
-            if (Rel == Outputs[K].Name)
-              Dirs |= 1u << K;
-        } else {
-          for (size_t K = 0; K < std::size(Markers); ++K)
-            if (Rel == Markers[K])
-              Marks |= 1u << K;
-        }
+        bool Named = false;
+        if (IsDir)
+          for (const BuildOutput &O : Outputs)
+            Named |= Rel == O.Name;
+        else
+          for (llvm::StringRef M : Markers)
+            Named |= Rel == M;
+        if (Named)
+          Out.emplace_back(Rel.str(), IsDir);
       },
-      C.model().runCache());
+      C.model().runCache(), Scratch);
+  uint32_t Dirs = 0, Marks = 0;
+  for (const auto &[Rel, IsDir] : Picked) {
+    if (IsDir) {
+      for (size_t K = 0; K < std::size(Outputs); ++K)
+        if (Rel == Outputs[K].Name)
+          Dirs |= 1u << K;
+    } else {
+      for (size_t K = 0; K < std::size(Markers); ++K)
+        if (Rel == Markers[K])
+          Marks |= 1u << K;
+    }
+  }
   std::vector<std::string> Found;
   for (size_t K = 0; K < std::size(Outputs); ++K) {
     const BuildOutput &O = Outputs[K];

@@ -159,17 +159,22 @@ private:
     if (!Loaded) {
       Loaded = true;
       View = loadBuildContext(C);
-      walkContext(
-          View, C.model().contextDir(), 3, 5000,
-          [&](llvm::StringRef Rel, bool IsDir) {
+      // The first three secrets of the walk: found once per run for a context, however many
+      // of its files copy all of it.
+      WalkEntries Scratch;
+      const WalkEntries &Secrets = gatherFromContext(
+          View, C.model().contextDir(), 3, 5000, "BL2004",
+          [](llvm::StringRef Rel, bool IsDir, WalkEntries &Out) {
             // A folder counts only as a secret folder itself: test that first, it is cheap.
-            if (Found.size() < 3 &&
+            if (Out.size() < 3 &&
                 !(IsDir && !Rel.endswith(".ssh") && !Rel.endswith(".aws") &&
                   !Rel.endswith(".gnupg")) &&
                 !secretKind(Rel).empty())
-              Found.push_back(Rel.str());
+              Out.emplace_back(Rel.str(), IsDir);
           },
-          C.model().runCache());
+          C.model().runCache(), Scratch);
+      for (const auto &S : Secrets)
+        Found.push_back(S.first);
     }
     if (Found.empty())
       return;

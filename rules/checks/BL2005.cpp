@@ -1,9 +1,8 @@
 //===- BL2005.cpp - The final image has no USER and runs as root ----------===//
-#include <set>
-
 #include "rules/Queries.h"
 #include "rules/Rule.h"
-#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
@@ -11,16 +10,23 @@ namespace {
 
 using namespace dockerfile;
 
+/// Whether Image holds `nonroot` or `rootless` in any case: both hold `root`, which one pass
+/// looks for in place (every file asks; an `r` is rare enough).
+bool namesRootless(llvm::StringRef Image) {
+  for (size_t K = 0; K + 4 <= Image.size(); ++K) {
+    if ((Image[K] | 0x20) != 'r' || !Image.substr(K, 4).equals_insensitive("root"))
+      continue;
+    if ((K >= 3 && Image.substr(K - 3, 3).equals_insensitive("non")) ||
+        Image.substr(K + 4, 4).equals_insensitive("less"))
+      return true;
+  }
+  return false;
+}
+
 /// Base images known to set an unprivileged user themselves.
 bool baseSetsUser(llvm::StringRef Image) {
-  // Lower-cased on the stack (every file asks once; most images are short).
-  llvm::SmallString<128> L;
-  L.resize(Image.size());
-  for (size_t K = 0; K < Image.size(); ++K)
-    L[K] = llvm::toLower(Image[K]);
-  llvm::StringRef I = L;
-  return containsText(I, "nonroot") || containsText(I, "rootless") || I.startswith("cgr.dev/") ||
-         I.startswith("chainguard/");
+  return namesRootless(Image) || Image.startswith_insensitive("cgr.dev/") ||
+         Image.startswith_insensitive("chainguard/");
 }
 
 class NoUser : public Rule {
@@ -28,7 +34,7 @@ public:
   KindMask kinds() const override { return kindsOf(InstrKind::User); }
   void check(const Instruction &I, Context &C) override {
     if (I.Kind == InstrKind::User && !C.inOnbuild() && C.stage())
-      WithUser.insert(C.stage()->Index);
+      WithUser.push_back(C.stage()->Index);
   }
 
   void finish(Context &C) override {
@@ -39,7 +45,7 @@ public:
     const Stage *S = &G.Stages[G.Target];
     const Stage *Root = S;
     for (unsigned Guard = 0; S && Guard <= G.Stages.size(); ++Guard) {
-      if (WithUser.count(S->Index))
+      if (llvm::is_contained(WithUser, S->Index))
         return;
       Root = S;
       S = S->BaseStage >= 0 ? &G.Stages[S->BaseStage] : nullptr;
@@ -60,7 +66,8 @@ public:
   }
 
 private:
-  std::set<unsigned> WithUser;
+  /// The stages with a USER (as often as they have one: few files have many).
+  llvm::SmallVector<unsigned, 4> WithUser;
 };
 
 } // namespace

@@ -38,7 +38,7 @@ bool isScratchDir(const Instruction &I, llvm::StringRef Dir) {
     return true;
   for (const Flag *F : I.flags("mount"))
     for (llvm::StringRef Key : {"target", "dst", "destination"}) {
-      std::string T = mountOption(F->Value, Key);
+      llvm::StringRef T = mountOption(F->Value, Key);
       if (!T.empty() && pathCovers(T, Dir))
         return true;
     }

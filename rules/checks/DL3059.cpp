@@ -33,6 +33,13 @@ std::vector<std::string> flagTexts(const Instruction &I) {
   return F;
 }
 
+/// The two RUNs have the same flags in any order (most RUNs have none: no lists made).
+bool sameFlags(const Instruction &A, const Instruction &B) {
+  if (A.Flags.size() != B.Flags.size())
+    return false;
+  return A.Flags.empty() || flagTexts(A) == flagTexts(B);
+}
+
 class ConsecutiveRuns : public Rule {
 public:
   // Only RUNs are visited (not every instruction, to notice the others between them): the RUN
@@ -43,12 +50,20 @@ public:
       return;
     // (Both are top-level instructions, elements of the file's instruction vector.)
     const Instruction *P = Prev && Prev + 1 == &I ? Prev : nullptr;
-    unsigned PCount = PrevCount;
+    int PCount = PrevCount;
     Prev = &I;
-    PrevCount = countCommands(I, C);
+    PrevCount = -1;
+    // Commands are counted only for a RUN right after another (most RUNs are not), and once.
+    if (!P)
+      return;
+    if (PCount < 0)
+      PCount = int(countCommands(*P, C));
+    if (PCount > 2)
+      return;
+    PrevCount = int(countCommands(I, C));
     // Like hadolint: different flags (mounts, network) and RUNs that already chain several
     // commands are separate on purpose.
-    if (!P || PCount > 2 || PrevCount > 2 || flagTexts(*P) != flagTexts(I))
+    if (PrevCount > 2 || !sameFlags(*P, I))
       return;
     ReportBuilder R =
         C.report(I.KeywordRange, "RUN right after the RUN at line " + std::to_string(P->StartLine) +
@@ -86,7 +101,8 @@ private:
   }
 
   const Instruction *Prev = nullptr;
-  unsigned PrevCount = 0;
+  /// countCommands of Prev, or -1 when not counted yet.
+  int PrevCount = -1;
 };
 
 } // namespace

@@ -19,7 +19,9 @@ public:
     if (!S)
       return;
     for (const shell::Command &Cmd : S->commands()) {
-      if (!Cmd.is("ln"))
+      // The link name is one of the arguments: without a `/bin/sh` among them (nearly every
+      // ln), no option walk.
+      if (!Cmd.is("ln") || !Cmd.hasArg("/bin/sh"))
         continue;
       // `/bin/sh` as the link name (the last operand) replaces the system shell; as the
       // target (`ln -s /bin/sh /usr/local/bin/x`) it does not.
