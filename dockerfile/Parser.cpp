@@ -171,15 +171,25 @@ uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
 SourceRange Instruction::toSourceJoined(uint32_t B, uint32_t E) const {
   if (Segments.empty()) // every position maps to Range.Begin
     return {Range.Begin, E <= B ? Range.Begin : Range.Begin + 1};
-  const LineSegment *S = segmentAt(Segments, B);
+  // Two segments at least (toSource maps one itself). The parser maps keywords and shell-form
+  // scripts, which start in the first segment and end in the last: a compare at either end
+  // spares those the searches over every line of a long RUN.
+  const LineSegment *S =
+      B < Segments[1].LinePos ? Segments.begin() : segmentAt(Segments.drop_front(), B);
   uint32_t SB = mapIn(*S, B);
   if (E <= B)
     return {SB, SB};
-  // The last byte is nearly always in the same segment (a word rarely spans lines): one compare
-  // instead of a second search, which then only looks at the segments after this one.
-  const LineSegment *Next = S + 1;
-  if (Next != Segments.end() && Next->LinePos <= E - 1)
-    S = segmentAt(llvm::ArrayRef<LineSegment>(Next, Segments.end()), E - 1);
+  const LineSegment *const Last = &Segments.back();
+  if (Last->LinePos <= E - 1) {
+    S = Last;
+  } else {
+    // The last byte is nearly always in the same segment (a word rarely spans lines): one
+    // compare instead of a second search, which then only looks at the segments after this one
+    // (S is not the last: B, before E, is past its start).
+    const LineSegment *Next = S + 1;
+    if (Next->LinePos <= E - 1)
+      S = segmentAt(llvm::ArrayRef<LineSegment>(Next, Last + 1), E - 1);
+  }
   return {SB, mapIn(*S, E - 1) + 1};
 }
 

@@ -284,6 +284,13 @@ TEST(ParserTest, ContinuationLinesOfEveryKindJoinTheSameFarFromTheEnd) {
     EXPECT_EQ(DF.Warnings.size(), 1u); // the blank line
     for (uint32_t P = 0; P < I.Line.size(); ++P)
       ASSERT_EQ(DF.Source->text()[I.toSource(P)], I.Line[P]) << P;
+    // A range maps its first byte and its last one (the searches start at either end).
+    for (uint32_t B = 0; B < I.Line.size(); ++B)
+      for (uint32_t E = B; E <= I.Line.size(); ++E) {
+        const SourceRange R = I.toSource(B, E);
+        ASSERT_EQ(R.Begin, I.toSource(B)) << B << ' ' << E;
+        ASSERT_EQ(R.End, E == B ? R.Begin : I.toSource(E - 1) + 1) << B << ' ' << E;
+      }
   }
 }
 
