@@ -171,15 +171,25 @@ uint32_t Instruction::toSourceJoined(uint32_t LinePos) const {
 SourceRange Instruction::toSourceJoined(uint32_t B, uint32_t E) const {
   if (Segments.empty()) // every position maps to Range.Begin
     return {Range.Begin, E <= B ? Range.Begin : Range.Begin + 1};
-  const LineSegment *S = segmentAt(Segments, B);
+  // Two segments at least (toSource maps one itself). The parser maps keywords and shell-form
+  // scripts, which start in the first segment and end in the last: a compare at either end
+  // spares those the searches over every line of a long RUN.
+  const LineSegment *S =
+      B < Segments[1].LinePos ? Segments.begin() : segmentAt(Segments.drop_front(), B);
   uint32_t SB = mapIn(*S, B);
   if (E <= B)
     return {SB, SB};
-  // The last byte is nearly always in the same segment (a word rarely spans lines): one compare
-  // instead of a second search, which then only looks at the segments after this one.
-  const LineSegment *Next = S + 1;
-  if (Next != Segments.end() && Next->LinePos <= E - 1)
-    S = segmentAt(llvm::ArrayRef<LineSegment>(Next, Segments.end()), E - 1);
+  const LineSegment *const Last = &Segments.back();
+  if (Last->LinePos <= E - 1) {
+    S = Last;
+  } else {
+    // The last byte is nearly always in the same segment (a word rarely spans lines): one
+    // compare instead of a second search, which then only looks at the segments after this one
+    // (S is not the last: B, before E, is past its start).
+    const LineSegment *Next = S + 1;
+    if (Next->LinePos <= E - 1)
+      S = segmentAt(llvm::ArrayRef<LineSegment>(Next, Last + 1), E - 1);
+  }
   return {SB, mapIn(*S, E - 1) + 1};
 }
 
@@ -303,6 +313,10 @@ struct SpannedWord {
 /// from chunks of the Dockerfile's Arena by an inline bump: the Arena's own Allocate is out of
 /// line and pays alignment and slab checks (about forty instructions) for each of them.
 class PartArena {
+  static constexpr size_t Align = 8;
+  /// A chunk holds the parts of a few dozen instructions; a file's last one wastes its rest.
+  static constexpr size_t ChunkSize = 1024;
+
 public:
   explicit PartArena(TextArena &Arena) : Arena(Arena) {}
   /// A copy of A (trivially copyable, of an alignment of at most eight bytes).
@@ -319,12 +333,56 @@ public:
     return reinterpret_cast<T *>(take((N * sizeof(T) + Align - 1) & ~(Align - 1)));
   }
 
+  /// An array of T written in place at the arena's end, one value after another, until close()
+  /// (an instruction's words, flags or pairs: they used to be collected in a buffer and copied
+  /// here at their final size). Arrays are built one at a time (several may be open, but values
+  /// go to one of them only until it is closed): the open array's values are the last ones
+  /// taken, and it moves to a larger chunk, values and all, when the current one is full.
+  template <typename T> class List {
+  public:
+    explicit List(PartArena &A) : A(A) {}
+    /// Starts an empty array at the arena's end.
+    void open() {
+      Begin = reinterpret_cast<T *>(A.Cur);
+      N = 0;
+    }
+    void push_back(const T &V) {
+      if (LLVM_UNLIKELY(size_t(A.End - A.Cur) < sizeof(T)))
+        Begin = reinterpret_cast<T *>(
+            A.moveOpen(reinterpret_cast<char *>(Begin), N * sizeof(T), sizeof(T)));
+      new (A.Cur) T(V);
+      A.Cur += sizeof(T);
+      ++N;
+    }
+    PartArena &arena() const { return A; }
+    /// The array (its values stay where they are).
+    llvm::ArrayRef<T> close() const {
+      return N ? llvm::ArrayRef<T>(Begin, N) : llvm::ArrayRef<T>();
+    }
+
+  private:
+    static_assert(alignof(T) <= Align && sizeof(T) % Align == 0 && std::is_trivially_copyable_v<T>);
+    PartArena &A;
+    T *Begin = nullptr;
+    size_t N = 0;
+  };
+
 private:
-  static constexpr size_t Align = 8;
-  /// A chunk holds the parts of a few dozen instructions; a file's last one wastes its rest.
-  static constexpr size_t ChunkSize = 1024;
   TextArena &Arena;
+  /// Cur stays a multiple of Align from the chunk's start: every piece taken is.
   char *Cur = nullptr, *End = nullptr;
+
+  /// Moves the open array at Begin (its Used bytes end at Cur) to a chunk with room for twice
+  /// as much and Need bytes more; returns where it now starts.
+  __attribute__((noinline)) char *moveOpen(char *Begin, size_t Used, size_t Need) {
+    const size_t Size = std::max(ChunkSize, 2 * (Used + Need));
+    char *Chunk = static_cast<char *>(Arena.Allocate(Size, llvm::Align(Align)));
+    if (Used)
+      std::memcpy(Chunk, Begin, Used);
+    Cur = Chunk + Used;
+    End = Chunk + Size;
+    return Chunk;
+  }
 
   char *take(size_t Bytes) {
     if (size_t(End - Cur) < Bytes)
@@ -847,19 +905,22 @@ class LineParser {
 public:
   LineParser(const SourceFile &SF, char Escape, std::vector<Diagnostic> &Errors, TextArena &Arena,
              PartArena &Parts)
-      : SF(SF), Escape(Escape), Errors(Errors), Arena(Arena), Parts(Parts) {}
+      : SF(SF), Escape(Escape), Errors(Errors), Arena(Arena), Args(Parts), Flags(Parts),
+        Pairs(Parts) {}
 
   /// Fills I from I.Line (whose Segments are set); Base is where the instruction text starts.
   void parse(Instruction &I, uint32_t Base) {
-    Args.clear();
-    Flags.clear();
-    Pairs.clear();
+    // The parts are written where they stay: the flags first, then the words or the pairs (a
+    // kind has one or the other; an ONBUILD's trigger, parsed in between, writes its own after
+    // the flags and before any of its host's).
+    Flags.open();
     split(I, Base);
+    I.Flags = Flags.close();
+    Args.open();
+    Pairs.open();
     dispatch(I);
-    // The parts were collected here and go to the Arena at their final size.
-    I.Args = Parts.copy(llvm::ArrayRef<Word>(Args));
-    I.Flags = Parts.copy(llvm::ArrayRef<Flag>(Flags));
-    I.Pairs = Parts.copy(llvm::ArrayRef<KeyValue>(Pairs));
+    I.Args = Args.close();
+    I.Pairs = Pairs.close();
   }
 
 private:
@@ -867,11 +928,10 @@ private:
   char Escape;
   std::vector<Diagnostic> &Errors;
   TextArena &Arena;
-  PartArena &Parts;
-  // The instruction's parts while it is parsed (one of these serves a whole file).
-  llvm::SmallVector<Word, 8> Args;
-  llvm::SmallVector<Flag, 4> Flags;
-  llvm::SmallVector<KeyValue, 8> Pairs;
+  // The instruction's parts while it is parsed, in the Dockerfile's Arena.
+  PartArena::List<Word> Args;
+  PartArena::List<Flag> Flags;
+  PartArena::List<KeyValue> Pairs;
 
   /// splitCommand: the keyword, the flags and Rest.
   void split(Instruction &I, uint32_t Base) {
@@ -1174,7 +1234,7 @@ private:
       C->StartLine = I.StartLine;
       C->EndLine = I.EndLine;
       // A parser of its own: this one's parts of I are still being collected.
-      LineParser(SF, Escape, Errors, Arena, Parts).parse(*C, I.RestPos);
+      LineParser(SF, Escape, Errors, Arena, Args.arena()).parse(*C, I.RestPos);
       C->Range = {C->KeywordRange.Begin, I.Range.End};
       I.Child = std::move(C);
       break;

@@ -284,6 +284,13 @@ TEST(ParserTest, ContinuationLinesOfEveryKindJoinTheSameFarFromTheEnd) {
     EXPECT_EQ(DF.Warnings.size(), 1u); // the blank line
     for (uint32_t P = 0; P < I.Line.size(); ++P)
       ASSERT_EQ(DF.Source->text()[I.toSource(P)], I.Line[P]) << P;
+    // A range maps its first byte and its last one (the searches start at either end).
+    for (uint32_t B = 0; B < I.Line.size(); ++B)
+      for (uint32_t E = B; E <= I.Line.size(); ++E) {
+        const SourceRange R = I.toSource(B, E);
+        ASSERT_EQ(R.Begin, I.toSource(B)) << B << ' ' << E;
+        ASSERT_EQ(R.End, E == B ? R.Begin : I.toSource(E - 1) + 1) << B << ' ' << E;
+      }
   }
 }
 
@@ -326,4 +333,56 @@ TEST(ParserTest, FlagLookupIgnoresCaseAndTheLastWins) {
   ASSERT_NE(I.flag("link"), nullptr);
   EXPECT_FALSE(I.flag("link")->HasValue);
   EXPECT_EQ(DF.Instructions[2].flag("from"), nullptr);
+}
+
+TEST(ParserTest, PartsLongerThanAChunkAndTriggersKeepTheirValues) {
+  // Words, flags and pairs are written in place in the arena: an array that outgrows its chunk
+  // moves, and an ONBUILD's trigger writes its parts while its host's are open. Instructions
+  // before them shift where the chunks fill up.
+  std::string Ports, Envs;
+  for (int K = 0; K < 150; ++K) {
+    Ports += " " + std::to_string(K);
+    Envs += " K" + std::to_string(K) + "=v" + std::to_string(K);
+  }
+  for (int Before = 0; Before < 45; ++Before) {
+    std::string Text = "FROM a\n";
+    for (int K = 0; K < Before; ++K)
+      Text += "COPY --chown=" + std::to_string(K) + " x /y\n";
+    Text += "EXPOSE" + Ports + "\nENV" + Envs +
+            "\nONBUILD RUN --mount=type=cache,target=/c --network=none echo hi\n"
+            "COPY --link --chmod=644 a b /c\n";
+    Dockerfile DF = parse("Dockerfile", Text);
+    ASSERT_EQ(DF.Instructions.size(), size_t(Before) + 5) << Before;
+    for (int K = 0; K < Before; ++K) {
+      const Instruction &C = DF.Instructions[1 + K];
+      ASSERT_EQ(C.Flags.size(), 1u);
+      EXPECT_EQ(C.Flags[0].Value, std::to_string(K));
+      ASSERT_EQ(C.Args.size(), 2u);
+      EXPECT_EQ(C.Args[1].Text, "/y");
+    }
+    const Instruction &Expose = DF.Instructions[Before + 1];
+    ASSERT_EQ(Expose.Args.size(), 150u) << Before;
+    const Instruction &Env = DF.Instructions[Before + 2];
+    ASSERT_EQ(Env.Pairs.size(), 150u) << Before;
+    for (int K = 0; K < 150; ++K) {
+      EXPECT_EQ(Expose.Args[K].Text, std::to_string(K));
+      EXPECT_EQ(text(DF, Expose.Args[K].Range), std::to_string(K));
+      EXPECT_EQ(Env.Pairs[K].Key.Text, "K" + std::to_string(K));
+      EXPECT_EQ(Env.Pairs[K].Value.Text, "v" + std::to_string(K));
+    }
+    const Instruction &On = DF.Instructions[Before + 3];
+    EXPECT_TRUE(On.Flags.empty());
+    EXPECT_TRUE(On.Args.empty());
+    ASSERT_NE(On.Child, nullptr);
+    ASSERT_EQ(On.Child->Flags.size(), 2u);
+    EXPECT_EQ(On.Child->Flags[0].Value, "type=cache,target=/c");
+    EXPECT_EQ(On.Child->Flags[1].Name, "network");
+    ASSERT_EQ(On.Child->Args.size(), 1u);
+    EXPECT_EQ(On.Child->Args[0].Text, "echo hi");
+    const Instruction &Copy = DF.Instructions[Before + 4];
+    ASSERT_EQ(Copy.Flags.size(), 2u);
+    EXPECT_EQ(Copy.Flags[1].Value, "644");
+    ASSERT_EQ(Copy.Args.size(), 3u);
+    EXPECT_EQ(Copy.Args[2].Text, "/c");
+  }
 }
