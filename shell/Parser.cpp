@@ -867,6 +867,9 @@ private:
   LLVM_ATTRIBUTE_NOINLINE CmdResult parsePipelineRest(size_t Begin, bool Negated, PipelineElement E,
                                                       CmdResult R);
   LLVM_ATTRIBUTE_ALWAYS_INLINE CmdResult parseCommand();
+  /// Starts at a byte that is not blank nor a line continuation (every caller skipped blanks
+  /// just before) and, when it returns a simple command, stops at one too: past the blanks after
+  /// the command, which its callers then need not skip again.
   CmdResult parseSimpleCommand();
   unsigned beginConstruct(ConstructKind K, size_t Begin);
   void endConstruct(unsigned Index, size_t End);
@@ -1253,7 +1256,9 @@ Parser::CmdResult Parser::parsePipeline() {
     return R;
   }
   PipelineElement E{First, static_cast<unsigned>(Work.Commands.size())};
-  skipBlanks();
+  // A simple command stops past its blanks already (see parseSimpleCommand).
+  if (R.Simple < 0)
+    skipBlanks();
   // Most pipelines are a single command.
   if (LLVM_LIKELY(!(peek() == '|' && peek(1) != '|')))
     return R;
@@ -1279,7 +1284,8 @@ Parser::CmdResult Parser::parsePipelineRest(size_t Begin, bool Negated, Pipeline
     }
     Elements.push_back({First, static_cast<unsigned>(Work.Commands.size())});
     Last = R;
-    skipBlanks();
+    if (R.Simple < 0)
+      skipBlanks();
     if (!(peek() == '|' && peek(1) != '|'))
       break;
   }
@@ -1790,8 +1796,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   bool FunctionDef = false;
   int ShellScriptArg = -1;
 
-  for (;;) {
-    skipBlanks();
+  // Blanks are skipped after each token, not before the first: the caller skipped them.
+  for (;; skipBlanks()) {
+  PastBlanks:
     if (eof())
       break;
     char Ch = T[Pos];
@@ -1927,6 +1934,9 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         ++NumArgs;
         Pos = End = E;
       }
+      // The loop stopped past the blanks; only a line continuation is left for skipBlanks.
+      if (T.data()[Pos] != '\\')
+        goto PastBlanks;
       continue;
     }
     // Read into a local, pushed once it is known to be an argument: a substitution in the word

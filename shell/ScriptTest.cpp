@@ -600,6 +600,24 @@ TEST(ScriptTest, LineContinuationsInsideTheScript) {
   EXPECT_EQ(S.commands()[0].Args[3].Range, SourceRange(33, 36));
 }
 
+TEST(ScriptTest, BlanksAndContinuationsBetweenCommandsAreSkippedOnce) {
+  // A simple command stops past the blanks after it (continuations included), so that its
+  // pipeline and list go on from there; a continuation right after plain words joins the next
+  // line's words to the command.
+  Script S = Script::parse("a b  \\\n  c   | \\\n d e \\\n;  f \\\n\t|  g   \\\n");
+  ASSERT_THAT(argvs(S), ElementsAre("a b c", "d e", "f", "g"));
+  ASSERT_EQ(S.pipelines().size(), 2u);
+  EXPECT_THAT(S.pipelines()[0].Commands, ElementsAre(0u, 1u));
+  EXPECT_THAT(S.pipelines()[1].Commands, ElementsAre(2u, 3u));
+  EXPECT_EQ(S.commands()[0].Range, SourceRange(0, 10));
+  EXPECT_EQ(S.commands()[1].After, Connector::Semicolon);
+  EXPECT_TRUE(S.problems().empty());
+  // A command's words, then blanks and the end of the text.
+  Script T = Script::parse("x y   ");
+  ASSERT_THAT(argvs(T), ElementsAre("x y"));
+  EXPECT_EQ(T.commands()[0].Range, SourceRange(0, 3));
+}
+
 TEST(ScriptTest, DoubleBrackets) {
   Script S = Script::parse("[[ -f a && ( -n \"$b\" || $c =~ ^(x|y)$ ) ]]&& echo ok");
   ASSERT_THAT(argvs(S), ElementsAre("[[ -f a && ( -n $b || $c =~ ^(x|y)$ ) ]]", "echo ok"));
