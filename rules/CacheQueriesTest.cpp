@@ -188,3 +188,68 @@ TEST(CacheQueriesTest, UnpinnedPhraseCountsTheOthers) {
   EXPECT_EQ(unpinnedPhrase(Pos, "gem", ":"),
             "`curl` and 2 other gems have no version: use `<gem>:<version>`");
 }
+
+namespace {
+
+/// splitImageRef written the obvious way, to hold the bit-mask version to.
+ImageRef naiveSplit(llvm::StringRef Ref) {
+  ImageRef R;
+  size_t At = Ref.find('@');
+  llvm::StringRef Name = Ref.take_front(At);
+  if (At != llvm::StringRef::npos)
+    R.Digest = Ref.drop_front(At + 1);
+  size_t LastSlash = Name.rfind('/');
+  size_t Colon = Name.rfind(':');
+  if (Colon != llvm::StringRef::npos && (LastSlash == llvm::StringRef::npos || Colon > LastSlash)) {
+    R.Tag = Name.drop_front(Colon + 1);
+    Name = Name.take_front(Colon);
+  }
+  size_t First = Name.find('/');
+  if (First != llvm::StringRef::npos) {
+    llvm::StringRef Host = Name.take_front(First);
+    if (Host.contains('.') || Host.contains(':') || Host == "localhost") {
+      R.Registry = Host;
+      Name = Name.drop_front(First + 1);
+    }
+  }
+  R.Repository = Name;
+  return R;
+}
+
+} // namespace
+
+TEST(CacheQueriesTest, SplitImageRefAtEveryLength) {
+  ImageRef R = splitImageRef("reg.io:5000/ns/app:1.2@sha256:ab");
+  EXPECT_EQ(R.Registry, "reg.io:5000");
+  EXPECT_EQ(R.Repository, "ns/app");
+  EXPECT_EQ(R.Tag, "1.2");
+  EXPECT_EQ(R.Digest, "sha256:ab");
+  R = splitImageRef("localhost/app");
+  EXPECT_EQ(R.Registry, "localhost");
+  EXPECT_EQ(R.Repository, "app");
+  // Every length from 0 to past 64 bytes (the masks cover 64), each special byte at every
+  // place: the parts must be the same slices as the plain search gives, bytes past the
+  // reference never read (the reference is cut out of a longer buffer).
+  const std::string Pieces[] = {"a", "/", ":", ".", "@", "localhost", "x.y", "ab"};
+  std::string Buffer;
+  for (unsigned Seed = 0; Seed < 4000; ++Seed) {
+    std::string Ref;
+    unsigned S = Seed * 2654435761U + 12345;
+    unsigned Len = Seed % 72;
+    while (Ref.size() < Len) {
+      S = S * 1103515245U + 12345;
+      Ref += Pieces[(S >> 16) % std::size(Pieces)];
+    }
+    Ref.resize(Len);
+    Buffer = Ref + "@/:.";
+    llvm::StringRef In(Buffer.data(), Ref.size());
+    ImageRef A = splitImageRef(In), B = naiveSplit(In);
+    auto Same = [&](llvm::StringRef X, llvm::StringRef Y) {
+      return X.size() == Y.size() && (X.empty() || X.data() == Y.data());
+    };
+    EXPECT_TRUE(Same(A.Registry, B.Registry)) << Ref;
+    EXPECT_TRUE(Same(A.Repository, B.Repository)) << Ref;
+    EXPECT_TRUE(Same(A.Tag, B.Tag)) << Ref;
+    EXPECT_TRUE(Same(A.Digest, B.Digest)) << Ref;
+  }
+}

@@ -3,17 +3,25 @@
 
 #include "rules/Context.h"
 #include "rules/Suppression.h"
-#include "llvm/ADT/StringExtras.h"
-
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compiler.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ballast::rules {
 
-ImageRef splitImageRef(llvm::StringRef Ref) {
+namespace {
+
+/// splitImageRef the plain way (a reference longer than 64 bytes, or no SSE2).
+LLVM_ATTRIBUTE_NOINLINE ImageRef splitImageRefSlow(llvm::StringRef Ref) {
   ImageRef R;
   size_t At = Ref.find('@');
   llvm::StringRef Name = Ref.take_front(At);
@@ -36,6 +44,85 @@ ImageRef splitImageRef(llvm::StringRef Ref) {
   }
   R.Repository = Name;
   return R;
+}
+
+} // namespace
+
+ImageRef splitImageRef(llvm::StringRef Ref) {
+#if defined(__SSE2__)
+  // Every FROM asks several rules' worth of this (DL3006, DL3007, BL1051...): the positions of
+  // `@`, `/`, `:` and `.` are found sixteen bytes at a time as bit masks (bit K: byte K), and
+  // the parts follow from the masks without a search per part. A reference of fewer than
+  // sixteen bytes is gathered with overlapping loads within it, the rest zero.
+  size_t N = Ref.size();
+  if (N >= 4 && N <= 64) {
+    const char *P = Ref.data();
+    const __m128i AtV = _mm_set1_epi8('@'), SlashV = _mm_set1_epi8('/'),
+                  ColonV = _mm_set1_epi8(':'), DotV = _mm_set1_epi8('.');
+    uint64_t Ats = 0, Slashes = 0, Colons = 0, Dots = 0;
+    // Adds the bytes of V, lane J being byte Base + J (lanes HiFrom.. being byte HiBase + J
+    // - HiFrom); overlapping lanes name the same byte, so OR-ing them in twice is harmless.
+    auto Add = [&](__m128i V, auto Place) {
+      Ats |= Place(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(V, AtV))));
+      Slashes |= Place(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(V, SlashV))));
+      Colons |= Place(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(V, ColonV))));
+      Dots |= Place(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(V, DotV))));
+    };
+    if (N < 8) {
+      // Lanes 0-3: bytes 0-3; lanes 4-7: bytes N-4 to N-1.
+      uint32_t Lo = 0, Hi = 0;
+      std::memcpy(&Lo, P, 4);
+      std::memcpy(&Hi, P + N - 4, 4);
+      Add(_mm_set_epi64x(0, static_cast<long long>(Lo | uint64_t(Hi) << 32)),
+          [&](unsigned M) { return uint64_t(M & 0xF) | uint64_t((M >> 4) & 0xF) << (N - 4); });
+    } else if (N < 16) {
+      // Lanes 0-7: bytes 0-7; lanes 8-15: bytes N-8 to N-1.
+      uint64_t Lo = 0, Hi = 0;
+      std::memcpy(&Lo, P, 8);
+      std::memcpy(&Hi, P + N - 8, 8);
+      Add(_mm_set_epi64x(static_cast<long long>(Hi), static_cast<long long>(Lo)),
+          [&](unsigned M) { return uint64_t(M & 0xFF) | uint64_t(M >> 8) << (N - 8); });
+    } else {
+      // Whole blocks, the last one ending at the last byte (overlapping the one before).
+      for (size_t B = 0;; B += 16) {
+        size_t At = std::min(B, N - 16);
+        Add(_mm_loadu_si128(reinterpret_cast<const __m128i *>(P + At)),
+            [&](unsigned M) { return uint64_t(M) << At; });
+        if (At == N - 16)
+          break;
+      }
+    }
+    // The bytes below position K.
+    auto Below = [](size_t K) { return K >= 64 ? ~uint64_t(0) : (uint64_t(1) << K) - 1; };
+    ImageRef R;
+    size_t NameEnd = N;
+    if (Ats) {
+      NameEnd = llvm::countTrailingZeros(Ats);
+      R.Digest = Ref.drop_front(NameEnd + 1);
+    }
+    uint64_t NameSlashes = Slashes & Below(NameEnd);
+    // The tag is after the last ':' that follows the last '/'.
+    uint64_t TagColons = Colons & Below(NameEnd);
+    if (NameSlashes)
+      TagColons &= ~Below(63 - llvm::countLeadingZeros(NameSlashes) + 1);
+    if (TagColons) {
+      size_t K = 63 - llvm::countLeadingZeros(TagColons);
+      R.Tag = Ref.slice(K + 1, NameEnd);
+      NameEnd = K; // (the slashes are all before it)
+    }
+    size_t Begin = 0;
+    if (NameSlashes) {
+      size_t First = llvm::countTrailingZeros(NameSlashes);
+      if (((Dots | Colons) & Below(First)) || Ref.take_front(First) == "localhost") {
+        R.Registry = Ref.take_front(First);
+        Begin = First + 1;
+      }
+    }
+    R.Repository = Ref.slice(Begin, NameEnd);
+    return R;
+  }
+#endif
+  return splitImageRefSlow(Ref);
 }
 
 namespace {

@@ -48,6 +48,12 @@ public:
       return;
     llvm::StringRef Repo = R.Repository;
     Repo.consume_front("library/");
+    // Most bases are none of the images below: turned down before their tag is looked at.
+    static constexpr llvm::StringRef Heavy[] = {"debian",  "python",         "ruby",
+                                                "node",    "golang",         "eclipse-temurin",
+                                                "openjdk", "amazoncorretto", "php"};
+    if (!llvm::is_contained(Heavy, Repo))
+      return;
     // Lower-cased on the stack: tags are short.
     llvm::StringRef RawTag = R.Tag;
     llvm::SmallString<64> TagL;
