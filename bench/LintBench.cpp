@@ -11,9 +11,10 @@
 // left out. bench/lint uses it for the in-process side of the comparison with dockerfile-utils.
 //
 // With --blocks, the process stays up and runs as many runs as each line of standard input
-// asks for, printing one JSON line per block (best, first and last exit status), and the peak RSS
-// at the end of input: bench/lint alternates such blocks with blocks of the peer's passes, so that
-// both sides are sampled across the same stretch of time on a machine whose speed drifts.
+// asks for ("RUNS [WARM]": WARM untimed runs, then RUNS timed), printing one JSON line per block
+// (best and first of the timed runs), and the peak RSS at the end of input: bench/lint alternates
+// such blocks with blocks of the peer's passes, so that both sides are sampled across the same
+// stretch of time on a machine whose speed drifts.
 //
 // With --engine, the files are read once and each run lints the texts in memory on both cores
 // (rules::lintText with the default config, no ShellCheck) and keeps the findings in memory:
@@ -23,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <sys/resource.h>
 #include <vector>
@@ -92,7 +94,16 @@ int blocks(const std::vector<std::string> &Args) {
   bool FirstRun = true;
   int Exit = 0;
   while (std::fgets(Line, sizeof Line, stdin)) {
-    int Runs = std::atoi(Line);
+    // "RUNS [WARM]": WARM untimed runs first (the other side's block ran meanwhile and took
+    // the caches), then RUNS timed ones.
+    char *Rest = nullptr;
+    int Runs = int(std::strtol(Line, &Rest, 10));
+    int Warm = int(std::strtol(Rest, nullptr, 10));
+    for (int W = 0; W < Warm; ++W)
+      if (ballast::cli::runLint(Args) == ballast::cli::ExitUsage) {
+        std::fprintf(stderr, "ballast_lint_bench: `ballast lint` failed (exit status 2)\n");
+        return 1;
+      }
     if (Runs < 1) {
       std::fprintf(stderr, "ballast_lint_bench: a block's count must be positive, not '%s'\n",
                    Line);

@@ -6,7 +6,7 @@
 // includes node start-up, module loading or reading the files. `load_ms` is what the module load
 // took. Run with RUNS=1 and timed from outside, this is the peer's whole-process figure.
 // With --blocks the process stays up and runs as many passes as each line of standard input asks
-// for, printing one JSON line per block, and the summary line at the end of input (bench/lint
+// for ("PASSES [WARM]": WARM untimed passes first), printing one JSON line per block, and the summary line at the end of input (bench/lint
 // alternates these blocks with ballast's: ballast_lint_bench --blocks).
 const t0 = process.hrtime.bigint();
 const path = require('path');
@@ -55,9 +55,11 @@ if (blocks) {
     pending += buf.toString('utf8', 0, n);
     let nl;
     while ((nl = pending.indexOf('\n')) >= 0) {
-      const count = parseInt(pending.slice(0, nl), 10);
+      // "PASSES [WARM]": WARM untimed passes, then PASSES timed ones.
+      const [count, warm] = pending.slice(0, nl).trim().split(/\s+/).map((x) => parseInt(x, 10));
       pending = pending.slice(nl + 1);
       if (!(count > 0)) throw new Error('lint-peer.js: a block count must be positive');
+      if (warm > 0) passes(warm);
       const [f, b] = passes(count);
       if (cold) first = f;
       runs += count;
