@@ -55,8 +55,11 @@ public:
 private:
   /// Scopes up to this size are searched linearly; a larger one keeps Index. Most scopes hold
   /// a handful of names, and a linear search then costs less than hashing, and copying or
-  /// building the scope allocates no map entries.
-  static constexpr size_t IndexFrom = 16;
+  /// building the scope allocates no map entries. The global ARG scope starts with the eleven
+  /// platform ARGs: at 16, a file with a few global ARGs went over and built a map (an entry
+  /// allocated per name) that its few look-ups never paid back; a search of 48 names (a size
+  /// compare each, the bytes only on a size match) costs about one hashing.
+  static constexpr size_t IndexFrom = 48;
   /// The position of Name in Entries, or -1.
   int find(llvm::StringRef Name) const;
   /// S copied into Own (a new block when Own is shared with another scope: a copy never
