@@ -346,6 +346,9 @@ public:
       Begin = reinterpret_cast<T *>(A.Cur);
       N = 0;
     }
+    // A vector's name, so that the parsing code fills a List as it filled the SmallVectors
+    // it replaced.
+    // NOLINTNEXTLINE(readability-identifier-naming)
     void push_back(const T &V) {
       if (LLVM_UNLIKELY(size_t(A.End - A.Cur) < sizeof(T)))
         Begin = reinterpret_cast<T *>(
