@@ -31,24 +31,6 @@ template <void (std::string::*SetLength)(size_t)> struct SetLengthOf {
 template struct SetLengthOf<&std::string::_M_set_length>;
 #endif
 
-/// S resized to N bytes whose new bytes are left unwritten, for read() to fill: resize()
-/// zero-filled each file's buffer first, a pass over every byte of the corpus (about 1.5 M
-/// instructions of memset a lint run) before the read wrote them all again.
-void resizeForOverwrite(std::string &S, size_t N) {
-#if defined(__cpp_lib_string_resize_and_overwrite)
-  S.resize_and_overwrite(N, [](char *, size_t Size) { return Size; });
-#elif defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
-  if (N > S.size()) {
-    S.reserve(N);
-    setLength(S, N);
-  } else {
-    S.resize(N);
-  }
-#else
-  S.resize(N);
-#endif
-}
-
 /// Writes Content straight into an existing file that is not a regular file (a device such as
 /// /dev/null or /dev/stdout, a FIFO): renaming over it would replace the device node itself.
 llvm::Error writeInPlace(const std::string &P, llvm::StringRef Content) {
@@ -74,6 +56,24 @@ llvm::Error writeInPlace(const std::string &P, llvm::StringRef Content) {
   return llvm::Error::success();
 }
 } // namespace
+
+/// S resized to N bytes whose new bytes are left unwritten, for read() to fill: resize()
+/// zero-filled each file's buffer first, a pass over every byte of the corpus (about 1.5 M
+/// instructions of memset a lint run) before the read wrote them all again.
+void resizeForOverwrite(std::string &S, size_t N) {
+#if defined(__cpp_lib_string_resize_and_overwrite)
+  S.resize_and_overwrite(N, [](char *, size_t Size) { return Size; });
+#elif defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+  if (N > S.size()) {
+    S.reserve(N);
+    setLength(S, N);
+  } else {
+    S.resize(N);
+  }
+#else
+  S.resize(N);
+#endif
+}
 
 llvm::Error writeFileAtomically(llvm::StringRef Path, llvm::StringRef Content, unsigned Mode) {
   std::string P = Path.str();

@@ -1,6 +1,8 @@
 //===- AtomicFile.h - Replace a file atomically ------------------*- C++ -*-===//
 #pragma once
 
+#include <string>
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -20,5 +22,9 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno = n
 /// openat() takes it; errors name it Path. Otherwise as readFileOrStdin (no standard input).
 llvm::Expected<std::string> readFileAt(int DirFd, const char *Name, llvm::StringRef Path,
                                        int *Errno = nullptr);
+
+/// S resized to N bytes whose new bytes are left unwritten, for read() or pread() to fill:
+/// resize() would zero-fill every file's buffer first.
+void resizeForOverwrite(std::string &S, size_t N);
 
 } // namespace ballast

@@ -36,33 +36,6 @@ namespace ballast {
 
 namespace {
 
-#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI &&                                              \
-    !defined(__cpp_lib_string_resize_and_overwrite)
-/// libstdc++'s private std::string::_M_set_length, as support/AtomicFile.cpp reaches it.
-void setLength(std::string &S, size_t N);
-template <void (std::string::*SetLength)(size_t)> struct SetLengthOf {
-  friend void setLength(std::string &S, size_t N) { (S.*SetLength)(N); }
-};
-template struct SetLengthOf<&std::string::_M_set_length>;
-#endif
-
-/// S resized to N bytes left unwritten, for pread() to fill (as in support/AtomicFile.cpp:
-/// resize() would zero-fill every file's buffer first).
-void resizeForOverwrite(std::string &S, size_t N) {
-#if defined(__cpp_lib_string_resize_and_overwrite)
-  S.resize_and_overwrite(N, [](char *, size_t Size) { return Size; });
-#elif defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
-  if (N > S.size()) {
-    S.reserve(N);
-    setLength(S, N);
-  } else {
-    S.resize(N);
-  }
-#else
-  S.resize(N);
-#endif
-}
-
 /// Files per batch; each takes three submissions (open, read, close) and one direct descriptor
 /// slot of the ring's file table.
 constexpr unsigned BatchFiles = 64;
