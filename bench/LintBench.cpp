@@ -88,6 +88,29 @@ int engine(int Runs, const std::vector<std::string> &Paths) {
 
 } // namespace
 
+/// Runs is how many times runLint(Args) is timed: First is the first run's time, Best the
+/// least (ms), Exit the last exit status.
+struct Timed {
+  double First = 0, Best = 1e300;
+  int Exit = 0;
+};
+Timed timeRuns(const std::vector<std::string> &Args, int Runs) {
+  Timed T;
+  for (int R = 0; R < Runs; ++R) {
+    auto T0 = std::chrono::steady_clock::now();
+    T.Exit = ballast::cli::runLint(Args);
+    double Ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
+    if (R == 0)
+      T.First = Ms;
+    T.Best = std::min(T.Best, Ms);
+  }
+  return T;
+}
+
+constexpr const char *LintFailed = "ballast_lint_bench: `ballast lint` failed (exit status 2); "
+                                   "the runs did not lint, so there is nothing to time\n";
+
 /// --blocks LINT-ARGS...: a block of runs for each count read from standard input.
 int blocks(const std::vector<std::string> &Args) {
   char Line[64];
@@ -99,32 +122,23 @@ int blocks(const std::vector<std::string> &Args) {
     char *Rest = nullptr;
     int Runs = int(std::strtol(Line, &Rest, 10));
     int Warm = int(std::strtol(Rest, nullptr, 10));
-    for (int W = 0; W < Warm; ++W)
-      if (ballast::cli::runLint(Args) == ballast::cli::ExitUsage) {
-        std::fprintf(stderr, "ballast_lint_bench: `ballast lint` failed (exit status 2)\n");
-        return 1;
-      }
     if (Runs < 1) {
       std::fprintf(stderr, "ballast_lint_bench: a block's count must be positive, not '%s'\n",
                    Line);
       return 2;
     }
-    double First = 0, Best = 1e300;
-    for (int R = 0; R < Runs; ++R) {
-      auto T0 = std::chrono::steady_clock::now();
-      Exit = ballast::cli::runLint(Args);
-      double Ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
-      if (R == 0)
-        First = Ms;
-      Best = std::min(Best, Ms);
-      if (Exit == ballast::cli::ExitUsage) {
-        std::fprintf(stderr, "ballast_lint_bench: `ballast lint` failed (exit status 2)\n");
-        return 1;
-      }
+    Timed T;
+    if (Warm > 0)
+      T = timeRuns(Args, Warm);
+    if (T.Exit != ballast::cli::ExitUsage)
+      T = timeRuns(Args, Runs);
+    if (T.Exit == ballast::cli::ExitUsage) {
+      std::fputs(LintFailed, stderr);
+      return 1;
     }
+    Exit = T.Exit;
     std::printf("{\"runs\": %d, \"first_ms\": %.3f, \"best_ms\": %.3f, \"cold\": %s}\n", Runs,
-                First, Best, FirstRun ? "true" : "false");
+                T.First, T.Best, FirstRun ? "true" : "false");
     std::fflush(stdout);
     FirstRun = false;
   }
@@ -156,23 +170,11 @@ int main(int Argc, char **Argv) {
     std::fprintf(stderr, "ballast_lint_bench: RUNS must be a positive count, not '%s'\n", Argv[1]);
     return 2;
   }
-  std::vector<std::string> Args(Argv + 2, Argv + Argc);
-  double First = 0, Best = 1e300;
-  int Exit = 0;
-  for (int R = 0; R < Runs; ++R) {
-    auto T0 = std::chrono::steady_clock::now();
-    Exit = ballast::cli::runLint(Args);
-    double Ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
-    if (R == 0)
-      First = Ms;
-    Best = std::min(Best, Ms);
-  }
-  if (Exit == ballast::cli::ExitUsage) {
-    std::fprintf(stderr, "ballast_lint_bench: `ballast lint` failed (exit status 2); the runs "
-                         "did not lint, so there is nothing to time\n");
+  Timed T = timeRuns(std::vector<std::string>(Argv + 2, Argv + Argc), Runs);
+  if (T.Exit == ballast::cli::ExitUsage) {
+    std::fputs(LintFailed, stderr);
     return 1;
   }
-  printResult(Runs, First, Best, Exit, -1);
+  printResult(Runs, T.First, T.Best, T.Exit, -1);
   return 0;
 }
