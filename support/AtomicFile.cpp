@@ -158,19 +158,27 @@ llvm::Expected<std::string> readFileAt(int DirFd, const char *Name, llvm::String
     return Fail(errno);
   if (S_ISDIR(St.st_mode))
     return Fail(EISDIR);
-  bool Regular = S_ISREG(St.st_mode);
+  return readOpenFile(Fd.F, S_ISREG(St.st_mode), size_t(St.st_size), Path, Errno);
+}
+
+llvm::Expected<std::string> readOpenFile(int Fd, bool Regular, size_t Size, llvm::StringRef Path,
+                                         int *Errno) {
   std::string Text;
   // One byte more than the size, so a regular file is read by one read() that comes up short.
-  resizeForOverwrite(Text, Regular ? size_t(St.st_size) + 1 : size_t(64) << 10);
+  resizeForOverwrite(Text, Regular ? Size + 1 : size_t(64) << 10);
   size_t Len = 0;
   while (true) {
     if (Len == Text.size())
       resizeForOverwrite(Text, Text.size() * 2);
-    ssize_t N = ::read(Fd.F, Text.data() + Len, Text.size() - Len);
+    ssize_t N = ::read(Fd, Text.data() + Len, Text.size() - Len);
     if (N < 0 && errno == EINTR)
       continue;
-    if (N < 0)
-      return Fail(errno);
+    if (N < 0) {
+      int Err = errno;
+      if (Errno)
+        *Errno = Err;
+      return errnoError(Path + ": cannot read", Err);
+    }
     if (N == 0)
       break;
     Len += size_t(N);

@@ -23,6 +23,10 @@ llvm::Expected<std::string> readFileOrStdin(llvm::StringRef Path, int *Errno = n
 llvm::Expected<std::string> readFileAt(int DirFd, const char *Name, llvm::StringRef Path,
                                        int *Errno = nullptr);
 
+/// Reads the open file Fd to its end as readFileAt does (Regular: a regular file of Size bytes,
+/// read by one read() that comes up short, or more if it grew); errors name it Path.
+llvm::Expected<std::string> readOpenFile(int Fd, bool Regular, size_t Size, llvm::StringRef Path,
+                                         int *Errno = nullptr);
 /// S resized to N bytes whose new bytes are left unwritten, for read() or pread() to fill:
 /// resize() would zero-fill every file's buffer first.
 void resizeForOverwrite(std::string &S, size_t N);

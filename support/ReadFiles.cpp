@@ -180,37 +180,6 @@ Ring *threadRing() {
   return R.get();
 }
 
-/// Reads the file Fd as readFileAt reads it (Regular: known to be a regular file, so that a
-/// short read is its end). The slow path of readListedFile: the same loop, on a descriptor open
-/// already (a FIFO must not be opened twice).
-llvm::Expected<std::string> readOpenFile(int Fd, bool Regular, size_t Size, llvm::StringRef Path,
-                                         int *Errno) {
-  auto Fail = [&](int Err) {
-    if (Errno)
-      *Errno = Err;
-    return errnoError(Path + ": cannot read", Err);
-  };
-  std::string Text;
-  resizeForOverwrite(Text, Regular ? Size + 1 : size_t(64) << 10);
-  size_t Len = 0;
-  while (true) {
-    if (Len == Text.size())
-      resizeForOverwrite(Text, Text.size() * 2);
-    ssize_t N = ::read(Fd, Text.data() + Len, Text.size() - Len);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N < 0)
-      return Fail(errno);
-    if (N == 0)
-      break;
-    Len += size_t(N);
-    if (Regular && Len < Text.size())
-      break;
-  }
-  Text.resize(Len);
-  return Text;
-}
-
 /// Reads Name in DirFd, which the folder's listing calls a regular file: open, pread, close,
 /// with no fstat() for its type or size. The text is read straight into a string of
 /// FirstRead bytes (no file of ../shared/corpus-external reaches it; a larger one is read on
