@@ -1,4 +1,5 @@
 //===- BL1053.cpp - Whole context copied without a fitting .dockerignore --===//
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iterator>
@@ -43,15 +44,22 @@ std::vector<std::string> buildOutputsCopied(const BuildContextView &V, Context &
   static constexpr llvm::StringLiteral Markers[] = {
       ".venv/pyvenv.cfg", "venv/pyvenv.cfg", "Cargo.toml", "build.gradle", "build.gradle.kts"};
   static_assert(std::size(Outputs) <= 32 && std::size(Markers) <= 32);
+  // The first bytes of every name and marker: most entries stop at this one look-up.
+  static const std::array<bool, 256> Starts = [] {
+    std::array<bool, 256> T{};
+    for (const BuildOutput &O : Outputs)
+      T[static_cast<unsigned char>(O.Name.front())] = true;
+    for (const llvm::StringLiteral &M : Markers)
+      T[static_cast<unsigned char>(M.front())] = true;
+    return T;
+  }();
   // The entries that are an output folder or a marker: picked out once per run for a context,
   // however many of its files copy all of it.
   WalkEntries Scratch;
   const WalkEntries &Picked = gatherFromContext(
       V, C.model().contextDir(), 3, 5000, "BL1053",
       [](llvm::StringRef Rel, bool IsDir, WalkEntries &Out) {
-        // Every name and marker starts with one of these: most entries stop at one compare.
-        const char F = Rel.empty() ? 0 : Rel[0];
-        if (F != '.' && F != 'v' && F != '_' && F != 't' && F != 'b' && F != 'c' && F != 'C')
+        if (Rel.empty() || !Starts[static_cast<unsigned char>(Rel[0])])
           return;
         bool Named = false;
         if (IsDir)
