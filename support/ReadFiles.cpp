@@ -379,30 +379,65 @@ bool FolderDescriptors::list(Folder &F) {
   return false;
 }
 
+namespace {
+std::atomic<uint64_t> LastFolderDescriptorsId{0};
+/// The folder a thread asked for last, and of which FolderDescriptors (by Id).
+struct LastFolder {
+  uint64_t Owner = 0;
+  const void *Entry = nullptr;
+};
+thread_local LastFolder LastAsked;
+} // namespace
+
+FolderDescriptors::FolderDescriptors()
+    : Id(LastFolderDescriptorsId.fetch_add(1, std::memory_order_relaxed) + 1) {}
+
+void FolderDescriptors::open(FolderEntry &E) {
+  // Opened for reading, so that the descriptor both lists the folder and opens its files; a
+  // folder that may be searched but not read is opened O_PATH (and not listed).
+  llvm::SmallString<256> Z(E.getKey());
+  Folder &F = E.second;
+  F.Fd = ::open(Z.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (F.Fd >= 0)
+    F.Listed = list(F);
+  else if (errno == EACCES)
+    F.Fd = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  F.Ready.store(true, std::memory_order_release);
+}
+
 const FolderDescriptors::FolderEntry *FolderDescriptors::find(llvm::StringRef Dir, bool Open) {
-  // The files of a folder mostly come one after another: the folder asked last is answered
-  // without the lock or the StringMap's hash of the whole path (about 400 instructions a file).
-  if (const FolderEntry *L = Last.load(std::memory_order_acquire); L && L->getKey() == Dir)
-    return L;
-  std::lock_guard<std::mutex> Lock(Mu);
-  if (!Open) {
-    auto It = Fds.find(Dir);
-    return It == Fds.end() ? nullptr : &*It;
+  // The files of a folder mostly come one after another: the folder this thread asked last is
+  // answered without the lock or the StringMap's hash of the whole path (about 400
+  // instructions a file). Kept per thread: one kept for both, the two threads linting files of
+  // different folders took turns to replace it and both took the lock for nearly every file.
+  LastFolder &L = LastAsked;
+  if (L.Owner == Id) {
+    const auto *E = static_cast<const FolderEntry *>(L.Entry);
+    if (E->getKey() == Dir)
+      return E;
   }
-  auto [It, New] = Fds.try_emplace(Dir);
-  if (New) {
-    // Opened for reading, so that the descriptor both lists the folder and opens its files; a
-    // folder that may be searched but not read is opened O_PATH (and not listed).
-    llvm::SmallString<256> Z(Dir);
-    Folder &F = It->second;
-    F.Fd = ::open(Z.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (F.Fd >= 0)
-      F.Listed = list(F);
-    else if (errno == EACCES)
-      F.Fd = ::open(Z.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  FolderEntry *E;
+  bool New = false;
+  {
+    std::lock_guard<std::mutex> Lock(Mu);
+    if (Open) {
+      auto Added = Fds.try_emplace(Dir);
+      E = &*Added.first;
+      New = Added.second;
+    } else {
+      auto It = Fds.find(Dir);
+      if (It == Fds.end())
+        return nullptr;
+      E = &*It;
+    }
   }
-  Last.store(&*It, std::memory_order_release);
-  return &*It;
+  if (New)
+    open(*E);
+  else if (!E->second.Ready.load(std::memory_order_acquire))
+    return nullptr; // being opened by another thread
+  L.Owner = Id;
+  L.Entry = E;
+  return E;
 }
 
 FolderDescriptors::Entry FolderDescriptors::lookup(const Folder &F, llvm::StringRef Name) {
@@ -423,8 +458,8 @@ FolderDescriptors::Entry FolderDescriptors::lookup(const Folder &F, llvm::String
 int FolderDescriptors::get(llvm::StringRef Dir, llvm::StringRef Name, Entry *Kind) {
   const FolderEntry *E = find(Dir, /*Open=*/true);
   if (Kind)
-    *Kind = lookup(E->second, Name);
-  return E->second.Fd;
+    *Kind = E ? lookup(E->second, Name) : Entry::Unknown;
+  return E ? E->second.Fd : -1;
 }
 
 FolderDescriptors::Entry FolderDescriptors::entry(llvm::StringRef Dir, llvm::StringRef Name) {

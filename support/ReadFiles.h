@@ -54,7 +54,7 @@ public:
     Other,   ///< anything else: a folder, a link, a device, a FIFO, a type the file system hides
   };
 
-  FolderDescriptors() = default;
+  FolderDescriptors();
   FolderDescriptors(const FolderDescriptors &) = delete;
   FolderDescriptors &operator=(const FolderDescriptors &) = delete;
   ~FolderDescriptors();
@@ -74,6 +74,14 @@ public:
 
 private:
   struct Folder {
+    /// Opened and listed by the thread that added it to the table, outside the table's lock: a
+    /// listing takes tens of microseconds, and the other thread slept on the lock meanwhile
+    /// (about three times a lint of the corpus) when it only wanted another folder. Another
+    /// thread asking for the folder before it is Ready does not wait either (it slept about
+    /// once a lint, the two threads often reaching a new folder together): it is told the
+    /// folder is not known, and opens its file by the whole path.
+    /// Set (release) when the fields below are written; read (acquire) before they are.
+    std::atomic<bool> Ready{false};
     int Fd = -1;
     bool Listed = false;
     /// The listing: its names back to back, and an open-addressing table of them (a power of
@@ -90,15 +98,20 @@ private:
     std::vector<Slot> Table;
   };
   using FolderEntry = llvm::StringMapEntry<Folder>;
-  /// The folder Dir, opened and listed when Open and not known yet; null when not known.
+  /// The folder Dir, opened and listed when Open and not known yet; null when not known (or
+  /// being opened by another thread).
   const FolderEntry *find(llvm::StringRef Dir, bool Open);
   static bool list(Folder &F);
   static Entry lookup(const Folder &F, llvm::StringRef Name);
 
+  /// Opens and lists the folder of E, once.
+  static void open(FolderEntry &E);
+
   std::mutex Mu;
   llvm::StringMap<Folder> Fds;
-  /// The entry of Fds asked for last (entries stay in place until the destructor).
-  std::atomic<const FolderEntry *> Last{nullptr};
+  /// Tells this object from any other in the threads' memory of the folder they asked last
+  /// (find()): a run's FolderDescriptors often has the address of the last run's.
+  const uint64_t Id;
 };
 
 /// Reads each of Paths into the same index of Out (Out.size() == Paths.size()), as

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <vector>
@@ -165,6 +166,29 @@ TEST_P(ReadFilesTest, FilesOpenedRelativeToTheirFolderReadAsTheirWholePathsDo) {
   EXPECT_EQ(Folders.get((Dir / "su").string()), -1);
   EXPECT_GE(Folders.get(Dir.string()), 0);
   EXPECT_EQ(Folders.get((Dir / "sub").string()), Sub);
+}
+
+TEST_P(ReadFilesTest, AThreadsLastFolderIsNeverAnotherObjectsEvenAtTheSameAddress) {
+  using Entry = FolderDescriptors::Entry;
+  fs::create_directory(Dir / "sub");
+  write("sub/a", "FROM scratch\n");
+  std::string Sub = (Dir / "sub").string();
+  // Each run of `ballast lint` makes its own FolderDescriptors, often where the last one was.
+  std::optional<FolderDescriptors> Folders(std::in_place);
+  ASSERT_GE(Folders->get(Sub), 0);
+  EXPECT_EQ(Folders->entry(Sub, "a"), Entry::Regular);
+  Folders.reset();
+  Folders.emplace();
+  // This object has not opened the folder: it does not know it (the last one's answer, kept by
+  // the thread, would be a freed folder's).
+  EXPECT_EQ(Folders->entry(Sub, "a"), Entry::Unknown);
+  ASSERT_GE(Folders->get(Sub), 0);
+  EXPECT_EQ(Folders->entry(Sub, "a"), Entry::Regular);
+  // The other thread's last folder is its own.
+  std::thread([&] {
+    EXPECT_EQ(Folders->entry(Dir.string(), "sub"), Entry::Unknown);
+    EXPECT_EQ(Folders->entry(Sub, "a"), Entry::Regular);
+  }).join();
 }
 
 TEST_P(ReadFilesTest, AFolderIsListedOnceAndItsListingAnswersForItsNames) {
