@@ -72,14 +72,19 @@ llvm::vfs::FileSystem &RunCache::fileSystem() { return *FS; }
 
 const WalkEntries &RunCache::walk(const std::string &Key,
                                   llvm::function_ref<void(WalkEntries &)> Walk) {
-  // Held while walking: two files of one folder asking at once wait for one walk.
-  std::lock_guard<std::mutex> Lock(WalkMu);
-  std::unique_ptr<WalkEntries> &E = Walks[Key];
-  if (!E) {
-    E = std::make_unique<WalkEntries>();
-    Walk(*E);
+  Walked *W;
+  {
+    std::lock_guard<std::mutex> Lock(WalkMu);
+    std::unique_ptr<Walked> &E = Walks[Key];
+    if (!E)
+      E = std::make_unique<Walked>();
+    W = E.get();
   }
-  return *E;
+  // Walked outside the lock: two files of one folder asking at once wait for one walk, and a
+  // file asking for another walk meanwhile goes on (with the lock held through the walk, it
+  // slept until this one was done, about once a lint of the corpus).
+  std::call_once(W->Once, [&] { Walk(W->Entries); });
+  return W->Entries;
 }
 
 unsigned RunCache::statusLookups() const { return FS->lookups(); }

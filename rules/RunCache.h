@@ -78,8 +78,13 @@ public:
 private:
   class StatusCachingFS;
   llvm::IntrusiveRefCntPtr<StatusCachingFS> FS;
+  /// A walk, made once by the first file that asks (outside WalkMu, see walk()).
+  struct Walked {
+    std::once_flag Once;
+    WalkEntries Entries;
+  };
   std::mutex WalkMu;
-  llvm::StringMap<std::unique_ptr<WalkEntries>> Walks;
+  llvm::StringMap<std::unique_ptr<Walked>> Walks;
 
   /// A memo slot: a script and the key of its text (scriptKey in RunCache.cpp: a hash of its
   /// length and edges). Key is written before Script is published and never changes after.
