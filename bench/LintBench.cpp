@@ -35,7 +35,7 @@
 #include "rules/RunCache.h"
 #include "rules/ScriptMemo.h"
 #include "support/AtomicFile.h"
-#include "llvm/Support/Parallel.h"
+#include "support/Parallel.h"
 
 namespace {
 
@@ -67,7 +67,7 @@ int engine(int Runs, const std::vector<std::string> &Paths) {
     rules::RunCache Cache;
     rules::ScriptMemo Memo;
     std::vector<rules::LintResult> Results(Paths.size());
-    llvm::parallelForEachN(0, Paths.size(), [&](size_t I) {
+    forEachIndex(Paths.size(), [&](size_t I) {
       rules::LintOptions Opts;
       Opts.Cache = &Cache;
       Opts.Memo = &Memo;

@@ -22,9 +22,9 @@
 #include "rules/RunCache.h"
 #include "rules/ScriptMemo.h"
 #include "support/AtomicFile.h"
+#include "support/Parallel.h"
 #include "support/ReadFiles.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Parallel.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -56,21 +56,6 @@ const FlagSpec LintFlags[] = {
     {"no-color", 0, false, "never use colour"},
     {"help", 'h', false, "show this help"},
 };
-
-/// Calls Fn(0) .. Fn(Count - 1) on every core: the caller and as many of llvm::parallel's
-/// workers as its strategy has cores for each take the next index from one counter, until none
-/// is left. llvm::parallelForEachN queues a task for every index instead: each queued task
-/// took the pool's mutex, and the caller and the workers contending on it and on the task
-/// group's latch slept and were woken again some 80 times a lint of the corpus (a futex call
-/// each, and a core idle while its thread slept).
-template <typename FnT> void forEachIndex(size_t Count, FnT Fn) {
-  std::atomic<size_t> Next{0};
-  size_t Threads = std::min<size_t>(Count, llvm::parallel::strategy.compute_thread_count());
-  llvm::parallelForEachN(0, Threads, [&](size_t) {
-    for (size_t I; (I = Next.fetch_add(1, std::memory_order_relaxed)) < Count;)
-      Fn(I);
-  });
-}
 
 /// Whether a file met in a folder is a Dockerfile: Dockerfile, Containerfile, NAME.Dockerfile,
 /// Dockerfile.NAME and Dockerfile-NAME (and the same of Containerfile), the word capitalised or
