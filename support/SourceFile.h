@@ -28,6 +28,13 @@ struct LineCol {
   bool operator==(const LineCol &O) const = default;
 };
 
+namespace detail {
+/// Whether SourceFile finds its lines 32 bytes a compare (AVX2 and BMI, when the processor has
+/// them: set at start-up) rather than 16. The table is the same either way; tests clear it to
+/// check the SSE2 loop on a processor that has AVX2.
+extern bool WideLineScan;
+} // namespace detail
+
 /// The text of one file plus a line table, so offsets become line:col only when printed.
 class SourceFile {
 public:
