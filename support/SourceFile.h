@@ -29,9 +29,10 @@ struct LineCol {
 };
 
 namespace detail {
-/// Whether SourceFile finds its lines 32 bytes a compare (AVX2 and BMI, when the processor has
-/// them: set at start-up) rather than 16. The table is the same either way; tests clear it to
-/// check the SSE2 loop on a processor that has AVX2.
+/// Whether the loops over every line read 32 bytes a compare or move (AVX2 and BMI, when the
+/// processor has them: set at start-up) rather than 16: SourceFile's search for newlines, the
+/// Dockerfile parser's copy of continuation lines. They give the same results either way; tests
+/// clear it to check the SSE2 loops on a processor that has AVX2.
 extern bool WideLineScan;
 } // namespace detail
 
