@@ -13,6 +13,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+// LineReader::continuations has a copy built for AVX2 (see detail::WideLineScan).
+#define BALLAST_WIDE_COPY 1
+#endif
 #include <memory>
 #include <new>
 #include <string_view>
@@ -1365,29 +1369,46 @@ inline const char *skipIndent(const char *Q, const char *E) {
   return Q;
 }
 
+/// 32 bytes as one value of a vector type: a move of one is two SSE2 moves, or one AVX move in
+/// a function built for AVX2 (LineReader::continuations has a copy of each kind). The
+/// compiler's vector type, not AVX intrinsics, which a function not built for AVX2 could not
+/// hold even where it is only inlined into one that is.
+using Bytes32 = char __attribute__((vector_size(32), aligned(1)));
+
+/// Copies the Size (16, 32 or 64) bytes at Src to Dst, 32 bytes a move when Wide.
+template <bool Wide, size_t Size>
+LLVM_ATTRIBUTE_ALWAYS_INLINE void copyBlocks(char *Dst, const char *Src) {
+  if constexpr (Wide && Size % 32 == 0) {
+    for (size_t K = 0; K < Size; K += 32) {
+      Bytes32 V;
+      __builtin_memcpy(&V, Src + K, 32);
+      __builtin_memcpy(Dst + K, &V, 32);
+    }
+  } else {
+    __builtin_memcpy(Dst, Src, Size); // moves of sixteen bytes
+  }
+}
+
 /// Copies the N bytes at Src (inside a text that ends at TextEnd) to Dst, and may write up to
 /// 63 more bytes after them: the pieces of the joined lines are copied in order, so the next
 /// piece (or the spare bytes at the end of the buffer) takes what spilt. A piece is a line of
-/// about 40 bytes: one of up to 64 bytes is copied as four blocks of sixteen without a loop (a
-/// memcpy call cost more than the copy, and a loop's trip count, like memcpy's size tests,
-/// mispredicted).
-inline void copyPiece(char *Dst, const char *Src, size_t N, const char *TextEnd) {
-#if defined(__SSE2__)
-  auto Block = [&](size_t K) {
-    _mm_storeu_si128(reinterpret_cast<__m128i *>(Dst + K),
-                     _mm_loadu_si128(reinterpret_cast<const __m128i *>(Src + K)));
-  };
+/// about 40 bytes: one of up to 64 bytes is copied as four blocks of sixteen (two of 32 when
+/// Wide) without a loop (a memcpy call cost more than the copy, and a loop's trip count, like
+/// memcpy's size tests, mispredicted).
+template <bool Wide = false>
+LLVM_ATTRIBUTE_ALWAYS_INLINE void copyPiece(char *Dst, const char *Src, size_t N,
+                                            const char *TextEnd) {
   const auto Avail = size_t(TextEnd - Src); // the blocks read stay inside the text
   if (N <= 64 && Avail >= 64) {
-    Block(0), Block(16), Block(32), Block(48);
+    copyBlocks<Wide, 64>(Dst, Src);
     return;
   }
-  if (Avail >= N + 15) {
-    for (size_t K = 0; K < N; K += 16)
-      Block(K);
+  constexpr size_t Block = Wide ? 32 : 16;
+  if (Avail >= N + Block - 1) {
+    for (size_t K = 0; K < N; K += Block)
+      copyBlocks<Wide, Block>(Dst + K, Src + K);
     return;
   }
-#endif
   std::memcpy(Dst, Src, N);
 }
 
@@ -1444,6 +1465,26 @@ public:
   __attribute__((noinline)) void continuations(char Escape, LineSegment *&SegOut, const char *Line,
                                                char *&JoinedOut, uint32_t &LineEnd, bool &Empty,
                                                CommentFn Comment) {
+    read<false>(Escape, SegOut, Line, JoinedOut, LineEnd, Empty, Comment);
+  }
+#if BALLAST_WIDE_COPY
+  /// continuations() built for AVX2, where the processor has it (SourceFile's line scan tells):
+  /// a line is copied as two moves of 32 bytes, not four of sixteen, and the tests take VEX
+  /// forms that need no copies of their operands (about eight instructions less a line).
+  template <typename CommentFn>
+  __attribute__((noinline, target("avx2,bmi"))) void
+  continuationsWide(char Escape, LineSegment *&SegOut, const char *Line, char *&JoinedOut,
+                    uint32_t &LineEnd, bool &Empty, CommentFn Comment) {
+    read<true>(Escape, SegOut, Line, JoinedOut, LineEnd, Empty, Comment);
+  }
+#endif
+
+private:
+  /// continuations(), copying Wide blocks.
+  template <bool Wide, typename CommentFn>
+  LLVM_ATTRIBUTE_ALWAYS_INLINE void read(char Escape, LineSegment *&SegOut, const char *Line,
+                                         char *&JoinedOut, uint32_t &LineEnd, bool &Empty,
+                                         CommentFn Comment) {
     const char *const B = this->B, *const TextEnd = this->TextEnd;
     const uint32_t *const First = Starts + LineNo, *Next = First;
     const uint32_t *const Last = Starts + NumLines, *const Fast = std::min(FastEnd, Last);
@@ -1469,15 +1510,10 @@ public:
         Seg->SrcPos = Begin;
         ++Seg;
         const auto N = size_t(E - 1 - LB);
-        if (N <= 64) { // four blocks, which the sixty-four bytes of text hold
-          auto Block = [&](size_t K) {
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(Out + K),
-                             _mm_loadu_si128(reinterpret_cast<const __m128i *>(LB + K)));
-          };
-          Block(0), Block(16), Block(32), Block(48);
-        } else {
-          copyPiece(Out, LB, N, TextEnd);
-        }
+        if (N <= 64) // sixty-four bytes, which the text holds
+          copyBlocks<Wide, 64>(Out, LB);
+        else
+          copyPiece<Wide>(Out, LB, N, TextEnd);
         Out += N;
       }
       if (Next == Last)
@@ -1508,7 +1544,7 @@ public:
       const bool More = Z[-1] == Escape && Z[-2] != Escape;
       const auto N = size_t((More ? Z - 1 : E) - LB);
       *Seg++ = {uint32_t(Out - Line), uint32_t(LB - B)};
-      copyPiece(Out, LB, N, TextEnd);
+      copyPiece<Wide>(Out, LB, N, TextEnd);
       Out += N;
       if (!More)
         break;
@@ -1525,7 +1561,6 @@ public:
     JoinedOut = Out;
   }
 
-private:
   const uint32_t *Starts;
   const char *B, *TextEnd;
   unsigned NumLines;
@@ -1678,10 +1713,16 @@ Dockerfile parse(std::string Path, std::string Text) {
       char *const Line = JoinedOut;
       copyPiece(JoinedOut, TrB, LineLen, T.end());
       JoinedOut += LineLen;
-      R.continuations(DF.Escape, SegOut, Line, JoinedOut, LineEnd, EmptyContinuation,
-                      [&](llvm::StringRef CL, llvm::StringRef CT, uint32_t COff, unsigned N) {
-                        NoteComment(CL, CT, COff, N);
-                      });
+      auto Comment = [&](llvm::StringRef CL, llvm::StringRef CT, uint32_t COff, unsigned N) {
+        NoteComment(CL, CT, COff, N);
+      };
+#if BALLAST_WIDE_COPY
+      if (detail::WideLineScan)
+        R.continuationsWide(DF.Escape, SegOut, Line, JoinedOut, LineEnd, EmptyContinuation,
+                            Comment);
+      else
+#endif
+        R.continuations(DF.Escape, SegOut, Line, JoinedOut, LineEnd, EmptyContinuation, Comment);
       LineLen = uint32_t(JoinedOut - Line);
       if (SegOut - FirstSeg > 1)
         I.Line = llvm::StringRef(Line, LineLen);

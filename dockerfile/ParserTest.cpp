@@ -294,6 +294,35 @@ TEST(ParserTest, ContinuationLinesOfEveryKindJoinTheSameFarFromTheEnd) {
   }
 }
 
+TEST(ParserTest, ContinuationLinesOfEveryLengthJoinTheSameWithAndWithoutAvx2) {
+  // Continuation lines are copied sixteen bytes a move, or 32 where the processor has AVX2
+  // (detail::WideLineScan): lines of every length up to 140 bytes, far from the end of the file
+  // and near it, must join the same either way.
+  const bool Wide = detail::WideLineScan;
+  for (bool UseWide : {false, Wide}) {
+    detail::WideLineScan = UseWide;
+    for (unsigned Len = 0; Len <= 140; ++Len) {
+      std::string Text = "RUN a \\\n", Want = "RUN a ";
+      for (unsigned K = 0; K < 3; ++K) {
+        const std::string Piece = "  " + std::string(Len + K, char('x' + K)) + " ";
+        Text += Piece + "\\\n";
+        Want += Piece;
+      }
+      Text += "  end\n";
+      Want += "  end";
+      for (const std::string &Tail : {std::string(), std::string(200, '#') + "\n"}) {
+        Dockerfile DF = parse("Dockerfile", Text + Tail + "USER nobody\n");
+        ASSERT_EQ(DF.Instructions.size(), 2u);
+        const Instruction &I = DF.Instructions[0];
+        ASSERT_EQ(I.Line, Want) << Len << ' ' << UseWide << ' ' << Tail.size();
+        for (uint32_t P = 0; P < I.Line.size(); ++P)
+          ASSERT_EQ(DF.Source->text()[I.toSource(P)], I.Line[P]) << Len << ' ' << P;
+      }
+    }
+  }
+  detail::WideLineScan = Wide;
+}
+
 TEST(ParserTest, JsonStringsWithSpecialBytesAtEveryOffset) {
   // Plain bytes of a JSON string are skipped sixteen at a time; an escape, a non-ASCII byte or a
   // control byte (which makes the array invalid, so the line is a shell form) ends that skip at

@@ -6,8 +6,71 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define BALLAST_WIDE_LINE_SCAN 1
+#include <immintrin.h>
+#endif
 
 namespace ballast {
+
+namespace {
+
+#if BALLAST_WIDE_LINE_SCAN
+bool wideLineScanAvailable() {
+  __builtin_cpu_init(); // (this may run before the constructor that would have done it)
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+}
+#endif
+
+/// Writes the line starts a mask's bits give, the bits being offsets from At - 1. Inline in
+/// both block loops: in the AVX2 one, the bit tests are BMI's (tzcnt, blsr).
+__attribute__((always_inline)) inline void emitStarts(uint32_t *&Out, uint64_t Mask, uint32_t At) {
+  for (; Mask; Mask &= Mask - 1)
+    *Out++ = At + static_cast<uint32_t>(__builtin_ctzll(Mask));
+}
+
+#if BALLAST_WIDE_LINE_SCAN
+/// The constructor's loop over the 128-byte blocks of [Q, E) (all but the last) with AVX2: 32
+/// bytes a compare where SSE2 takes 16, and half as many masks to merge; returns where it
+/// stopped. Grow is called when a block could overflow the table, which is written at Out.
+template <typename GrowFn>
+__attribute__((target("avx2,bmi"))) const char *wideBlocks(const char *B, const char *Q,
+                                                           const char *E, uint32_t *&Out,
+                                                           uint32_t *&Full, GrowFn Grow) {
+  const __m256i Nl = _mm256_set1_epi8('\n');
+  // The cursor and the bound in registers (Grow moves both).
+  uint32_t *O = Out, *F = Full;
+  for (; E - Q > 128; Q += 128) {
+    if (O > F) {
+      Out = O;
+      Grow(128);
+      O = Out, F = Full;
+    }
+    const auto *V = reinterpret_cast<const __m256i *>(Q);
+    auto M0 =
+        static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(V), Nl)));
+    auto M1 = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(V + 1), Nl)));
+    auto M2 = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(V + 2), Nl)));
+    auto M3 = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(V + 3), Nl)));
+    const auto At = static_cast<uint32_t>(Q - B) + 1;
+    emitStarts(O, uint64_t(M0) | uint64_t(M1) << 32, At);
+    emitStarts(O, uint64_t(M2) | uint64_t(M3) << 32, At + 64);
+  }
+  Out = O;
+  return Q;
+}
+#endif
+
+} // namespace
+
+#if BALLAST_WIDE_LINE_SCAN
+bool detail::WideLineScan = wideLineScanAvailable();
+#else
+bool detail::WideLineScan = false;
+#endif
 
 SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(std::move(T)) {
   // One line per 16 bytes covers 95% of the external corpus (a median line is 32 bytes), so most
@@ -52,11 +115,11 @@ SourceFile::SourceFile(std::string P, std::string T) : Path(std::move(P)), Text(
     return NewlinesAt(P) | NewlinesAt(P + 16) << 16 | NewlinesAt(P + 32) << 32 |
            NewlinesAt(P + 48) << 48;
   };
-  // Writes the line starts a mask's bits give, the bits being offsets from At - 1.
-  auto Emit = [&](uint64_t Mask, uint32_t At) {
-    for (; Mask; Mask &= Mask - 1)
-      *Out++ = At + static_cast<uint32_t>(__builtin_ctzll(Mask));
-  };
+  auto Emit = [&](uint64_t Mask, uint32_t At) { emitStarts(Out, Mask, At); };
+#if BALLAST_WIDE_LINE_SCAN
+  if (detail::WideLineScan)
+    Q = wideBlocks(B, Q, E, Out, Full, Grow);
+#endif
   for (; E - Q > 128; Q += 128) {
     if (Out > Full)
       Grow(128);

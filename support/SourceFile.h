@@ -28,6 +28,14 @@ struct LineCol {
   bool operator==(const LineCol &O) const = default;
 };
 
+namespace detail {
+/// Whether the loops over every line read 32 bytes a compare or move (AVX2 and BMI, when the
+/// processor has them: set at start-up) rather than 16: SourceFile's search for newlines, the
+/// Dockerfile parser's copy of continuation lines. They give the same results either way; tests
+/// clear it to check the SSE2 loops on a processor that has AVX2.
+extern bool WideLineScan;
+} // namespace detail
+
 /// The text of one file plus a line table, so offsets become line:col only when printed.
 class SourceFile {
 public:

@@ -25,19 +25,25 @@ TEST(SourceFileTest, DiagnosticFormatHasCaret) {
 TEST(SourceFileTest, LineStartsOfEveryShapeOfText) {
   // Texts of every length up to 400 bytes (blocks of 128, 64 and 32 bytes and the rest), from all
   // newlines (more lines than the table is first sized for) to none, with and without a final
-  // newline: each line start must be found once.
-  for (unsigned Len = 0; Len <= 400; ++Len)
-    for (unsigned Every : {1u, 2u, 3u, 17u, 63u, 64u, 65u, 129u, 1000u}) {
-      std::string T;
-      for (unsigned I = 0; I < Len; ++I)
-        T += (I % Every == Every - 1 || Every == 1) ? '\n' : 'x';
-      SourceFile SF("f", T);
-      unsigned Line = 1;
-      for (size_t I = 0; I + 1 < T.size(); ++I)
-        if (T[I] == '\n') {
-          ++Line;
-          ASSERT_EQ(SF.lineStart(Line), I + 1) << Len << " " << Every;
-        }
-      ASSERT_EQ(SF.lineCount(), Line) << Len << " " << Every;
-    }
+  // newline: each line start must be found once, by the AVX2 loop (where the processor has it)
+  // and by the SSE2 one.
+  const bool Wide = detail::WideLineScan;
+  for (bool UseWide : {false, Wide}) {
+    detail::WideLineScan = UseWide;
+    for (unsigned Len = 0; Len <= 400; ++Len)
+      for (unsigned Every : {1u, 2u, 3u, 17u, 31u, 32u, 33u, 63u, 64u, 65u, 129u, 1000u}) {
+        std::string T;
+        for (unsigned I = 0; I < Len; ++I)
+          T += (I % Every == Every - 1 || Every == 1) ? '\n' : 'x';
+        SourceFile SF("f", T);
+        unsigned Line = 1;
+        for (size_t I = 0; I + 1 < T.size(); ++I)
+          if (T[I] == '\n') {
+            ++Line;
+            ASSERT_EQ(SF.lineStart(Line), I + 1) << Len << " " << Every << " " << UseWide;
+          }
+        ASSERT_EQ(SF.lineCount(), Line) << Len << " " << Every << " " << UseWide;
+      }
+  }
+  detail::WideLineScan = Wide;
 }
