@@ -1114,10 +1114,6 @@ void VarScope::setRef(llvm::StringRef Name, llvm::StringRef Value) {
     Entries[Pos].second = Value;
     return;
   }
-  // A new scope grows to 8 names at once rather than through 1, 2 and 4: most scopes (a stage's
-  // ARGs and ENVs) hold a handful, and each regrowth is an allocation and a move of every pair.
-  if (Entries.size() == Entries.capacity())
-    Entries.reserve(std::max<size_t>(8, 2 * Entries.size()));
   Entries.emplace_back(Name, Value);
   if (!Index.empty())
     Index.try_emplace(Name, static_cast<unsigned>(Entries.size() - 1));

@@ -66,7 +66,11 @@ private:
   /// writes into storage another scope, maybe on another thread, also writes into).
   llvm::StringRef copy(llvm::StringRef S);
 
-  std::vector<std::pair<llvm::StringRef, llvm::StringRef>> Entries;
+  /// Held in place up to InPlace names: a stage's scope (the rules make one per stage and copy
+  /// it for a stage built on another) and a file's global ARGs with the eleven platform ARGs
+  /// then allocate nothing, and a copy of one is a copy of its pairs.
+  static constexpr unsigned InPlace = 16;
+  llvm::SmallVector<std::pair<llvm::StringRef, llvm::StringRef>, InPlace> Entries;
   /// Name -> position in Entries; empty (unused) while Entries has fewer than IndexFrom names.
   llvm::StringMap<unsigned> Index;
   /// The bytes set() copied (a chain of blocks, shared by copies of the scope), or null.

@@ -637,6 +637,29 @@ TEST(VarScopeTest, LargeScopesKeepOrderAndAnswerLikeSmallOnes) {
   EXPECT_EQ(S.lookup("V0"), std::optional<llvm::StringRef>("0"));
 }
 
+TEST(VarScopeTest, ScopesHeldInPlaceCopyApartAndGrowOut) {
+  // A scope of a few names holds them in place: a copy is apart from the original, and either
+  // keeps its order as it grows past what is held in place.
+  std::string A = "a", B = "b";
+  VarScope S;
+  S.setRef("A", A);
+  S.setRef("B", B);
+  VarScope Copy = S;
+  Copy.setRef("A", "changed");
+  for (int I = 0; I < 20; ++I)
+    Copy.set("N" + std::to_string(I), std::to_string(I));
+  EXPECT_EQ(S.size(), 2u);
+  EXPECT_EQ(S.lookup("A"), std::optional<llvm::StringRef>("a"));
+  EXPECT_FALSE(S.contains("N0"));
+  ASSERT_EQ(Copy.size(), 22u);
+  EXPECT_EQ(Copy.entries()[0], (std::pair<llvm::StringRef, llvm::StringRef>("A", "changed")));
+  EXPECT_EQ(Copy.entries()[21].first, "N19");
+  EXPECT_EQ(Copy.lookup("N15"), std::optional<llvm::StringRef>("15"));
+  VarScope Moved = std::move(Copy);
+  EXPECT_EQ(Moved.lookup("B")->data(), B.data());
+  EXPECT_EQ(Moved.lookup("N19"), std::optional<llvm::StringRef>("19"));
+}
+
 TEST(VarScopeTest, EmptyNamesAreLookedUpSafely) {
   // A null StringRef (what `${}` or `ARG =v` can give) is compared without handing its null
   // data to memcmp (UBSan's nonnull-attribute check caught it in the lint fuzzer).

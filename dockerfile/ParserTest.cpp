@@ -162,6 +162,27 @@ TEST(ParserTest, UnknownInstructionIsKeptNotFatal) {
 
 #include "dockerfile/Stages.h"
 
+TEST(StagesTest, DependenciesAreSortedOnceAndBuildArgsOverrideDefaults) {
+  // Stages used out of order and more than once are listed once, in order; an override and a
+  // default that refers to it resolve the image (the scope refers to the words and overrides).
+  Dockerfile DF = parse("Dockerfile", "ARG REG=docker.io\n"
+                                      "ARG BASE=$REG/debian\n"
+                                      "ARG TAG=12\n"
+                                      "FROM alpine AS a\n"
+                                      "FROM alpine AS b\n"
+                                      "FROM ${BASE}:${TAG} AS c\n"
+                                      "COPY --from=b /x /x\n"
+                                      "COPY --from=a /y /y\n"
+                                      "RUN --mount=from=b,target=/b --mount=from=a,target=/a true\n"
+                                      "COPY --from=1 /z /z\n");
+  StageGraph G = StageGraph::build(DF, "", {{"REG", "quay.io"}});
+  ASSERT_EQ(G.Stages.size(), 3u);
+  EXPECT_EQ(G.Stages[2].DependsOn, (llvm::SmallVector<unsigned, 4>{0, 1}));
+  EXPECT_EQ(G.Stages[2].ResolvedImage, "quay.io/debian:12");
+  EXPECT_FALSE(G.Stages[2].LiteralImage);
+  EXPECT_EQ(StageGraph::build(DF).Stages[2].ResolvedImage, "docker.io/debian:12");
+}
+
 TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
   Dockerfile DF = parse("Dockerfile", "ARG BASE=debian:12\n"
                                       "FROM $BASE AS build\n"
@@ -173,7 +194,9 @@ TEST(StagesTest, GlobalArgsResolveAndUnsetOnesStayAsWritten) {
   ASSERT_EQ(G.Stages.size(), 3u);
   EXPECT_EQ(G.Stages[0].ResolvedImage, "debian:12");
   EXPECT_EQ(G.Stages[1].ResolvedImage, "bin-${TARGETOS}");
-  EXPECT_EQ(G.Stages[2].DependsOn, (std::set<unsigned>{0, 1}));
+  EXPECT_EQ(G.Stages[2].DependsOn, (llvm::SmallVector<unsigned, 4>{0, 1}));
+  EXPECT_FALSE(G.Stages[0].LiteralImage);
+  EXPECT_TRUE(G.Stages[2].LiteralImage);
   EXPECT_TRUE(G.Stages[0].ReachesTarget);
   StageGraph T = StageGraph::build(DF, "build");
   EXPECT_TRUE(T.Stages[0].ReachesTarget);

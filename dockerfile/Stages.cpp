@@ -49,29 +49,42 @@ bool hasDefaultFor(llvm::StringRef Word, llvm::StringRef Name) {
   return Any;
 }
 
-/// The global ARG defaults (with BuildArgs overriding them), expanded in order.
+/// The global ARG defaults (with BuildArgs overriding them), expanded in order. The scope lives
+/// only while the graph is built: the names, the literal values (words of the Dockerfile) and
+/// the overrides outlive it and are referred to (setRef), only an expanded value is copied.
 VarScope globalScope(llvm::ArrayRef<const Instruction *> GlobalArgs, char Escape,
                      const std::map<std::string, std::string> &BuildArgs) {
   VarScope Globals;
+  std::string Expanded;
   for (const Instruction *I : GlobalArgs)
     for (const Word &W : I->Args) {
-      auto [Name, Value] = llvm::StringRef(W.Text).split('=');
+      llvm::StringRef Text = W.Text;
+      size_t Eq = Text.find('=');
+      llvm::StringRef Name = Text.take_front(Eq);
       auto Over = BuildArgs.empty() ? BuildArgs.end() : BuildArgs.find(Name.str());
-      if (Over != BuildArgs.end())
-        Globals.set(Name, Over->second);
-      else if (llvm::StringRef(W.Text).contains('=')) {
+      if (Over != BuildArgs.end()) {
+        Globals.setRef(Name, Over->second);
+      } else if (Eq != llvm::StringRef::npos) {
+        llvm::StringRef Value = Text.drop_front(Eq + 1);
         if (isLiteralWord(Value, Escape)) { // expands to itself
-          Globals.set(Name, Value);
+          Globals.setRef(Name, Value);
           continue;
         }
-        auto R = expandWord(Value, Globals, Escape);
-        if (R)
-          Globals.set(Name, R->Text);
-        else
-          llvm::consumeError(R.takeError());
+        Expanded.clear();
+        ExpandOptions Opts;
+        Opts.Escape = Escape;
+        if (expandWordInto(Value, Globals, Opts, Expanded))
+          Globals.set(Name, Expanded);
       }
     }
   return Globals;
+}
+
+/// Adds stage D to S's dependencies, kept sorted and unique.
+void dependOn(Stage &S, unsigned D) {
+  auto It = llvm::lower_bound(S.DependsOn, D);
+  if (It == S.DependsOn.end() || *It != D)
+    S.DependsOn.insert(It, D);
 }
 
 } // namespace
@@ -106,6 +119,9 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
   // The global ARGs only matter to FROM images with something to expand (most images are
   // literal), so their scope is built at the first such image, not for every file.
   std::optional<VarScope> Globals;
+  // An image's expansion and the names it left unset (reused from image to image).
+  std::string Expanded;
+  llvm::SmallVector<std::string, 2> Unset;
   G.Stages.reserve(NumStages);
   for (unsigned N = 0; N != NumStages; ++N) {
     const Instruction *const Begin = Starts[N], *const End = Starts[N + 1];
@@ -119,6 +135,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
       S.ImageRange = I.Args[0].Range;
       // A literal word expands to itself.
       if (isLiteralWord(Image, DF.Escape)) {
+        S.LiteralImage = true;
         S.ResolvedImage = S.Image;
       } else {
         if (!Globals)
@@ -127,25 +144,25 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         ExpandOptions Opts;
         Opts.Escape = DF.Escape;
         Opts.SkipUnset = true;
-        auto R = expandWord(Image, *Globals, Opts);
+        Expanded.clear();
+        Unset.clear();
+        bool Ok = expandWordInto(Image, *Globals, Opts, Expanded, &Unset);
         // An unset name with a default (`${T:-latest}`) gives the default, as in BuildKit, so
         // the rules judge the image the build would pull. Without one it stays as written: an
         // ARG without a value asks for --build-arg, and "ubuntu:" is not what will be pulled.
-        if (R && !R->Unset.empty() && llvm::all_of(R->Unset, [&](const std::string &N) {
+        if (Ok && !Unset.empty() && llvm::all_of(Unset, [&](const std::string &N) {
               return !isBuilderPlatformArg(N) && hasDefaultFor(Image, N);
             })) {
           Opts.SkipUnset = false;
-          R = expandWord(Image, *Globals, Opts);
+          Expanded.clear();
+          Ok = expandWordInto(Image, *Globals, Opts, Expanded);
         }
-        if (R && llvm::StringRef(R->Text) == Image) {
+        if (!Ok || llvm::StringRef(Expanded) == Image) {
           S.ResolvedImage = S.Image;
-        } else if (R) {
+        } else {
           if (!G.Texts)
             G.Texts = std::make_shared<llvm::BumpPtrAllocator>();
-          S.ResolvedImage = llvm::StringSaver(*G.Texts).save(R->Text);
-        } else {
-          llvm::consumeError(R.takeError());
-          S.ResolvedImage = S.Image;
+          S.ResolvedImage = llvm::StringSaver(*G.Texts).save(Expanded);
         }
       }
     }
@@ -161,7 +178,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
       const Stage &Prev = G.Stages[P];
       if (!Prev.Name.empty() && sameAsLowerName(S.ResolvedImage, Prev.Name)) {
         S.BaseStage = int(P);
-        S.DependsOn.insert(P);
+        dependOn(S, P);
       }
     }
     // The stage runs up to the next FROM (or the end of the file).
@@ -169,7 +186,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     auto Use = [&](llvm::StringRef Ref) {
       if (const Stage *D = G.find(Ref))
         if (D->Index < S.Index)
-          S.DependsOn.insert(D->Index);
+          dependOn(S, D->Index);
     };
     for (const Instruction *P = Begin + 1; P != End; ++P) {
       const Instruction &J = *P;

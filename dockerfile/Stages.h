@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dockerfile/Ast.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Allocator.h"
 
 namespace ballast::dockerfile {
@@ -79,10 +80,15 @@ struct Stage {
   /// changes nothing, else a view of text the graph keeps.
   TextRef ResolvedImage;
   SourceRange ImageRange;
+  /// Image has nothing to expand (no `$`, quote or escape: isLiteralWord), so ResolvedImage is
+  /// Image; rules that expand FROM images ask this rather than test the word again.
+  bool LiteralImage = false;
   int BaseStage = -1;             ///< the stage FROM refers to, or -1 for an external image
   StageInstructions Instructions; ///< FROM first
-  std::set<unsigned> DependsOn;   ///< stages used by FROM, COPY --from, RUN --mount from=
-  bool ReachesTarget = false;     ///< the target stage, or one it depends on
+  /// Stages used by FROM, COPY --from, RUN --mount from=, sorted, each once (a file's stages
+  /// use a few: no tree of nodes to allocate).
+  llvm::SmallVector<unsigned, 4> DependsOn;
+  bool ReachesTarget = false; ///< the target stage, or one it depends on
   bool isScratch() const { return ResolvedImage == "scratch"; }
 };
 

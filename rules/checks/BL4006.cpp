@@ -66,7 +66,8 @@ public:
     if (I.Kind != InstrKind::From || C.inOnbuild() || !C.stage() || I.Args.empty())
       return;
     const Word &Image = I.Args[0];
-    if (isLiteralWord(Image.Text, C.file().Escape))
+    // (The stage graph tested the word: a FROM starts its stage.)
+    if (C.stage()->LiteralImage)
       return; // no ARG involved; a bad literal reference is a build error, not this check
     // (Expanded once for BL4010 too.)
     const Model::ImageExpansion &E = C.model().imageExpansion(Image);

@@ -19,8 +19,10 @@ public:
     if (I.Kind != InstrKind::From || C.inOnbuild() || I.Args.empty())
       return;
     const Word &Image = I.Args[0];
-    // (The image is expanded once for BL4006 too.)
-    if (!isLiteralWord(Image.Text, C.file().Escape))
+    // (The image is expanded once for BL4006 too. A FROM starts its stage, whose graph tested
+    // the word already.)
+    const Stage *St = C.stage();
+    if (St ? !St->LiteralImage : !isLiteralWord(Image.Text, C.file().Escape))
       if (const Model::ImageExpansion &E = C.model().imageExpansion(Image); E.Ok)
         reportUnset(C, E.Unset, Image.Range);
     if (const Flag *F = I.flag("platform"))

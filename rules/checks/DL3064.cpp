@@ -65,18 +65,51 @@ const char *const KnownSecretNames[] = {"ACCESS_TOKEN",
                                         "VAULT_CLIENT_KEY",
                                         "VAULT_TOKEN"};
 
-/// Whether one of Words appears in Name as a whole `_`-separated word (case-insensitive),
-/// like BuildKit's `(?i)(?:_|^)(?:word)(?:_|$)`.
-/// The `_`-separated words of a lower-cased name ("db_password_file" -> db, password, file).
-using NameWords = llvm::SmallVector<llvm::StringRef, 8>;
+/// What a `_`-separated word of a name is, BuildKit's `(?i)(?:_|^)(?:word)(?:_|$)` tests:
+/// a secret word, an allowed one that clears the name, a signing one (`gpg`, `pgp`) and a
+/// private one, which a signing name needs to count.
+enum WordClass : unsigned { SecretWord = 1, AllowWord = 2, SigningWord = 4, PrivateWord = 8 };
 
-/// One of Words is a whole `_`-separated word of the name (none of Words contains `_`).
-bool hasWord(const NameWords &Parts, llvm::ArrayRef<llvm::StringRef> Words) {
-  for (llvm::StringRef P : Parts)
-    for (llvm::StringRef W : Words)
-      if (P == W)
-        return true;
-  return false;
+/// Whether Part equals Lower (lower case) in any case.
+bool equalsLower(llvm::StringRef Part, llvm::StringRef Lower) {
+  if (Part.size() != Lower.size())
+    return false;
+  for (size_t I = 0; I < Part.size(); ++I)
+    if (llvm::toLower(Part[I]) != Lower[I])
+      return false;
+  return true;
+}
+
+/// The WordClass bits of one word of a name (any case), compared in place (no lower-cased
+/// copy of the name, no list of its words).
+unsigned wordClass(llvm::StringRef Part) {
+  struct Entry {
+    llvm::StringRef Word;
+    unsigned Class;
+  };
+  static constexpr Entry Words[] = {{"apikey", SecretWord},
+                                    {"auth", SecretWord},
+                                    {"credential", SecretWord},
+                                    {"credentials", SecretWord},
+                                    {"key", SecretWord},
+                                    {"password", SecretWord | PrivateWord},
+                                    {"pword", SecretWord},
+                                    {"passwd", SecretWord},
+                                    {"secret", SecretWord | PrivateWord},
+                                    {"token", SecretWord},
+                                    {"public", AllowWord},
+                                    {"file", AllowWord},
+                                    {"version", AllowWord},
+                                    {"gpg", SigningWord},
+                                    {"pgp", SigningWord},
+                                    {"private", PrivateWord},
+                                    {"passphrase", PrivateWord}};
+  if (Part.size() < 3 || Part.size() > 11)
+    return 0;
+  for (const Entry &E : Words)
+    if (equalsLower(Part, E.Word))
+      return E.Class;
+  return 0;
 }
 
 /// Whether Rest starts with Needle (lower case) in any case.
@@ -187,35 +220,103 @@ bool hasSecretNeedle(llvm::StringRef Name) {
   return false;
 }
 
-bool isSensitive(llvm::StringRef Name) {
-  static constexpr llvm::StringRef Secret[] = {"apikey", "auth",     "credential", "credentials",
-                                               "key",    "password", "pword",      "passwd",
-                                               "secret", "token"};
-  static constexpr llvm::StringRef Allow[] = {"public", "file", "version"};
+#if defined(__SSE2__)
+/// Whether Text certainly names no secret, tested before anything else (most names are no
+/// secret, and hasSecretNeedle looks at every `c`, `h`, `k` and `w`, which `PATH`, `JAVA_HOME`
+/// or `PYTHONDONTWRITEBYTECODE` have): it has none of the letter pairs, in any case, that each
+/// needle has one of (`ut` auth, `cr` credential and secret, `ke` key and token, `pw` pword,
+/// `sw` passwd and password) and no byte Escape-aware expansion would remove or change (`$`,
+/// a quote, the escape character), so that its literal text, whatever it is, has none of them
+/// either. Sixteen bytes at a time, consecutive (a pair is a byte and the next one); a name
+/// shorter than that is gathered with loads within it and zeros after it.
+bool surelyNoSecret(llvm::StringRef Text, char Escape) {
+  const char *P = Text.data();
+  const size_t N = Text.size();
+  const __m128i Case = _mm_set1_epi8(0x20), Dollar = _mm_set1_epi8('$'),
+                Single = _mm_set1_epi8('\''), Double = _mm_set1_epi8('"'),
+                EscV = _mm_set1_epi8(Escape);
+  auto Eq = [](__m128i V, char C) { return _mm_cmpeq_epi8(V, _mm_set1_epi8(C)); };
+  // Lane I: a pair starts at byte I, or byte I is special. Setting bit 0x20 maps an upper-case
+  // letter onto its lower case and nothing else onto a letter these pairs use.
+  auto Hits = [&](__m128i V) {
+    __m128i L = _mm_or_si128(V, Case);
+    __m128i Next = _mm_srli_si128(L, 1); // lane I: byte I + 1 (zero past the block)
+    __m128i Pairs = _mm_or_si128(
+        _mm_or_si128(_mm_and_si128(Eq(L, 'u'), Eq(Next, 't')),
+                     _mm_and_si128(Eq(L, 'c'), Eq(Next, 'r'))),
+        _mm_or_si128(_mm_and_si128(Eq(L, 'k'), Eq(Next, 'e')),
+                     _mm_and_si128(Eq(Next, 'w'), _mm_or_si128(Eq(L, 'p'), Eq(L, 's')))));
+    __m128i Special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(V, Dollar), _mm_cmpeq_epi8(V, EscV)),
+                     _mm_or_si128(_mm_cmpeq_epi8(V, Single), _mm_cmpeq_epi8(V, Double)));
+    return unsigned(_mm_movemask_epi8(_mm_or_si128(Pairs, Special)));
+  };
+  if (N < 16) {
+    // Bytes 0..N-1 in lanes 0..N-1, zeros after (a zero is neither special nor in a pair).
+    uint64_t Lo = 0, Hi = 0;
+    if (N >= 8) {
+      Lo = swar::load(P);
+      if (N > 8) // bytes 8..N-1 are the top N-8 bytes of the last eight
+        Hi = swar::load(P + N - 8) >> (8 * (16 - N));
+    } else if (N >= 4) {
+      uint32_t A = 0, B = 0;
+      std::memcpy(&A, P, 4);
+      std::memcpy(&B, P + N - 4, 4); // bytes N-4..N-1: an overlap holds the same bytes
+      Lo = A | uint64_t(B) << (8 * (N - 4));
+    } else {
+      for (size_t I = 0; I < N; ++I)
+        Lo |= uint64_t(static_cast<unsigned char>(P[I])) << (8 * I);
+    }
+    return Hits(_mm_set_epi64x(static_cast<long long>(Hi), static_cast<long long>(Lo))) == 0;
+  }
+  // Blocks fifteen bytes apart (a pair at a block's last byte is in the next block), the last
+  // one ending at the end.
+  for (size_t B = 0;; B += 15) {
+    size_t At = std::min(B, N - 16);
+    if (Hits(_mm_loadu_si128(reinterpret_cast<const __m128i *>(P + At))))
+      return false;
+    if (At == N - 16)
+      return true;
+  }
+}
+#endif
+
+/// isSensitive past its first test (surelyNoSecret), which a caller may have made.
+bool isSensitiveUnfiltered(llvm::StringRef Name) {
   if (!hasSecretNeedle(Name))
     return false;
-  llvm::SmallString<64> L;
-  L.resize(Name.size());
-  for (size_t I = 0; I < Name.size(); ++I)
-    L[I] = llvm::toLower(Name[I]);
-  llvm::StringRef LS = L.str();
-  NameWords Parts;
-  LS.split(Parts, '_');
-  if (hasWord(Parts, Allow))
+  // The classes of the name's `_`-separated words, read in place.
+  unsigned Classes = 0;
+  for (llvm::StringRef Rest = Name;;) {
+    size_t Sep = Rest.find('_');
+    Classes |= wordClass(Rest.take_front(Sep));
+    if (Sep == llvm::StringRef::npos)
+      break;
+    Rest = Rest.drop_front(Sep + 1);
+  }
+  if (Classes & AllowWord)
     return false;
   // `GPG_KEY`/`PGP_KEYS` hold public key fingerprints to verify downloads (the official
   // python and node images set one); a private key or passphrase still counts.
-  static constexpr llvm::StringRef Signing[] = {"gpg", "pgp"};
-  static constexpr llvm::StringRef Private[] = {"private", "secret", "passphrase", "password"};
-  if (hasWord(Parts, Signing) && !hasWord(Parts, Private))
+  if ((Classes & SigningWord) && !(Classes & PrivateWord))
     return false;
-  if (hasWord(Parts, Secret))
+  if (Classes & SecretWord)
     return true;
   std::string U = Name.upper();
   if (std::binary_search(std::begin(KnownSecretNames), std::end(KnownSecretNames), U.c_str(),
                          [](const char *A, const char *B) { return llvm::StringRef(A) < B; }))
     return true;
+  std::string L = Name.lower();
+  llvm::StringRef LS = L;
   return LS.contains("password") || LS.contains("passwd") || LS.contains("secret");
+}
+
+bool isSensitive(llvm::StringRef Name) {
+#if defined(__SSE2__)
+  if (surelyNoSecret(Name, '$'))
+    return false;
+#endif
+  return isSensitiveUnfiltered(Name);
 }
 
 class SecretInArgOrEnv : public Rule {
@@ -233,9 +334,14 @@ public:
     }
     if (I.Kind == InstrKind::Env)
       for (const KeyValue &P : I.Pairs) {
+#if defined(__SSE2__)
+        // Most names are turned down here, before the literal test (it would find them plain).
+        if (surelyNoSecret(P.Key.Text, C.file().Escape))
+          continue;
+#endif
         // A plain name (most are) is its own text: no copy to test it.
         if (isLiteralWord(P.Key.Text, C.file().Escape)) {
-          if (isSensitive(P.Key.Text))
+          if (isSensitiveUnfiltered(P.Key.Text))
             report(C, "ENV", P.Key.Text, P.Key.Range);
           continue;
         }
