@@ -859,16 +859,17 @@ private:
   }
   Reserved scanReserved() const;
   /// At `)`, `;;`, `;&` or a reserved word that closes a list. Inline for the first byte, which
-  /// turns down most commands.
+  /// turns down most commands, and for a word that is no reserved word (most that start like a
+  /// closing one: `dpkg`, `echo`, `tar`), which peekReserved then remembers for the command.
   bool atListTerminator() const {
     switch (peek()) {
     case ')':
-    case ';':
+    case ';': return atListTerminatorFrom();
     case 't':
     case 'e':
     case 'f':
     case 'd':
-    case '}': return atListTerminatorFrom();
+    case '}': return peekReserved() != Reserved::None && atListTerminatorFrom();
     default: return false;
     }
   }
@@ -1788,23 +1789,25 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   // Its place, unset: the command is built there when it ends (and its place kept blank, or
   // dropped, when it turns out to be none).
   Work.Commands.push();
-  // Of the parser's state only the current command and the word mode change here (nested
-  // parses restore the context they change), and the stacks this command pushes on.
+  // Of the parser's state only the current command changes here (nested parses restore the
+  // context they change), and the stacks this command pushes on.
+  // (The word mode is never loose here, nor when it returns: only `[[ ]]` sets it, around a word
+  // it reads, and every command inside that word is read by a substitution's or a child
+  // parser's list, which starts strict.)
+  assert(!LooseWords && "a command starts in strict word mode");
   struct CommandScope {
     Parser &P;
     int SavedCmd;
-    bool SavedLoose;
     size_t WordBase;
     size_t AssignBase;
     size_t RedirBase;
     ~CommandScope() {
       P.CurCmd = SavedCmd;
-      P.LooseWords = SavedLoose;
       P.Work.Words.truncate(WordBase);
       P.Work.Assigns.truncate(AssignBase);
       P.Work.Redirs.truncate(RedirBase);
     }
-  } Scope{*this, CurCmd, LooseWords, Work.Words.size(), Work.Assigns.size(), Work.Redirs.size()};
+  } Scope{*this, CurCmd, Work.Words.size(), Work.Assigns.size(), Work.Redirs.size()};
   CurCmd = static_cast<int>(Idx);
 
   size_t Begin = Pos;
