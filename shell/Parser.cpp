@@ -207,6 +207,24 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE size_t assignmentPrefix(llvm::StringRef Raw) {
   return 0;
 }
 
+/// For each byte that can start a reserved word (ReservedStartByte), the lower-case letters that
+/// can follow it in one, as bits from `a`; AnyNext for `{`, `}`, `!` and `[`, which scanReserved
+/// always looks at. Most command names that start like a reserved word are turned down by their
+/// second byte (`cd`, `echo`, `tar`, `wget`), before scanReserved's switch and compares.
+constexpr uint32_t AnyNext = 1U << 31;
+struct ReservedNextBytes {
+  uint32_t Of[256] = {};
+  constexpr ReservedNextBytes() {
+    const char *Words[] = {"if",   "then",  "elif",  "else", "fi", "do",     "done",    "case",
+                           "esac", "while", "until", "for",  "in", "select", "function"};
+    for (const char *W : Words)
+      Of[static_cast<unsigned char>(W[0])] |= 1U << (W[1] - 'a');
+    for (char C : {'{', '}', '!', '['})
+      Of[static_cast<unsigned char>(C)] = AnyNext;
+  }
+};
+constexpr ReservedNextBytes ReservedNext;
+
 /// A reserved word (or `{`, `}`, `!`, `[[`) standing as a whole token.
 enum class Reserved : uint8_t {
   None,
@@ -673,11 +691,12 @@ struct Scratch {
 
 class Parser {
 public:
-  Parser(Script &S, Scratch &Work, unsigned &Nesting, llvm::StringRef T, const Parser *Up,
+  Parser(Script &S, Scratch &Work, unsigned Nesting, llvm::StringRef T, const Parser *Up,
          uint32_t Base, llvm::ArrayRef<MapEntry> Map,
          llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque, Context Ctx)
       : S(S), Work(Work), Nesting(Nesting), T(T.empty() ? llvm::StringRef(EmptyText, 0) : T),
-        Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx), Flat(!Up && Map.empty()) {}
+        Up(Up), Base(Base), Map(Map), Opaque(Opaque), Ctx(Ctx),
+        Flat(!Up && Map.empty() && Base == 0) {}
 
   /// Parses the whole text as a program, skipping what does not parse.
   void parseProgram();
@@ -728,10 +747,10 @@ private:
   uint32_t outerFirst(size_t Local) const;
   uint32_t outerLast(size_t Local) const;
   /// The outer range of the local bytes [B, E); inline for the top-level script, whose offsets
-  /// are the outer ones.
+  /// are the outer ones (no Base to add: nearly every word asks).
   SourceRange range(size_t B, size_t E) const {
     if (Flat)
-      return SourceRange(Base + static_cast<uint32_t>(B), Base + static_cast<uint32_t>(E));
+      return SourceRange(static_cast<uint32_t>(B), static_cast<uint32_t>(E));
     return mappedRange(B, E);
   }
   SourceRange mappedRange(size_t B, size_t E) const;
@@ -826,26 +845,31 @@ private:
   Reserved peekReserved() const {
     if (Pos != ReservedAt) {
       ReservedAt = Pos;
-      // Most words are turned down by their first byte, here.
-      ReservedKind =
-          Pos < T.size() && (Classes.Of[static_cast<unsigned char>(T[Pos])] & ReservedStartByte)
-              ? scanReserved()
-              : Reserved::None;
+      // Most words are turned down by their first byte, here, and most others by their second
+      // (which is in the text or the Sentinel).
+      ReservedKind = Reserved::None;
+      if (Pos < T.size() && (Classes.Of[static_cast<unsigned char>(T[Pos])] & ReservedStartByte)) {
+        uint32_t Next = ReservedNext.Of[static_cast<unsigned char>(T[Pos])];
+        unsigned Letter = static_cast<unsigned char>(T.data()[Pos + 1]) - 'a';
+        if ((Next & AnyNext) || (Letter < 26 && (Next >> Letter) & 1))
+          ReservedKind = scanReserved();
+      }
     }
     return ReservedKind;
   }
   Reserved scanReserved() const;
   /// At `)`, `;;`, `;&` or a reserved word that closes a list. Inline for the first byte, which
-  /// turns down most commands.
+  /// turns down most commands, and for a word that is no reserved word (most that start like a
+  /// closing one: `dpkg`, `echo`, `tar`), which peekReserved then remembers for the command.
   bool atListTerminator() const {
     switch (peek()) {
     case ')':
-    case ';':
+    case ';': return atListTerminatorFrom();
     case 't':
     case 'e':
     case 'f':
     case 'd':
-    case '}': return atListTerminatorFrom();
+    case '}': return peekReserved() != Reserved::None && atListTerminatorFrom();
     default: return false;
     }
   }
@@ -941,7 +965,9 @@ private:
 
   Script &S;
   Scratch &Work;
-  unsigned &Nesting;
+  /// The nesting depth (see NestingGuard), counted on from the enclosing parser's: held by value,
+  /// as every guard comes back to where it started (a child parser's count ends where it began).
+  unsigned Nesting;
   llvm::StringRef T;
   size_t Pos = 0;
   const Parser *Up;
@@ -951,7 +977,7 @@ private:
   /// body): copied as expansions, not parsed a second time.
   llvm::ArrayRef<std::pair<uint32_t, uint32_t>> Opaque;
   Context Ctx;
-  /// No parent and no map: local offsets plus Base are the outer offsets.
+  /// No parent, no map and no Base (the top-level script): local offsets are the outer ones.
   bool Flat;
   int CurCmd = -1;
   bool LooseWords = false; ///< inside `[[ ]]`: only blanks and newlines end a word
@@ -1763,23 +1789,25 @@ Parser::CmdResult Parser::parseSimpleCommand() {
   // Its place, unset: the command is built there when it ends (and its place kept blank, or
   // dropped, when it turns out to be none).
   Work.Commands.push();
-  // Of the parser's state only the current command and the word mode change here (nested
-  // parses restore the context they change), and the stacks this command pushes on.
+  // Of the parser's state only the current command changes here (nested parses restore the
+  // context they change), and the stacks this command pushes on.
+  // (The word mode is never loose here, nor when it returns: only `[[ ]]` sets it, around a word
+  // it reads, and every command inside that word is read by a substitution's or a child
+  // parser's list, which starts strict.)
+  assert(!LooseWords && "a command starts in strict word mode");
   struct CommandScope {
     Parser &P;
     int SavedCmd;
-    bool SavedLoose;
     size_t WordBase;
     size_t AssignBase;
     size_t RedirBase;
     ~CommandScope() {
       P.CurCmd = SavedCmd;
-      P.LooseWords = SavedLoose;
       P.Work.Words.truncate(WordBase);
       P.Work.Assigns.truncate(AssignBase);
       P.Work.Redirs.truncate(RedirBase);
     }
-  } Scope{*this, CurCmd, LooseWords, Work.Words.size(), Work.Assigns.size(), Work.Redirs.size()};
+  } Scope{*this, CurCmd, Work.Words.size(), Work.Assigns.size(), Work.Redirs.size()};
   CurCmd = static_cast<int>(Idx);
 
   size_t Begin = Pos;
@@ -2529,8 +2557,7 @@ Script Script::parse(llvm::StringRef Text) {
   // Room for a command every 64 bytes and a word every 10, which few scripts outgrow.
   Work.Commands.reset(S.Alloc, 8 + Text.size() / 64);
   Work.Words.reset(S.Alloc, 16 + Text.size() / 10);
-  unsigned Nesting = 0;
-  detail::Parser P(S, Work, Nesting, S.Text, nullptr, 0, {}, {}, detail::Context());
+  detail::Parser P(S, Work, 0, S.Text, nullptr, 0, {}, {}, detail::Context());
   P.parseProgram();
   // The commands are in the arena already.
   S.Commands = Work.Commands.from(0);

@@ -707,6 +707,34 @@ TEST(ScriptTest, DeepNestingIsBounded) {
   EXPECT_FALSE(V.problems().empty());
 }
 
+TEST(ScriptTest, ReservedWordsAndCommandsThatStartLikeThem) {
+  // Names that share a reserved word's first byte (or first two) are commands; the reserved
+  // words around them still open and close their constructs, also at the end of the text.
+  Script S = Script::parse(
+      "if cd /x; then find . -name fi; elif iffy; then elsewhere; else esacx; fi; "
+      "for f in a b; do done_x; doit; dox; done; while wget x; do tar xf y; done; "
+      "until useradd u; do :; done; case $x in a) casey;; esac; {x; !x; { echo; }; ! true; "
+      "[[ -n x ]]; function fn { selectx; }; select s in a; do then_x; done; t");
+  EXPECT_THAT(argvs(S),
+              ElementsAre("cd /x", "find . -name fi", "iffy", "elsewhere", "esacx", "done_x",
+                          "doit", "dox", "wget x", "tar xf y", "useradd u", ":", "casey", "{x",
+                          "!x", "echo", "true", "[[ -n x ]]", "selectx", "then_x", "t"));
+  std::vector<ConstructKind> Kinds;
+  for (const Construct &C : S.constructs())
+    Kinds.push_back(C.Kind);
+  EXPECT_THAT(Kinds,
+              ElementsAre(ConstructKind::If, ConstructKind::For, ConstructKind::While,
+                          ConstructKind::Until, ConstructKind::Case, ConstructKind::Group,
+                          ConstructKind::Function, ConstructKind::Group, ConstructKind::For));
+  EXPECT_TRUE(S.problems().empty());
+  EXPECT_THAT(messages(Script::parse("echo; fi")),
+              ElementsAre("unexpected 'fi'; remove it or quote it"));
+  EXPECT_THAT(argvs(Script::parse("echo; f")), ElementsAre("echo", "f"));
+  EXPECT_THAT(argvs(Script::parse("d; i; e")), ElementsAre("d", "i", "e"));
+  EXPECT_THAT(messages(Script::parse("echo; {")),
+              ElementsAre(::testing::StartsWith("expected '}'")));
+}
+
 TEST(ScriptTest, EmptyAndBlankInput) {
   EXPECT_TRUE(Script::parse("").commands().empty());
   Script S = Script::parse("  \n\t\n # only a comment\n");

@@ -1,6 +1,7 @@
 //===- ToolSpec.cpp - Which options of a tool take a value ------------------===//
 #include "shell/ToolSpec.h"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -278,12 +279,17 @@ constexpr ToolSpec Specs[] = {
      .LongWithValue = ZypperLong},
 };
 
-/// The slot of a name in SlotTable: a hash of its length, first and last bytes (with the names
-/// of today each lands in a slot of its own).
+/// The slots of SlotTable.
+constexpr unsigned Slots = 128;
+
+/// The slot of a name in SlotTable: a hash of its length, first and last bytes, under which no
+/// two of the names below share a slot, so that a name is found, or turned down, by its one slot.
+/// (A new name that lands in a taken slot would never be found: ToolSpecTest looks every name up;
+/// change the factors until each has a slot of its own again.)
 unsigned slotOf(llvm::StringRef Name) {
   return (static_cast<unsigned>(Name.size()) + 5 * static_cast<unsigned char>(Name.front()) +
-          38 * static_cast<unsigned char>(Name.back())) &
-         63;
+          7 * static_cast<unsigned char>(Name.back())) &
+         (Slots - 1);
 }
 
 /// A name of at most eight bytes as one number, without reading outside it: from four bytes on,
@@ -316,24 +322,22 @@ struct ShellName {
 constexpr ShellName Shells[] = {{"sh", 1},   {"ash", 1},  {"zsh", 1}, {"ksh", 1},    {"bash", 1},
                                 {"dash", 1}, {"mksh", 1}, {"su", 2},  {"runuser", 2}};
 
-/// The spec and shell names by slotOf, with linear probing, built when the program starts (a
-/// function's static cost a guard test on every lookup; no lookup runs before main). Every command
-/// of every RUN is looked up, and most are no tool at all: an empty slot, or a slot whose name has
-/// another length, turns a name down at once (the lengths fill one cache line).
+/// The spec and shell names by slotOf, one a slot, built when the program starts (a function's
+/// static cost a guard test on every lookup; no lookup runs before main). Every command of every
+/// RUN is looked up, and most are no tool at all: a slot whose name has another length (an empty
+/// one has length 0) turns a name down at once, with no slots after it to probe.
 struct SlotTable {
   /// The length of the slot's name; 0 for an empty slot.
-  uint8_t Size[64] = {};
+  uint8_t Size[Slots] = {};
   /// The slot's shell kind (0 for a spec).
-  uint8_t Shell[64] = {};
+  uint8_t Shell[Slots] = {};
   /// keyOf the slot's name.
-  uint64_t Key[64] = {};
+  uint64_t Key[Slots] = {};
   /// The slot's spec, or null for a shell.
-  const ToolSpec *Spec[64] = {};
+  const ToolSpec *Spec[Slots] = {};
 
   /// Out of line: inlined into lookup, it would make every call save and restore registers.
   LLVM_ATTRIBUTE_NOINLINE SlotTable() {
-    static_assert(std::size(Specs) + std::size(Shells) < 48,
-                  "keep the table at most three quarters full");
     for (const ToolSpec &S : Specs)
       add(S.Name, &S, 0);
     for (const ShellName &S : Shells)
@@ -343,37 +347,22 @@ struct SlotTable {
 private:
   void add(llvm::StringRef Name, const ToolSpec *S, uint8_t Kind) {
     unsigned H = slotOf(Name);
-    // The first spec of a name wins.
-    while (Size[H] && !(Spec[H] && Spec[H]->Name == Name))
-      H = (H + 1) & 63;
-    if (!Size[H]) {
-      Size[H] = static_cast<uint8_t>(Name.size());
-      Shell[H] = Kind;
-      Key[H] = keyOf(Name.data(), Name.size());
-      Spec[H] = S;
-    }
+    assert(!Size[H] && "two names share a slot: change slotOf's factors");
+    Size[H] = static_cast<uint8_t>(Name.size());
+    Shell[H] = Kind;
+    Key[H] = keyOf(Name.data(), Name.size());
+    Spec[H] = S;
   }
 };
-
-constexpr bool namesFit() {
-  for (const ToolSpec &S : Specs)
-    if (S.Name.size() == 0 || S.Name.size() > MaxNameSize)
-      return false;
-  for (const ShellName &S : Shells)
-    if (S.Name.size() == 0 || S.Name.size() > MaxNameSize)
-      return false;
-  return true;
-}
-static_assert(namesFit(), "every spec and shell name must be one to MaxNameSize bytes (keyOf)");
 
 const SlotTable Table;
 
 /// The slot of Name, or -1. Inline: every command name is looked up, most of them once and in
 /// vain.
 LLVM_ATTRIBUTE_ALWAYS_INLINE int slotFor(llvm::StringRef Name) {
-  for (unsigned H = slotOf(Name); Table.Size[H]; H = (H + 1) & 63)
-    if (Table.Size[H] == Name.size() && Table.Key[H] == keyOf(Name.data(), Name.size()))
-      return static_cast<int>(H);
+  unsigned H = slotOf(Name);
+  if (Table.Size[H] == Name.size() && Table.Key[H] == keyOf(Name.data(), Name.size()))
+    return static_cast<int>(H);
   return -1;
 }
 
