@@ -11,6 +11,9 @@ using namespace dockerfile;
 
 /// Whether Text turns recommends off: `APT::Install-Recommends=false` (or `"0"`, `"false"`).
 bool disablesRecommends(llvm::StringRef Text) {
+  // Lower-casing keeps the `::` (most words, package names, have none): no copy for them.
+  if (!containsText(Text, "::"))
+    return false;
   std::string L = Text.lower();
   llvm::StringRef T(L);
   size_t At = T.find("apt::install-recommends");
