@@ -189,6 +189,24 @@ TEST(CacheQueriesTest, UnpinnedPhraseCountsTheOthers) {
             "`curl` and 2 other gems have no version: use `<gem>:<version>`");
 }
 
+TEST(CacheQueriesTest, IsCommandAgreesWithTheOptionWalk) {
+  // The subcommand first, after options (some taking a value), after `--`, a lone `-`, a quoted
+  // or expanded first word, old-style tar, a path to the tool, and no argument at all.
+  shell::Script S = shell::Script::parse(
+      "apt-get install -y x; apt-get -y install x; apt-get -o Dpkg::Options=x install y; "
+      "apt-get -- install; apt-get - install; apt-get \"install\" x; apt-get $SUB x; "
+      "/usr/bin/apt install x; apt-get; apt-get -q; tar xf a.tar install; tar install; "
+      "npm i x; npm --prefix /app install; go -C dir install ./...; apk --no-cache add x");
+  for (const shell::Command &C : S.commands())
+    for (llvm::StringRef Name : {"apt-get", "apt", "tar", "npm", "go", "apk"})
+      for (llvm::StringRef Sub : {"install", "add", "i", "x", "-", "$SUB", "xf", "--", ""})
+        EXPECT_EQ(isCommand(C, Name, Sub), C.is(Name, Sub))
+            << S.text().slice(C.Range.Begin, C.Range.End).str() << " / " << Name.str() << " "
+            << Sub.str();
+  EXPECT_TRUE(isCommand(S.commands()[1], "apt-get", "install"));
+  EXPECT_TRUE(isCommand(S.commands()[2], "apt-get", "install"));
+}
+
 namespace {
 
 /// splitImageRef written the obvious way, to hold the bit-mask version to.

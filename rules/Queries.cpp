@@ -449,10 +449,14 @@ void reportWords(Context &C, const dockerfile::Instruction &I, llvm::ArrayRef<sh
                  std::string Message, llvm::StringRef NoteMessage) {
   if (Words.empty())
     return;
+  // Without notes (the json report, say), one range is mapped: Context::scriptRange finds its
+  // line segment by a search, where ScriptRanges steps through every segment before it.
+  if (!C.wantsNotes()) {
+    C.report(C.scriptRange(I, Words.front().Range), std::move(Message));
+    return;
+  }
   ScriptRanges Ranges(C, I);
   ReportBuilder B = C.report(Ranges.map(Words.front().Range), std::move(Message));
-  if (!C.wantsNotes())
-    return;
   B.reserveNotes(Words.size() - 1);
   // Each note is "`" + word + Tail, made at its final size and filled by two copies (one
   // allocation and no append bookkeeping per note; packages lists have many).

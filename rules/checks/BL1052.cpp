@@ -26,17 +26,17 @@ llvm::StringRef installManifest(const shell::Command &Cmd) {
     return "";
   }
   if (std::optional<shell::Command> Pip = pipCommand(Cmd)) {
-    if (Pip->is("pip", "install") && Pip->hasAnyFlag({"-r", "--requirement"}))
+    if (isCommand(*Pip, "pip", "install") && Pip->hasAnyFlag({"-r", "--requirement"}))
       return "requirements.txt";
     return "";
   }
-  if (Cmd.is("bundle", "install") || (Cmd.is("bundle") && !Cmd.subcommand()))
+  if (isCommand(Cmd, "bundle", "install") || (Cmd.is("bundle") && !Cmd.subcommand()))
     return "Gemfile";
-  if (Cmd.is("go", "mod") && Cmd.hasArg("download"))
+  if (isCommand(Cmd, "go", "mod") && Cmd.hasArg("download"))
     return "go.mod";
-  if (Cmd.is("composer", "install"))
+  if (isCommand(Cmd, "composer", "install"))
     return "composer.json";
-  if (Cmd.is("poetry", "install"))
+  if (isCommand(Cmd, "poetry", "install"))
     return "pyproject.toml";
   return "";
 }

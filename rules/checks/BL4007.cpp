@@ -1,6 +1,8 @@
 //===- BL4007.cpp - Legacy `KEY value` form of ENV and LABEL --------------===//
+#include <array>
+
 #include "rules/Rule.h"
-#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/STLExtras.h"
 
 namespace ballast::rules {
 namespace {
@@ -21,6 +23,16 @@ public:
         "legacy `LABEL key value` form; write `LABEL key=value` (the legacy form takes the "
         "whole rest of the line as one value)";
     llvm::StringRef Msg = I.Kind == InstrKind::Env ? EnvMsg : LabelMsg;
+    // The bytes that keep a value from being one plain word: white space, quotes, backslash
+    // (and the file's escape character), looked up in a table: each byte of each value was
+    // tested against all of them, the escape character loaded again for every byte.
+    static const std::array<bool, 256> NotPlain = [] {
+      std::array<bool, 256> T{};
+      for (unsigned char Ch : {' ', '\t', '\n', '\v', '\f', '\r', '"', '\'', '\\'})
+        T[Ch] = true;
+      return T;
+    }();
+    const char Escape = C.file().Escape;
     for (const KeyValue &P : I.Pairs) {
       if (P.Equals)
         continue;
@@ -29,7 +41,7 @@ public:
       // with spaces, quotes or escapes the `=` form would split or unquote it differently.
       llvm::StringRef V = P.Value.Text;
       bool Plain = !V.empty() && I.StartLine == I.EndLine && llvm::none_of(V, [&](char Ch) {
-        return llvm::isSpace(Ch) || Ch == '"' || Ch == '\'' || Ch == C.file().Escape || Ch == '\\';
+        return NotPlain[static_cast<unsigned char>(Ch)] || Ch == Escape;
       });
       if (Plain && P.Key.Range.End < P.Value.Range.Begin)
         B.fix("use `key=value`", {TextEdit{{P.Key.Range.End, P.Value.Range.Begin}, "="}});

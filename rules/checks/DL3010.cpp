@@ -25,14 +25,22 @@ llvm::StringRef baseName(llvm::StringRef P) {
   return P.drop_front(End);
 }
 
+/// Whether a name that ends with Name's bytes may be a tar archive (isTarArchive): each of its
+/// extensions starts with `.t`, 4, 5, 7 or 8 bytes from the end, and has a byte before it. A
+/// path turned down here (nearly every COPY source: `package.json`, `src/`, `.`) needs neither
+/// the search of its last slash nor the list.
+bool mayBeTarArchive(llvm::StringRef Name) {
+  size_t N = Name.size();
+  auto DotT = [&](size_t L) { return N > L && Name[N - L] == '.' && Name[N - L + 1] == 't'; };
+  return DotT(4) || DotT(5) || DotT(7) || DotT(8);
+}
+
 /// A tar archive ADD can unpack (uncompressed, gzip, bzip2, xz or zstd), judged by its name.
 bool isTarArchive(llvm::StringRef Name) {
   // (A static table: a braced list would measure each literal again on every call.)
   static const llvm::StringRef Exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2",
                                          ".tb2", ".tar.xz", ".txz", ".tar.zst", ".tzst"};
-  // Every one ends in `r`, `z`, `2` or `t`: most names (`package.json`, `src/`) end otherwise.
-  if (Name.empty() ||
-      (Name.back() != 'r' && Name.back() != 'z' && Name.back() != '2' && Name.back() != 't'))
+  if (!mayBeTarArchive(Name))
     return false;
   for (llvm::StringRef Ext : Exts)
     if (Name.endswith(Ext) && Name.size() > Ext.size())
@@ -126,13 +134,18 @@ private:
   void remember(const Instruction &I) {
     if (I.flag("from") || !I.Heredocs.empty() || I.Args.size() < 2)
       return;
+    // (A base name ends with the bytes of its path: a path mayBeTarArchive turns down is not
+    // split.)
     llvm::StringRef Dest = unquote(I.Args.back().Text);
-    if (isTarArchive(baseName(Dest))) {
+    if (mayBeTarArchive(Dest) && isTarArchive(baseName(Dest))) {
       Archives.push_back({baseName(Dest).str(), I.Args.back().Range});
       return;
     }
     for (size_t K = 0; K + 1 < I.Args.size(); ++K) {
-      llvm::StringRef Name = baseName(unquote(I.Args[K].Text));
+      llvm::StringRef Src = unquote(I.Args[K].Text);
+      if (!mayBeTarArchive(Src))
+        continue;
+      llvm::StringRef Name = baseName(Src);
       if (isTarArchive(Name) && !Name.contains('*') && !Name.contains('$'))
         Archives.push_back({Name.str(), I.Args[K].Range});
     }

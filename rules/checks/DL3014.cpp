@@ -60,7 +60,7 @@ public:
       return;
     bool Reported = false;
     for (const shell::Command &Cmd : S->commands()) {
-      if (!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install"))
+      if (!isCommand(Cmd, "apt-get", "install") && !isCommand(Cmd, "apt", "install"))
         continue;
       if (aptAssumesYes(Cmd) || isAptSimulation(Cmd))
         continue;

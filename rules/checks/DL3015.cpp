@@ -11,6 +11,9 @@ using namespace dockerfile;
 
 /// Whether Text turns recommends off: `APT::Install-Recommends=false` (or `"0"`, `"false"`).
 bool disablesRecommends(llvm::StringRef Text) {
+  // Lower-casing keeps the `::` (most words, package names, have none): no copy for them.
+  if (!containsText(Text, "::"))
+    return false;
   std::string L = Text.lower();
   llvm::StringRef T(L);
   size_t At = T.find("apt::install-recommends");
@@ -33,7 +36,8 @@ public:
       return;
     bool Candidate = false;
     for (const shell::Command &Cmd : S->commands()) {
-      if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
+      if ((!isCommand(Cmd, "apt-get", "install") && !isCommand(Cmd, "apt", "install")) ||
+          isAptSimulation(Cmd))
         continue;
       if (Cmd.hasFlag("--no-install-recommends") ||
           llvm::any_of(Cmd.args(), [](const shell::Word &W) { return disablesRecommends(W.Text); }))

@@ -22,9 +22,10 @@ std::string keyProblem(llvm::StringRef Key) {
   for (llvm::StringRef NS : {"com.docker.", "io.docker.", "org.dockerproject."})
     if (Key.startswith(NS))
       return "uses the namespace `" + NS.str() + "` reserved by Docker";
-  if (Key.contains(".."))
+  // (containsText: StringRef::contains builds a skip table for a key of 16 bytes or more.)
+  if (containsText(Key, ".."))
     return "has consecutive separators `..`";
-  if (Key.contains("--"))
+  if (containsText(Key, "--"))
     return "has consecutive separators `--`";
   return "";
 }
