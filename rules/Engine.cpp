@@ -2,6 +2,7 @@
 #include "rules/Engine.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -105,21 +106,75 @@ struct CommandBits {
   };
   std::unique_ptr<void *[]> SharedMem;
   std::vector<std::unique_ptr<Rule, DestroyOnly>> SharedRules;
-  /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
-  /// instead of a hash map: most commands (`cd`, `export`) find their slot empty and the others
-  /// compare a name or two, with no hashing.
-  std::vector<std::pair<std::string, uint64_t>> BySketch[256];
-  static uint8_t sketch(llvm::StringRef N) {
-    return uint8_t(uint8_t(N.front()) * 31 + uint8_t(N.back()) * 7 + N.size());
+  /// The declared names of up to ShortName bytes (all of today's) and their bits, open-addressed
+  /// by their shortKey with linear probing: a table asked for every command a RUN runs. Most
+  /// commands (`cd`, `export`) find their slot empty in the first array (four cache lines), and
+  /// the others compare a length and a number, with no memcmp call.
+  static constexpr size_t ShortName = 8;
+  static constexpr unsigned NameSlotBits = 8, NameSlots = 1u << NameSlotBits;
+  uint8_t NameSize[NameSlots] = {}; ///< 0: an empty slot
+  uint64_t NameKey[NameSlots] = {};
+  uint64_t NameBits[NameSlots] = {};
+  /// The declared names longer than ShortName and their bits (none today).
+  std::vector<std::pair<std::string, uint64_t>> LongNames;
+  /// A name of 1 to ShortName bytes as one number, without reading outside it: from four bytes
+  /// on, its first and last four (they overlap below eight); below, its first, middle and last
+  /// byte. Two names of one length have the same key only when they are equal.
+  static uint64_t shortKey(llvm::StringRef N) {
+    const char *P = N.data();
+    const size_t Size = N.size();
+    if (Size >= 4) {
+      uint32_t Lo, Hi;
+      std::memcpy(&Lo, P, 4);
+      std::memcpy(&Hi, P + Size - 4, 4);
+      return Lo | uint64_t(Hi) << 32;
+    }
+    return uint64_t(uint8_t(P[0])) | uint64_t(uint8_t(P[Size / 2])) << 8 |
+           uint64_t(uint8_t(P[Size - 1])) << 16;
+  }
+  /// The first slot of a key of Size bytes.
+  static unsigned slotOf(uint64_t Key, size_t Size) {
+    return unsigned(((Key ^ Size) * 0x9E3779B97F4A7C15ULL) >> (64 - NameSlotBits));
+  }
+  /// Files the declared name N under Bit (at build time).
+  void addName(llvm::StringRef N, uint64_t Bit) {
+    if (N.size() > ShortName) {
+      LongNames.emplace_back(N.str(), Bit);
+      return;
+    }
+    const uint64_t Key = shortKey(N);
+    unsigned H = slotOf(Key, N.size());
+    while (NameSize[H])
+      H = (H + 1) % NameSlots;
+    NameSize[H] = uint8_t(N.size());
+    NameKey[H] = Key;
+    NameBits[H] = Bit;
   }
   /// The bit of the declared command N, or 0.
   uint64_t bitOf(llvm::StringRef N) const {
     if (N.empty())
       return 0;
-    for (const auto &[Name, NameBit] : BySketch[sketch(N)])
-      if (llvm::StringRef(Name) == N)
-        return NameBit;
+    if (N.size() > ShortName) {
+      for (const auto &[Name, NameBit] : LongNames)
+        if (llvm::StringRef(Name) == N)
+          return NameBit;
+      return 0;
+    }
+    const uint64_t Key = shortKey(N);
+    for (unsigned H = slotOf(Key, N.size()); NameSize[H]; H = (H + 1) % NameSlots)
+      if (NameSize[H] == N.size() && NameKey[H] == Key)
+        return NameBits[H];
     return 0;
+  }
+  /// Per tool spec (shell::allToolSpecs(), same order), bitOf its name: a command's spec (found
+  /// by its basename, or by its stem for `pip3`) adds its name's bit without a look-up.
+  std::unique_ptr<uint64_t[]> SpecBits;
+  const shell::ToolSpec *SpecBase = nullptr;
+  size_t SpecBytes = 0; ///< the size of allToolSpecs() in bytes
+  /// bitOf(S->Name).
+  uint64_t specBit(const shell::ToolSpec *S) const {
+    const uintptr_t Off = reinterpret_cast<uintptr_t>(S) - reinterpret_cast<uintptr_t>(SpecBase);
+    return Off < SpecBytes ? SpecBits[Off / sizeof(shell::ToolSpec)] : bitOf(S->Name);
   }
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
@@ -272,8 +327,15 @@ const CommandBits &commandBits() {
         if (E.Commands >> Cmd & 1)
           B.OfCommand[size_t(Cmd) * W + Word] |= Bit;
     }
+    assert(Bit.size() <= CommandBits::NameSlots / 2 && "the name table is at most half full");
     for (const auto &E : Bit)
-      B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
+      B.addName(E.getKey(), E.getValue());
+    llvm::ArrayRef<shell::ToolSpec> Specs = shell::allToolSpecs();
+    B.SpecBase = Specs.data();
+    B.SpecBytes = Specs.size() * sizeof(shell::ToolSpec);
+    B.SpecBits.reset(new uint64_t[Specs.size()]);
+    for (size_t K = 0; K < Specs.size(); ++K)
+      B.SpecBits[K] = B.bitOf(Specs[K].Name);
     return B;
   }();
   return Bits;
@@ -330,8 +392,10 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
     Named = true;
     llvm::StringRef Base = Cmd.basename();
     Mask |= B.bitOf(Base);
-    if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
-      Mask |= B.bitOf(Cmd.Spec->Name);
+    // The spec's name, when it is not Base (`pip3` has pip's spec), adds its bit; when it is,
+    // the bit is Base's.
+    if (Cmd.Spec)
+      Mask |= B.specBit(Cmd.Spec);
     if (const auto First = static_cast<unsigned char>(Base.empty() ? 0 : Base.front());
         B.PrefixFirst[First / 64] >> (First % 64) & 1)
       for (const auto &[Start, Bit] : B.Prefixes)
