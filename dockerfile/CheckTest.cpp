@@ -87,6 +87,22 @@ TEST(CheckTest, FlagsAreCheckedPerInstruction) {
             "--parents and --exclude\n");
 }
 
+TEST(CheckTest, AllowedFlagsStillHaveTheirArgumentsCounted) {
+  // Flag names are compared without case; a flag a kind allows leaves its argument count to
+  // be checked, and a name one byte off is still refused.
+  EXPECT_EQ(problems("FROM --PLATFORM=linux/amd64 a\nRUN --Mount=type=cache,target=/x make\n"
+                     "COPY --FROM=a --Chown=1 x /y\n"),
+            "");
+  EXPECT_EQ(problems("FROM --platform=x a b\n"), problems("FROM a b\n"));
+  EXPECT_EQ(problems("FROM a\nCOPY --from=a app.py\n"), problems("FROM a\nCOPY app.py\n"));
+  EXPECT_EQ(problems("FROM a\nRUN --mounts=x make\n"),
+            "Dockerfile:2:5: unknown flag: mounts; RUN takes --mount, --network, --security and "
+            "--device\n");
+  EXPECT_EQ(problems("FROM a\nRUN --moun=x make\n"),
+            "Dockerfile:2:5: unknown flag: moun; RUN takes --mount, --network, --security and "
+            "--device\n");
+}
+
 TEST(CheckTest, HealthcheckTypesAndDurations) {
   EXPECT_EQ(problems("FROM a\nHEALTHCHECK --interval=abc CMD true\n"),
             "Dockerfile:2:13: time: invalid duration \"abc\"; write a duration with its unit, "

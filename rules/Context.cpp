@@ -189,6 +189,7 @@ Finding &Context::newFinding() {
   // moving every finding, four times on the way to ten).
   if (Findings.capacity() == 0)
     Findings.reserve(16);
+  ++Filed;
   return Findings.emplace_back();
 }
 
@@ -200,7 +201,7 @@ ReportBuilder Context::report(SourceRange R, std::string Message) {
     F.RuleId = Cur->Id;
     F.Sev = Cur->DefaultSeverity;
   }
-  return ReportBuilder(Findings, Findings.size() - 1, Notes);
+  return ReportBuilder(Findings, Filed - 1, Notes);
 }
 
 } // namespace ballast::rules

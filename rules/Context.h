@@ -268,9 +268,12 @@ public:
   void setMemo(ScriptMemo *M) { Memo = M; }
   /// Whether findings keep their notes (LintOptions::Notes).
   void setNotes(bool On) { Notes = On; }
-  std::vector<Finding> takeFindings() { return std::move(Findings); }
+  std::vector<Finding> takeFindings() {
+    Filed = 0;
+    return std::move(Findings);
+  }
   /// How many findings have been filed so far (the engine marks where each rule's begin).
-  size_t findingCount() const { return Findings.size(); }
+  size_t findingCount() const { return Filed; }
   void add(Finding &&F) { newFinding() = std::move(F); }
 
 private:
@@ -291,6 +294,9 @@ private:
   bool Notes = true;
   unsigned RuleIndex = 0;
   std::vector<Finding> Findings;
+  /// Findings.size(), kept as a count: the engine asks it after every check() call, and the
+  /// vector's size is a division by the size of a Finding.
+  size_t Filed = 0;
 };
 
 } // namespace ballast::rules

@@ -2,6 +2,7 @@
 #include "rules/Engine.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -90,6 +91,12 @@ struct CommandBits {
     bool HasFinish;
     /// Its catalogue entry's DefaultSeverity is None (off unless the config turns it on).
     bool OffByDefault;
+    /// Its catalogue entry.
+    const RuleInfo *Info;
+    /// Its size and alignment (RulePlacer's).
+    uint32_t Size, Align;
+    /// For a ByVisit rule with state: its place in a thread's VisitBlock.
+    uint32_t VisitOffset;
   };
   std::vector<RuleEntry> Rules;
   /// The memory of the shared rules (RuleEntry::Shared), one pointer-sized slot each, and
@@ -99,21 +106,75 @@ struct CommandBits {
   };
   std::unique_ptr<void *[]> SharedMem;
   std::vector<std::unique_ptr<Rule, DestroyOnly>> SharedRules;
-  /// The declared names and their bits by sketch(), a table asked for every command a RUN runs
-  /// instead of a hash map: most commands (`cd`, `export`) find their slot empty and the others
-  /// compare a name or two, with no hashing.
-  std::vector<std::pair<std::string, uint64_t>> BySketch[256];
-  static uint8_t sketch(llvm::StringRef N) {
-    return uint8_t(uint8_t(N.front()) * 31 + uint8_t(N.back()) * 7 + N.size());
+  /// The declared names of up to ShortName bytes (all of today's) and their bits, open-addressed
+  /// by their shortKey with linear probing: a table asked for every command a RUN runs. Most
+  /// commands (`cd`, `export`) find their slot empty in the first array (four cache lines), and
+  /// the others compare a length and a number, with no memcmp call.
+  static constexpr size_t ShortName = 8;
+  static constexpr unsigned NameSlotBits = 8, NameSlots = 1u << NameSlotBits;
+  uint8_t NameSize[NameSlots] = {}; ///< 0: an empty slot
+  uint64_t NameKey[NameSlots] = {};
+  uint64_t NameBits[NameSlots] = {};
+  /// The declared names longer than ShortName and their bits (none today).
+  std::vector<std::pair<std::string, uint64_t>> LongNames;
+  /// A name of 1 to ShortName bytes as one number, without reading outside it: from four bytes
+  /// on, its first and last four (they overlap below eight); below, its first, middle and last
+  /// byte. Two names of one length have the same key only when they are equal.
+  static uint64_t shortKey(llvm::StringRef N) {
+    const char *P = N.data();
+    const size_t Size = N.size();
+    if (Size >= 4) {
+      uint32_t Lo, Hi;
+      std::memcpy(&Lo, P, 4);
+      std::memcpy(&Hi, P + Size - 4, 4);
+      return Lo | uint64_t(Hi) << 32;
+    }
+    return uint64_t(uint8_t(P[0])) | uint64_t(uint8_t(P[Size / 2])) << 8 |
+           uint64_t(uint8_t(P[Size - 1])) << 16;
+  }
+  /// The first slot of a key of Size bytes.
+  static unsigned slotOf(uint64_t Key, size_t Size) {
+    return unsigned(((Key ^ Size) * 0x9E3779B97F4A7C15ULL) >> (64 - NameSlotBits));
+  }
+  /// Files the declared name N under Bit (at build time).
+  void addName(llvm::StringRef N, uint64_t Bit) {
+    if (N.size() > ShortName) {
+      LongNames.emplace_back(N.str(), Bit);
+      return;
+    }
+    const uint64_t Key = shortKey(N);
+    unsigned H = slotOf(Key, N.size());
+    while (NameSize[H])
+      H = (H + 1) % NameSlots;
+    NameSize[H] = uint8_t(N.size());
+    NameKey[H] = Key;
+    NameBits[H] = Bit;
   }
   /// The bit of the declared command N, or 0.
   uint64_t bitOf(llvm::StringRef N) const {
     if (N.empty())
       return 0;
-    for (const auto &[Name, NameBit] : BySketch[sketch(N)])
-      if (llvm::StringRef(Name) == N)
-        return NameBit;
+    if (N.size() > ShortName) {
+      for (const auto &[Name, NameBit] : LongNames)
+        if (llvm::StringRef(Name) == N)
+          return NameBit;
+      return 0;
+    }
+    const uint64_t Key = shortKey(N);
+    for (unsigned H = slotOf(Key, N.size()); NameSize[H]; H = (H + 1) % NameSlots)
+      if (NameSize[H] == N.size() && NameKey[H] == Key)
+        return NameBits[H];
     return 0;
+  }
+  /// Per tool spec (shell::allToolSpecs(), same order), bitOf its name: a command's spec (found
+  /// by its basename, or by its stem for `pip3`) adds its name's bit without a look-up.
+  std::unique_ptr<uint64_t[]> SpecBits;
+  const shell::ToolSpec *SpecBase = nullptr;
+  size_t SpecBytes = 0; ///< the size of allToolSpecs() in bytes
+  /// bitOf(S->Name).
+  uint64_t specBit(const shell::ToolSpec *S) const {
+    const uintptr_t Off = reinterpret_cast<uintptr_t>(S) - reinterpret_cast<uintptr_t>(SpecBase);
+    return Off < SpecBytes ? SpecBits[Off / sizeof(shell::ToolSpec)] : bitOf(S->Name);
   }
   /// The declared basename starts (`python*` without its `*`) and their bits (few: each is
   /// tried on every command).
@@ -142,6 +203,30 @@ struct CommandBits {
   std::vector<uint64_t> RunOnly;
   /// Those of RunOnly that declare commands.
   std::vector<uint64_t> RunOnlyCommands;
+  /// The rules called visit by visit, not rule by rule, when the config ignores nothing and
+  /// overrides no severity (then each is called for every visit of its kinds): those on by
+  /// default and blind to RUNs (no per-RUN filter). A file makes those with state at once, each
+  /// in its place of the thread's VisitBlock, calls them visit by visit, then the finish() of
+  /// those that have one. The order they run in does not show: each reports in the order it
+  /// would alone, and the findings are sorted by position, then rule ID. A rule made in turn
+  /// cost some 60 instructions a file besides its calls; these cost none.
+  std::vector<uint64_t> ByVisit;
+  /// Those of ByVisit with state (made per file).
+  std::vector<uint64_t> ByVisitMade;
+  /// What a visit needs of a ByVisit rule, side by side.
+  struct VisitRule {
+    /// The shared rule, or null for one with state (VisitBlock::KindRules has its place).
+    Rule *R;
+    const RuleInfo *Info;
+    unsigned Index;
+  };
+  /// Per instruction kind, the ByVisit rules that see it (in the order of Rules):
+  /// KindRules[KindBegin[Kind]] to KindRules[KindBegin[Kind + 1]].
+  static constexpr unsigned NumKinds = unsigned(dockerfile::InstrKind::Unknown) + 1;
+  std::vector<VisitRule> KindRules;
+  uint32_t KindBegin[NumKinds + 1] = {};
+  /// The size and alignment of a VisitBlock (the ByVisit rules with state, side by side).
+  size_t VisitBytes = 0, VisitAlign = alignof(std::max_align_t);
   /// Per declared command (bit number), the rules of RunOnlyCommands that declare it (64 sets,
   /// one after another).
   std::vector<uint64_t> OfCommand;
@@ -189,14 +274,37 @@ const CommandBits &commandBits() {
       constexpr size_t QuietRules = size_t(64) * ScriptFacts::QuietWords;
       B.Rules.push_back({P.Construct, Shared, Mask, K < QuietRules ? uint64_t(1) << (K % 64) : 0,
                          uint8_t(K < QuietRules ? K / 64 : 0), Kinds, P.HasFinish,
-                         Cat[K].DefaultSeverity == Severity::None});
+                         Cat[K].DefaultSeverity == Severity::None, &Cat[K], P.Size, P.Align, 0});
     }
     const unsigned W = B.RuleWords = unsigned((B.Rules.size() + 63) / 64);
     B.SeeKind.assign(size_t(32) * W, 0);
     B.OfCommand.assign(size_t(64) * W, 0);
-    for (std::vector<uint64_t> *Set :
-         {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly, &B.RunOnlyCommands})
+    for (std::vector<uint64_t> *Set : {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly,
+                                       &B.RunOnlyCommands, &B.ByVisit, &B.ByVisitMade})
       Set->assign(W, 0);
+    for (unsigned Kind = 0; Kind < CommandBits::NumKinds; ++Kind) {
+      B.KindBegin[Kind] = uint32_t(B.KindRules.size());
+      for (size_t K = 0; K < B.Rules.size(); ++K) {
+        const CommandBits::RuleEntry &E = B.Rules[K];
+        if (!E.OffByDefault && !(E.Kinds & kindBit(dockerfile::InstrKind::Run)) &&
+            (E.Kinds >> Kind & 1))
+          B.KindRules.push_back({E.Shared, E.Info, unsigned(K)});
+      }
+    }
+    B.KindBegin[CommandBits::NumKinds] = uint32_t(B.KindRules.size());
+    for (size_t K = 0; K < B.Rules.size(); ++K) {
+      CommandBits::RuleEntry &E = B.Rules[K];
+      if (E.OffByDefault || (E.Kinds & kindBit(dockerfile::InstrKind::Run)))
+        continue;
+      B.ByVisit[K / 64] |= uint64_t(1) << (K % 64);
+      if (E.Shared)
+        continue;
+      B.ByVisitMade[K / 64] |= uint64_t(1) << (K % 64);
+      B.VisitBytes = (B.VisitBytes + E.Align - 1) / E.Align * E.Align;
+      E.VisitOffset = uint32_t(B.VisitBytes);
+      B.VisitBytes += E.Size;
+      B.VisitAlign = std::max<size_t>(B.VisitAlign, E.Align);
+    }
     for (size_t K = 0; K < B.Rules.size(); ++K) {
       const CommandBits::RuleEntry &E = B.Rules[K];
       const size_t Word = K / 64;
@@ -219,11 +327,56 @@ const CommandBits &commandBits() {
         if (E.Commands >> Cmd & 1)
           B.OfCommand[size_t(Cmd) * W + Word] |= Bit;
     }
+    assert(Bit.size() <= CommandBits::NameSlots / 2 && "the name table is at most half full");
     for (const auto &E : Bit)
-      B.BySketch[CommandBits::sketch(E.getKey())].emplace_back(E.getKey().str(), E.getValue());
+      B.addName(E.getKey(), E.getValue());
+    llvm::ArrayRef<shell::ToolSpec> Specs = shell::allToolSpecs();
+    B.SpecBase = Specs.data();
+    B.SpecBytes = Specs.size() * sizeof(shell::ToolSpec);
+    B.SpecBits.reset(new uint64_t[Specs.size()]);
+    for (size_t K = 0; K < Specs.size(); ++K)
+      B.SpecBits[K] = B.bitOf(Specs[K].Name);
     return B;
   }();
   return Bits;
+}
+
+/// The thread's memory for the ByVisit rules with state (CommandBits::ByVisit), one place each,
+/// reused file after file, and the per-kind table of ByVisit rules with those places filled in.
+struct VisitBlock {
+  void *Mem = nullptr;
+  size_t Align;
+  std::vector<CommandBits::VisitRule> KindRules;
+  /// Per rule: the shared rule or its place here (what its Construct gives there); null for
+  /// the rules that are not ByVisit.
+  std::vector<Rule *> RuleOf;
+  explicit VisitBlock(const CommandBits &B) : Align(B.VisitAlign), KindRules(B.KindRules) {
+    Mem = ::operator new(std::max<size_t>(B.VisitBytes, 1), std::align_val_t(Align));
+    RuleOf.assign(B.Rules.size(), nullptr);
+    for (size_t K = 0; K < B.Rules.size(); ++K) {
+      const CommandBits::RuleEntry &E = B.Rules[K];
+      if (!(B.ByVisit[K / 64] >> (K % 64) & 1))
+        continue;
+      if (E.Shared) {
+        RuleOf[K] = E.Shared;
+        continue;
+      }
+      // Made once to learn where its Rule lies in its place (each file makes it there anew).
+      Rule *R = E.Construct(static_cast<char *>(Mem) + E.VisitOffset);
+      R->~Rule();
+      RuleOf[K] = R;
+    }
+    for (CommandBits::VisitRule &V : KindRules)
+      V.R = RuleOf[V.Index];
+  }
+  ~VisitBlock() { ::operator delete(Mem, std::align_val_t(Align)); }
+  VisitBlock(const VisitBlock &) = delete;
+  VisitBlock &operator=(const VisitBlock &) = delete;
+};
+
+const VisitBlock &visitBlock(const CommandBits &B) {
+  thread_local VisitBlock Block(B);
+  return Block;
 }
 
 /// The bits of the declared commands a RUN with script info E runs (by basename, tool spec name
@@ -239,8 +392,10 @@ uint64_t commandsRun(const Model::ScriptInfo *E, const CommandBits &B) {
     Named = true;
     llvm::StringRef Base = Cmd.basename();
     Mask |= B.bitOf(Base);
-    if (Cmd.Spec && llvm::StringRef(Cmd.Spec->Name) != Base)
-      Mask |= B.bitOf(Cmd.Spec->Name);
+    // The spec's name, when it is not Base (`pip3` has pip's spec), adds its bit; when it is,
+    // the bit is Base's.
+    if (Cmd.Spec)
+      Mask |= B.specBit(Cmd.Spec);
     if (const auto First = static_cast<unsigned char>(Base.empty() ? 0 : Base.front());
         B.PrefixFirst[First / 64] >> (First % 64) & 1)
       for (const auto &[Start, Bit] : B.Prefixes)
@@ -358,7 +513,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
   C.setMemo(Memo);
   const auto NumVisits = static_cast<uint32_t>(Visits.size());
-  llvm::SmallVector<VisitChunk, 1> Chunks((NumVisits + 63) / 64);
+  // (resize, not the size constructor, which fills the chunks with copies of a zeroed one.)
+  llvm::SmallVector<VisitChunk, 1> Chunks;
+  Chunks.resize((NumVisits + 63) / 64);
   // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
   llvm::SmallVector<uint32_t, 16> QuietRuns;
   uint64_t AnyQuiet[QW] = {};
@@ -481,6 +638,62 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   const Visit *const VisitData = Visits.data();
   const VisitChunk *const ChunkData = Chunks.data();
   const unsigned NumChunks = Chunks.size();
+  const CommandBits::RuleEntry *const Entries = Bits.Rules.data();
+  // The ByVisit rules (CommandBits) are called visit by visit, first, when the config leaves
+  // each of them on for every file (and not with EveryKind, which calls every rule for every
+  // visit); the others rule by rule, below.
+  if (!EveryKind && !MayIgnore && !MayOverride) {
+    const VisitBlock &Block = visitBlock(Bits);
+    // The file's ByVisit rules (those that see one of its kinds, and those with a finish()):
+    // the ones with state are made, and the ones with a finish() finish, in turn.
+    llvm::SmallVector<uint64_t, 4> Made(RW, 0), Finish(RW, 0);
+    for (unsigned W = 0; W < RW; ++W) {
+      Made[W] = ToRun[W] & Bits.ByVisitMade[W];
+      Finish[W] = ToRun[W] & Bits.ByVisit[W] & Bits.Finishers[W];
+      ToRun[W] &= ~Bits.ByVisit[W];
+    }
+    for (unsigned W = 0; W < RW; ++W)
+      for (uint64_t B = Made[W]; B; B &= B - 1) {
+        const CommandBits::RuleEntry &E = Entries[W * 64 + llvm::countTrailingZeros(B)];
+        [[maybe_unused]] Rule *R = E.Construct(static_cast<char *>(Block.Mem) + E.VisitOffset);
+        assert(R == Block.RuleOf[&E - Entries] && "a rule lies where it lay before");
+      }
+    const CommandBits::VisitRule *const KindRules = Block.KindRules.data();
+    for (uint32_t N = 0; N < NumVisits; ++N) {
+      const Visit &V = VisitData[N];
+      const unsigned Kind = unsigned(V.I->Kind);
+      const CommandBits::VisitRule *R = KindRules + Bits.KindBegin[Kind];
+      const CommandBits::VisitRule *const REnd = KindRules + Bits.KindBegin[Kind + 1];
+      if (R == REnd)
+        continue;
+      C.setPosition(&V);
+      for (; R != REnd; ++R) {
+        C.setRule(R->Info);
+        C.setRuleIndex(R->Index);
+        R->R->check(*V.I, C);
+        if (size_t End = C.findingCount(); End != LastEnd) {
+          Spans.push_back({End, R->Info});
+          LastEnd = End;
+        }
+      }
+    }
+    C.setPosition(Cur, nullptr);
+    for (unsigned W = 0; W < RW; ++W)
+      for (uint64_t B = Finish[W]; B; B &= B - 1) {
+        const size_t K = W * 64 + llvm::countTrailingZeros(B);
+        const CommandBits::RuleEntry &E = Entries[K];
+        C.setRule(E.Info);
+        C.setRuleIndex(unsigned(K));
+        Block.RuleOf[K]->finish(C);
+        if (size_t End = C.findingCount(); End != LastEnd) {
+          Spans.push_back({End, E.Info});
+          LastEnd = End;
+        }
+      }
+    for (unsigned W = 0; W < RW; ++W)
+      for (uint64_t B = Made[W]; B; B &= B - 1)
+        Block.RuleOf[W * 64 + llvm::countTrailingZeros(B)]->~Rule();
+  }
   // Every rule in turn; made twice, for one chunk of visits (nearly every file: no loop over
   // chunks) and for several.
   const KindMask EveryKindMask = EveryKind ? AllKinds : 0;
@@ -488,8 +701,8 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = ToRun[W]; B; B &= B - 1) {
         const size_t K = W * 64 + llvm::countTrailingZeros(B);
-        const CommandBits::RuleEntry &E = Bits.Rules[K];
-        const RuleInfo &Info = Cat[K];
+        const CommandBits::RuleEntry &E = Entries[K];
+        const RuleInfo &Info = *E.Info;
         Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
         C.setRule(&Info);
         C.setRuleIndex(unsigned(K));

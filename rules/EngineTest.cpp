@@ -176,15 +176,18 @@ TEST(EngineTest, DeclaredCommandsLoseNoFinding) {
 }
 
 // A declared command is found by path (`/usr/bin/sudo`), inside `$(...)` and `sh -c` bodies, and
-// by tool spec (`gem2.7` is gem); a RUN without it is skipped without losing anything.
+// by tool spec (`gem2.7` is gem); a RUN without it is skipped without losing anything. Names of
+// one to three bytes are told apart by every byte (`cd`, not `c` or `cdd`).
 TEST(EngineTest, DeclaredCommandsMatchPathsNestedScriptsAndToolSpecs) {
   std::string Text = "FROM debian:12.5\n"
                      "RUN /usr/bin/sudo true\n"
                      "RUN echo \"$(sudo id -u)\"\n"
                      "RUN sh -c 'sudo id'\n"
                      "RUN gem2.7 install rails\n"
-                     "RUN echo sudo gem\n";
-  std::vector<std::string> Want = {"DL3004@2", "DL3004@3", "DL3004@4", "DL3028@5"};
+                     "RUN echo sudo gem\n"
+                     "RUN c /x && cdd /x && dc /x && make\n"
+                     "RUN /bin/cd /x && make\n";
+  std::vector<std::string> Want = {"DL3004@2", "DL3004@3", "DL3004@4", "DL3028@5", "DL3003@8"};
   for (bool EveryRun : {false, true}) {
     LintOptions O;
     O.ContextDir = "/nonexistent";
@@ -192,7 +195,7 @@ TEST(EngineTest, DeclaredCommandsMatchPathsNestedScriptsAndToolSpecs) {
     LintResult R = lintText("Dockerfile", Text, Config(), O);
     std::vector<std::string> Got;
     for (const Finding &F : R.Findings)
-      if (F.RuleId == "DL3004" || F.RuleId == "DL3028")
+      if (F.RuleId == "DL3004" || F.RuleId == "DL3028" || F.RuleId == "DL3003")
         Got.push_back(F.RuleId + "@" + std::to_string(F.Begin.Line));
     EXPECT_EQ(Got, Want) << "EveryRun=" << EveryRun;
   }
