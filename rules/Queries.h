@@ -13,7 +13,6 @@
 #include "shell/Script.h"
 #include "shell/ToolSpec.h"
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/Compiler.h"
 
 namespace ballast::rules {
 
@@ -91,25 +90,6 @@ bool removesAnyDir(const shell::Command &Cmd, llvm::ArrayRef<llvm::StringRef> Di
 /// The command's name through its subcommand (`apt-get -q update`; for tools without a spec
 /// the first positional argument), or just the name.
 SourceRange commandHead(const shell::Command &Cmd);
-
-/// Cmd.is(Name, Sub): the command is Name and its subcommand (first positional argument) is Sub.
-/// Asked of every command of the RUNs the package rules look at. The subcommand is most often
-/// the first argument, compared then in place: Command::subcommandIs's walk through the tool's
-/// option grammar is taken only when that argument is an option (or the tool reads its first
-/// argument as options, as old-style tar does), as the walk's first positional argument is
-/// otherwise that argument. Always inline: the names are constants at every call, which folds
-/// Command::is's tests (out of line, it called memcmp and memchr for them).
-LLVM_ATTRIBUTE_ALWAYS_INLINE bool isCommand(const shell::Command &Cmd, llvm::StringRef Name,
-                                            llvm::StringRef Sub) {
-  if (!Cmd.is(Name))
-    return false;
-  if (Cmd.Args.size() > 1 && !(Cmd.Spec && Cmd.Spec->OldStyleFirstArg)) {
-    llvm::StringRef First = Cmd.Args[1].Text;
-    if (First.size() < 2 || First[0] != '-')
-      return First == Sub;
-  }
-  return Cmd.is(Name, Sub);
-}
 
 /// Whether Cmd is the tool Tool by its option grammar (`pip3.11` is "pip").
 inline bool isTool(const shell::Command &Cmd, llvm::StringRef Tool) {

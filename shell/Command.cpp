@@ -147,7 +147,17 @@ llvm::StringRef Command::basenameOf(llvm::StringRef N) {
 }
 
 bool Command::subcommandIs(llvm::StringRef Sub) const {
-  // subcommand() without copying the word (rules ask this of most commands they look at).
+  // The subcommand is most often the first argument, compared then in place: the walk through
+  // the tool's option grammar is taken only when that argument is an option (or the tool reads
+  // its first argument as options, as old-style tar does), as its first positional argument is
+  // otherwise that argument. The package rules ask this of every command of the RUNs they
+  // look at.
+  if (Args.size() > 1 && !(Spec && Spec->OldStyleFirstArg)) {
+    llvm::StringRef First = Args[1].Text;
+    if (First.size() < 2 || First[0] != '-')
+      return First == Sub;
+  }
+  // subcommand() without copying the word.
   const Word *First = nullptr;
   scanOptions(*this, [&](const OptionEvent &E) {
     First = E.Positional; // the first: the walk stops here

@@ -58,8 +58,7 @@ private:
   static bool cleanedLater(llvm::ArrayRef<shell::Command> Cmds, size_t K,
                            llvm::ArrayRef<llvm::StringRef> Dirs) {
     for (const shell::Command &L : Cmds.drop_front(K + 1)) {
-      if (isCommand(L, "npm", "cache") &&
-          (L.hasArg("clean") || L.hasArg("rm") || L.hasArg("clear")))
+      if (L.is("npm", "cache") && (L.hasArg("clean") || L.hasArg("rm") || L.hasArg("clear")))
         return true;
       if (removesAnyDir(L, Dirs))
         return true;

@@ -62,7 +62,7 @@ public:
       if (!B && !M)
         continue;
       for (const shell::Command &Later : Cmds.drop_front(K + 1)) {
-        if (isCommand(Later, "go", "clean")) {
+        if (Later.is("go", "clean")) {
           B = B && !Later.hasFlag("-cache");
           M = M && !Later.hasFlag("-modcache");
         }

@@ -45,8 +45,8 @@ bool aptDownloads(const shell::Command &Cmd) {
 
 /// `apt-get clean` or `dist-clean`; `autoclean` does not count (it keeps current packages).
 bool aptCleans(const shell::Command &Cmd) {
-  if (isCommand(Cmd, "apt-get", "clean") || isCommand(Cmd, "apt", "clean") ||
-      isCommand(Cmd, "apt-get", "dist-clean") || isCommand(Cmd, "apt", "dist-clean"))
+  if (Cmd.is("apt-get", "clean") || Cmd.is("apt", "clean") || Cmd.is("apt-get", "dist-clean") ||
+      Cmd.is("apt", "dist-clean"))
     return true;
   // removesAnyDir looks at rm and find only: their names turn the other commands down here,
   // without a call.

@@ -26,17 +26,17 @@ llvm::StringRef installManifest(const shell::Command &Cmd) {
     return "";
   }
   if (std::optional<shell::Command> Pip = pipCommand(Cmd)) {
-    if (isCommand(*Pip, "pip", "install") && Pip->hasAnyFlag({"-r", "--requirement"}))
+    if (Pip->is("pip", "install") && Pip->hasAnyFlag({"-r", "--requirement"}))
       return "requirements.txt";
     return "";
   }
-  if (isCommand(Cmd, "bundle", "install") || (Cmd.is("bundle") && !Cmd.subcommand()))
+  if (Cmd.is("bundle", "install") || (Cmd.is("bundle") && !Cmd.subcommand()))
     return "Gemfile";
-  if (isCommand(Cmd, "go", "mod") && Cmd.hasArg("download"))
+  if (Cmd.is("go", "mod") && Cmd.hasArg("download"))
     return "go.mod";
-  if (isCommand(Cmd, "composer", "install"))
+  if (Cmd.is("composer", "install"))
     return "composer.json";
-  if (isCommand(Cmd, "poetry", "install"))
+  if (Cmd.is("poetry", "install"))
     return "pyproject.toml";
   return "";
 }

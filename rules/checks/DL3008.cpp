@@ -27,8 +27,7 @@ struct AptInstalls : MemoData {
 std::unique_ptr<AptInstalls> unpinnedInstalls(const shell::Script &S) {
   auto R = std::make_unique<AptInstalls>();
   for (const shell::Command &Cmd : S.commands()) {
-    if ((!isCommand(Cmd, "apt-get", "install") && !isCommand(Cmd, "apt", "install")) ||
-        isAptSimulation(Cmd))
+    if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
       continue;
     // Filtered in place: a second vector would copy the words again.
     llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();

@@ -32,11 +32,10 @@ public:
       Update = &S->commands()[Kept - 1];
     } else {
       for (const shell::Command &Cmd : S->commands()) {
-        if (isCommand(Cmd, "apt-get", "update") || isCommand(Cmd, "apt", "update")) {
+        if (Cmd.is("apt-get", "update") || Cmd.is("apt", "update")) {
           if (!Update)
             Update = &Cmd;
-        } else if (Update && (isCommand(Cmd, "apt-get", "dist-clean") ||
-                              isCommand(Cmd, "apt", "dist-clean") ||
+        } else if (Update && (Cmd.is("apt-get", "dist-clean") || Cmd.is("apt", "dist-clean") ||
                               // removesAnyDir looks at rm and find only: their names turn the
                               // other commands down here, without a call.
                               ((Cmd.is("rm") || Cmd.is("find")) && removesAnyDir(Cmd, AptLists)))) {

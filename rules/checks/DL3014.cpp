@@ -60,7 +60,7 @@ public:
       return;
     bool Reported = false;
     for (const shell::Command &Cmd : S->commands()) {
-      if (!isCommand(Cmd, "apt-get", "install") && !isCommand(Cmd, "apt", "install"))
+      if (!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install"))
         continue;
       if (aptAssumesYes(Cmd) || isAptSimulation(Cmd))
         continue;

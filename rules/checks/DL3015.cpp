@@ -36,8 +36,7 @@ public:
       return;
     bool Candidate = false;
     for (const shell::Command &Cmd : S->commands()) {
-      if ((!isCommand(Cmd, "apt-get", "install") && !isCommand(Cmd, "apt", "install")) ||
-          isAptSimulation(Cmd))
+      if ((!Cmd.is("apt-get", "install") && !Cmd.is("apt", "install")) || isAptSimulation(Cmd))
         continue;
       if (Cmd.hasFlag("--no-install-recommends") ||
           llvm::any_of(Cmd.args(), [](const shell::Word &W) { return disablesRecommends(W.Text); }))

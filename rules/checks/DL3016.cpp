@@ -36,8 +36,7 @@ public:
     if (!S)
       return;
     for (const shell::Command &Cmd : S->commands()) {
-      if (!isCommand(Cmd, "npm", "install") && !isCommand(Cmd, "npm", "i") &&
-          !isCommand(Cmd, "npm", "add"))
+      if (!Cmd.is("npm", "install") && !Cmd.is("npm", "i") && !Cmd.is("npm", "add"))
         continue;
       llvm::SmallVector<shell::Word, 4> Unpinned;
       for (const shell::Word &W : Cmd.positionalArgs())

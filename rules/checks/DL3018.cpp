@@ -26,7 +26,7 @@ struct ApkAdds : MemoData {
 std::unique_ptr<ApkAdds> unpinnedAdds(const shell::Script &S) {
   auto R = std::make_unique<ApkAdds>();
   for (const shell::Command &Cmd : S.commands()) {
-    if (!isCommand(Cmd, "apk", "add"))
+    if (!Cmd.is("apk", "add"))
       continue;
     // Filtered in place: a second vector would copy the words again.
     llvm::SmallVector<shell::Word, 4> Unpinned = Cmd.positionalArgs();

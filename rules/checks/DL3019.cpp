@@ -25,7 +25,7 @@ public:
     for (size_t K = 0; K < Cmds.size(); ++K) {
       const shell::Command &Cmd = Cmds[K];
       // `--no-network` installs from what is already there and fetches no index.
-      if (!isCommand(Cmd, "apk", "add") || Cmd.hasAnyFlag({"--no-cache", "--no-network"}))
+      if (!Cmd.is("apk", "add") || Cmd.hasAnyFlag({"--no-cache", "--no-network"}))
         continue;
       // `apk add ... && rm -rf /var/cache/apk/*` leaves nothing behind either.
       if (std::any_of(Cmds.begin() + K + 1, Cmds.end(),

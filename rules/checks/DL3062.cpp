@@ -26,7 +26,7 @@ public:
     if (!S)
       return;
     for (const shell::Command &Cmd : S->commands()) {
-      if (!isCommand(Cmd, "go", "install"))
+      if (!Cmd.is("go", "install"))
         continue;
       auto Args = Cmd.positionalArgs();
       // Local patterns, `tool` and `all` mean module mode: go.mod pins the other packages.
