@@ -107,31 +107,16 @@ struct CommandBits {
   std::unique_ptr<void *[]> SharedMem;
   std::vector<std::unique_ptr<Rule, DestroyOnly>> SharedRules;
   /// The declared names of up to ShortName bytes (all of today's) and their bits, open-addressed
-  /// by their shortKey with linear probing: a table asked for every command a RUN runs. Most
+  /// by their shell::nameKey with linear probing: a table asked for every command a RUN runs. Most
   /// commands (`cd`, `export`) find their slot empty in the first array (four cache lines), and
   /// the others compare a length and a number, with no memcmp call.
-  static constexpr size_t ShortName = 8;
+  static constexpr size_t ShortName = shell::NameKeyMaxSize;
   static constexpr unsigned NameSlotBits = 8, NameSlots = 1u << NameSlotBits;
   uint8_t NameSize[NameSlots] = {}; ///< 0: an empty slot
   uint64_t NameKey[NameSlots] = {};
   uint64_t NameBits[NameSlots] = {};
   /// The declared names longer than ShortName and their bits (none today).
   std::vector<std::pair<std::string, uint64_t>> LongNames;
-  /// A name of 1 to ShortName bytes as one number, without reading outside it: from four bytes
-  /// on, its first and last four (they overlap below eight); below, its first, middle and last
-  /// byte. Two names of one length have the same key only when they are equal.
-  static uint64_t shortKey(llvm::StringRef N) {
-    const char *P = N.data();
-    const size_t Size = N.size();
-    if (Size >= 4) {
-      uint32_t Lo, Hi;
-      std::memcpy(&Lo, P, 4);
-      std::memcpy(&Hi, P + Size - 4, 4);
-      return Lo | uint64_t(Hi) << 32;
-    }
-    return uint64_t(uint8_t(P[0])) | uint64_t(uint8_t(P[Size / 2])) << 8 |
-           uint64_t(uint8_t(P[Size - 1])) << 16;
-  }
   /// The first slot of a key of Size bytes.
   static unsigned slotOf(uint64_t Key, size_t Size) {
     return unsigned(((Key ^ Size) * 0x9E3779B97F4A7C15ULL) >> (64 - NameSlotBits));
@@ -142,7 +127,7 @@ struct CommandBits {
       LongNames.emplace_back(N.str(), Bit);
       return;
     }
-    const uint64_t Key = shortKey(N);
+    const uint64_t Key = shell::nameKey(N.data(), N.size());
     unsigned H = slotOf(Key, N.size());
     while (NameSize[H])
       H = (H + 1) % NameSlots;
@@ -160,7 +145,7 @@ struct CommandBits {
           return NameBit;
       return 0;
     }
-    const uint64_t Key = shortKey(N);
+    const uint64_t Key = shell::nameKey(N.data(), N.size());
     for (unsigned H = slotOf(Key, N.size()); NameSize[H]; H = (H + 1) % NameSlots)
       if (NameSize[H] == N.size() && NameKey[H] == Key)
         return NameBits[H];

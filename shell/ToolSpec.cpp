@@ -292,27 +292,6 @@ unsigned slotOf(llvm::StringRef Name) {
          (Slots - 1);
 }
 
-/// A name of at most eight bytes as one number, without reading outside it: from four bytes on,
-/// its first and last four (they overlap below eight); below that, its first, middle and last
-/// byte. Two names of the same length have the same key only when they are equal.
-LLVM_ATTRIBUTE_ALWAYS_INLINE uint64_t keyOf(const char *P, size_t N) {
-  auto B = [P](size_t I) { return static_cast<uint64_t>(static_cast<unsigned char>(P[I])); };
-  if (N >= 4) {
-    uint32_t Lo = 0;
-    uint32_t Hi = 0;
-    std::memcpy(&Lo, P, 4);
-    std::memcpy(&Hi, P + N - 4, 4);
-    return llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Lo) |
-           static_cast<uint64_t>(
-               llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Hi))
-               << 32;
-  }
-  return B(0) | B(N / 2) << 8 | B(N - 1) << 16;
-}
-
-/// The longest name keyOf can take.
-constexpr size_t MaxNameSize = 8;
-
 /// The shells whose `-c` argument is a script, with their kind (see CommandLookup::Shell). They
 /// have no spec.
 struct ShellName {
@@ -331,7 +310,7 @@ struct SlotTable {
   uint8_t Size[Slots] = {};
   /// The slot's shell kind (0 for a spec).
   uint8_t Shell[Slots] = {};
-  /// keyOf the slot's name.
+  /// nameKey of the slot's name.
   uint64_t Key[Slots] = {};
   /// The slot's spec, or null for a shell.
   const ToolSpec *Spec[Slots] = {};
@@ -350,7 +329,7 @@ private:
     assert(!Size[H] && "two names share a slot: change slotOf's factors");
     Size[H] = static_cast<uint8_t>(Name.size());
     Shell[H] = Kind;
-    Key[H] = keyOf(Name.data(), Name.size());
+    Key[H] = nameKey(Name.data(), Name.size());
     Spec[H] = S;
   }
 };
@@ -361,7 +340,7 @@ const SlotTable Table;
 /// vain.
 LLVM_ATTRIBUTE_ALWAYS_INLINE int slotFor(llvm::StringRef Name) {
   unsigned H = slotOf(Name);
-  if (Table.Size[H] == Name.size() && Table.Key[H] == keyOf(Name.data(), Name.size()))
+  if (Table.Size[H] == Name.size() && Table.Key[H] == nameKey(Name.data(), Name.size()))
     return static_cast<int>(H);
   return -1;
 }

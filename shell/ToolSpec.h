@@ -6,10 +6,14 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Compiler.h"
+#include "llvm/Support/Endian.h"
 
 namespace ballast::shell {
 
@@ -52,6 +56,28 @@ struct CommandLookup {
 /// The spec of a command's basename and whether it is a shell that runs a `-c` script, in one
 /// lookup (the parser asks both of every command).
 CommandLookup lookupCommand(llvm::StringRef Basename);
+
+/// The longest name nameKey can take.
+constexpr size_t NameKeyMaxSize = 8;
+
+/// A name of 1 to NameKeyMaxSize bytes as one number, without reading outside it: from four
+/// bytes on, its first and last four (they overlap below eight); below that, its first, middle
+/// and last byte. Two names of the same length have the same key only when they are equal. For
+/// tables of command names asked of every command (lookupCommand's, the rule engine's).
+LLVM_ATTRIBUTE_ALWAYS_INLINE uint64_t nameKey(const char *P, size_t N) {
+  auto B = [P](size_t I) { return static_cast<uint64_t>(static_cast<unsigned char>(P[I])); };
+  if (N >= 4) {
+    uint32_t Lo = 0;
+    uint32_t Hi = 0;
+    std::memcpy(&Lo, P, 4);
+    std::memcpy(&Hi, P + N - 4, 4);
+    return llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Lo) |
+           static_cast<uint64_t>(
+               llvm::support::endian::byte_swap<uint32_t, llvm::support::little>(Hi))
+               << 32;
+  }
+  return B(0) | B(N / 2) << 8 | B(N - 1) << 16;
+}
 
 /// Every known spec, for tests and documentation.
 llvm::ArrayRef<ToolSpec> allToolSpecs();
