@@ -13,10 +13,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-// LineReader::continuations has a copy built for AVX2 (see detail::WideLineScan).
-#define BALLAST_WIDE_COPY 1
-#endif
 #include <memory>
 #include <new>
 #include <string_view>
@@ -1467,7 +1463,7 @@ public:
                                                CommentFn Comment) {
     read<false>(Escape, SegOut, Line, JoinedOut, LineEnd, Empty, Comment);
   }
-#if BALLAST_WIDE_COPY
+#if BALLAST_WIDE_LINE_SCAN
   /// continuations() built for AVX2, where the processor has it (SourceFile's line scan tells):
   /// a line is copied as two moves of 32 bytes, not four of sixteen, and the tests take VEX
   /// forms that need no copies of their operands (about eight instructions less a line).
@@ -1716,7 +1712,7 @@ Dockerfile parse(std::string Path, std::string Text) {
       auto Comment = [&](llvm::StringRef CL, llvm::StringRef CT, uint32_t COff, unsigned N) {
         NoteComment(CL, CT, COff, N);
       };
-#if BALLAST_WIDE_COPY
+#if BALLAST_WIDE_LINE_SCAN
       if (detail::WideLineScan)
         R.continuationsWide(DF.Escape, SegOut, Line, JoinedOut, LineEnd, EmptyContinuation,
                             Comment);

@@ -6,8 +6,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#define BALLAST_WIDE_LINE_SCAN 1
+#if BALLAST_WIDE_LINE_SCAN
 #include <immintrin.h>
 #endif
 

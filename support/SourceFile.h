@@ -28,6 +28,12 @@ struct LineCol {
   bool operator==(const LineCol &O) const = default;
 };
 
+/// Defined where the loops over every line have a copy built for AVX2 (x86-64 with GCC or Clang,
+/// whose target attribute builds it); detail::WideLineScan then chooses it at run time.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define BALLAST_WIDE_LINE_SCAN 1
+#endif
+
 namespace detail {
 /// Whether the loops over every line read 32 bytes a compare or move (AVX2 and BMI, when the
 /// processor has them: set at start-up) rather than 16: SourceFile's search for newlines, the
