@@ -1247,25 +1247,54 @@ private:
   }
 };
 
-/// `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on a whitespace-trimmed line.
-bool matchDirective(llvm::StringRef L, std::string &Key, std::string &Value) {
-  if (!L.consume_front("#"))
+/// `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on a whitespace-trimmed line, `\s` being
+/// [\t\v\f\r ]; Key (as written) and Value are views of L. Byte loops over the class's table:
+/// the line tried is every file's first (a FROM or a prose comment, mostly), and a trim by a
+/// set of bytes builds a table of them for each call.
+bool matchDirective(llvm::StringRef L, llvm::StringRef &Key, llvm::StringRef &Value) {
+  const char *P = L.begin(), *E = L.end();
+  if (P == E || *P != '#')
     return false;
-  L = L.ltrim(" \t\v\f\r");
-  size_t K = 0;
-  if (K >= L.size() || !llvm::isAlpha(L[K]))
+  ++P;
+  while (P < E && isWs(*P))
+    ++P;
+  if (P == E || !llvm::isAlpha(*P))
     return false;
-  while (K < L.size() && llvm::isAlnum(L[K]))
-    ++K;
-  Key = L.take_front(K).lower();
-  L = L.drop_front(K).ltrim(" \t\v\f\r");
-  if (!L.consume_front("="))
+  const char *KeyBegin = P;
+  while (P < E && llvm::isAlnum(*P))
+    ++P;
+  Key = llvm::StringRef(KeyBegin, size_t(P - KeyBegin));
+  while (P < E && isWs(*P))
+    ++P;
+  if (P == E || *P != '=')
     return false;
-  L = L.trim(" \t\v\f\r");
-  if (L.empty())
+  ++P;
+  while (P < E && isWs(*P))
+    ++P;
+  while (E > P && isWs(E[-1]))
+    --E;
+  if (P == E)
     return false;
-  Value = L.str();
+  Value = llvm::StringRef(P, size_t(E - P));
   return true;
+}
+
+/// The lower-case name of a directive BuildKit reads (`escape`, `syntax`, `check`) that Key
+/// spells in any case; "" for another key. Inline byte compares: a key is letters and digits,
+/// and setting bit 5 of one of its bytes gives a lower-case letter only where the byte is that
+/// letter in either case (equals_insensitive is a call, and a list of C strings a strlen each).
+llvm::StringRef knownDirective(llvm::StringRef Key) {
+  static constexpr llvm::StringLiteral Names[] = {"escape", "syntax", "check"};
+  for (llvm::StringRef Name : Names) {
+    if (Key.size() != Name.size())
+      continue;
+    size_t I = 0;
+    while (I < Name.size() && (Key[I] | 0x20) == Name[I])
+      ++I;
+    if (I == Name.size())
+      return Name;
+  }
+  return "";
 }
 
 /// `^(\d*)<<(-?)([^<]*)$` on one shell word, then the name with quotes removed (in Arena).
@@ -1633,12 +1662,16 @@ Dockerfile parse(std::string Path, std::string Text) {
         Comment{llvm::StringRef(P, size_t(E - P)), {Off + Lead, Off + uint32_t(L.size())}, LineNo});
     return Comments.back().Text;
   };
-  // processLine's directive half: looks for parser directives until the first other line.
-  auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo) {
+  // processLine's directive half: looks for parser directives until the first other line. Out
+  // of line: it runs for the first lines of a file only, and inlined it cost the loop over every
+  // line registers.
+  auto MaybeDirective = [&](llvm::StringRef Trimmed, uint32_t Off, unsigned LineNo)
+      __attribute__((noinline)) {
     if (DirectivesDone)
       return;
-    std::string K, V;
-    if (!matchDirective(Trimmed, K, V) || (K != "escape" && K != "syntax" && K != "check")) {
+    // Views until the directive is kept: no string is made for a line that is none.
+    llvm::StringRef Key, V, K;
+    if (!matchDirective(Trimmed, Key, V) || (K = knownDirective(Key)).empty()) {
       DirectivesDone = true;
       return;
     }
@@ -1654,7 +1687,7 @@ Dockerfile parse(std::string Path, std::string Text) {
       }
       DF.Escape = V[0];
     }
-    DF.Directives.push_back({K, V, {Off, Off + uint32_t(Trimmed.size())}, LineNo});
+    DF.Directives.push_back({K.str(), V.str(), {Off, Off + uint32_t(Trimmed.size())}, LineNo});
   };
 
   llvm::StringRef L;

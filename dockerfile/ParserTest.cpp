@@ -140,6 +140,31 @@ TEST(ParserTest, DirectivesAndBacktickEscape) {
   EXPECT_EQ(DF.Instructions[1].Rest, "dir   c:\\");
 }
 
+TEST(ParserTest, DirectiveNamesAndBlanks) {
+  // A name in any case, blanks of the [\t\v\f\r ] class around it, the `=` and the value;
+  // a key BuildKit does not read, or a directive without a value, ends the directives.
+  Dockerfile DF = parse("Dockerfile", "#\v SYNTAX \t=\f docker/dockerfile:1 \r\n"
+                                      "#Escape=`\n"
+                                      "# cHeCk = skip=all\n"
+                                      "# check2=x\n"
+                                      "# syntax=y\n"
+                                      "FROM a\n");
+  ASSERT_TRUE(DF.ok());
+  ASSERT_EQ(DF.Directives.size(), 3u);
+  EXPECT_EQ(DF.Directives[0].Name, "syntax");
+  EXPECT_EQ(DF.Directives[0].Value, "docker/dockerfile:1");
+  EXPECT_EQ(DF.Directives[1].Name, "escape");
+  EXPECT_EQ(DF.Directives[2].Name, "check");
+  EXPECT_EQ(DF.Directives[2].Value, "skip=all");
+  EXPECT_EQ(DF.Escape, '`');
+  for (const char *Text : {"# escape=\nFROM a\n", "# escape2=`\nFROM a\n", "#=x\nFROM a\n",
+                           "# 1escape=`\nFROM a\n", "# escape `\nFROM a\n", "#\n# escape=`\n"})
+    EXPECT_EQ(parse("Dockerfile", Text).Escape, '\\') << Text;
+  Dockerfile Twice = parse("Dockerfile", "# escape=`\n# ESCAPE=`\nFROM a\n");
+  ASSERT_EQ(Twice.Errors.size(), 1u);
+  EXPECT_NE(Twice.Errors[0].Message.find("only one escape parser directive"), std::string::npos);
+}
+
 TEST(ParserTest, OnbuildWrapsAnInstructionWithRanges) {
   Dockerfile DF = parse("Dockerfile", "FROM a\nONBUILD RUN --network=none make\n");
   const Instruction &I = DF.Instructions[1];

@@ -54,6 +54,25 @@ TEST(EngineTest, PragmaBodiesAreTheWordsAfterTheToolName) {
   EXPECT_EQ(pragmaBody(""), std::nullopt);
 }
 
+TEST(EngineTest, PragmasAreFoundAmongProseComments) {
+  // Suppressions turns comments down by their first two bytes and length: prose that starts
+  // like a pragma (`ha`, `ba`), the shortest pragma (nine bytes after the trim), a pragma
+  // written `#ballast` or indented, and pragmas above an instruction among other comments.
+  LintResult R = lint("# have a look\n"
+                      "#ballast ignore=DL3007\n"
+                      "# base image\n"
+                      "FROM node:latest AS a\n"
+                      "# hadolint\n"
+                      "   #  hadolint   ignore=DL3006\n"
+                      "FROM debian\n"
+                      "# backup\n"
+                      "FROM ubuntu\n"
+                      "#ballast x\n"
+                      "FROM node:latest\n");
+  EXPECT_EQ(ids(R), (std::vector<std::string>{"DL3006@9", "DL3007@11"}));
+  EXPECT_EQ(R.Suppressed, 2u);
+}
+
 TEST(EngineTest, StagePragmaCoversTheWholeStage) {
   LintResult R = lint("# ballast stage ignore=DL3007\n"
                       "FROM node:latest AS a\n"

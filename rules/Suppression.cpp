@@ -1,6 +1,9 @@
 //===- Suppression.cpp ----------------------------------------------------===//
 #include "rules/Suppression.h"
 
+#include <algorithm>
+
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -53,14 +56,19 @@ PragmaKind parsePragma(llvm::StringRef Body, std::set<std::string> &Ids, std::st
 
 namespace {
 
-/// Whether CommentText's first word may be `hadolint` or `ballast` (its first byte after the
-/// blanks is `h` or `b`). Inline, before pragmaBody is called: most comments are prose, and the
-/// call cost more than this test.
+/// Whether a comment may be a pragma, by a test of its first two bytes. The parser trims a
+/// comment's text (Comment::Text), so it starts with its first word: a pragma's is `hadolint` or
+/// `ballast`, which both have an `a` second, and it is followed by a blank and a word, so the text
+/// has nine bytes at least. Most comments are prose and are turned down here without a call or a
+/// loop (a test of the first byte alone let a comment in five through: `bash`, `build`, `http`
+/// ...). A text that starts with a blank (not the parser's) is left to pragmaBody.
 inline bool mayBePragma(llvm::StringRef CommentText) {
-  for (char C : CommentText)
-    if (!llvm::isSpace(C))
-      return C == 'h' || C == 'b';
-  return false;
+  if (CommentText.size() < 9)
+    return false;
+  const char C = CommentText[0];
+  if (C == 'h' || C == 'b')
+    return CommentText[1] == 'a';
+  return llvm::isSpace(C);
 }
 
 } // namespace
@@ -172,12 +180,20 @@ Suppressions::Suppressions(const dockerfile::Dockerfile &DF, const dockerfile::S
   Any = SkipAll || !SkipChecks.empty() || !Global.empty();
   if (ByLine.empty())
     return;
-  std::set<unsigned> CommentLines;
+  // The comment lines, in order (the parser records them in order; sorted anyway, which costs
+  // nothing then): a search of a flat array, not a tree node allocated for each comment.
+  llvm::SmallVector<unsigned, 64> CommentLines;
+  CommentLines.reserve(DF.Comments.size());
   for (const dockerfile::Comment &C : DF.Comments)
-    CommentLines.insert(C.Line);
+    CommentLines.push_back(C.Line);
+  if (!std::is_sorted(CommentLines.begin(), CommentLines.end()))
+    llvm::sort(CommentLines);
+  auto IsCommentLine = [&](unsigned L) {
+    return std::binary_search(CommentLines.begin(), CommentLines.end(), L);
+  };
   for (const dockerfile::Instruction &I : DF.Instructions) {
     // Walk up the comment lines directly above the instruction.
-    for (unsigned L = I.StartLine - 1; L > 0 && CommentLines.count(L); --L) {
+    for (unsigned L = I.StartLine - 1; L > 0 && IsCommentLine(L); --L) {
       auto It = ByLine.find(L);
       if (It == ByLine.end())
         continue;
