@@ -120,8 +120,8 @@ public:
     Scope &S = scopeOf(C.stage()->Index);
     switch (I.Kind) {
     case InstrKind::Env: {
-      // A literal key or value is used as written (a view into the file); an expanded one is
-      // kept in Arena. Either outlives the scopes.
+      // A key or value that expands to a view (of the file, or of a value a scope holds) is
+      // used as it is; one built in Buf is kept in Arena. Either outlives the scopes.
       struct Pair {
         llvm::StringRef Key, Value;
       };
@@ -296,8 +296,9 @@ private:
   }
 
   /// E expanded in S, after reporting the undefined variables it refers to: E's own text when
-  /// it expands to itself (or fails to expand), else the expansion, kept in Buf until the next
-  /// expansion.
+  /// it fails to expand, else the expansion: a view of the file or of a value in S when it is
+  /// one (a literal or quoted word, a lone `$NAME`: most words, which then are not copied),
+  /// else kept in Buf until the next expansion.
   llvm::StringRef expand(Context &C, Scope &S, const Expansion &E) {
     // A word without `$`, quotes or escapes expands to itself and refers to nothing.
     char Escape = E.Raw ? '\\' : C.file().Escape;
@@ -306,17 +307,21 @@ private:
     ExpandOptions Opts;
     Opts.Escape = Escape;
     Opts.SkipQuotes = E.Raw;
-    Buf.clear();
-    Unset.clear();
-    if (!expandWordInto(E.Text, S.Vars, Opts, Buf, &Unset))
+    llvm::StringRef Out;
+    if (!expandWordView(E.Text, S.Vars, Opts, Buf, Out, &Unset)) {
+      Unset.clear();
       return E.Text;
-    for (const std::string &Name : Unset)
-      report(C, S, Name, E.Range, E.Raw);
-    return Buf;
+    }
+    if (!Unset.empty()) {
+      for (const std::string &Name : Unset)
+        report(C, S, Name, E.Range, E.Raw);
+      Unset.clear();
+    }
+    return Out;
   }
 
   /// T where a scope may keep it: in Arena when it is Buf (an expansion), else T itself (a
-  /// view into the file).
+  /// view into the file or of a value the scopes already keep).
   llvm::StringRef keep(llvm::StringRef T) {
     if (T.data() != Buf.data())
       return T;
@@ -371,7 +376,8 @@ private:
   }
 
   bool Loaded = false;
-  /// The last expansion (reused: its capacity stays) and the names it found unset.
+  /// The last expansion built (reused: its capacity stays) and the names an expansion found
+  /// unset (empty between expansions).
   std::string Buf;
   llvm::SmallVector<std::string, 2> Unset;
   /// Expanded values the scopes refer to.
