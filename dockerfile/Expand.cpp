@@ -1282,6 +1282,67 @@ bool expandWordInto(llvm::StringRef Word, const VarScope &Env, const ExpandOptio
   return E.processStopOn(Eof, Opts.RawEscapes, &Out, nullptr);
 }
 
+namespace {
+
+/// The name of the lone variable Word consists of (`$NAME`, `${NAME}`, or either in double
+/// quotes when quotes are processed and removed), NAME being ASCII letters, digits and `_` that
+/// do not start with a digit; none for any other word. The expander reads such a word as one
+/// look-up of NAME: the name ends at the end of the word, at `}` or at the closing quote.
+std::optional<llvm::StringRef> loneVariable(llvm::StringRef Word, const ExpandOptions &Opts) {
+  if (Word.size() < 2)
+    return std::nullopt;
+  if (Word.front() == '"') {
+    // With SkipQuotes the quotes are text; with RawQuotes they are kept around the value.
+    if (Opts.SkipQuotes || Opts.RawQuotes || Word.back() != '"')
+      return std::nullopt;
+    Word = Word.drop_front().drop_back();
+  }
+  if (!Word.consume_front("$"))
+    return std::nullopt;
+  if (Word.consume_front("{") && !Word.consume_back("}"))
+    return std::nullopt;
+  if (Word.empty() || llvm::isDigit(Word.front()))
+    return std::nullopt;
+  for (char C : Word)
+    if (!AsciiNameChar[static_cast<unsigned char>(C)])
+      return std::nullopt;
+  return Word;
+}
+
+} // namespace
+
+bool expandWordView(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
+                    std::string &Buf, llvm::StringRef &Result,
+                    llvm::SmallVectorImpl<std::string> *Unset) {
+  // (No isLiteralWord test, as for expandWordInto: the callers test it first.)
+  // A quoted literal (many ENV values and labels) loses its quotes and nothing else: inside
+  // `"..."` only `$`, `"` and the escape are special, inside `'...'` only `'`, and isLiteralWord
+  // excludes all of them (and invalid UTF-8, which the expander would rewrite).
+  if (!Opts.SkipQuotes && !Opts.RawQuotes && Word.size() >= 2 &&
+      (Word.front() == '"' || Word.front() == '\'') && Word.back() == Word.front()) {
+    llvm::StringRef Inside = Word.drop_front().drop_back();
+    if (isLiteralWord(Inside, Opts.Escape)) {
+      Result = Inside;
+      return true;
+    }
+  }
+  // A lone variable is its value (`ENV GOPATH=$GOPATH`, `"$JAVA_HOME"`). An unset one kept as
+  // written (SkipUnset) goes the general way.
+  if (!Opts.SkipUnset)
+    if (std::optional<llvm::StringRef> Name = loneVariable(Word, Opts)) {
+      std::optional<llvm::StringRef> V = Env.lookup(*Name);
+      if (!V && Unset && !llvm::is_contained(*Unset, *Name))
+        Unset->push_back(Name->str());
+      Result = V.value_or(llvm::StringRef());
+      return true;
+    }
+  Buf.clear();
+  if (!expandWordInto(Word, Env, Opts, Buf, Unset))
+    return false;
+  Result = Buf;
+  return true;
+}
+
 llvm::Expected<std::vector<std::string>> expandWords(llvm::StringRef Word, const VarScope &Env,
                                                      char Escape) {
   ExpandOptions Opts;

@@ -129,6 +129,19 @@ llvm::Expected<ExpandResult> expandWord(llvm::StringRef Word, const VarScope &En
 bool expandWordInto(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
                     std::string &Out, llvm::SmallVectorImpl<std::string> *Unset = nullptr);
 
+/// Expands Word as expandWordInto does and sets Result to the text without building it when
+/// the expansion is a view it can give: the text between the quotes of `"..."` or `'...'`
+/// whose inside is literal (isLiteralWord), the value of the
+/// variable of a lone `$NAME` or `${NAME}`, also in double quotes, with an ASCII NAME (empty
+/// when unset; not with Opts.SkipUnset). Result then views Word or a value of Env (valid as long
+/// as those bytes). Otherwise the expansion is written to Buf (cleared first) and Result views
+/// Buf. Returns false when Word fails to expand (Result is then left as it was). Unset is as for
+/// expandWordInto. Like expandWordInto, it does not test isLiteralWord(Word) first (a literal
+/// word is built in Buf): the callers do, and take such a word as it is.
+bool expandWordView(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts,
+                    std::string &Buf, llvm::StringRef &Result,
+                    llvm::SmallVectorImpl<std::string> *Unset = nullptr);
+
 /// Expands Word and splits it into words (BuildKit ProcessWords, used for EXPOSE).
 llvm::Expected<std::vector<std::string>> expandWords(llvm::StringRef Word, const VarScope &Env,
                                                      char Escape = '\\');

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -71,6 +72,40 @@ using Strings = std::vector<std::string>;
 
 Strings strings(llvm::ArrayRef<std::string> V) { return Strings(V.begin(), V.end()); }
 
+/// Where expandWordView's text lies.
+enum class ViewOf { Word, Value, Buf, Failed };
+
+/// Checks that expandWordView answers as expandWordInto (the general way) does: the same
+/// success, text and unset names. Returns where its text lies.
+ViewOf expectViewMatches(llvm::StringRef Word, const VarScope &Env, const ExpandOptions &Opts) {
+  std::string Want;
+  llvm::SmallVector<std::string, 2> WantUnset;
+  bool WantOk = expandWordInto(Word, Env, Opts, Want, &WantUnset);
+  std::string Buf = "left from before";
+  llvm::StringRef Got;
+  llvm::SmallVector<std::string, 2> GotUnset;
+  bool GotOk = expandWordView(Word, Env, Opts, Buf, Got, &GotUnset);
+  EXPECT_EQ(GotOk, WantOk) << Word.str();
+  EXPECT_EQ(strings(GotUnset), strings(WantUnset)) << Word.str();
+  if (!GotOk || !WantOk)
+    return ViewOf::Failed;
+  EXPECT_EQ(Got.str(), Want) << Word.str();
+  auto Within = [&](llvm::StringRef Outer) {
+    return Got.begin() >= Outer.begin() && Got.end() <= Outer.end();
+  };
+  if (Got.data() == Buf.data() || Within(Buf))
+    return ViewOf::Buf;
+  if (Within(Word))
+    return ViewOf::Word;
+  for (const auto &[Name, Value] : Env.entries())
+    if (Within(Value))
+      return ViewOf::Value;
+  if (Got.empty())
+    return ViewOf::Value; // an unset variable's
+  ADD_FAILURE() << Word.str() << ": the text lies nowhere known";
+  return ViewOf::Failed;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -113,6 +148,13 @@ TEST(ExpandConformanceTest, EnvVarTestEveryUnixLineMatches) {
     EXPECT_EQ(R->Text, Expected.str()) << "line " << LineNo << ": " << Source.str();
   }
   EXPECT_EQ(Run, 228u);
+  // expandWordView answers every vector as the general way does (errors included).
+  for (const std::string &Raw : lines(Text)) {
+    llvm::SmallVector<llvm::StringRef, 3> Fields;
+    llvm::StringRef(Raw).trim().split(Fields, '|');
+    if (Fields.size() == 3 && Fields[0].trim() != "W" && !Fields[0].startswith("#"))
+      expectViewMatches(Fields[1].trim(), Env, ExpandOptions());
+  }
 }
 
 TEST(ExpandConformanceTest, WordsTestEveryLineMatches) {
@@ -573,6 +615,108 @@ TEST(ExpandTest, LiteralWords) {
   EXPECT_EQ(R->Text, "alpine:3.19");
   EXPECT_TRUE(R->Used.empty());
   EXPECT_TRUE(R->Unset.empty());
+}
+
+TEST(ExpandViewTest, ViewsWhatNeedsNoBuilding) {
+  VarScope Env = envVarTestScope();
+  ExpandOptions O;
+  // Quoted literal words are views of the word; a lone variable is its value.
+  for (llvm::StringRef W : {"\"a b\"", "'a b'", "\"\"", "''", "\"한국어\""})
+    EXPECT_EQ(expectViewMatches(W, Env, O), ViewOf::Word) << W.str();
+  for (llvm::StringRef W : {"$PWD", "${PWD}", "\"$PWD\"", "\"${PWD}\"", "$KOREAN", "$NULL"})
+    EXPECT_EQ(expectViewMatches(W, Env, O), ViewOf::Value) << W.str();
+  // An unset lone variable is empty and reported.
+  for (llvm::StringRef W : {"$X", "${X}", "\"$X\"", "\"${_X1}\""})
+    EXPECT_EQ(expectViewMatches(W, Env, O), ViewOf::Value) << W.str();
+  // Everything else is built (or fails) as before; literal words too (the callers take them
+  // as they are without asking).
+  for (llvm::StringRef W : {"alpine:3.19", "",
+                            "\"it's\"",    "\"it's\"x",
+                            "'\"'",        "'a$b'",
+                            "\"a\\\"",     "\"a\\\"\"",
+                            "\"",          "'",
+                            "\"a'",        "\"\xff\"",
+                            "'\xff'",      "\"\xEF\xBB\xBF\"",
+                            "$1",          "${1}",
+                            "\"$@\"",      "$PWD$PWD",
+                            "\"$PWD\"x",   "x\"$PWD\"",
+                            "${PWD}}",     "${PWD",
+                            "$PWD}",       "${}",
+                            "$",           "\"$\"",
+                            "${PWD:-a}",   "$PWDé",
+                            "${PWD-}",     "'$PWD'",
+                            "$ PWD",       "\"${X}\"\"",
+                            "$P-WD",       "\"$PWD"}) {
+    ViewOf V = expectViewMatches(W, Env, O);
+    EXPECT_TRUE(V == ViewOf::Buf || V == ViewOf::Failed) << W.str();
+  }
+  // The backtick escape leaves a backslash literal inside quotes.
+  ExpandOptions Tick;
+  Tick.Escape = '`';
+  EXPECT_EQ(expectViewMatches(R"("C:\Program Files")", Env, Tick), ViewOf::Word);
+  EXPECT_EQ(expectViewMatches(R"("C:`"x")", Env, Tick), ViewOf::Buf);
+  // Options that keep quotes or unset references go the general way.
+  ExpandOptions Raw;
+  Raw.RawQuotes = true;
+  EXPECT_EQ(expectViewMatches("\"a b\"", Env, Raw), ViewOf::Buf);
+  EXPECT_EQ(expectViewMatches("\"$PWD\"", Env, Raw), ViewOf::Buf);
+  EXPECT_EQ(expectViewMatches("$PWD", Env, Raw), ViewOf::Value);
+  ExpandOptions NoQuotes;
+  NoQuotes.SkipQuotes = true;
+  EXPECT_EQ(expectViewMatches("\"a b\"", Env, NoQuotes), ViewOf::Buf);
+  EXPECT_EQ(expectViewMatches("\"$PWD\"", Env, NoQuotes), ViewOf::Buf);
+  EXPECT_EQ(expectViewMatches("${PWD}", Env, NoQuotes), ViewOf::Value);
+  ExpandOptions Skip;
+  Skip.SkipUnset = true;
+  EXPECT_EQ(expectViewMatches("$X", Env, Skip), ViewOf::Buf);
+  EXPECT_EQ(expectViewMatches("\"${X}\"", Env, Skip), ViewOf::Buf);
+  ExpandOptions Esc;
+  Esc.RawEscapes = true;
+  EXPECT_EQ(expectViewMatches("\"a b\"", Env, Esc), ViewOf::Word);
+  EXPECT_EQ(expectViewMatches("\"a\\b\"", Env, Esc), ViewOf::Buf);
+  // An unset name is listed once, after those already listed.
+  llvm::SmallVector<std::string, 2> Unset = {"X"};
+  std::string Buf;
+  llvm::StringRef Got;
+  ASSERT_TRUE(expandWordView("${X}", Env, O, Buf, Got, &Unset));
+  ASSERT_TRUE(expandWordView("\"$Y\"", Env, O, Buf, Got, &Unset));
+  EXPECT_EQ(strings(Unset), (Strings{"X", "Y"}));
+  EXPECT_TRUE(Got.empty());
+  // A failure leaves Result as it was.
+  Got = "before";
+  EXPECT_FALSE(expandWordView("${PWD:?}x\"", Env, O, Buf, Got, nullptr));
+  EXPECT_EQ(Got, "before");
+}
+
+TEST(ExpandViewTest, RandomWordsAnswerAsTheGeneralWay) {
+  // Short words of the bytes that matter to the views (quotes, `$`, braces, both escapes, name
+  // bytes, a non-ASCII letter, an invalid byte), under every option: expandWordView answers as
+  // expandWordInto (expectViewMatches checks the text, the failure and the unset names).
+  VarScope Env = envVarTestScope();
+  Env.set("A", "x");
+  Env.set("A_1", "");
+  static const llvm::StringRef Pieces[] = {
+      "$", "{", "}", "\"",       "'",    "\\",   "`",        "A",    "_1",      "PWD",  "1",   ":",
+      "-", "?", " ", "\xC3\xA9", "\xff", "${A}", "\"$PWD\"", "'ab'", "\"a b\"", "$A_1", "${X}"};
+  uint32_t Seed = 12345;
+  auto Next = [&] {
+    Seed = Seed * 1103515245u + 12345u;
+    return Seed >> 16;
+  };
+  for (unsigned Flags = 0; Flags < 32; ++Flags) {
+    ExpandOptions O;
+    O.Escape = (Flags & 1) ? '`' : '\\';
+    O.SkipUnset = Flags & 2;
+    O.RawQuotes = Flags & 4;
+    O.RawEscapes = Flags & 8;
+    O.SkipQuotes = Flags & 16;
+    for (unsigned N = 0; N < 400; ++N) {
+      std::string W;
+      for (unsigned L = Next() % 7; L > 0; --L)
+        W += Pieces[Next() % std::size(Pieces)];
+      expectViewMatches(W, Env, O);
+    }
+  }
 }
 
 TEST(VarScopeTest, SetOverwritesInPlaceAndUnsetRemoves) {

@@ -88,6 +88,8 @@ struct Scope {
   /// The stage built on an external image that this one derives from (itself or a base stage),
   /// or null: whether that image's ENV is known is asked only for a finding.
   const Stage *Root = nullptr;
+  /// The ENVs and ARGs without `$` not applied to Vars yet, in order (see check()).
+  llvm::SmallVector<const Instruction *, 8> Pending;
 };
 
 /// One word BuildKit expands, and where it is.
@@ -119,58 +121,22 @@ public:
       return;
     Scope &S = scopeOf(C.stage()->Index);
     switch (I.Kind) {
-    case InstrKind::Env: {
-      // A literal key or value is used as written (a view into the file); an expanded one is
-      // kept in Arena. Either outlives the scopes.
-      struct Pair {
-        llvm::StringRef Key, Value;
-      };
-      CurEnv = &I;
-      auto ExpandPair = [&](const KeyValue &P) {
-        CurPair = &P;
-        Pair E;
-        E.Key = keep(expand(C, S, {P.Key.Text, P.Key.Range}));
-        E.Value = keep(expand(C, S, {P.Value.Text, P.Value.Range}));
-        return E;
-      };
-      if (I.Pairs.size() == 1) {
-        // Most ENVs set one variable: no list of pairs to hold back.
-        Pair E = ExpandPair(I.Pairs.front());
-        S.Vars.setRef(E.Key, E.Value);
-      } else {
-        llvm::SmallVector<Pair, 4> Set;
-        Set.reserve(I.Pairs.size());
-        for (const KeyValue &P : I.Pairs)
-          Set.push_back(ExpandPair(P));
-        // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
-        for (const Pair &E : Set)
-          S.Vars.setRef(E.Key, E.Value);
+    case InstrKind::Env:
+    case InstrKind::Arg:
+      // A word without `$` expands alike in any scope, and most stages expand no word with `$`
+      // after their ENVs and ARGs (nothing then reads the scope): an ENV or ARG without `$` is
+      // held back, and applied in turn when a word with `$` needs the scope.
+      if (!I.Rest.contains('$')) {
+        S.Pending.push_back(&I);
+        break;
       }
-      CurEnv = nullptr;
-      CurPair = nullptr;
+      flush(C, S);
+      apply(C, S, I);
       break;
-    }
     case InstrKind::Label:
       for (const KeyValue &P : I.Pairs) {
         scan(C, S, {P.Key.Text, P.Key.Range});
         scan(C, S, {P.Value.Text, P.Value.Range});
-      }
-      break;
-    case InstrKind::Arg:
-      for (const Word &W : I.Args) {
-        llvm::StringRef Text = W.Text;
-        size_t Eq = Text.find('=');
-        llvm::StringRef Name = Text.take_front(Eq);
-        if (Eq != llvm::StringRef::npos) {
-          llvm::StringRef Value = Text.drop_front(Eq + 1);
-          uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
-          S.Vars.setRef(Name,
-                        keep(expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}})));
-        } else if (std::optional<llvm::StringRef> G = globals(C).Scope.lookup(Name)) {
-          // (The Model's global scope lives as long as the file.)
-          S.Vars.setRef(Name, *G);
-        }
-        S.Args.push_back(Name);
       }
       break;
     case InstrKind::Add:
@@ -288,16 +254,79 @@ private:
     return *Stages[Index];
   }
 
-  /// Expands E in S like BuildKit, reports the names it cannot resolve, returns the text.
-  /// Reports the undefined variables E refers to; a word without `$` refers to none.
+  /// Reports the undefined variables E refers to, after applying the ENVs and ARGs S holds
+  /// back; a word without `$` refers to none.
   void scan(Context &C, Scope &S, const Expansion &E) {
-    if (E.Text.contains('$'))
+    if (E.Text.contains('$')) {
+      flush(C, S);
       expand(C, S, E);
+    }
+  }
+
+  /// Applies the ENVs and ARGs S holds back.
+  void flush(Context &C, Scope &S) {
+    if (S.Pending.empty())
+      return;
+    for (const Instruction *I : S.Pending)
+      apply(C, S, *I);
+    S.Pending.clear();
+  }
+
+  /// Applies the ENV or ARG I to S: sets the variables it sets, after reporting the undefined
+  /// ones its words refer to.
+  void apply(Context &C, Scope &S, const Instruction &I) {
+    if (I.Kind == InstrKind::Arg) {
+      for (const Word &W : I.Args) {
+        llvm::StringRef Text = W.Text;
+        size_t Eq = Text.find('=');
+        llvm::StringRef Name = Text.take_front(Eq);
+        if (Eq != llvm::StringRef::npos) {
+          llvm::StringRef Value = Text.drop_front(Eq + 1);
+          uint32_t VB = W.Range.Begin + uint32_t(Name.size()) + 1;
+          S.Vars.setRef(Name,
+                        keep(expand(C, S, {Value, {std::min(VB, W.Range.End), W.Range.End}})));
+        } else if (std::optional<llvm::StringRef> G = globals(C).Scope.lookup(Name)) {
+          // (The Model's global scope lives as long as the file.)
+          S.Vars.setRef(Name, *G);
+        }
+        S.Args.push_back(Name);
+      }
+      return;
+    }
+    // A key or value that expands to a view (of the file, or of a value a scope holds) is
+    // used as it is; one built in Buf is kept in Arena. Either outlives the scopes.
+    struct Pair {
+      llvm::StringRef Key, Value;
+    };
+    CurEnv = &I;
+    auto ExpandPair = [&](const KeyValue &P) {
+      CurPair = &P;
+      Pair E;
+      E.Key = keep(expand(C, S, {P.Key.Text, P.Key.Range}));
+      E.Value = keep(expand(C, S, {P.Value.Text, P.Value.Range}));
+      return E;
+    };
+    if (I.Pairs.size() == 1) {
+      // Most ENVs set one variable: no list of pairs to hold back.
+      Pair E = ExpandPair(I.Pairs.front());
+      S.Vars.setRef(E.Key, E.Value);
+    } else {
+      llvm::SmallVector<Pair, 4> Set;
+      Set.reserve(I.Pairs.size());
+      for (const KeyValue &P : I.Pairs)
+        Set.push_back(ExpandPair(P));
+      // All pairs are expanded before any is set: `ENV A=1 B=$A` does not see A.
+      for (const Pair &E : Set)
+        S.Vars.setRef(E.Key, E.Value);
+    }
+    CurEnv = nullptr;
+    CurPair = nullptr;
   }
 
   /// E expanded in S, after reporting the undefined variables it refers to: E's own text when
-  /// it expands to itself (or fails to expand), else the expansion, kept in Buf until the next
-  /// expansion.
+  /// it fails to expand, else the expansion: a view of the file or of a value in S when it is
+  /// one (a literal or quoted word, a lone `$NAME`: most words, which then are not copied),
+  /// else kept in Buf until the next expansion.
   llvm::StringRef expand(Context &C, Scope &S, const Expansion &E) {
     // A word without `$`, quotes or escapes expands to itself and refers to nothing.
     char Escape = E.Raw ? '\\' : C.file().Escape;
@@ -306,17 +335,21 @@ private:
     ExpandOptions Opts;
     Opts.Escape = Escape;
     Opts.SkipQuotes = E.Raw;
-    Buf.clear();
-    Unset.clear();
-    if (!expandWordInto(E.Text, S.Vars, Opts, Buf, &Unset))
+    llvm::StringRef Out;
+    if (!expandWordView(E.Text, S.Vars, Opts, Buf, Out, &Unset)) {
+      Unset.clear();
       return E.Text;
-    for (const std::string &Name : Unset)
-      report(C, S, Name, E.Range, E.Raw);
-    return Buf;
+    }
+    if (!Unset.empty()) {
+      for (const std::string &Name : Unset)
+        report(C, S, Name, E.Range, E.Raw);
+      Unset.clear();
+    }
+    return Out;
   }
 
   /// T where a scope may keep it: in Arena when it is Buf (an expansion), else T itself (a
-  /// view into the file).
+  /// view into the file or of a value the scopes already keep).
   llvm::StringRef keep(llvm::StringRef T) {
     if (T.data() != Buf.data())
       return T;
@@ -371,7 +404,8 @@ private:
   }
 
   bool Loaded = false;
-  /// The last expansion (reused: its capacity stays) and the names it found unset.
+  /// The last expansion built (reused: its capacity stays) and the names an expansion found
+  /// unset (empty between expansions).
   std::string Buf;
   llvm::SmallVector<std::string, 2> Unset;
   /// Expanded values the scopes refer to.
