@@ -189,12 +189,13 @@ struct CommandBits {
   /// Those of RunOnly that declare commands.
   std::vector<uint64_t> RunOnlyCommands;
   /// The rules called visit by visit, not rule by rule, when the config ignores nothing and
-  /// overrides no severity (then each is called for every visit of its kinds): those on by
-  /// default and blind to RUNs (no per-RUN filter). A file makes those with state at once, each
-  /// in its place of the thread's VisitBlock, calls them visit by visit, then the finish() of
-  /// those that have one. The order they run in does not show: each reports in the order it
-  /// would alone, and the findings are sorted by position, then rule ID. A rule made in turn
-  /// cost some 60 instructions a file besides its calls; these cost none.
+  /// overrides no severity (then each is called for every visit of its kinds, less the RUNs it
+  /// is not called for): those on by default. A file makes those with state at once, each in
+  /// its place of the thread's VisitBlock, calls them visit by visit, then the finish() of those
+  /// that have one. The order they run in does not show: each reports in the order it would
+  /// alone, and the findings are sorted by position, then rule ID. A rule made in turn cost
+  /// some 60 instructions a file besides its calls (its chunk walk, its RUN filter); these cost
+  /// none.
   std::vector<uint64_t> ByVisit;
   /// Those of ByVisit with state (made per file).
   std::vector<uint64_t> ByVisitMade;
@@ -205,11 +206,17 @@ struct CommandBits {
     const RuleInfo *Info;
     unsigned Index;
   };
-  /// Per instruction kind, the ByVisit rules that see it (in the order of Rules):
-  /// KindRules[KindBegin[Kind]] to KindRules[KindBegin[Kind + 1]].
+  /// Per instruction kind but RUN, the ByVisit rules that see it (in the order of Rules):
+  /// KindRules[KindBegin[Kind]] to KindRules[KindBegin[Kind + 1]]. None for RUN, whose rules
+  /// a visit picks as a set (RunPlain, RunCommands, RunOfCommand).
   static constexpr unsigned NumKinds = unsigned(dockerfile::InstrKind::Unknown) + 1;
   std::vector<VisitRule> KindRules;
   uint32_t KindBegin[NumKinds + 1] = {};
+  /// The ByVisit rules that see RUNs: those that declare no commands (called for every RUN),
+  /// those that declare some (all called for a RUN whose commands are not known: one without a
+  /// parsed script, or any with LintOptions::EveryRun), and per declared command (bit number),
+  /// those that declare it (64 sets, one after another).
+  std::vector<uint64_t> RunPlain, RunCommands, RunOfCommand;
   /// The size and alignment of a VisitBlock (the ByVisit rules with state, side by side).
   size_t VisitBytes = 0, VisitAlign = alignof(std::max_align_t);
   /// Per declared command (bit number), the rules of RunOnlyCommands that declare it (64 sets,
@@ -264,24 +271,39 @@ const CommandBits &commandBits() {
     const unsigned W = B.RuleWords = unsigned((B.Rules.size() + 63) / 64);
     B.SeeKind.assign(size_t(32) * W, 0);
     B.OfCommand.assign(size_t(64) * W, 0);
-    for (std::vector<uint64_t> *Set : {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly,
-                                       &B.RunOnlyCommands, &B.ByVisit, &B.ByVisitMade})
+    for (std::vector<uint64_t> *Set :
+         {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly, &B.RunOnlyCommands, &B.ByVisit,
+          &B.ByVisitMade, &B.RunPlain, &B.RunCommands})
       Set->assign(W, 0);
+    B.RunOfCommand.assign(size_t(64) * W, 0);
+    const unsigned RunKind = unsigned(dockerfile::InstrKind::Run);
     for (unsigned Kind = 0; Kind < CommandBits::NumKinds; ++Kind) {
       B.KindBegin[Kind] = uint32_t(B.KindRules.size());
+      if (Kind == RunKind)
+        continue;
       for (size_t K = 0; K < B.Rules.size(); ++K) {
         const CommandBits::RuleEntry &E = B.Rules[K];
-        if (!E.OffByDefault && !(E.Kinds & kindBit(dockerfile::InstrKind::Run)) &&
-            (E.Kinds >> Kind & 1))
+        if (!E.OffByDefault && (E.Kinds >> Kind & 1))
           B.KindRules.push_back({E.Shared, E.Info, unsigned(K)});
       }
     }
     B.KindBegin[CommandBits::NumKinds] = uint32_t(B.KindRules.size());
     for (size_t K = 0; K < B.Rules.size(); ++K) {
       CommandBits::RuleEntry &E = B.Rules[K];
-      if (E.OffByDefault || (E.Kinds & kindBit(dockerfile::InstrKind::Run)))
+      if (E.OffByDefault)
         continue;
-      B.ByVisit[K / 64] |= uint64_t(1) << (K % 64);
+      const size_t Word = K / 64;
+      const uint64_t Bit = uint64_t(1) << (K % 64);
+      B.ByVisit[Word] |= Bit;
+      if (E.Kinds >> RunKind & 1) {
+        if (!E.Commands)
+          B.RunPlain[Word] |= Bit;
+        else
+          B.RunCommands[Word] |= Bit;
+        for (unsigned Cmd = 0; Cmd < 64; ++Cmd)
+          if (E.Commands >> Cmd & 1)
+            B.RunOfCommand[size_t(Cmd) * W + Word] |= Bit;
+      }
       if (E.Shared)
         continue;
       B.ByVisitMade[K / 64] |= uint64_t(1) << (K % 64);
@@ -631,8 +653,11 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     const VisitBlock &Block = visitBlock(Bits);
     // The file's ByVisit rules (those that see one of its kinds, and those with a finish()):
     // the ones with state are made, and the ones with a finish() finish, in turn.
-    llvm::SmallVector<uint64_t, 4> Made(RW, 0), Finish(RW, 0);
+    // (Picked: all of them, among which a RUN's rules are picked: a rule that sees only RUNs,
+    // none of which would call it, is not made, nor called.)
+    llvm::SmallVector<uint64_t, 4> Made(RW, 0), Finish(RW, 0), Picked(RW, 0), Sel(RW, 0);
     for (unsigned W = 0; W < RW; ++W) {
+      Picked[W] = ToRun[W] & Bits.ByVisit[W];
       Made[W] = ToRun[W] & Bits.ByVisitMade[W];
       Finish[W] = ToRun[W] & Bits.ByVisit[W] & Bits.Finishers[W];
       ToRun[W] &= ~Bits.ByVisit[W];
@@ -644,9 +669,41 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         assert(R == Block.RuleOf[&E - Entries] && "a rule lies where it lay before");
       }
     const CommandBits::VisitRule *const KindRules = Block.KindRules.data();
+    Rule *const *const RuleOf = Block.RuleOf.data();
+    // A RUN's rules: those of Picked that see RUNs and declare none of its commands, or one
+    // it runs, less those quiet for its script (the RUNs the rule-by-rule walk gives a rule).
+    const uint64_t *const OfCommand = Bits.RunOfCommand.data();
     for (uint32_t N = 0; N < NumVisits; ++N) {
       const Visit &V = VisitData[N];
       const unsigned Kind = unsigned(V.I->Kind);
+      if (Kind == unsigned(dockerfile::InstrKind::Run)) {
+        C.setPosition(&V);
+        const uint64_t Runs = V.Runs;
+        for (unsigned W = 0; W < RW; ++W) {
+          uint64_t S = Bits.RunPlain[W];
+          if (Runs == ~uint64_t(0))
+            S |= Bits.RunCommands[W];
+          else
+            for (uint64_t CB = Runs; CB; CB &= CB - 1)
+              S |= OfCommand[size_t(llvm::countTrailingZeros(CB)) * RW + W];
+          if (W < QW)
+            S &= ~V.Quiet[W];
+          Sel[W] = S & Picked[W];
+        }
+        for (unsigned W = 0; W < RW; ++W)
+          for (uint64_t B = Sel[W]; B; B &= B - 1) {
+            const unsigned K = W * 64 + llvm::countTrailingZeros(B);
+            const RuleInfo *Info = Entries[K].Info;
+            C.setRule(Info);
+            C.setRuleIndex(K);
+            RuleOf[K]->check(*V.I, C);
+            if (size_t End = C.findingCount(); End != LastEnd) {
+              Spans.push_back({End, Info});
+              LastEnd = End;
+            }
+          }
+        continue;
+      }
       const CommandBits::VisitRule *R = KindRules + Bits.KindBegin[Kind];
       const CommandBits::VisitRule *const REnd = KindRules + Bits.KindBegin[Kind + 1];
       if (R == REnd)
