@@ -511,45 +511,26 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         Visits.push_back({{I.Child.get(), Cur, &I, nullptr, nullptr}, ~uint64_t(0), {}});
     }
   }
-  // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
-  // is called for the union of its kinds' sets, less the RUNs that run none of its commands and
-  // those whose script it found quiet, walked bit by bit in file order. Over the file's RUNs,
-  // the declared commands they run and the rules not quiet for one of them: a rule that looks
-  // only at RUNs, none of which it would be called for, is not made.
+  // Over the file's RUNs, the declared commands they run and the rules not quiet for one of
+  // them: a rule that looks only at RUNs, none of which it would be called for, is not made.
   const CommandBits &Bits = commandBits();
   ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
   C.setMemo(Memo);
   const auto NumVisits = static_cast<uint32_t>(Visits.size());
-  // (resize, not the size constructor, which fills the chunks with copies of a zeroed one.)
-  llvm::SmallVector<VisitChunk, 1> Chunks;
-  Chunks.resize((NumVisits + 63) / 64);
-  // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
-  llvm::SmallVector<uint32_t, 16> QuietRuns;
-  uint64_t AnyQuiet[QW] = {};
   KindMask Present = 0;
   uint64_t FileCommands = 0;
   uint64_t Loud[QW] = {};
   for (uint32_t N = 0; N < NumVisits; ++N) {
     Visit &V = Visits[N];
-    VisitChunk &Ch = Chunks[N / 64];
-    const uint64_t Bit = uint64_t(1) << (N % 64);
-    const unsigned Kind = unsigned(V.I->Kind);
-    Ch.OfKind[Kind] |= Bit;
-    Present |= KindMask(1) << Kind;
+    Present |= KindMask(1) << unsigned(V.I->Kind);
     if (V.I->Kind != dockerfile::InstrKind::Run)
       continue;
-    Ch.Runs |= Bit;
     const Model::ScriptInfo *Info = V.Info = M.scriptInfo(*V.I);
     ScriptFacts *F = nullptr;
     if (Memo && Info && Info->Script && !M.ownsScript(Info->Script)) {
       F = V.Facts = &Memo->facts(Info->Script);
-      uint64_t Quiet = 0;
-      for (unsigned W = 0; W < QW; ++W) {
-        Quiet |= V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
-        AnyQuiet[W] |= V.Quiet[W];
-      }
-      if (Quiet)
-        QuietRuns.push_back(N);
+      for (unsigned W = 0; W < QW; ++W)
+        V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
     }
     for (unsigned W = 0; W < QW; ++W)
       Loud[W] |= ~V.Quiet[W];
@@ -565,11 +546,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       }
     }
     FileCommands |= V.Runs;
-    if (V.Runs == ~uint64_t(0))
-      Ch.AnyCommand |= Bit;
-    else
-      for (uint64_t B = V.Runs; B; B &= B - 1)
-        Ch.OfCommand[llvm::countTrailingZeros(B)] |= Bit;
   }
 
   // Most configs ignore nothing and override no severity: then the per-rule and per-finding
@@ -643,8 +619,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   // Plain pointers (not the vectors, whose addresses escaped): they stay in registers across
   // the calls to the rules.
   const Visit *const VisitData = Visits.data();
-  const VisitChunk *const ChunkData = Chunks.data();
-  const unsigned NumChunks = Chunks.size();
   const CommandBits::RuleEntry *const Entries = Bits.Rules.data();
   // The ByVisit rules (CommandBits) are called visit by visit, first, when the config leaves
   // each of them on for every file (and not with EveryKind, which calls every rule for every
@@ -736,8 +710,47 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       for (uint64_t B = Made[W]; B; B &= B - 1)
         Block.RuleOf[W * 64 + llvm::countTrailingZeros(B)]->~Rule();
   }
-  // Every rule in turn; made twice, for one chunk of visits (nearly every file: no loop over
-  // chunks) and for several.
+  // Every rule left, in turn: none when the ByVisit rules ran (the config ignores nothing and
+  // overrides no severity, and EveryKind is off), and the sets of visits below are not made.
+  bool AnyLeft = false;
+  for (unsigned W = 0; W < RW; ++W)
+    AnyLeft |= ToRun[W] != 0;
+  // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
+  // is called for the union of its kinds' sets, less the RUNs that run none of its commands and
+  // those whose script it found quiet, walked bit by bit in file order.
+  // (resize, not the size constructor, which fills the chunks with copies of a zeroed one.)
+  llvm::SmallVector<VisitChunk, 1> Chunks;
+  // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
+  llvm::SmallVector<uint32_t, 16> QuietRuns;
+  uint64_t AnyQuiet[QW] = {};
+  if (AnyLeft) {
+    Chunks.resize((NumVisits + 63) / 64);
+    for (uint32_t N = 0; N < NumVisits; ++N) {
+      const Visit &V = VisitData[N];
+      VisitChunk &Ch = Chunks[N / 64];
+      const uint64_t Bit = uint64_t(1) << (N % 64);
+      Ch.OfKind[unsigned(V.I->Kind)] |= Bit;
+      if (V.I->Kind != dockerfile::InstrKind::Run)
+        continue;
+      Ch.Runs |= Bit;
+      uint64_t Quiet = 0;
+      for (unsigned W = 0; W < QW; ++W) {
+        Quiet |= V.Quiet[W];
+        AnyQuiet[W] |= V.Quiet[W];
+      }
+      if (Quiet)
+        QuietRuns.push_back(N);
+      if (V.Runs == ~uint64_t(0))
+        Ch.AnyCommand |= Bit;
+      else
+        for (uint64_t B = V.Runs; B; B &= B - 1)
+          Ch.OfCommand[llvm::countTrailingZeros(B)] |= Bit;
+    }
+  }
+  const VisitChunk *const ChunkData = Chunks.data();
+  const unsigned NumChunks = Chunks.size();
+  // Made twice, for one chunk of visits (nearly every file: no loop over chunks) and for
+  // several.
   const KindMask EveryKindMask = EveryKind ? AllKinds : 0;
   auto RunRules = [&](auto OneChunk) {
     for (unsigned W = 0; W < RW; ++W)
@@ -797,9 +810,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         }
       }
   };
-  if (NumChunks == 1)
+  if (AnyLeft && NumChunks == 1)
     RunRules(std::true_type());
-  else
+  else if (AnyLeft)
     RunRules(std::false_type());
 
   if (Opts.ShellCheck && !Sup.shellIsPowerShell())
