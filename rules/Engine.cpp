@@ -357,9 +357,17 @@ struct VisitBlock {
   /// Per rule: the shared rule or its place here (what its Construct gives there); null for
   /// the rules that are not ByVisit.
   std::vector<Rule *> RuleOf;
+  /// Per rule with state: how and where a file makes it (side by side, for the loop that makes
+  /// a file's rules: a RuleEntry is two cache lines).
+  struct Maker {
+    Rule *(*Construct)(void *Mem);
+    void *Place;
+  };
+  std::vector<Maker> Makers;
   explicit VisitBlock(const CommandBits &B) : Align(B.VisitAlign), KindRules(B.KindRules) {
     Mem = ::operator new(std::max<size_t>(B.VisitBytes, 1), std::align_val_t(Align));
     RuleOf.assign(B.Rules.size(), nullptr);
+    Makers.assign(B.Rules.size(), Maker{nullptr, nullptr});
     for (size_t K = 0; K < B.Rules.size(); ++K) {
       const CommandBits::RuleEntry &E = B.Rules[K];
       if (!(B.ByVisit[K / 64] >> (K % 64) & 1))
@@ -369,7 +377,8 @@ struct VisitBlock {
         continue;
       }
       // Made once to learn where its Rule lies in its place (each file makes it there anew).
-      Rule *R = E.Construct(static_cast<char *>(Mem) + E.VisitOffset);
+      Makers[K] = {E.Construct, static_cast<char *>(Mem) + E.VisitOffset};
+      Rule *R = E.Construct(Makers[K].Place);
       R->~Rule();
       RuleOf[K] = R;
     }
@@ -607,15 +616,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
 
   void *Slot = ruleSlot();
-  // Where each rule's findings end and whose they are (Context::report names them after the
-  // rule that runs), so that they need no look-up by ID below.
-  struct RuleSpan {
-    size_t End;
-    const RuleInfo *Info;
-  };
-  llvm::SmallVector<RuleSpan, 16> Spans;
-  size_t RulesBegin = C.findingCount();
-  size_t LastEnd = RulesBegin;
   // Plain pointers (not the vectors, whose addresses escaped): they stay in registers across
   // the calls to the rules.
   const Visit *const VisitData = Visits.data();
@@ -636,11 +636,12 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       Finish[W] = ToRun[W] & Bits.ByVisit[W] & Bits.Finishers[W];
       ToRun[W] &= ~Bits.ByVisit[W];
     }
+    const VisitBlock::Maker *const Makers = Block.Makers.data();
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = Made[W]; B; B &= B - 1) {
-        const CommandBits::RuleEntry &E = Entries[W * 64 + llvm::countTrailingZeros(B)];
-        [[maybe_unused]] Rule *R = E.Construct(static_cast<char *>(Block.Mem) + E.VisitOffset);
-        assert(R == Block.RuleOf[&E - Entries] && "a rule lies where it lay before");
+        const unsigned K = W * 64 + llvm::countTrailingZeros(B);
+        [[maybe_unused]] Rule *R = Makers[K].Construct(Makers[K].Place);
+        assert(R == Block.RuleOf[K] && "a rule lies where it lay before");
       }
     const CommandBits::VisitRule *const KindRules = Block.KindRules.data();
     Rule *const *const RuleOf = Block.RuleOf.data();
@@ -669,12 +670,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
             const unsigned K = W * 64 + llvm::countTrailingZeros(B);
             const RuleInfo *Info = Entries[K].Info;
             C.setRule(Info);
-            C.setRuleIndex(K);
             RuleOf[K]->check(*V.I, C);
-            if (size_t End = C.findingCount(); End != LastEnd) {
-              Spans.push_back({End, Info});
-              LastEnd = End;
-            }
           }
         continue;
       }
@@ -685,12 +681,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       C.setPosition(&V);
       for (; R != REnd; ++R) {
         C.setRule(R->Info);
-        C.setRuleIndex(R->Index);
         R->R->check(*V.I, C);
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, R->Info});
-          LastEnd = End;
-        }
       }
     }
     C.setPosition(Cur, nullptr);
@@ -699,12 +690,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         const size_t K = W * 64 + llvm::countTrailingZeros(B);
         const CommandBits::RuleEntry &E = Entries[K];
         C.setRule(E.Info);
-        C.setRuleIndex(unsigned(K));
         Block.RuleOf[K]->finish(C);
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, E.Info});
-          LastEnd = End;
-        }
       }
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = Made[W]; B; B &= B - 1)
@@ -760,7 +746,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         const RuleInfo &Info = *E.Info;
         Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
         C.setRule(&Info);
-        C.setRuleIndex(unsigned(K));
         if (const KindMask Mask = (E.Kinds | EveryKindMask) & Present) {
           // Most rules see one kind (no loop over kinds) and no RUN (no filter).
           const bool OneKind = !(Mask & (Mask - 1));
@@ -804,10 +789,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         }
         if (!E.Shared)
           Ru->~Rule();
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, &Info});
-          LastEnd = End;
-        }
       }
   };
   if (AnyLeft && NumChunks == 1)
@@ -815,21 +796,24 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   else if (AnyLeft)
     RunRules(std::false_type());
 
-  if (Opts.ShellCheck && !Sup.shellIsPowerShell())
+  if (Opts.ShellCheck && !Sup.shellIsPowerShell()) {
+    C.setRule(nullptr); // (filed under their own IDs)
     for (Finding &F : runShellCheck(M))
       C.add(std::move(F));
+  }
 
   // The findings are filtered where they lie, then the vector becomes the result: a finding
   // is moved only to close a gap left by a dropped one (and once more by the sort).
   R.Findings = C.takeFindings();
   size_t Kept = 0;
-  // The rules run one after another, so a file's findings come in runs of one rule ID: the
-  // catalogue entry is known for the rules' (Spans) and looked up once per run for the others
-  // (parse errors before them, shellcheck's after).
+  // A file's findings come in runs of one rule ID: the catalogue entry is known for the rules'
+  // (Context::ruleSpans) and looked up once per run for the others (parse errors before them,
+  // shellcheck's after).
   static const RuleInfo *const ParseErrors = findRule("DL1000");
   std::string LastId; // a copy: the finding it came from may be moved below
   const RuleInfo *Info = nullptr;
-  const RuleSpan *Span = Spans.begin();
+  const llvm::ArrayRef<Context::RuleSpan> Spans = C.ruleSpans();
+  const Context::RuleSpan *Span = Spans.begin();
   // One copy of the path for every finding: FilePath(Path) compares it with the thread's last
   // path each time, a copy only counts a reference.
   const FilePath File(Path);
@@ -837,9 +821,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     Finding &F = R.Findings[Index];
     F.File = File;
     F.locate(*DF.Source);
-    while (Span != Spans.end() && Index >= Span->End)
+    // (A finding lies in the last span that begins at or before it: the first begins at 0.)
+    while (Span + 1 != Spans.end() && Index >= Span[1].Begin)
       ++Span;
-    if (Index >= RulesBegin && Span != Spans.end()) {
+    if (Span->Info) {
       Info = Span->Info;
       LastId.clear();
     } else if (LastId.empty() || F.RuleId != LastId) {
