@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "rules/Queries.h"
+#include "rules/Registry.h"
 #include "rules/RunCache.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -184,11 +185,19 @@ ReportBuilder &ReportBuilder::fix(std::string Title, std::vector<TextEdit> Edits
   return *this;
 }
 
+unsigned Context::ruleIndex() const {
+  static const llvm::ArrayRef<RuleInfo> Cat = catalogue();
+  const uintptr_t Off = reinterpret_cast<uintptr_t>(Cur) - reinterpret_cast<uintptr_t>(Cat.data());
+  return Off < Cat.size() * sizeof(RuleInfo) ? unsigned(Off / sizeof(RuleInfo)) : ~0u;
+}
+
 Finding &Context::newFinding() {
   // Room for the findings of most files at once (a few a file; the vector otherwise regrows,
   // moving every finding, four times on the way to ten).
   if (Findings.capacity() == 0)
     Findings.reserve(16);
+  if (Spans.empty() || Spans.back().Info != Cur)
+    Spans.push_back({Filed, Cur});
   ++Filed;
   return Findings.emplace_back();
 }

@@ -16,7 +16,9 @@
 #include "shell/Script.h"
 #include "support/Finding.h"
 #include "support/RuleInfo.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 namespace ballast::rules {
@@ -222,7 +224,7 @@ public:
   /// could have made check() report or remember something for this script.
   void scriptQuiet(const dockerfile::Instruction &I) {
     if (ScriptFacts *F = factsOf(I))
-      F->setQuiet(RuleIndex);
+      F->setQuiet(ruleIndex());
   }
   /// Whether RUN I's script is shared by the files of the run (its facts are kept).
   bool scriptShared(const dockerfile::Instruction &I) const { return factsOf(I); }
@@ -262,8 +264,6 @@ public:
     OwnAt = Position{nullptr, S, Wrapper, nullptr, nullptr};
     At = &OwnAt;
   }
-  /// The running rule's index in allRuleDefs() (its bit in ScriptFacts::Quiet).
-  void setRuleIndex(unsigned K) { RuleIndex = K; }
   /// The run's memo, which keeps the scriptData of shared scripts (or null).
   void setMemo(ScriptMemo *M) { Memo = M; }
   /// Whether findings keep their notes (LintOptions::Notes).
@@ -272,13 +272,26 @@ public:
     Filed = 0;
     return std::move(Findings);
   }
-  /// How many findings have been filed so far (the engine marks where each rule's begin).
+  /// How many findings have been filed so far.
   size_t findingCount() const { return Filed; }
   void add(Finding &&F) { newFinding() = std::move(F); }
+  /// The findings filed in a row under one rule (setRule's, as each was filed): from Begin to
+  /// the next span's Begin. Those filed with no rule set (the engine's parse errors and
+  /// shellcheck's) have a null Info. Kept as findings are filed, not asked by the engine after
+  /// every check() call (few calls file one).
+  struct RuleSpan {
+    size_t Begin;
+    const RuleInfo *Info;
+  };
+  /// The spans of the findings filed so far (of those takeFindings() handed out, after it).
+  llvm::ArrayRef<RuleSpan> ruleSpans() const { return Spans; }
 
 private:
   /// A default finding at the end of Findings.
   Finding &newFinding();
+  /// The running rule's index in allRuleDefs() (its bit in ScriptFacts::Quiet): its catalogue
+  /// entry's, which the engine sets (no index stored per check() call); ~0 for another entry.
+  unsigned ruleIndex() const;
   /// The facts of RUN I's script when I is the RUN being checked and its script is shared.
   ScriptFacts *factsOf(const dockerfile::Instruction &I) const {
     return &I == At->I ? At->Facts : nullptr;
@@ -292,11 +305,11 @@ private:
   Position OwnAt;
   ScriptMemo *Memo = nullptr;
   bool Notes = true;
-  unsigned RuleIndex = 0;
   std::vector<Finding> Findings;
-  /// Findings.size(), kept as a count: the engine asks it after every check() call, and the
-  /// vector's size is a division by the size of a Finding.
+  /// Findings.size(), kept as a count (the vector's size is a division by the size of a
+  /// Finding).
   size_t Filed = 0;
+  llvm::SmallVector<RuleSpan, 8> Spans;
 };
 
 } // namespace ballast::rules

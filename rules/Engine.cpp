@@ -189,12 +189,13 @@ struct CommandBits {
   /// Those of RunOnly that declare commands.
   std::vector<uint64_t> RunOnlyCommands;
   /// The rules called visit by visit, not rule by rule, when the config ignores nothing and
-  /// overrides no severity (then each is called for every visit of its kinds): those on by
-  /// default and blind to RUNs (no per-RUN filter). A file makes those with state at once, each
-  /// in its place of the thread's VisitBlock, calls them visit by visit, then the finish() of
-  /// those that have one. The order they run in does not show: each reports in the order it
-  /// would alone, and the findings are sorted by position, then rule ID. A rule made in turn
-  /// cost some 60 instructions a file besides its calls; these cost none.
+  /// overrides no severity (then each is called for every visit of its kinds, less the RUNs it
+  /// is not called for): those on by default. A file makes those with state at once, each in
+  /// its place of the thread's VisitBlock, calls them visit by visit, then the finish() of those
+  /// that have one. The order they run in does not show: each reports in the order it would
+  /// alone, and the findings are sorted by position, then rule ID. A rule made in turn cost
+  /// some 60 instructions a file besides its calls (its chunk walk, its RUN filter); these cost
+  /// none.
   std::vector<uint64_t> ByVisit;
   /// Those of ByVisit with state (made per file).
   std::vector<uint64_t> ByVisitMade;
@@ -205,11 +206,17 @@ struct CommandBits {
     const RuleInfo *Info;
     unsigned Index;
   };
-  /// Per instruction kind, the ByVisit rules that see it (in the order of Rules):
-  /// KindRules[KindBegin[Kind]] to KindRules[KindBegin[Kind + 1]].
+  /// Per instruction kind but RUN, the ByVisit rules that see it (in the order of Rules):
+  /// KindRules[KindBegin[Kind]] to KindRules[KindBegin[Kind + 1]]. None for RUN, whose rules
+  /// a visit picks as a set (RunPlain, RunCommands, RunOfCommand).
   static constexpr unsigned NumKinds = unsigned(dockerfile::InstrKind::Unknown) + 1;
   std::vector<VisitRule> KindRules;
   uint32_t KindBegin[NumKinds + 1] = {};
+  /// The ByVisit rules that see RUNs: those that declare no commands (called for every RUN),
+  /// those that declare some (all called for a RUN whose commands are not known: one without a
+  /// parsed script, or any with LintOptions::EveryRun), and per declared command (bit number),
+  /// those that declare it (64 sets, one after another).
+  std::vector<uint64_t> RunPlain, RunCommands, RunOfCommand;
   /// The size and alignment of a VisitBlock (the ByVisit rules with state, side by side).
   size_t VisitBytes = 0, VisitAlign = alignof(std::max_align_t);
   /// Per declared command (bit number), the rules of RunOnlyCommands that declare it (64 sets,
@@ -264,24 +271,39 @@ const CommandBits &commandBits() {
     const unsigned W = B.RuleWords = unsigned((B.Rules.size() + 63) / 64);
     B.SeeKind.assign(size_t(32) * W, 0);
     B.OfCommand.assign(size_t(64) * W, 0);
-    for (std::vector<uint64_t> *Set : {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly,
-                                       &B.RunOnlyCommands, &B.ByVisit, &B.ByVisitMade})
+    for (std::vector<uint64_t> *Set :
+         {&B.Everyone, &B.Finishers, &B.OffByDefault, &B.RunOnly, &B.RunOnlyCommands, &B.ByVisit,
+          &B.ByVisitMade, &B.RunPlain, &B.RunCommands})
       Set->assign(W, 0);
+    B.RunOfCommand.assign(size_t(64) * W, 0);
+    const unsigned RunKind = unsigned(dockerfile::InstrKind::Run);
     for (unsigned Kind = 0; Kind < CommandBits::NumKinds; ++Kind) {
       B.KindBegin[Kind] = uint32_t(B.KindRules.size());
+      if (Kind == RunKind)
+        continue;
       for (size_t K = 0; K < B.Rules.size(); ++K) {
         const CommandBits::RuleEntry &E = B.Rules[K];
-        if (!E.OffByDefault && !(E.Kinds & kindBit(dockerfile::InstrKind::Run)) &&
-            (E.Kinds >> Kind & 1))
+        if (!E.OffByDefault && (E.Kinds >> Kind & 1))
           B.KindRules.push_back({E.Shared, E.Info, unsigned(K)});
       }
     }
     B.KindBegin[CommandBits::NumKinds] = uint32_t(B.KindRules.size());
     for (size_t K = 0; K < B.Rules.size(); ++K) {
       CommandBits::RuleEntry &E = B.Rules[K];
-      if (E.OffByDefault || (E.Kinds & kindBit(dockerfile::InstrKind::Run)))
+      if (E.OffByDefault)
         continue;
-      B.ByVisit[K / 64] |= uint64_t(1) << (K % 64);
+      const size_t Word = K / 64;
+      const uint64_t Bit = uint64_t(1) << (K % 64);
+      B.ByVisit[Word] |= Bit;
+      if (E.Kinds >> RunKind & 1) {
+        if (!E.Commands)
+          B.RunPlain[Word] |= Bit;
+        else
+          B.RunCommands[Word] |= Bit;
+        for (unsigned Cmd = 0; Cmd < 64; ++Cmd)
+          if (E.Commands >> Cmd & 1)
+            B.RunOfCommand[size_t(Cmd) * W + Word] |= Bit;
+      }
       if (E.Shared)
         continue;
       B.ByVisitMade[K / 64] |= uint64_t(1) << (K % 64);
@@ -335,9 +357,17 @@ struct VisitBlock {
   /// Per rule: the shared rule or its place here (what its Construct gives there); null for
   /// the rules that are not ByVisit.
   std::vector<Rule *> RuleOf;
+  /// Per rule with state: how and where a file makes it (side by side, for the loop that makes
+  /// a file's rules: a RuleEntry is two cache lines).
+  struct Maker {
+    Rule *(*Construct)(void *Mem);
+    void *Place;
+  };
+  std::vector<Maker> Makers;
   explicit VisitBlock(const CommandBits &B) : Align(B.VisitAlign), KindRules(B.KindRules) {
     Mem = ::operator new(std::max<size_t>(B.VisitBytes, 1), std::align_val_t(Align));
     RuleOf.assign(B.Rules.size(), nullptr);
+    Makers.assign(B.Rules.size(), Maker{nullptr, nullptr});
     for (size_t K = 0; K < B.Rules.size(); ++K) {
       const CommandBits::RuleEntry &E = B.Rules[K];
       if (!(B.ByVisit[K / 64] >> (K % 64) & 1))
@@ -347,7 +377,8 @@ struct VisitBlock {
         continue;
       }
       // Made once to learn where its Rule lies in its place (each file makes it there anew).
-      Rule *R = E.Construct(static_cast<char *>(Mem) + E.VisitOffset);
+      Makers[K] = {E.Construct, static_cast<char *>(Mem) + E.VisitOffset};
+      Rule *R = E.Construct(Makers[K].Place);
       R->~Rule();
       RuleOf[K] = R;
     }
@@ -489,45 +520,26 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         Visits.push_back({{I.Child.get(), Cur, &I, nullptr, nullptr}, ~uint64_t(0), {}});
     }
   }
-  // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
-  // is called for the union of its kinds' sets, less the RUNs that run none of its commands and
-  // those whose script it found quiet, walked bit by bit in file order. Over the file's RUNs,
-  // the declared commands they run and the rules not quiet for one of them: a rule that looks
-  // only at RUNs, none of which it would be called for, is not made.
+  // Over the file's RUNs, the declared commands they run and the rules not quiet for one of
+  // them: a rule that looks only at RUNs, none of which it would be called for, is not made.
   const CommandBits &Bits = commandBits();
   ScriptMemo *Memo = Opts.Cache ? Opts.Memo : nullptr;
   C.setMemo(Memo);
   const auto NumVisits = static_cast<uint32_t>(Visits.size());
-  // (resize, not the size constructor, which fills the chunks with copies of a zeroed one.)
-  llvm::SmallVector<VisitChunk, 1> Chunks;
-  Chunks.resize((NumVisits + 63) / 64);
-  // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
-  llvm::SmallVector<uint32_t, 16> QuietRuns;
-  uint64_t AnyQuiet[QW] = {};
   KindMask Present = 0;
   uint64_t FileCommands = 0;
   uint64_t Loud[QW] = {};
   for (uint32_t N = 0; N < NumVisits; ++N) {
     Visit &V = Visits[N];
-    VisitChunk &Ch = Chunks[N / 64];
-    const uint64_t Bit = uint64_t(1) << (N % 64);
-    const unsigned Kind = unsigned(V.I->Kind);
-    Ch.OfKind[Kind] |= Bit;
-    Present |= KindMask(1) << Kind;
+    Present |= KindMask(1) << unsigned(V.I->Kind);
     if (V.I->Kind != dockerfile::InstrKind::Run)
       continue;
-    Ch.Runs |= Bit;
     const Model::ScriptInfo *Info = V.Info = M.scriptInfo(*V.I);
     ScriptFacts *F = nullptr;
     if (Memo && Info && Info->Script && !M.ownsScript(Info->Script)) {
       F = V.Facts = &Memo->facts(Info->Script);
-      uint64_t Quiet = 0;
-      for (unsigned W = 0; W < QW; ++W) {
-        Quiet |= V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
-        AnyQuiet[W] |= V.Quiet[W];
-      }
-      if (Quiet)
-        QuietRuns.push_back(N);
+      for (unsigned W = 0; W < QW; ++W)
+        V.Quiet[W] = F->Quiet[W].load(std::memory_order_relaxed);
     }
     for (unsigned W = 0; W < QW; ++W)
       Loud[W] |= ~V.Quiet[W];
@@ -543,11 +555,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       }
     }
     FileCommands |= V.Runs;
-    if (V.Runs == ~uint64_t(0))
-      Ch.AnyCommand |= Bit;
-    else
-      for (uint64_t B = V.Runs; B; B &= B - 1)
-        Ch.OfCommand[llvm::countTrailingZeros(B)] |= Bit;
   }
 
   // Most configs ignore nothing and override no severity: then the per-rule and per-finding
@@ -609,20 +616,9 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
   }
 
   void *Slot = ruleSlot();
-  // Where each rule's findings end and whose they are (Context::report names them after the
-  // rule that runs), so that they need no look-up by ID below.
-  struct RuleSpan {
-    size_t End;
-    const RuleInfo *Info;
-  };
-  llvm::SmallVector<RuleSpan, 16> Spans;
-  size_t RulesBegin = C.findingCount();
-  size_t LastEnd = RulesBegin;
   // Plain pointers (not the vectors, whose addresses escaped): they stay in registers across
   // the calls to the rules.
   const Visit *const VisitData = Visits.data();
-  const VisitChunk *const ChunkData = Chunks.data();
-  const unsigned NumChunks = Chunks.size();
   const CommandBits::RuleEntry *const Entries = Bits.Rules.data();
   // The ByVisit rules (CommandBits) are called visit by visit, first, when the config leaves
   // each of them on for every file (and not with EveryKind, which calls every rule for every
@@ -631,22 +627,53 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     const VisitBlock &Block = visitBlock(Bits);
     // The file's ByVisit rules (those that see one of its kinds, and those with a finish()):
     // the ones with state are made, and the ones with a finish() finish, in turn.
-    llvm::SmallVector<uint64_t, 4> Made(RW, 0), Finish(RW, 0);
+    // (Picked: all of them, among which a RUN's rules are picked: a rule that sees only RUNs,
+    // none of which would call it, is not made, nor called.)
+    llvm::SmallVector<uint64_t, 4> Made(RW, 0), Finish(RW, 0), Picked(RW, 0), Sel(RW, 0);
     for (unsigned W = 0; W < RW; ++W) {
+      Picked[W] = ToRun[W] & Bits.ByVisit[W];
       Made[W] = ToRun[W] & Bits.ByVisitMade[W];
       Finish[W] = ToRun[W] & Bits.ByVisit[W] & Bits.Finishers[W];
       ToRun[W] &= ~Bits.ByVisit[W];
     }
+    const VisitBlock::Maker *const Makers = Block.Makers.data();
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = Made[W]; B; B &= B - 1) {
-        const CommandBits::RuleEntry &E = Entries[W * 64 + llvm::countTrailingZeros(B)];
-        [[maybe_unused]] Rule *R = E.Construct(static_cast<char *>(Block.Mem) + E.VisitOffset);
-        assert(R == Block.RuleOf[&E - Entries] && "a rule lies where it lay before");
+        const unsigned K = W * 64 + llvm::countTrailingZeros(B);
+        [[maybe_unused]] Rule *R = Makers[K].Construct(Makers[K].Place);
+        assert(R == Block.RuleOf[K] && "a rule lies where it lay before");
       }
     const CommandBits::VisitRule *const KindRules = Block.KindRules.data();
+    Rule *const *const RuleOf = Block.RuleOf.data();
+    // A RUN's rules: those of Picked that see RUNs and declare none of its commands, or one
+    // it runs, less those quiet for its script (the RUNs the rule-by-rule walk gives a rule).
+    const uint64_t *const OfCommand = Bits.RunOfCommand.data();
     for (uint32_t N = 0; N < NumVisits; ++N) {
       const Visit &V = VisitData[N];
       const unsigned Kind = unsigned(V.I->Kind);
+      if (Kind == unsigned(dockerfile::InstrKind::Run)) {
+        C.setPosition(&V);
+        const uint64_t Runs = V.Runs;
+        for (unsigned W = 0; W < RW; ++W) {
+          uint64_t S = Bits.RunPlain[W];
+          if (Runs == ~uint64_t(0))
+            S |= Bits.RunCommands[W];
+          else
+            for (uint64_t CB = Runs; CB; CB &= CB - 1)
+              S |= OfCommand[size_t(llvm::countTrailingZeros(CB)) * RW + W];
+          if (W < QW)
+            S &= ~V.Quiet[W];
+          Sel[W] = S & Picked[W];
+        }
+        for (unsigned W = 0; W < RW; ++W)
+          for (uint64_t B = Sel[W]; B; B &= B - 1) {
+            const unsigned K = W * 64 + llvm::countTrailingZeros(B);
+            const RuleInfo *Info = Entries[K].Info;
+            C.setRule(Info);
+            RuleOf[K]->check(*V.I, C);
+          }
+        continue;
+      }
       const CommandBits::VisitRule *R = KindRules + Bits.KindBegin[Kind];
       const CommandBits::VisitRule *const REnd = KindRules + Bits.KindBegin[Kind + 1];
       if (R == REnd)
@@ -654,12 +681,7 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
       C.setPosition(&V);
       for (; R != REnd; ++R) {
         C.setRule(R->Info);
-        C.setRuleIndex(R->Index);
         R->R->check(*V.I, C);
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, R->Info});
-          LastEnd = End;
-        }
       }
     }
     C.setPosition(Cur, nullptr);
@@ -668,19 +690,53 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         const size_t K = W * 64 + llvm::countTrailingZeros(B);
         const CommandBits::RuleEntry &E = Entries[K];
         C.setRule(E.Info);
-        C.setRuleIndex(unsigned(K));
         Block.RuleOf[K]->finish(C);
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, E.Info});
-          LastEnd = End;
-        }
       }
     for (unsigned W = 0; W < RW; ++W)
       for (uint64_t B = Made[W]; B; B &= B - 1)
         Block.RuleOf[W * 64 + llvm::countTrailingZeros(B)]->~Rule();
   }
-  // Every rule in turn; made twice, for one chunk of visits (nearly every file: no loop over
-  // chunks) and for several.
+  // Every rule left, in turn: none when the ByVisit rules ran (the config ignores nothing and
+  // overrides no severity, and EveryKind is off), and the sets of visits below are not made.
+  bool AnyLeft = false;
+  for (unsigned W = 0; W < RW; ++W)
+    AnyLeft |= ToRun[W] != 0;
+  // The file's visits as sets, 64 visits a chunk (bit N % 64 of chunk N / 64: visit N): a rule
+  // is called for the union of its kinds' sets, less the RUNs that run none of its commands and
+  // those whose script it found quiet, walked bit by bit in file order.
+  // (resize, not the size constructor, which fills the chunks with copies of a zeroed one.)
+  llvm::SmallVector<VisitChunk, 1> Chunks;
+  // The RUN visits whose script some rule found quiet, and the rules quiet for one of them.
+  llvm::SmallVector<uint32_t, 16> QuietRuns;
+  uint64_t AnyQuiet[QW] = {};
+  if (AnyLeft) {
+    Chunks.resize((NumVisits + 63) / 64);
+    for (uint32_t N = 0; N < NumVisits; ++N) {
+      const Visit &V = VisitData[N];
+      VisitChunk &Ch = Chunks[N / 64];
+      const uint64_t Bit = uint64_t(1) << (N % 64);
+      Ch.OfKind[unsigned(V.I->Kind)] |= Bit;
+      if (V.I->Kind != dockerfile::InstrKind::Run)
+        continue;
+      Ch.Runs |= Bit;
+      uint64_t Quiet = 0;
+      for (unsigned W = 0; W < QW; ++W) {
+        Quiet |= V.Quiet[W];
+        AnyQuiet[W] |= V.Quiet[W];
+      }
+      if (Quiet)
+        QuietRuns.push_back(N);
+      if (V.Runs == ~uint64_t(0))
+        Ch.AnyCommand |= Bit;
+      else
+        for (uint64_t B = V.Runs; B; B &= B - 1)
+          Ch.OfCommand[llvm::countTrailingZeros(B)] |= Bit;
+    }
+  }
+  const VisitChunk *const ChunkData = Chunks.data();
+  const unsigned NumChunks = Chunks.size();
+  // Made twice, for one chunk of visits (nearly every file: no loop over chunks) and for
+  // several.
   const KindMask EveryKindMask = EveryKind ? AllKinds : 0;
   auto RunRules = [&](auto OneChunk) {
     for (unsigned W = 0; W < RW; ++W)
@@ -690,7 +746,6 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         const RuleInfo &Info = *E.Info;
         Rule *const Ru = E.Shared ? E.Shared : E.Construct(Slot);
         C.setRule(&Info);
-        C.setRuleIndex(unsigned(K));
         if (const KindMask Mask = (E.Kinds | EveryKindMask) & Present) {
           // Most rules see one kind (no loop over kinds) and no RUN (no filter).
           const bool OneKind = !(Mask & (Mask - 1));
@@ -734,32 +789,31 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
         }
         if (!E.Shared)
           Ru->~Rule();
-        if (size_t End = C.findingCount(); End != LastEnd) {
-          Spans.push_back({End, &Info});
-          LastEnd = End;
-        }
       }
   };
-  if (NumChunks == 1)
+  if (AnyLeft && NumChunks == 1)
     RunRules(std::true_type());
-  else
+  else if (AnyLeft)
     RunRules(std::false_type());
 
-  if (Opts.ShellCheck && !Sup.shellIsPowerShell())
+  if (Opts.ShellCheck && !Sup.shellIsPowerShell()) {
+    C.setRule(nullptr); // (filed under their own IDs)
     for (Finding &F : runShellCheck(M))
       C.add(std::move(F));
+  }
 
   // The findings are filtered where they lie, then the vector becomes the result: a finding
   // is moved only to close a gap left by a dropped one (and once more by the sort).
   R.Findings = C.takeFindings();
   size_t Kept = 0;
-  // The rules run one after another, so a file's findings come in runs of one rule ID: the
-  // catalogue entry is known for the rules' (Spans) and looked up once per run for the others
-  // (parse errors before them, shellcheck's after).
+  // A file's findings come in runs of one rule ID: the catalogue entry is known for the rules'
+  // (Context::ruleSpans) and looked up once per run for the others (parse errors before them,
+  // shellcheck's after).
   static const RuleInfo *const ParseErrors = findRule("DL1000");
   std::string LastId; // a copy: the finding it came from may be moved below
   const RuleInfo *Info = nullptr;
-  const RuleSpan *Span = Spans.begin();
+  const llvm::ArrayRef<Context::RuleSpan> Spans = C.ruleSpans();
+  const Context::RuleSpan *Span = Spans.begin();
   // One copy of the path for every finding: FilePath(Path) compares it with the thread's last
   // path each time, a copy only counts a reference.
   const FilePath File(Path);
@@ -767,9 +821,10 @@ LintResult lintText(const std::string &Path, std::string Text, const Config &Cfg
     Finding &F = R.Findings[Index];
     F.File = File;
     F.locate(*DF.Source);
-    while (Span != Spans.end() && Index >= Span->End)
+    // (A finding lies in the last span that begins at or before it: the first begins at 0.)
+    while (Span + 1 != Spans.end() && Index >= Span[1].Begin)
       ++Span;
-    if (Index >= RulesBegin && Span != Spans.end()) {
+    if (Span->Info) {
       Info = Span->Info;
       LastId.clear();
     } else if (LastId.empty() || F.RuleId != LastId) {

@@ -157,8 +157,9 @@ std::vector<std::string> corpusFiles() {
   return Files;
 }
 
-/// Lints every corpus file with the default options and with Every; the findings must match.
-void expectCorpusLintsTheSame(const LintOptions &Every) {
+/// Lints every corpus file with Base (the default options unless given) and with Every; the
+/// findings must match.
+void expectCorpusLintsTheSame(const LintOptions &Every, const LintOptions &Base = LintOptions()) {
   std::vector<std::string> Files = corpusFiles();
   ASSERT_GT(Files.size(), 500u);
   unsigned WithFindings = 0;
@@ -166,7 +167,7 @@ void expectCorpusLintsTheSame(const LintOptions &Every) {
     auto Text = readFileOrStdin(Path);
     if (!Text)
       FAIL() << Path << ": " << llvm::toString(Text.takeError());
-    LintResult A = lintText(Path, *Text, Config(), LintOptions());
+    LintResult A = lintText(Path, *Text, Config(), Base);
     LintResult B = lintText(Path, *Text, Config(), Every);
     EXPECT_EQ(allFindings(A), allFindings(B)) << Path;
     WithFindings += !A.Findings.empty();
@@ -183,6 +184,19 @@ TEST(EngineTest, DeclaredKindsLoseNoFinding) {
   LintOptions Every;
   Every.EveryKind = true;
   expectCorpusLintsTheSame(Every);
+}
+
+// The same with the scripts shared through a run's RunCache: a RUN skips the rules its script
+// was found quiet for, called visit by visit as rule by rule (EveryKind).
+TEST(EngineTest, DeclaredKindsLoseNoFindingWithSharedScripts) {
+  RunCache Cache;
+  ScriptMemo Memo;
+  LintOptions Shared;
+  Shared.Cache = &Cache;
+  Shared.Memo = &Memo;
+  LintOptions Every = Shared;
+  Every.EveryKind = true;
+  expectCorpusLintsTheSame(Every, Shared);
 }
 
 // The engine skips a rule for a RUN that runs none of the commands it declares
