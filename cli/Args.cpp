@@ -7,6 +7,7 @@ namespace ballast::cli {
 
 llvm::Expected<Args> Args::parse(llvm::ArrayRef<std::string> Argv, llvm::ArrayRef<FlagSpec> Specs) {
   Args A;
+  A.Positional.reserve(Argv.size()); // `ballast lint` may be given hundreds of paths
   auto FindLong = [&](llvm::StringRef N) -> const FlagSpec * {
     for (const FlagSpec &S : Specs)
       if (S.Long == N)

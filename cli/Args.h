@@ -40,6 +40,8 @@ public:
   /// A boolean flag: present without value, or `--x=true|false`.
   bool flag(llvm::StringRef Long) const;
   const std::vector<std::string> &positional() const { return Positional; }
+  /// The positional arguments, moved out (positional() is empty afterwards).
+  std::vector<std::string> takePositional() { return std::move(Positional); }
 
 private:
   std::map<std::string, std::vector<std::string>> Values;

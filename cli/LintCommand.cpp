@@ -417,9 +417,13 @@ int runLint(const std::vector<std::string> &Argv) {
   // the Dockerfiles in it, which are read and linted in a second pass. Without folders (the
   // usual run) the jobs stay where they are: each FileJob is large, and moving hundreds of
   // them into a second vector touched fresh memory for nothing.
-  std::vector<FileJob> Jobs(A->positional().size());
-  for (size_t I = 0; I < Jobs.size(); ++I)
-    Jobs[I].Path = A->positional()[I];
+  std::vector<FileJob> Jobs;
+  {
+    std::vector<std::string> Paths = A->takePositional(); // moved, not copied
+    Jobs.resize(Paths.size());
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      Jobs[I].Path = std::move(Paths[I]);
+  }
   ReadAndLint(Jobs);
   for (const FileJob &J : Jobs) {
     if (isStdin(J.Path) || J.In.Error.empty() || J.In.Errno == EISDIR)

@@ -1,6 +1,9 @@
 //===- BuildContextTest.cpp - context-aware rules without a .dockerignore -===//
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -138,6 +141,36 @@ TEST(BuildContextTest, ACachedWalkIsMadeOnceAndReplayed) {
   walkContext(V, D.string(), 3, 100, [&](llvm::StringRef P, bool) { Fresh.push_back(P.str()); });
   EXPECT_EQ(Fresh.size(), 3u); // without the cache the new file is seen
   fs::remove_all(D);
+}
+
+TEST(BuildContextTest, AWalkIsMadeOnceWhenManyThreadsAskForItAtOnce) {
+  // RunCache::walk runs a key's walk in the first caller, outside its lock; the others wait for
+  // that walk (never run their own) and every caller gets the same entries.
+  RunCache Cache;
+  constexpr int Keys = 64, Threads = 6;
+  std::atomic<int> Walks[Keys] = {};
+  std::vector<std::thread> Pool;
+  Pool.reserve(Threads);
+  std::atomic<int> Wrong{0};
+  for (int T = 0; T < Threads; ++T)
+    Pool.emplace_back([&, T] {
+      for (int I = 0; I < Keys; ++I) {
+        int K = (I + T * 11) % Keys;
+        const WalkEntries &E = Cache.walk("key" + std::to_string(K), [&](WalkEntries &Out) {
+          ++Walks[K];
+          // A slow walk, so that others come to wait for it.
+          std::this_thread::sleep_for(std::chrono::microseconds(K % 4 == 0 ? 500 : 0));
+          Out.emplace_back("entry" + std::to_string(K), K % 2 == 0);
+        });
+        if (E.size() != 1 || E[0].first != "entry" + std::to_string(K))
+          ++Wrong;
+      }
+    });
+  for (std::thread &T : Pool)
+    T.join();
+  EXPECT_EQ(Wrong.load(), 0);
+  for (int K = 0; K < Keys; ++K)
+    EXPECT_EQ(Walks[K].load(), 1) << "key" << K;
 }
 
 TEST(BuildContextTest, AFolderListingAnswersTheMissingNamesAndFindsTheIgnoreFile) {

@@ -82,8 +82,26 @@ const WalkEntries &RunCache::walk(const std::string &Key,
   }
   // Walked outside the lock: two files of one folder asking at once wait for one walk, and a
   // file asking for another walk meanwhile goes on (with the lock held through the walk, it
-  // slept until this one was done, about once a lint of the corpus).
-  std::call_once(W->Once, [&] { Walk(W->Entries); });
+  // slept until this one was done, about once a lint of the corpus). Not std::call_once:
+  // glibc's pthread_once wakes waiters with a futex call after every first call, whether any
+  // thread waits or not (50 system calls a lint of ../shared/corpus-external); here only a
+  // walk that another caller waits for ends with a wake-up.
+  uint8_t S = W->State.load(std::memory_order_acquire);
+  if (S == WalkDone)
+    return W->Entries;
+  if (S == NotWalked && W->State.compare_exchange_strong(S, Walking, std::memory_order_acquire)) {
+    Walk(W->Entries);
+    if (W->State.exchange(WalkDone, std::memory_order_acq_rel) == WalkingWaited)
+      W->State.notify_all();
+    return W->Entries;
+  }
+  while (S != WalkDone) {
+    if (S == Walking &&
+        !W->State.compare_exchange_weak(S, WalkingWaited, std::memory_order_acquire))
+      continue; // S was reloaded
+    W->State.wait(WalkingWaited, std::memory_order_acquire);
+    S = W->State.load(std::memory_order_acquire);
+  }
   return W->Entries;
 }
 
@@ -149,15 +167,12 @@ const shell::Script *RunCache::script(llvm::StringRef Text) {
   size_t Same = 0, Free = 0;
   if (const shell::Script *S = findScript(Key, Text, Same, Free))
     return S;
-  {
-    std::lock_guard<std::mutex> Lock(ScriptMu);
-    if (const shell::Script *S = findScript(Key, Text, Same, Free)) // added meanwhile
-      return S;
-    // A crowded key (texts made to share their edges) would make every look-up compare many
-    // texts: past MaxSameKey, the caller parses its own.
-    if (ScriptBytes >= MaxScriptBytes || Same >= MaxSameKey)
-      return nullptr;
-  }
+  // A crowded key (texts made to share their edges) would make every look-up compare many
+  // texts: past MaxSameKey, the caller parses its own. No lock for these tests (two threads
+  // may both pass them: see below): with one here, a new script took the lock twice, and the
+  // other thread often slept on one of them.
+  if (ScriptBytes.load(std::memory_order_relaxed) >= MaxScriptBytes || Same >= MaxSameKey)
+    return nullptr;
   // Parsed outside the lock: the other thread goes on meanwhile. Should it parse the same text
   // at the same time, the first to come back is kept and the other's copy dropped.
   auto New = std::make_unique<shell::Script>(shell::Script::parse(Text));
@@ -165,11 +180,12 @@ const shell::Script *RunCache::script(llvm::StringRef Text) {
   if (const shell::Script *S = findScript(Key, Text, Same, Free))
     return S;
   // A script's arena is about eight times its text, in slabs of 16 KiB.
-  ScriptBytes += std::max<size_t>(size_t(16) << 10, Text.size() * 8);
+  ScriptBytes.fetch_add(std::max<size_t>(size_t(16) << 10, Text.size() * 8),
+                        std::memory_order_relaxed);
   Scripts.push_back(std::move(New));
-  // Every thread may pass the budget test above at once: past half the table (which the
-  // budget alone never fills), a script is kept but not filed.
-  if (Scripts.size() <= ScriptSlotCount / 2) {
+  // Every thread may pass the tests above at once: past half the table (which the budget
+  // alone never fills), or past MaxSameKey, a script is kept but not filed.
+  if (Scripts.size() <= ScriptSlotCount / 2 && Same < MaxSameKey) {
     ScriptSlots[Free].Key = Key;
     ScriptSlots[Free].Script.store(Scripts.back().get(), std::memory_order_release);
   }

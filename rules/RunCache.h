@@ -78,9 +78,11 @@ public:
 private:
   class StatusCachingFS;
   llvm::IntrusiveRefCntPtr<StatusCachingFS> FS;
-  /// A walk, made once by the first file that asks (outside WalkMu, see walk()).
+  /// A walk, made once by the first file that asks (outside WalkMu, see walk()). State is
+  /// NotWalked, Walking (WalkingWaited once another caller waits for it) or WalkDone.
+  enum : uint8_t { NotWalked, Walking, WalkingWaited, WalkDone };
   struct Walked {
-    std::once_flag Once;
+    std::atomic<uint8_t> State{NotWalked};
     WalkEntries Entries;
   };
   std::mutex WalkMu;
@@ -109,7 +111,7 @@ private:
                 "a script takes at least 16 KiB of the budget (RunCache::script)");
   std::unique_ptr<ScriptSlot[]> ScriptSlots;
   std::vector<std::unique_ptr<shell::Script>> Scripts;
-  size_t ScriptBytes = 0;
+  std::atomic<size_t> ScriptBytes{0};
 };
 
 } // namespace ballast::rules
