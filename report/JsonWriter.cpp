@@ -359,11 +359,17 @@ llvm::StringRef severityLines(Severity S) {
 /// always on their finding's line or the next, and then no binary search over the lines is
 /// needed.
 LineCol lineColNear(const SourceFile &SF, unsigned Near, uint32_t Offset) {
+  // Read from the line table directly (entry K starts line K + 1; entry lineCount() is the
+  // text's size, so T[Near] exists for every line): lineStart() tests its argument each time.
+  const uint32_t *T = SF.lineTable();
   unsigned Lines = SF.lineCount();
-  for (unsigned L = Near; L <= Near + 1; ++L)
-    if (L != 0 && L <= Lines && Offset >= SF.lineStart(L) &&
-        (L == Lines || Offset < SF.lineStart(L + 1)))
-      return {L, Offset - SF.lineStart(L) + 1};
+  if (Near != 0 && Near <= Lines && Offset >= T[Near - 1]) {
+    if (Near == Lines || Offset < T[Near])
+      return {Near, Offset - T[Near - 1] + 1};
+    // Offset >= T[Near]: on line Near + 1 when it ends after Offset.
+    if (Near + 1 == Lines || Offset < T[Near + 1])
+      return {Near + 1, Offset - T[Near] + 1};
+  }
   return SF.lineCol(Offset);
 }
 
@@ -379,22 +385,21 @@ size_t findingRoom(const Finding &F) {
   return N;
 }
 
-/// Appends the objects of Findings to Out, separated by ",\n" (the array's elements).
-/// RuleLinesOf(Id) gives the `"rule"` and `"aliases"` lines of rule Id as JsonPieces made them
-/// (null for a rule the catalogue does not know), UnsafeFix(Id) whether rule Id's fixes are
-/// unsafe, SourceOf(F) F's file's source or null.
-/// OneFile: the caller knows the findings are all of one file, so no file name is compared.
-/// Report: the report's number (recurringString).
-template <typename RuleLinesFn, typename UnsafeFixFn, typename SourceFn>
-void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn RuleLinesOf,
-                    UnsafeFixFn UnsafeFix, SourceFn SourceOf, bool OneFile, uint64_t Report) {
+/// Appends the objects of Findings to Out, separated by ",\n" (the array's elements). Rules:
+/// the catalogue's lines of each rule (JsonPieces::ruleBytes); SourceOf(F) F's file's source or
+/// null. OneFile: the caller knows the findings are all of one file, so no file name is
+/// compared. Report: the report's number (recurringString).
+template <typename SourceFn>
+void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, const JsonPieces &Rules,
+                    SourceFn SourceOf, bool OneFile, uint64_t Report) {
   bool First = true;
   // Findings come file by file: a file's name is escaped once and its bytes copied after.
   const FilePath *LastFile = nullptr;
   size_t FileBegin = 0, FileEnd = 0;
   for (const Finding &F : Findings) {
     bool SameFile = LastFile && (OneFile || *LastFile == F.File);
-    llvm::StringRef Lines = RuleLinesOf(llvm::StringRef(F.RuleId));
+    JsonPieces::RuleBytes Rule = Rules.ruleBytes(F.RuleId);
+    llvm::StringRef Lines = Rule.Lines;
     size_t Room = findingRoom(F) + Lines.size() +
                   (SameFile ? FileEnd - FileBegin : stringRoom(F.File.size())) +
                   (Lines.data() ? 0 : stringRoom(F.RuleId.size()));
@@ -420,21 +425,25 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn R
     O = number(O, F.End.Line);
     O = lit(O, ",\n      \"end_column\": ");
     O = number(O, F.End.Column);
-    if (Lines.data()) {
+    if (Lines.data() && F.Sev == Rule.Sev) {
       O = put(O, Lines);
     } else {
-      O = lit(O, ",\n      \"rule\": ");
-      O = jsonString(O, F.RuleId);
-      O = lit(O, ",\n      \"aliases\": []");
+      if (Lines.data()) {
+        O = put(O, Lines.take_front(Rule.SeverityAt));
+      } else {
+        O = lit(O, ",\n      \"rule\": ");
+        O = jsonString(O, F.RuleId);
+        O = lit(O, ",\n      \"aliases\": []");
+      }
+      O = put(O, severityLines(F.Sev));
     }
-    O = put(O, severityLines(F.Sev));
     O = recurringString(O, F.Message, Report);
     if (F.FixIt) {
       O = lit(O, ",\n      \"fix\": {\n        \"title\": ");
       O = recurringString(O, F.FixIt->Title, Report);
       // Only an unsafe fix says so: `--fix` applies it only with --unsafe-fixes. A safe fix's
       // object is as it always was.
-      if (UnsafeFix(llvm::StringRef(F.RuleId)))
+      if (Rule.Unsafe)
         O = lit(O, ",\n        \"unsafe\": true");
       O = lit(O, ",\n        \"edits\": ");
       const SourceFile *SF = SourceOf(F);
@@ -482,8 +491,6 @@ void appendFindings(Buffer &Out, llvm::ArrayRef<Finding> Findings, RuleLinesFn R
 void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                llvm::ArrayRef<RuleInfo> Rules, const ReportOptions &Opts) {
   const JsonPieces Index(Rules);
-  auto RuleLinesOf = [&Index](llvm::StringRef Id) { return Index.ruleLines(Id); };
-  auto UnsafeFix = [&Index](llvm::StringRef Id) { return Index.unsafeFix(Id); };
   auto SourceOf = [&Opts](const Finding &F) { return sourceFor(Opts, F.File); };
   // A large report (a CI run over a whole repository) is formatted in two halves at once; the
   // halves are joined in order, so the bytes are the same as from one pass.
@@ -492,11 +499,10 @@ void writeJson(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
   Buffer Second(Tail.size() * 600 + 4096);
   std::thread Worker;
   if (!Tail.empty())
-    Worker = std::thread([&] {
-      appendFindings(Second, Tail, RuleLinesOf, UnsafeFix, SourceOf, false, Index.reportId());
-    });
+    Worker = std::thread(
+        [&] { appendFindings(Second, Tail, Index, SourceOf, false, Index.reportId()); });
   Buffer First(Head.size() * 600 + 4096);
-  appendFindings(First, Head, RuleLinesOf, UnsafeFix, SourceOf, false, Index.reportId());
+  appendFindings(First, Head, Index, SourceOf, false, Index.reportId());
   if (Worker.joinable())
     Worker.join();
   JsonPieces::write(OS, {First.text(), Second.text()});
@@ -532,7 +538,7 @@ JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) : Id(newReportId()) {
     if (find(R.Id)) // the first rule of an id wins
       continue;
     // Room for the lines at their largest, then cut to what was written.
-    size_t Room = 64 + stringRoom(R.Id.size());
+    size_t Room = 128 + stringRoom(R.Id.size());
     for (const std::string &A : R.Aliases)
       Room += 16 + stringRoom(A.size());
     size_t Begin = Lines.size();
@@ -552,13 +558,20 @@ JsonPieces::JsonPieces(llvm::ArrayRef<RuleInfo> Rules) : Id(newReportId()) {
       }
       O = lit(O, "      ]");
     }
+    // The default severity's line follows: most findings keep it (ruleBytes).
+    size_t SeverityAt = size_t(O - Lines.data());
+    O = put(O, severityLines(R.DefaultSeverity));
     Lines.resize(size_t(O - Lines.data()));
     uint64_t Key = ruleKey(R.Id);
     size_t I = slotOf(Key, R.Id.size());
     while (Slots[I].Rule)
       I = (I + 1) & (Slots.size() - 1);
-    Slots[I] = {Key, static_cast<uint32_t>(R.Id.size()), static_cast<uint32_t>(Begin),
-                static_cast<uint32_t>(Lines.size()), &R};
+    Slots[I] = {Key,
+                static_cast<uint32_t>(R.Id.size()),
+                static_cast<uint32_t>(Begin),
+                static_cast<uint32_t>(Lines.size()),
+                static_cast<uint32_t>(SeverityAt),
+                &R};
   }
 }
 
@@ -577,9 +590,17 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE const JsonPieces::Slot *JsonPieces::find(llvm::Stri
   }
 }
 
-LLVM_ATTRIBUTE_ALWAYS_INLINE llvm::StringRef JsonPieces::ruleLines(llvm::StringRef Id) const {
+llvm::StringRef JsonPieces::ruleLines(llvm::StringRef Id) const {
   const Slot *S = find(Id);
-  return S ? llvm::StringRef(Lines.data() + S->Begin, S->End - S->Begin) : llvm::StringRef();
+  return S ? llvm::StringRef(Lines.data() + S->Begin, S->SeverityAt - S->Begin) : llvm::StringRef();
+}
+
+LLVM_ATTRIBUTE_ALWAYS_INLINE JsonPieces::RuleBytes JsonPieces::ruleBytes(llvm::StringRef Id) const {
+  const Slot *S = find(Id);
+  if (!S)
+    return {};
+  return {llvm::StringRef(Lines.data() + S->Begin, S->End - S->Begin), S->SeverityAt - S->Begin,
+          S->Rule->DefaultSeverity, S->Rule->Fixes == FixSafety::Unsafe};
 }
 
 bool JsonPieces::unsafeFix(llvm::StringRef Id) const {
@@ -604,16 +625,17 @@ void JsonPieces::append(JsonPiece &Into, llvm::ArrayRef<Finding> Findings, const
                         bool OneFile, size_t Total) const {
   if (Findings.empty())
     return;
-  // A finding takes about 550 bytes; the slack is room for the largest of one (findingRoom).
-  Buffer Out(std::move(Into), std::max(Total, Findings.size()) * 600 + 4096);
+  // A finding takes about 550 bytes, one with a fix some 900 (a file of fixable findings,
+  // such as legacy ENV lines, has dozens); the slack is room for the largest of one
+  // (findingRoom). A buffer that grows copies what it holds: room the findings do not use is
+  // never written (and its pages never touched).
+  Buffer Out(std::move(Into), std::max(Total, Findings.size()) * 1024 + 4096);
   if (Out.size()) {
     char *O = Out.room(2);
     Out.commit(lit(O, ",\n"));
   }
   appendFindings(
-      Out, Findings, [this](llvm::StringRef Id) { return ruleLines(Id); },
-      [this](llvm::StringRef Id) { return unsafeFix(Id); }, [SF](const Finding &) { return SF; },
-      OneFile, Id);
+      Out, Findings, *this, [SF](const Finding &) { return SF; }, OneFile, Id);
   Into = Out.take();
 }
 

@@ -70,6 +70,18 @@ public:
   llvm::StringRef ruleLines(llvm::StringRef Id) const;
   /// Whether the fixes of rule Id are unsafe (applied by `--fix` only with --unsafe-fixes).
   bool unsafeFix(llvm::StringRef Id) const;
+  /// What a finding's object takes of rule Id, found by one look-up: ruleLines(Id) in Lines up to
+  /// SeverityAt, then the `"severity"` line of the rule's default severity Sev and the start of
+  /// the `"message"` line (a finding keeps its rule's severity nearly always); Unsafe:
+  /// unsafeFix(Id). A null Lines for an id the catalogue does not know. (Inlined into the
+  /// writer in JsonWriter.cpp, which alone calls it; the golden tests cover each case.)
+  struct RuleBytes {
+    llvm::StringRef Lines;
+    size_t SeverityAt = 0;
+    Severity Sev = Severity::None;
+    bool Unsafe = false;
+  };
+  RuleBytes ruleBytes(llvm::StringRef Id) const;
   /// This report's number, unique in the process (never 0): what each thread remembers of
   /// the strings it escaped for a report is used for that report only.
   uint64_t reportId() const { return Id; }
@@ -87,7 +99,8 @@ private:
   struct Slot {
     uint64_t Key = 0;               ///< ruleKey() of the id
     uint32_t Size = 0;              ///< of the id
-    uint32_t Begin = 0, End = 0;    ///< its lines in Lines
+    uint32_t Begin = 0, End = 0;    ///< its lines in Lines, then its default severity's
+    uint32_t SeverityAt = 0;        ///< where in Lines the severity line starts
     const RuleInfo *Rule = nullptr; ///< null: an empty slot
   };
   size_t slotOf(uint64_t Key, size_t Size) const;
