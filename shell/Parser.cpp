@@ -911,9 +911,11 @@ private:
   /// Reads the redirection at Pos (the caller saw one starts there) into R.
   void parseRedirect(Redirect &R);
   /// Reads the next argument of a command that may be a shell with a `-c` script (its map and
-  /// expansions are kept for that), pushes it, and parses it as a script when it is one.
-  bool readShellArgument(ShellScriptFinder &Finder, unsigned Cmd, size_t ArgIndex,
-                         int &ShellScriptArg);
+  /// expansions are kept for that), pushes it, and parses it as a script when it is one. Out of
+  /// line: inlined in parseSimpleCommand, its vectors (some 700 bytes) and its registers made
+  /// every command's frame larger and its word loop spill more, for the few shells' arguments.
+  LLVM_ATTRIBUTE_NOINLINE bool readShellArgument(ShellScriptFinder &Finder, unsigned Cmd,
+                                                 size_t ArgIndex, int &ShellScriptArg);
 
   // Words.
   /// Reads the word at Pos into W (false when there is none); WordMap (when given) gets the
