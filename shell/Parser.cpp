@@ -33,7 +33,10 @@ namespace detail {
 namespace {
 
 /// Deeper nesting than this is abandoned with a problem (keeps the stack bounded on hostile
-/// input such as thousands of `$(`).
+/// input such as thousands of `$(`). Counted are the lists (every compound command and
+/// substitution reads one), the nested scripts and the function bodies: every recursion passes
+/// through one of them. (Not every command: that doubled the count of each level, and cost a
+/// guard per command.)
 constexpr unsigned MaxNesting = 100;
 
 /// Written after every text a Parser reads (the copy of the input, and every string save()
@@ -1271,13 +1274,21 @@ Parser::CmdResult Parser::parsePipeline() {
   // No blank to skip: both callers skipped linebreaks (blanks, comments, newlines) just before.
   size_t Begin = Pos;
   bool Negated = false;
-  if (peekReserved() == Reserved::Bang) {
-    Negated = true;
-    ++Pos;
-    skipBlanks();
-  }
   unsigned First = static_cast<unsigned>(Work.Commands.size());
-  CmdResult R = parseCommand();
+  CmdResult R;
+  // Most commands start with a byte that starts a word and no reserved word, nor `!`: a simple
+  // command, which parseCommand would come to after its tests.
+  if (LLVM_LIKELY(Pos < T.size() && (Classes.Of[static_cast<unsigned char>(T[Pos])] &
+                                     (WordStartByte | ReservedStartByte)) == WordStartByte)) {
+    R = parseSimpleCommand();
+  } else {
+    if (peekReserved() == Reserved::Bang) {
+      Negated = true;
+      ++Pos;
+      skipBlanks();
+    }
+    R = parseCommand();
+  }
   if (!R.Parsed) {
     if (Negated)
       problem(Begin, Begin + 1, "expected a command after '|' or '!'; add one or remove it");
@@ -1434,9 +1445,6 @@ bool Parser::expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRe
 
 Parser::CmdResult Parser::parseCommand() {
   CmdResult R;
-  NestingGuard G(*this);
-  if (!G.Ok)
-    return R;
   // No blank to skip: every caller skipped blanks or linebreaks just before.
   if (eof())
     return R;
@@ -1687,7 +1695,10 @@ void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
   Ctx.InFunction = true;
   Ctx.Construct = static_cast<int>(I);
   skipLinebreaks();
-  CmdResult Body = parseCommand();
+  // Guarded here: `f() g() h() ...` recurses through function bodies alone.
+  CmdResult Body;
+  if (NestingGuard G(*this); G.Ok)
+    Body = parseCommand();
   if (!Body.Parsed)
     problem(Begin, Pos, "function has no body; add '{ ...; }'");
   endConstruct(I, Pos);

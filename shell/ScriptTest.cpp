@@ -705,6 +705,23 @@ TEST(ScriptTest, DeepNestingIsBounded) {
     Funcs += "f() ";
   Script V = Script::parse(Funcs);
   EXPECT_FALSE(V.problems().empty());
+  std::string Keywords;
+  for (int I = 0; I < 3000; ++I)
+    Keywords += "function f ";
+  Script W = Script::parse(Keywords);
+  EXPECT_FALSE(W.problems().empty());
+  // Within the bound (each list counts: 91 here), every level is read: 30 substitutions in
+  // subshells in groups.
+  std::string Within;
+  for (int I = 0; I < 30; ++I)
+    Within += "echo $( ( { ";
+  Within += "true";
+  for (int I = 0; I < 30; ++I)
+    Within += "; } ) )";
+  Script X = Script::parse(Within);
+  EXPECT_TRUE(X.problems().empty());
+  EXPECT_EQ(X.commands().size(), 31u);
+  EXPECT_EQ(X.constructs().size(), 60u);
 }
 
 TEST(ScriptTest, ReservedWordsAndCommandsThatStartLikeThem) {
