@@ -1980,6 +1980,32 @@ Parser::CmdResult Parser::parseSimpleCommand() {
         goto PastBlanks;
       continue;
     }
+    // `NAME="..."` or `NAME='...'` (most assignments that are no plain word): the value is read
+    // as a word of its own, whose text is a slice of the source when nothing in the quotes is
+    // cooked. (Read with its name, the word's text dropped the quotes after `NAME=`, so it was
+    // built in a buffer and saved in the arena, to be cut after `=`.) The value's flags and end
+    // are the whole word's: the name adds none, and no operator can start the value.
+    if (NumArgs == 0 && PlainEnd > WordBegin && PlainEnd < T.size() &&
+        (T[PlainEnd] == '"' || T[PlainEnd] == '\'') &&
+        assignmentPrefix(llvm::StringRef(T.data() + WordBegin, PlainEnd - WordBegin)) ==
+            PlainEnd - WordBegin) {
+      Pos = PlainEnd;
+      // Read into a local, as below (a substitution in it may move the stack). `"$(...)"` is
+      // none of readSimpleWord's shapes.
+      Word V;
+      if ((T[PlainEnd] == '"' && T.data()[PlainEnd + 1] == '$' && T.data()[PlainEnd + 2] == '(') ||
+          !readSimpleWord(V))
+        readComplexWord(V, nullptr, nullptr, PlainEnd);
+      V.HasGlob = false;
+      Assignment &A = Work.Assigns.push();
+      bool Append = T[PlainEnd - 2] == '+';
+      A.Name = T.slice(WordBegin, PlainEnd - (Append ? 2 : 1));
+      A.Value = V;
+      A.Append = Append;
+      A.Range = range(WordBegin, Pos);
+      End = Pos;
+      continue;
+    }
     // Read into a local, pushed once it is known to be an argument: a substitution in the word
     // pushes (and pops) the words of its own commands meanwhile.
     Word W;
