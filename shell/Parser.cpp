@@ -33,7 +33,10 @@ namespace detail {
 namespace {
 
 /// Deeper nesting than this is abandoned with a problem (keeps the stack bounded on hostile
-/// input such as thousands of `$(`).
+/// input such as thousands of `$(`). Counted are the lists (every compound command and
+/// substitution reads one), the nested scripts and the function bodies: every recursion passes
+/// through one of them. (Not every command: that doubled the count of each level, and cost a
+/// guard per command.)
 constexpr unsigned MaxNesting = 100;
 
 /// Written after every text a Parser reads (the copy of the input, and every string save()
@@ -911,9 +914,11 @@ private:
   /// Reads the redirection at Pos (the caller saw one starts there) into R.
   void parseRedirect(Redirect &R);
   /// Reads the next argument of a command that may be a shell with a `-c` script (its map and
-  /// expansions are kept for that), pushes it, and parses it as a script when it is one.
-  bool readShellArgument(ShellScriptFinder &Finder, unsigned Cmd, size_t ArgIndex,
-                         int &ShellScriptArg);
+  /// expansions are kept for that), pushes it, and parses it as a script when it is one. Out of
+  /// line: inlined in parseSimpleCommand, its vectors (some 700 bytes) and its registers made
+  /// every command's frame larger and its word loop spill more, for the few shells' arguments.
+  LLVM_ATTRIBUTE_NOINLINE bool readShellArgument(ShellScriptFinder &Finder, unsigned Cmd,
+                                                 size_t ArgIndex, int &ShellScriptArg);
 
   // Words.
   /// Reads the word at Pos into W (false when there is none); WordMap (when given) gets the
@@ -1269,13 +1274,21 @@ Parser::CmdResult Parser::parsePipeline() {
   // No blank to skip: both callers skipped linebreaks (blanks, comments, newlines) just before.
   size_t Begin = Pos;
   bool Negated = false;
-  if (peekReserved() == Reserved::Bang) {
-    Negated = true;
-    ++Pos;
-    skipBlanks();
-  }
   unsigned First = static_cast<unsigned>(Work.Commands.size());
-  CmdResult R = parseCommand();
+  CmdResult R;
+  // Most commands start with a byte that starts a word and no reserved word, nor `!`: a simple
+  // command, which parseCommand would come to after its tests.
+  if (LLVM_LIKELY(Pos < T.size() && (Classes.Of[static_cast<unsigned char>(T[Pos])] &
+                                     (WordStartByte | ReservedStartByte)) == WordStartByte)) {
+    R = parseSimpleCommand();
+  } else {
+    if (peekReserved() == Reserved::Bang) {
+      Negated = true;
+      ++Pos;
+      skipBlanks();
+    }
+    R = parseCommand();
+  }
   if (!R.Parsed) {
     if (Negated)
       problem(Begin, Begin + 1, "expected a command after '|' or '!'; add one or remove it");
@@ -1432,9 +1445,6 @@ bool Parser::expectReserved(Reserved Word, size_t ConstructBegin, llvm::StringRe
 
 Parser::CmdResult Parser::parseCommand() {
   CmdResult R;
-  NestingGuard G(*this);
-  if (!G.Ok)
-    return R;
   // No blank to skip: every caller skipped blanks or linebreaks just before.
   if (eof())
     return R;
@@ -1685,7 +1695,10 @@ void Parser::parseFunctionBody(llvm::StringRef Name, size_t Begin) {
   Ctx.InFunction = true;
   Ctx.Construct = static_cast<int>(I);
   skipLinebreaks();
-  CmdResult Body = parseCommand();
+  // Guarded here: `f() g() h() ...` recurses through function bodies alone.
+  CmdResult Body;
+  if (NestingGuard G(*this); G.Ok)
+    Body = parseCommand();
   if (!Body.Parsed)
     problem(Begin, Pos, "function has no body; add '{ ...; }'");
   endConstruct(I, Pos);
@@ -1965,6 +1978,32 @@ Parser::CmdResult Parser::parseSimpleCommand() {
       // The loop stopped past the blanks; only a line continuation is left for skipBlanks.
       if (T.data()[Pos] != '\\')
         goto PastBlanks;
+      continue;
+    }
+    // `NAME="..."` or `NAME='...'` (most assignments that are no plain word): the value is read
+    // as a word of its own, whose text is a slice of the source when nothing in the quotes is
+    // cooked. (Read with its name, the word's text dropped the quotes after `NAME=`, so it was
+    // built in a buffer and saved in the arena, to be cut after `=`.) The value's flags and end
+    // are the whole word's: the name adds none, and no operator can start the value.
+    if (NumArgs == 0 && PlainEnd > WordBegin && PlainEnd < T.size() &&
+        (T[PlainEnd] == '"' || T[PlainEnd] == '\'') &&
+        assignmentPrefix(llvm::StringRef(T.data() + WordBegin, PlainEnd - WordBegin)) ==
+            PlainEnd - WordBegin) {
+      Pos = PlainEnd;
+      // Read into a local, as below (a substitution in it may move the stack). `"$(...)"` is
+      // none of readSimpleWord's shapes.
+      Word V;
+      if ((T[PlainEnd] == '"' && T.data()[PlainEnd + 1] == '$' && T.data()[PlainEnd + 2] == '(') ||
+          !readSimpleWord(V))
+        readComplexWord(V, nullptr, nullptr, PlainEnd);
+      V.HasGlob = false;
+      Assignment &A = Work.Assigns.push();
+      bool Append = T[PlainEnd - 2] == '+';
+      A.Name = T.slice(WordBegin, PlainEnd - (Append ? 2 : 1));
+      A.Value = V;
+      A.Append = Append;
+      A.Range = range(WordBegin, Pos);
+      End = Pos;
       continue;
     }
     // Read into a local, pushed once it is known to be an argument: a substitution in the word

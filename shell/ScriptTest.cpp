@@ -143,6 +143,48 @@ TEST(ScriptTest, AssignmentPrefixes) {
   EXPECT_EQ(E.commands()[0].Args[1].Text, "A=1");
 }
 
+TEST(ScriptTest, QuotedAssignmentValues) {
+  // Values in quotes right after `=`, of every shape the word reader has: their text, source,
+  // ranges and flags, and a substitution's command nested in the command.
+  Script S =
+      Script::parse("A=\"x y\" B='z' C=\"$(uname -m)\" D=\"a\"'b' E+=\"$V\" F='' G=\"1\"x cmd");
+  ASSERT_EQ(S.commands().size(), 2u);
+  const Command &C = S.commands()[0];
+  EXPECT_EQ(C.Name, "cmd");
+  ASSERT_EQ(C.Assignments.size(), 7u);
+  struct Want {
+    const char *Name, *Text, *Raw;
+    SourceRange Range, ValueRange;
+    bool Expansion, Substitution;
+  };
+  const Want W[] = {
+      {"A", "x y", "\"x y\"", {0, 7}, {2, 7}, false, false},
+      {"B", "z", "'z'", {8, 13}, {10, 13}, false, false},
+      {"C", "$(uname -m)", "\"$(uname -m)\"", {14, 29}, {16, 29}, true, true},
+      {"D", "ab", "\"a\"'b'", {30, 38}, {32, 38}, false, false},
+      {"E", "$V", "\"$V\"", {39, 46}, {42, 46}, true, false},
+      {"F", "", "''", {47, 51}, {49, 51}, false, false},
+      {"G", "1x", "\"1\"x", {52, 58}, {54, 58}, false, false},
+  };
+  for (size_t I = 0; I < std::size(W); ++I) {
+    const Assignment &A = C.Assignments[I];
+    EXPECT_EQ(A.Name, W[I].Name) << I;
+    EXPECT_EQ(A.Append, I == 4) << I;
+    EXPECT_EQ(A.Value.Text, W[I].Text) << I;
+    EXPECT_EQ(llvm::StringRef(A.Value.Raw), W[I].Raw) << I;
+    EXPECT_EQ(A.Range, W[I].Range) << I;
+    EXPECT_EQ(A.Value.Range, W[I].ValueRange) << I;
+    EXPECT_TRUE(A.Value.Quoted) << I;
+    EXPECT_EQ(A.Value.HasExpansion, W[I].Expansion) << I;
+    EXPECT_EQ(A.Value.HasSubstitution, W[I].Substitution) << I;
+    EXPECT_FALSE(A.Value.HasGlob) << I;
+  }
+  EXPECT_EQ(S.commands()[1].Name, "uname");
+  EXPECT_EQ(S.commands()[1].Parent, 0);
+  EXPECT_EQ(S.commands()[1].Range, SourceRange(19, 27));
+  EXPECT_TRUE(S.problems().empty());
+}
+
 TEST(ScriptTest, ArrayAssignment) {
   Script S = Script::parse("pkgs=(curl 'git') ; echo ${pkgs[@]}");
   ASSERT_EQ(S.commands().size(), 2u);
@@ -705,6 +747,23 @@ TEST(ScriptTest, DeepNestingIsBounded) {
     Funcs += "f() ";
   Script V = Script::parse(Funcs);
   EXPECT_FALSE(V.problems().empty());
+  std::string Keywords;
+  for (int I = 0; I < 3000; ++I)
+    Keywords += "function f ";
+  Script W = Script::parse(Keywords);
+  EXPECT_FALSE(W.problems().empty());
+  // Within the bound (each list counts: 91 here), every level is read: 30 substitutions in
+  // subshells in groups.
+  std::string Within;
+  for (int I = 0; I < 30; ++I)
+    Within += "echo $( ( { ";
+  Within += "true";
+  for (int I = 0; I < 30; ++I)
+    Within += "; } ) )";
+  Script X = Script::parse(Within);
+  EXPECT_TRUE(X.problems().empty());
+  EXPECT_EQ(X.commands().size(), 31u);
+  EXPECT_EQ(X.constructs().size(), 60u);
 }
 
 TEST(ScriptTest, ReservedWordsAndCommandsThatStartLikeThem) {
