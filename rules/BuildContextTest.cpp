@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -171,6 +172,20 @@ TEST(BuildContextTest, AWalkIsMadeOnceWhenManyThreadsAskForItAtOnce) {
   EXPECT_EQ(Wrong.load(), 0);
   for (int K = 0; K < Keys; ++K)
     EXPECT_EQ(Walks[K].load(), 1) << "key" << K;
+}
+
+TEST(BuildContextTest, AWalkLeftByAnExceptionIsWalkedAgainByTheNextCaller) {
+  RunCache Cache;
+  EXPECT_THROW(Cache.walk("key",
+                          [](WalkEntries &Out) {
+                            Out.emplace_back("half", false);
+                            throw std::runtime_error("walk failed");
+                          }),
+               std::runtime_error);
+  const WalkEntries &E =
+      Cache.walk("key", [](WalkEntries &Out) { Out.emplace_back("whole", true); });
+  ASSERT_EQ(E.size(), 1u);
+  EXPECT_EQ(E[0].first, "whole");
 }
 
 TEST(BuildContextTest, AFolderListingAnswersTheMissingNamesAndFindsTheIgnoreFile) {

@@ -86,23 +86,34 @@ const WalkEntries &RunCache::walk(const std::string &Key,
   // glibc's pthread_once wakes waiters with a futex call after every first call, whether any
   // thread waits or not (50 system calls a lint of ../shared/corpus-external); here only a
   // walk that another caller waits for ends with a wake-up.
-  uint8_t S = W->State.load(std::memory_order_acquire);
-  if (S == WalkDone)
-    return W->Entries;
-  if (S == NotWalked && W->State.compare_exchange_strong(S, Walking, std::memory_order_acquire)) {
-    Walk(W->Entries);
-    if (W->State.exchange(WalkDone, std::memory_order_acq_rel) == WalkingWaited)
-      W->State.notify_all();
-    return W->Entries;
-  }
-  while (S != WalkDone) {
+  while (true) {
+    uint8_t S = W->State.load(std::memory_order_acquire);
+    if (S == WalkDone)
+      return W->Entries;
+    if (S == NotWalked) {
+      if (!W->State.compare_exchange_strong(S, Walking, std::memory_order_acquire))
+        continue;
+      // A walk left by an exception hands the key back, emptied, and wakes those waiting
+      // for it (one of them walks again).
+      struct Publish {
+        Walked &W;
+        uint8_t To = NotWalked;
+        ~Publish() {
+          if (To != WalkDone)
+            W.Entries.clear();
+          if (W.State.exchange(To, std::memory_order_acq_rel) == WalkingWaited)
+            W.State.notify_all();
+        }
+      } P{*W};
+      Walk(W->Entries);
+      P.To = WalkDone;
+      return W->Entries;
+    }
     if (S == Walking &&
         !W->State.compare_exchange_weak(S, WalkingWaited, std::memory_order_acquire))
-      continue; // S was reloaded
+      continue;
     W->State.wait(WalkingWaited, std::memory_order_acquire);
-    S = W->State.load(std::memory_order_acquire);
   }
-  return W->Entries;
 }
 
 unsigned RunCache::statusLookups() const { return FS->lookups(); }

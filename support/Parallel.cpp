@@ -18,6 +18,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sys/syscall.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -90,9 +91,13 @@ public:
       return false;
     const auto Want = static_cast<unsigned>(Threads - 1);
     while (Workers < Want) {
-      std::thread([this, K = Workers, Seen = Generation.load(std::memory_order_relaxed)] {
-        work(K, Seen);
-      }).detach();
+      try {
+        std::thread([this, K = Workers, Seen = Generation.load(std::memory_order_relaxed)] {
+          work(K, Seen);
+        }).detach();
+      } catch (const std::system_error &) {
+        break; // no thread to be had: the loop runs on the workers there are
+      }
       ++Workers;
     }
     Body = B;
@@ -106,21 +111,35 @@ public:
     Generation.fetch_add(1, std::memory_order_seq_cst);
     if (Sleepers.load(std::memory_order_seq_cst) != 0)
       futexWakeAll(Generation);
+    // However the caller's part ends (an exception from B included), the workers are stopped
+    // taking indices and waited for before B's context goes, and the crew is handed back.
+    struct Finish {
+      Crew &Cr;
+      size_t N;
+      ~Finish() {
+        InLoop = false;
+        Cr.Next.store(N, std::memory_order_relaxed);
+        Cr.waitForWorkers();
+        Cr.Busy.store(false, std::memory_order_release);
+      }
+    } Done{*this, N};
     InLoop = true;
     for (size_t I; (I = Next.fetch_add(1, std::memory_order_relaxed)) < N;)
       B(C, I);
-    InLoop = false;
-    if (!spinUntil([&] { return Running.load(std::memory_order_acquire) == 0; })) {
-      CallerSleeps.store(1, std::memory_order_seq_cst);
-      for (uint32_t R; (R = Running.load(std::memory_order_seq_cst)) != 0;)
-        futexWait(Running, R);
-      CallerSleeps.store(0, std::memory_order_relaxed);
-    }
-    Busy.store(false, std::memory_order_release);
     return true;
   }
 
 private:
+  /// Waits (spinning first) until every worker has counted itself out of the loop.
+  void waitForWorkers() {
+    if (spinUntil([&] { return Running.load(std::memory_order_acquire) == 0; }))
+      return;
+    CallerSleeps.store(1, std::memory_order_seq_cst);
+    for (uint32_t R; (R = Running.load(std::memory_order_seq_cst)) != 0;)
+      futexWait(Running, R);
+    CallerSleeps.store(0, std::memory_order_relaxed);
+  }
+
   /// Worker K: takes part in each loop whose Helpers exceed K, forever.
   void work(unsigned K, uint32_t Seen) {
     InLoop = true;

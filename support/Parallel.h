@@ -19,7 +19,8 @@ namespace ballast {
 namespace detail {
 /// Calls Body(Ctx, I) for I in [0, Count) on the caller and the crew (at most Threads threads
 /// in all), and returns when every call has returned. Threads <= 1, a call from inside a loop
-/// body and a call while another thread's loop runs are run on the caller alone.
+/// body, a call while another thread's loop runs and any call in a child after fork() are run
+/// on the caller alone.
 void runIndexLoop(size_t Count, size_t Threads, void (*Body)(void *, size_t), void *Ctx);
 /// How many threads forEachIndex uses: llvm::parallel::strategy's thread count.
 size_t indexLoopThreads();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -55,7 +56,7 @@ TEST(ParallelTest, ALoopRunsOnTheCallerAndAWorker) {
     while (Entered.load() < 2 && std::chrono::steady_clock::now() < End)
       std::this_thread::yield();
   });
-  if (std::thread::hardware_concurrency() > 1) {
+  if (detail::indexLoopThreads() > 1) {
     EXPECT_EQ(Ids.size(), 2u);
   }
 }
@@ -97,6 +98,28 @@ TEST(ParallelTest, ALoopInsideALoopAndLoopsOfTwoThreadsAtOnceAllFinish) {
   for (std::thread &T : Callers)
     T.join();
   EXPECT_EQ(Total.load(), 4 * 100 * 10);
+}
+
+TEST(ParallelTest, AnExceptionFromTheCallersPartLeavesTheCrewUsable) {
+  // The caller's part throws: the workers are stopped and waited for before it propagates (they
+  // must not call the body once its frame is gone), and the crew takes the next loop.
+  const std::thread::id Me = std::this_thread::get_id();
+  std::atomic<int> Calls{0};
+  // (A worker's index takes 20 µs, so that the caller gets one before the workers take all.)
+  EXPECT_THROW(forEachIndex(100000,
+                            [&](size_t) {
+                              ++Calls;
+                              if (std::this_thread::get_id() == Me)
+                                throw std::runtime_error("stop");
+                              std::this_thread::sleep_for(std::chrono::microseconds(20));
+                            }),
+               std::runtime_error);
+  const int After = Calls.load();
+  EXPECT_GE(After, 1);
+  EXPECT_LT(After, 100000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(Calls.load(), After); // nothing calls the body after forEachIndex has returned
+  EXPECT_EQ(callsOf(500, 2), std::vector<int>(500, 1));
 }
 
 TEST(ParallelTest, AChildAfterForkRunsItsLoopsAlone) {
