@@ -590,22 +590,12 @@ LLVM_ATTRIBUTE_ALWAYS_INLINE const JsonPieces::Slot *JsonPieces::find(llvm::Stri
   }
 }
 
-llvm::StringRef JsonPieces::ruleLines(llvm::StringRef Id) const {
-  const Slot *S = find(Id);
-  return S ? llvm::StringRef(Lines.data() + S->Begin, S->SeverityAt - S->Begin) : llvm::StringRef();
-}
-
 LLVM_ATTRIBUTE_ALWAYS_INLINE JsonPieces::RuleBytes JsonPieces::ruleBytes(llvm::StringRef Id) const {
   const Slot *S = find(Id);
   if (!S)
     return {};
   return {llvm::StringRef(Lines.data() + S->Begin, S->End - S->Begin), S->SeverityAt - S->Begin,
           S->Rule->DefaultSeverity, S->Rule->Fixes == FixSafety::Unsafe};
-}
-
-bool JsonPieces::unsafeFix(llvm::StringRef Id) const {
-  const Slot *S = find(Id);
-  return S && S->Rule->Fixes == FixSafety::Unsafe;
 }
 
 const std::vector<std::string> &JsonPieces::aliases(llvm::StringRef Id) const {

@@ -65,16 +65,13 @@ public:
               bool OneFile = false, size_t Total = 0) const;
   /// The aliases of rule Id (none for an id the catalogue does not know, such as ShellCheck's).
   const std::vector<std::string> &aliases(llvm::StringRef Id) const;
-  /// The `"rule"` and `"aliases"` lines of a finding of rule Id, formatted once a report; a
-  /// null StringRef for an id the catalogue does not know.
-  llvm::StringRef ruleLines(llvm::StringRef Id) const;
-  /// Whether the fixes of rule Id are unsafe (applied by `--fix` only with --unsafe-fixes).
-  bool unsafeFix(llvm::StringRef Id) const;
-  /// What a finding's object takes of rule Id, found by one look-up: ruleLines(Id) in Lines up to
-  /// SeverityAt, then the `"severity"` line of the rule's default severity Sev and the start of
-  /// the `"message"` line (a finding keeps its rule's severity nearly always); Unsafe:
-  /// unsafeFix(Id). A null Lines for an id the catalogue does not know. (Inlined into the
-  /// writer in JsonWriter.cpp, which alone calls it; the golden tests cover each case.)
+  /// What a finding's object takes of rule Id, found by one look-up: the `"rule"` and
+  /// `"aliases"` lines (formatted once a report) in Lines up to SeverityAt, then the
+  /// `"severity"` line of the rule's default severity Sev and the start of the `"message"` line
+  /// (a finding keeps its rule's severity nearly always); Unsafe: whether the rule's fixes are
+  /// unsafe (applied by `--fix` only with --unsafe-fixes). A null Lines for an id the catalogue
+  /// does not know. (Inlined into the writer in JsonWriter.cpp, which alone calls it; the golden
+  /// tests cover each case.)
   struct RuleBytes {
     llvm::StringRef Lines;
     size_t SeverityAt = 0;

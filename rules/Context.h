@@ -272,8 +272,6 @@ public:
     Filed = 0;
     return std::move(Findings);
   }
-  /// How many findings have been filed so far.
-  size_t findingCount() const { return Filed; }
   void add(Finding &&F) { newFinding() = std::move(F); }
   /// The findings filed in a row under one rule (setRule's, as each was filed): from Begin to
   /// the next span's Begin. Those filed with no rule set (the engine's parse errors and
@@ -283,7 +281,8 @@ public:
     size_t Begin;
     const RuleInfo *Info;
   };
-  /// The spans of the findings filed so far (of those takeFindings() handed out, after it).
+  /// The spans of the findings filed (still there after takeFindings(), which the engine asks
+  /// first: a Context serves one file, and is not filed to again after it).
   llvm::ArrayRef<RuleSpan> ruleSpans() const { return Spans; }
 
 private:
