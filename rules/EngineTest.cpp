@@ -11,6 +11,7 @@
 #include "rules/ScriptMemo.h"
 #include "rules/Suppression.h"
 #include "shell/Script.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace ballast;
 using namespace ballast::rules;
@@ -197,6 +198,38 @@ TEST(EngineTest, DeclaredKindsLoseNoFindingWithSharedScripts) {
   LintOptions Every = Shared;
   Every.EveryKind = true;
   expectCorpusLintsTheSame(Every, Shared);
+}
+
+// A config that ignores a rule takes the rule-by-rule walk, which picks a RUN's rules by the
+// same declared commands and quiet scripts as the visit-by-visit loop (written apart in
+// Engine.cpp): both must find the same, less the ignored rule's findings, scripts shared or not.
+TEST(EngineTest, TheRuleByRuleWalkOfAConfigFindsWhatTheVisitByVisitLoopFinds) {
+  Config Ignoring;
+  Ignoring.Ignored.insert("DL3006");
+  for (bool Share : {false, true}) {
+    RunCache CacheA, CacheB;
+    ScriptMemo MemoA, MemoB;
+    LintOptions A, B;
+    if (Share) {
+      A.Cache = &CacheA;
+      A.Memo = &MemoA;
+      B.Cache = &CacheB;
+      B.Memo = &MemoB;
+    }
+    unsigned Ignored = 0;
+    for (const std::string &Path : corpusFiles()) {
+      auto Text = readFileOrStdin(Path);
+      ASSERT_TRUE(static_cast<bool>(Text)) << Path;
+      LintResult Plain = lintText(Path, *Text, Config(), A);
+      llvm::erase_if(Plain.Findings, [&](const Finding &F) {
+        Ignored += F.RuleId == "DL3006";
+        return F.RuleId == "DL3006";
+      });
+      EXPECT_EQ(allFindings(Plain), allFindings(lintText(Path, *Text, Ignoring, B)))
+          << Path << (Share ? " (scripts shared)" : "");
+    }
+    EXPECT_GT(Ignored, 10u); // the ignored rule is one that fires
+  }
 }
 
 // The engine skips a rule for a RUN that runs none of the commands it declares
