@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "support/AsciiCase.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::dockerfile {
@@ -31,18 +32,6 @@ llvm::ArrayRef<llvm::StringLiteral> allowedFlags(InstrKind K) {
 }
 
 std::string upper(llvm::StringRef S) { return S.upper(); }
-
-/// Name.equals_insensitive(A) for an A in lower case, inline: nearly every flag is an allowed
-/// one (and nearly every FROM of three words says `AS`), and StringRef's out-of-line compare
-/// cost more than this loop.
-bool equalsLower(llvm::StringRef Name, llvm::StringLiteral A) {
-  if (Name.size() != A.size())
-    return false;
-  for (size_t K = 0; K < A.size(); ++K)
-    if (llvm::toLower(Name[K]) != A[K])
-      return false;
-  return true;
-}
 
 /// Whether Name is one of Allowed (BuildKit compares flag names without case).
 bool flagAllowed(llvm::StringRef Name, llvm::ArrayRef<llvm::StringLiteral> Allowed) {

@@ -2,6 +2,7 @@
 #include "dockerfile/Stages.h"
 
 #include "dockerfile/Expand.h"
+#include "support/AsciiCase.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/StringSaver.h"
@@ -9,18 +10,6 @@
 namespace ballast::dockerfile {
 
 namespace {
-
-/// Whether Text equals the lower-case stage name Lower without regard to case. Inline, unlike
-/// StringRef::equals_insensitive: stage names and references are short, and the out-of-line
-/// compare cost more than the bytes it compares.
-bool sameAsLowerName(llvm::StringRef Text, llvm::StringRef Lower) {
-  if (Text.size() != Lower.size())
-    return false;
-  for (size_t I = 0; I < Text.size(); ++I)
-    if (llvm::toLower(Text[I]) != Lower[I])
-      return false;
-  return true;
-}
 
 /// The platform ARGs BuildKit sets itself (TARGETOS, BUILDPLATFORM...): unknown to a linter,
 /// so a FROM that uses one is kept as written.
@@ -166,7 +155,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
         }
       }
     }
-    if (I.Args.size() >= 3 && sameAsLowerName(I.Args[1].Text, "as")) {
+    if (I.Args.size() >= 3 && equalsLower(I.Args[1].Text, "as")) {
       S.Name = I.Args[2].Text.str();
       for (char &C : S.Name)
         C = llvm::toLower(C);
@@ -176,7 +165,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
     // earlier stage of that name is a dependency; the last one is the base.
     for (unsigned P = 0; P != N; ++P) {
       const Stage &Prev = G.Stages[P];
-      if (!Prev.Name.empty() && sameAsLowerName(S.ResolvedImage, Prev.Name)) {
+      if (!Prev.Name.empty() && equalsLower(S.ResolvedImage, Prev.Name)) {
         S.BaseStage = int(P);
         dependOn(S, P);
       }
@@ -196,11 +185,11 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
       // every --mount's from= does.
       const Flag *From = nullptr;
       for (const Flag &F : J.Flags) {
-        if (sameAsLowerName(F.Name, "from")) {
+        if (equalsLower(F.Name, "from")) {
           From = &F;
           continue;
         }
-        if (!sameAsLowerName(F.Name, "mount"))
+        if (!equalsLower(F.Name, "mount"))
           continue;
         // Split at each comma with memchr (StringRef::split(char) searches for a string).
         for (llvm::StringRef Rest = F.Value; !Rest.empty();) {
@@ -236,7 +225,7 @@ StageGraph StageGraph::build(const Dockerfile &DF, llvm::StringRef TargetName,
 const Stage *StageGraph::find(llvm::StringRef NameOrIndex) const {
   // Names are lower case, so a comparison without case matches NameOrIndex lower-cased.
   for (const Stage &S : Stages)
-    if (!S.Name.empty() && sameAsLowerName(NameOrIndex, S.Name))
+    if (!S.Name.empty() && equalsLower(NameOrIndex, S.Name))
       return &S;
   unsigned N;
   if (!NameOrIndex.getAsInteger(10, N) && N < Stages.size())

@@ -1,21 +1,12 @@
 //===- DL3023.cpp - COPY --from cannot reference its own stage ------------===//
 #include "rules/Rule.h"
+#include "support/AsciiCase.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace ballast::rules {
 namespace {
 
 using namespace dockerfile;
-
-/// Whether S lower-cased is Lower, compared in place (no lower-cased copy of S).
-bool lowerEquals(llvm::StringRef S, llvm::StringRef Lower) {
-  if (S.size() != Lower.size())
-    return false;
-  for (size_t I = 0; I < S.size(); ++I)
-    if (llvm::toLower(S[I]) != Lower[I])
-      return false;
-  return true;
-}
 
 class CopyFromSelf : public Rule {
 public:
@@ -31,7 +22,7 @@ public:
     unsigned Index = 0;
     bool Numeric = llvm::all_of(Ref, [](char Ch) { return llvm::isDigit(Ch); }) &&
                    !Ref.getAsInteger(10, Index);
-    bool Self = Numeric ? Index == Cur.Index : (!Cur.Name.empty() && lowerEquals(Ref, Cur.Name));
+    bool Self = Numeric ? Index == Cur.Index : (!Cur.Name.empty() && equalsLower(Ref, Cur.Name));
     if (!Self)
       return;
     C.report(From->Range, "`--from=" + Ref.str() +

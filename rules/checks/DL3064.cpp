@@ -19,6 +19,7 @@
 
 #include "rules/Queries.h"
 #include "rules/Rule.h"
+#include "support/AsciiCase.h"
 #include "support/Swar.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -69,16 +70,6 @@ const char *const KnownSecretNames[] = {"ACCESS_TOKEN",
 /// a secret word, an allowed one that clears the name, a signing one (`gpg`, `pgp`) and a
 /// private one, which a signing name needs to count.
 enum WordClass : unsigned { SecretWord = 1, AllowWord = 2, SigningWord = 4, PrivateWord = 8 };
-
-/// Whether Part equals Lower (lower case) in any case.
-bool equalsLower(llvm::StringRef Part, llvm::StringRef Lower) {
-  if (Part.size() != Lower.size())
-    return false;
-  for (size_t I = 0; I < Part.size(); ++I)
-    if (llvm::toLower(Part[I]) != Lower[I])
-      return false;
-  return true;
-}
 
 /// The WordClass bits of one word of a name (any case), compared in place (no lower-cased
 /// copy of the name, no list of its words).
